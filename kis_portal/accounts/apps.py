@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "kis_portal.accounts"
+    label = "accounts"
+    verbose_name = "Pengguna dan peran"
+
+    def ready(self) -> None:
+        # Role groups and their permissions are set-up data, refreshed after every
+        # migrate so a new model's permissions reach the admin role at once.
+        post_migrate.connect(_ensure_roles, dispatch_uid="kis_ensure_roles")
+
+
+def _ensure_roles(sender, using="default", **kwargs) -> None:
+    from .services import ensure_role_groups
+
+    ensure_role_groups(using=using)

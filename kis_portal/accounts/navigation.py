@@ -1,0 +1,36 @@
+"""The menu each role sees. Apps add their entries here as they land."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .roles import STAFF_ROLES, Role, user_roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ALL_ROLES = frozenset(Role)
+
+MENU: list[NavItem] = [
+    NavItem("Beranda", "home", ALL_ROLES),
+    NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),
+    NavItem("Desa saya", "wilayah:my_desa", frozenset({Role.OPERATOR_DESA})),
+    NavItem("Tugas latar", "jobs:list", ALL_ROLES),
+    NavItem("Jejak audit", "audit:list", frozenset({Role.ADMIN})),
+    NavItem("Pengguna", "accounts:user_list", frozenset({Role.ADMIN})),
+    NavItem("Admin Django", "admin:index", frozenset({Role.ADMIN})),
+]
+
+
+def menu_for(user) -> list[NavItem]:
+    roles = user_roles(user)
+    return [item for item in MENU if item.roles & roles]

@@ -1,0 +1,75 @@
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kis_portal.jobs.models import Job
+from kis_portal.offices.selectors import get_active_profile
+from kis_portal.wilayah.models import Desa, Kecamatan
+
+from .roles import Role
+
+
+def users_list(*, q: str = "", role: str = "") -> QuerySet:
+    qs = (
+        get_user_model()
+        .objects.select_related("profile__desa")
+        .prefetch_related("groups")
+        .order_by("username")
+    )
+    if role:
+        qs = qs.filter(groups__name=role)
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(profile__desa__nama__icontains=q)
+        )
+    return qs
+
+
+def get_user_for_admin(pk: int):
+    return get_object_or_404(get_user_model(), pk=pk)
+
+
+@dataclass
+class SetupStatus:
+    kecamatan: int
+    desa: int
+    profile_name: str
+    users_by_role: dict[str, int]
+    failed_jobs: int
+
+    @property
+    def users_by_role_label(self) -> list[tuple[str, int]]:
+        return [(Role(role).label, count) for role, count in self.users_by_role.items()]
+
+    @property
+    def problems(self) -> list[str]:
+        out = []
+        if not self.desa:
+            out.append("Data wilayah belum dimuat: jalankan manage.py load_wilayah <kode>.")
+        if not self.profile_name:
+            out.append("Belum ada profil kantor aktif: jalankan manage.py load_profile <nama>.")
+        if not self.users_by_role.get(Role.VERIFIKATOR):
+            out.append("Belum ada akun verifikator.")
+        return out
+
+
+def setup_status() -> SetupStatus:
+    profile = get_active_profile()
+    counts = dict(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=Role.values)
+        .values_list("groups__name")
+        .annotate(n=Count("pk"))
+    )
+    return SetupStatus(
+        kecamatan=Kecamatan.objects.count(),
+        desa=Desa.objects.count(),
+        profile_name=str(profile) if profile else "",
+        users_by_role={role: counts.get(role, 0) for role in Role.values},
+        failed_jobs=Job.objects.filter(status=Job.Status.FAILED).count(),
+    )

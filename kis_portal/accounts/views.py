@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from kis_portal.jobs.selectors import jobs_for_user
+
+from .access import role_required
+from .forms import UserForm
+from .home import waiting_items
+from .roles import Role, primary_role, user_roles
+from .selectors import get_user_for_admin, setup_status, users_list
+from .services import user_create, user_update
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own home page listing what waits for it."""
+    role = primary_role(request.user)
+    if role is None:
+        return render(request, "accounts/home/no_role.html", status=403)
+    context = {
+        "waiting": waiting_items(request.user),
+        "recent_jobs": jobs_for_user(request.user)[:5],
+        "profile": getattr(request.user, "profile", None),
+    }
+    if role == Role.ADMIN:
+        context["setup"] = setup_status()
+    return render(request, f"accounts/home/{role}.html", context)
+
+
+@role_required(Role.ADMIN)
+def user_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    page = Paginator(users_list(q=q, role=role), 50).get_page(request.GET.get("page"))
+    for user in page.object_list:
+        user.role_labels = [Role(name).label for name in sorted(user_roles(user))]
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page_obj": page, "q": q, "role": role, "roles": Role.choices},
+    )
+
+
+@role_required(Role.ADMIN)
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    form = UserForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_create(**form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Pengguna {user.username} dibuat.")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "is_new": True})
+
+
+@role_required(Role.ADMIN)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for_admin(pk)
+    profile = getattr(user, "profile", None)
+    initial = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": primary_role(user),
+        "desa": profile.desa if profile else None,
+        "kecamatan": list(profile.kecamatan.all()) if profile else [],
+        "jabatan": profile.jabatan if profile else "",
+        "is_active": user.is_active,
+    }
+    form = UserForm(data=request.POST or None, initial=initial, instance=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update(user=user, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Pengguna {user.username} diperbarui.")
+            return redirect("accounts:user_list")
+    return render(
+        request, "accounts/user_form.html", {"form": form, "is_new": False, "edited": user}
+    )

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+
+class KisAdminSite(admin.AdminSite):
+    """The Django admin, open to the admin role only."""
+
+    site_header = "Administrasi KIS Portal"
+    site_title = "KIS Portal"
+    index_title = "Pengaturan portal"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        from kis_portal.accounts.roles import Role, has_role
+
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or has_role(user, Role.ADMIN)))

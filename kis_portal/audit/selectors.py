@@ -1,0 +1,29 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from .models import AuditEvent
+
+
+def history_for(obj: models.Model) -> QuerySet[AuditEvent]:
+    """The events of one record, oldest first (a timeline)."""
+    return (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def audit_events(*, q: str = "", action: str = "") -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.select_related("actor", "content_type")
+    if action:
+        qs = qs.filter(action=action)
+    if q:
+        qs = qs.filter(
+            models.Q(object_repr__icontains=q)
+            | models.Q(actor__username__icontains=q)
+            | models.Q(reason__icontains=q)
+        )
+    return qs

@@ -1,0 +1,73 @@
+"""One mechanism for history and audit, used by every app."""
+
+from collections.abc import Mapping
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .models import AuditEvent
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+def audit_record(
+    *,
+    action: str,
+    by=None,
+    target: models.Model | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event; `by` is None for the system."""
+    return AuditEvent.objects.create(
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def change_status(
+    obj: models.Model,
+    *,
+    to: str,
+    by,
+    allowed: Mapping[str, set[str] | frozenset[str]],
+    reason: str = "",
+    field: str = "status",
+    update_fields: tuple[str, ...] = (),
+    data: dict | None = None,
+) -> AuditEvent:
+    """Move `obj` to status `to` if the table allows it, and write the history row.
+
+    Callers lock the row first (select_for_update) so two concurrent changes
+    cannot both start from the same status.
+    """
+    current = getattr(obj, field)
+    if to not in allowed.get(current, set()):
+        raise InvalidTransition(
+            f"Perubahan status dari '{current}' ke '{to}' tidak diizinkan.",
+            code="invalid_transition",
+        )
+    setattr(obj, field, to)
+    obj.save(update_fields=[field, *update_fields])
+    return audit_record(
+        action=AuditEvent.Action.STATUS,
+        by=by,
+        target=obj,
+        from_status=current,
+        to_status=to,
+        reason=reason,
+        data=data,
+    )

@@ -1,0 +1,53 @@
+"""Domain vocabularies shared by the office profile and the pipeline apps."""
+
+from django.db import models
+
+
+class JenisUsulan(models.TextChoices):
+    MIG34 = "MIG34", "MIG34 (pendaftaran baru)"
+    MIG37 = "MIG37", "MIG37 (pengaktifan/peralihan)"
+
+
+class Kategori(models.TextChoices):
+    """Priority categories of a member (seed 003 order A-E, plus ODGJ from Buleleng)."""
+
+    TAMBAHAN = "tambahan", "Tambahan anggota keluarga peserta"
+    HAMIL = "hamil", "Ibu hamil"
+    KRONIS = "kronis", "Penyakit kronis/menahun"
+    DISABILITAS = "disabilitas", "Penyandang disabilitas"
+    ODGJ = "odgj", "ODGJ"
+    MISKIN = "miskin", "Masyarakat miskin/tidak mampu lainnya"
+
+
+class Level(models.TextChoices):
+    PENGAJUAN = "pengajuan", "Per pengajuan (surat desa)"
+    KELUARGA = "keluarga", "Per keluarga (usulan)"
+    ANGGOTA = "anggota", "Per anggota"
+
+
+class Kondisi(models.TextChoices):
+    ALWAYS = "always", "Selalu"
+    NOT_DTKS = "not_dtks", "Hanya jika tidak terdaftar di DTKS"
+    PREGNANT = "pregnant", "Hanya untuk anggota yang hamil"
+    CHRONIC = "chronic", "Hanya untuk penyakit kronis"
+    DISABILITY = "disability", "Hanya untuk penyandang disabilitas"
+    TRANSFER_MANDIRI = "transfer_mandiri", "Hanya untuk peralihan dari BPJS Mandiri"
+
+
+class BerlakuUntuk(models.TextChoices):
+    ALL = "all", "MIG34 dan MIG37"
+    MIG34 = "MIG34", "Hanya MIG34"
+    MIG37 = "MIG37", "Hanya MIG37"
+
+
+class SheetSplit(models.TextChoices):
+    LAYOUT = "layout", "Satu sheet per format (MIG34/MIG37)"
+    DESA = "desa", "Satu sheet per desa"
+
+
+class ColumnFormat(models.TextChoices):
+    TEXT = "text", "Teks"
+    DATE_DMY = "date_dmy", "Tanggal DD-MM-YYYY"
+    DATE_DMY_SLASH = "date_dmy_slash", "Tanggal DD/MM/YYYY"
+    DATE_ISO = "date_iso", "Tanggal YYYY-MM-DD"
+    NUMBER = "number", "Angka"

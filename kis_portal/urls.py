@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kis_portal.accounts import views as account_views
+
+from . import views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/selesai/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("pengguna/", include("kis_portal.accounts.urls")),
+    path("wilayah/", include("kis_portal.wilayah.urls")),
+    path("tugas/", include("kis_portal.jobs.urls")),
+    path("audit/", include("kis_portal.audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "kis_portal.views.permission_denied"
+handler404 = "kis_portal.views.page_not_found"
+handler500 = "kis_portal.views.server_error"
