@@ -13,4 +13,6 @@ class KisAdminSite(admin.AdminSite):
         from kis_portal.accounts.roles import Role, has_role
 
         user = request.user
-        return bool(user.is_active and (user.is_superuser or has_role(user, Role.ADMIN)))
+        return bool(
+            user.is_active and (user.is_superuser or has_role(user, Role.ADMIN))
+        )

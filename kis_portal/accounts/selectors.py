@@ -50,9 +50,13 @@ class SetupStatus:
     def problems(self) -> list[str]:
         out = []
         if not self.desa:
-            out.append("Data wilayah belum dimuat: jalankan manage.py load_wilayah <kode>.")
+            out.append(
+                "Data wilayah belum dimuat: jalankan manage.py load_wilayah <kode>."
+            )
         if not self.profile_name:
-            out.append("Belum ada profil kantor aktif: jalankan manage.py load_profile <nama>.")
+            out.append(
+                "Belum ada profil kantor aktif: jalankan manage.py load_profile <nama>."
+            )
         if not self.users_by_role.get(Role.VERIFIKATOR):
             out.append("Belum ada akun verifikator.")
         return out

@@ -21,7 +21,9 @@ def ensure_role_groups(*, using: str = "default") -> None:
     admin_group = Group.objects.using(using).get(name=Role.ADMIN)
     installed = {config.label for config in django_apps.get_app_configs()}
     perms = Permission.objects.using(using).filter(
-        content_type__app_label__in=[app for app in ADMIN_MANAGED_APPS if app in installed]
+        content_type__app_label__in=[
+            app for app in ADMIN_MANAGED_APPS if app in installed
+        ]
     )
     admin_group.permissions.add(*perms)
 
@@ -88,7 +90,9 @@ def user_update(
     """Change a user's details and role; a new password logs them out everywhere."""
     _check_role_and_desa(role, desa)
     if user.pk == by.pk and (not is_active or role != Role.ADMIN):
-        raise ValidationError("Anda tidak dapat menonaktifkan atau mencabut peran admin sendiri.")
+        raise ValidationError(
+            "Anda tidak dapat menonaktifkan atau mencabut peran admin sendiri."
+        )
     old_roles = sorted(user_roles(user))
     if username:
         user.username = username

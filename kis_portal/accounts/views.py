@@ -86,5 +86,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Pengguna {user.username} diperbarui.")
             return redirect("accounts:user_list")
     return render(
-        request, "accounts/user_form.html", {"form": form, "is_new": False, "edited": user}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "is_new": False, "edited": user},
     )

@@ -5,7 +5,14 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "object_repr", "from_status", "to_status")
+    list_display = (
+        "created_at",
+        "actor",
+        "action",
+        "object_repr",
+        "from_status",
+        "to_status",
+    )
     list_filter = ("action",)
     search_fields = ("object_repr", "actor__username", "reason")
     date_hierarchy = "created_at"

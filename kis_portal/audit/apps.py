@@ -1,5 +1,9 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 
 
 class AuditConfig(AppConfig):
@@ -30,5 +34,6 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     from .services import audit_record
 
     audit_record(
-        action="login_failed", data={"username": str(credentials.get("username", ""))[:150]}
+        action="login_failed",
+        data={"username": str(credentials.get("username", ""))[:150]},
     )

@@ -29,7 +29,11 @@ def export_audit(ctx, *, q: str = "", action: str = "") -> None:
                 event.reason,
             ]
 
-    count = xlsx.write_sheet(wb, "Jejak audit", HEADERS, rows(), widths=[18, 14, 26, 40, 14, 14, 40])
+    count = xlsx.write_sheet(
+        wb, "Jejak audit", HEADERS, rows(), widths=[18, 14, 26, 40, 14, 14, 40]
+    )
     ctx.progress(count, total)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    ctx.save_result(f"jejak-audit-{stamp}.xlsx", xlsx.to_bytes(wb), f"{count} baris diekspor.")
+    ctx.save_result(
+        f"jejak-audit-{stamp}.xlsx", xlsx.to_bytes(wb), f"{count} baris diekspor."
+    )

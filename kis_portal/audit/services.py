@@ -27,7 +27,9 @@ def audit_record(
     return AuditEvent.objects.create(
         actor=by if getattr(by, "is_authenticated", False) else None,
         action=action,
-        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        content_type=ContentType.objects.get_for_model(target)
+        if target is not None
+        else None,
         object_id=str(target.pk) if target is not None else "",
         object_repr=str(target)[:200] if target is not None else "",
         from_status=from_status,

@@ -18,11 +18,18 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     if action not in AuditEvent.Action.values:
         action = ""
-    page = Paginator(audit_events(q=q, action=action), 50).get_page(request.GET.get("page"))
+    page = Paginator(audit_events(q=q, action=action), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "audit/audit_list.html",
-        {"page_obj": page, "q": q, "action": action, "actions": AuditEvent.Action.choices},
+        {
+            "page_obj": page,
+            "q": q,
+            "action": action,
+            "actions": AuditEvent.Action.choices,
+        },
     )
 
 

@@ -31,17 +31,33 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", Role.ADMIN, "Admin", "Portal", jabatan="Pengelola sistem"),
-    DemoAccount("kadis", Role.KADIS, "I Gede", "Sudarma", jabatan="Kepala Dinas Sosial"),
-    DemoAccount("verifikator", Role.VERIFIKATOR, "Ni Luh", "Ariani", jabatan="Verifikator"),
-    DemoAccount("lapangan", Role.LAPANGAN, "Made", "Suarjana", jabatan="TKSK"),
-    DemoAccount("rekap", Role.REKAP, "Komang", "Astawa", jabatan="Operator BPJS"),
-    DemoAccount("distribusi", Role.DISTRIBUSI, "Kadek", "Widiastuti", jabatan="Staf distribusi"),
-    DemoAccount("loket", Role.LOKET, "Putu", "Yuliani", jabatan="Petugas loket"),
     DemoAccount(
-        "desa1", Role.OPERATOR_DESA, "Ketut", "Sutama", "51.08.06.2001", "Operator Desa Kalibukbuk"
+        "kadis", Role.KADIS, "I Gede", "Sudarma", jabatan="Kepala Dinas Sosial"
     ),
     DemoAccount(
-        "desa2", Role.OPERATOR_DESA, "Wayan", "Kariasa", "51.08.02.2001", "Operator Desa Unggahan"
+        "verifikator", Role.VERIFIKATOR, "Ni Luh", "Ariani", jabatan="Verifikator"
+    ),
+    DemoAccount("lapangan", Role.LAPANGAN, "Made", "Suarjana", jabatan="TKSK"),
+    DemoAccount("rekap", Role.REKAP, "Komang", "Astawa", jabatan="Operator BPJS"),
+    DemoAccount(
+        "distribusi", Role.DISTRIBUSI, "Kadek", "Widiastuti", jabatan="Staf distribusi"
+    ),
+    DemoAccount("loket", Role.LOKET, "Putu", "Yuliani", jabatan="Petugas loket"),
+    DemoAccount(
+        "desa1",
+        Role.OPERATOR_DESA,
+        "Ketut",
+        "Sutama",
+        "51.08.06.2001",
+        "Operator Desa Kalibukbuk",
+    ),
+    DemoAccount(
+        "desa2",
+        Role.OPERATOR_DESA,
+        "Wayan",
+        "Kariasa",
+        "51.08.02.2001",
+        "Operator Desa Unggahan",
     ),
 ]
 
@@ -55,9 +71,9 @@ def seed_demo() -> list[DemoAccount]:
             profile_load_named(name=name, activate=False)
     profile_load_named(name=DEMO_PROFILE, activate=True)
     existing = set(
-        get_user_model().objects.filter(
-            username__in=[a.username for a in DEMO_ACCOUNTS]
-        ).values_list("username", flat=True)
+        get_user_model()
+        .objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+        .values_list("username", flat=True)
     )
     for account in DEMO_ACCOUNTS:
         if account.username in existing:
@@ -66,7 +82,9 @@ def seed_demo() -> list[DemoAccount]:
             username=account.username,
             password=DEMO_PASSWORD,
             role=account.role,
-            desa=Desa.objects.get(kode=account.desa_kode) if account.desa_kode else None,
+            desa=Desa.objects.get(kode=account.desa_kode)
+            if account.desa_kode
+            else None,
             first_name=account.first_name,
             last_name=account.last_name,
             jabatan=account.jabatan,

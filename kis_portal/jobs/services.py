@@ -42,7 +42,10 @@ def job_start(*, kind: str, by, params: dict | None = None, label: str = "") -> 
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job.objects.create(
-        kind=kind, label=label or HANDLERS[kind].label, params=params or {}, created_by=by
+        kind=kind,
+        label=label or HANDLERS[kind].label,
+        params=params or {},
+        created_by=by,
     )
     run_job.enqueue(job.pk)
     return job
@@ -64,7 +67,9 @@ def job_run(job_id: int) -> None:
         _finish(job, Job.Status.FAILED, str(exc))
     except Exception:
         logger.exception("job=%s kind=%s crashed", job.pk, job.kind)
-        _finish(job, Job.Status.FAILED, "Terjadi kesalahan sistem. Hubungi admin portal.")
+        _finish(
+            job, Job.Status.FAILED, "Terjadi kesalahan sistem. Hubungi admin portal."
+        )
     else:
         job.refresh_from_db(fields=["message"])
         _finish(job, Job.Status.SUCCEEDED, job.message or "Selesai.")

@@ -23,4 +23,6 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_job_for_user(request.user, pk)
     if not job.result_file:
         raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_name
+    )

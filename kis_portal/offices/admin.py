@@ -6,7 +6,15 @@ from .models import DocumentRequirement, ExportColumn, OfficeProfile
 class DocumentRequirementInline(admin.TabularInline):
     model = DocumentRequirement
     extra = 0
-    fields = ("urutan", "kode", "nama", "level", "berlaku_untuk", "kondisi", "bermeterai")
+    fields = (
+        "urutan",
+        "kode",
+        "nama",
+        "level",
+        "berlaku_untuk",
+        "kondisi",
+        "bermeterai",
+    )
 
 
 class ExportColumnInline(admin.TabularInline):
@@ -27,8 +35,15 @@ class OfficeProfileAdmin(admin.ModelAdmin):
             "Kop surat",
             {
                 "fields": (
-                    "nama_dinas", "pemerintah", "alamat", "kota_surat", "telepon", "email",
-                    "website", "kepala_nama", "kepala_nip",
+                    "nama_dinas",
+                    "pemerintah",
+                    "alamat",
+                    "kota_surat",
+                    "telepon",
+                    "email",
+                    "website",
+                    "kepala_nama",
+                    "kepala_nip",
                 )
             },
         ),
@@ -36,9 +51,16 @@ class OfficeProfileAdmin(admin.ModelAdmin):
             "Aturan",
             {
                 "fields": (
-                    "monthly_quota", "cutoff_day", "priority_order", "field_check_required",
-                    "sk_penetapan", "wajib_no_hp", "wajib_faskes", "verification_days",
-                    "sheet_split", "recap_per_desa",
+                    "monthly_quota",
+                    "cutoff_day",
+                    "priority_order",
+                    "field_check_required",
+                    "sk_penetapan",
+                    "wajib_no_hp",
+                    "wajib_faskes",
+                    "verification_days",
+                    "sheet_split",
+                    "recap_per_desa",
                 )
             },
         ),

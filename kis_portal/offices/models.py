@@ -29,7 +29,10 @@ class OfficeProfile(models.Model):
     )
     alamat = models.CharField("alamat kantor", max_length=250, blank=True)
     kota_surat = models.CharField(
-        "kota pada tanggal surat", max_length=60, blank=True, help_text="Misalnya Singaraja."
+        "kota pada tanggal surat",
+        max_length=60,
+        blank=True,
+        help_text="Misalnya Singaraja.",
     )
     telepon = models.CharField("telepon", max_length=60, blank=True)
     email = models.CharField("email", max_length=120, blank=True)
@@ -100,7 +103,9 @@ class OfficeProfile(models.Model):
                 }
             )
 
-    def requirements_for(self, *, jenis: str, level: str) -> list["DocumentRequirement"]:
+    def requirements_for(
+        self, *, jenis: str, level: str
+    ) -> list["DocumentRequirement"]:
         """Requirements of one level that apply to a kind of usulan (before conditions)."""
         return [
             req
@@ -120,7 +125,10 @@ class DocumentRequirement(models.Model):
     keterangan = models.CharField("keterangan", max_length=250, blank=True)
     level = models.CharField("tingkat", max_length=10, choices=Level.choices)
     berlaku_untuk = models.CharField(
-        "berlaku untuk", max_length=5, choices=BerlakuUntuk.choices, default=BerlakuUntuk.ALL
+        "berlaku untuk",
+        max_length=5,
+        choices=BerlakuUntuk.choices,
+        default=BerlakuUntuk.ALL,
     )
     kondisi = models.CharField(
         "syarat berlaku", max_length=20, choices=Kondisi.choices, default=Kondisi.ALWAYS
@@ -145,13 +153,19 @@ class DocumentRequirement(models.Model):
 class ExportColumn(models.Model):
     """One column of an export layout (MIG34 or MIG37), in order."""
 
-    profile = models.ForeignKey(OfficeProfile, on_delete=models.CASCADE, related_name="columns")
+    profile = models.ForeignKey(
+        OfficeProfile, on_delete=models.CASCADE, related_name="columns"
+    )
     layout = models.CharField("format", max_length=5, choices=JenisUsulan.choices)
     urutan = models.PositiveSmallIntegerField("urutan")
     header = models.CharField(
         "judul kolom",
         max_length=80,
-        validators=[RegexValidator(r"^[^=+\-@\t\r]", "Judul kolom tidak boleh diawali =, +, -, @.")],
+        validators=[
+            RegexValidator(
+                r"^[^=+\-@\t\r]", "Judul kolom tidak boleh diawali =, +, -, @."
+            )
+        ],
     )
     field = models.CharField(
         "sumber data", max_length=30, choices=sorted(EXPORT_FIELDS.items())
@@ -166,7 +180,8 @@ class ExportColumn(models.Model):
         verbose_name_plural = "kolom ekspor"
         constraints = [
             models.UniqueConstraint(
-                fields=["profile", "layout", "urutan"], name="offices_column_position_unique"
+                fields=["profile", "layout", "urutan"],
+                name="offices_column_position_unique",
             ),
         ]
 

@@ -76,13 +76,19 @@ def profile_load(*, data: dict[str, Any], activate: bool = True) -> OfficeProfil
     for layout, rows in columns.items():
         for position, (header, field, fmt) in enumerate(rows, start=1):
             column = ExportColumn(
-                profile=profile, layout=layout, urutan=position, header=header, field=field,
+                profile=profile,
+                layout=layout,
+                urutan=position,
+                header=header,
+                field=field,
                 format=fmt,
             )
             try:
                 column.full_clean()
             except ValidationError as exc:
-                raise ProfileError(f"Kolom {layout} #{position} ({header}): {exc}") from exc
+                raise ProfileError(
+                    f"Kolom {layout} #{position} ({header}): {exc}"
+                ) from exc
             column.save()
     return profile
 

@@ -35,11 +35,16 @@ class Desa(models.Model):
         DESA = "desa", "Desa"
         KELURAHAN = "kelurahan", "Kelurahan"
 
-    kode = models.CharField("kode", max_length=13, unique=True, validators=[kode_desa_validator])
+    kode = models.CharField(
+        "kode", max_length=13, unique=True, validators=[kode_desa_validator]
+    )
     nama = models.CharField("nama", max_length=100)
     jenis = models.CharField("jenis", max_length=10, choices=Jenis.choices)
     kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, related_name="desa_set", verbose_name="kecamatan"
+        Kecamatan,
+        on_delete=models.PROTECT,
+        related_name="desa_set",
+        verbose_name="kecamatan",
     )
 
     class Meta:
@@ -56,4 +61,8 @@ class Desa(models.Model):
     @staticmethod
     def jenis_from_kode(kode: str) -> str:
         """Kemendagri numbering: 1xxx is a kelurahan, 2xxx a desa."""
-        return Desa.Jenis.KELURAHAN if kode.rsplit(".", 1)[-1].startswith("1") else Desa.Jenis.DESA
+        return (
+            Desa.Jenis.KELURAHAN
+            if kode.rsplit(".", 1)[-1].startswith("1")
+            else Desa.Jenis.DESA
+        )

@@ -9,7 +9,9 @@ from .models import Desa, Kecamatan
 def kecamatan_with_counts() -> QuerySet[Kecamatan]:
     return Kecamatan.objects.annotate(
         jumlah_desa=Count("desa_set", filter=Q(desa_set__jenis=Desa.Jenis.DESA)),
-        jumlah_kelurahan=Count("desa_set", filter=Q(desa_set__jenis=Desa.Jenis.KELURAHAN)),
+        jumlah_kelurahan=Count(
+            "desa_set", filter=Q(desa_set__jenis=Desa.Jenis.KELURAHAN)
+        ),
     )
 
 

@@ -23,7 +23,12 @@ class LoadResult:
     @property
     def changed(self) -> bool:
         return any(
-            [self.kecamatan_created, self.kecamatan_updated, self.desa_created, self.desa_updated]
+            [
+                self.kecamatan_created,
+                self.kecamatan_updated,
+                self.desa_created,
+                self.desa_updated,
+            ]
         )
 
 
@@ -31,7 +36,9 @@ class WilayahError(ValueError):
     pass
 
 
-def read_regency(kode_kabupaten: str, source: Path = BASE_CSV) -> tuple[str, list, list]:
+def read_regency(
+    kode_kabupaten: str, source: Path = BASE_CSV
+) -> tuple[str, list, list]:
     """Return (regency name, [(kode, nama)] kecamatan, [(kode, nama)] desa) from the list."""
     if not KABUPATEN_RE.match(kode_kabupaten):
         raise WilayahError("Kode kabupaten/kota harus berbentuk 51.08.")
@@ -49,7 +56,9 @@ def read_regency(kode_kabupaten: str, source: Path = BASE_CSV) -> tuple[str, lis
             elif kode.startswith(prefix):
                 (kecamatan if kode.count(".") == 2 else desa).append((kode, nama))
     if not nama_kabupaten:
-        raise WilayahError(f"Kode kabupaten/kota {kode_kabupaten} tidak ada di daftar Kemendagri.")
+        raise WilayahError(
+            f"Kode kabupaten/kota {kode_kabupaten} tidak ada di daftar Kemendagri."
+        )
     return nama_kabupaten, kecamatan, desa
 
 
@@ -58,7 +67,9 @@ def load_wilayah(*, kode_kabupaten: str, source: Path = BASE_CSV) -> LoadResult:
     """Create or update one regency's kecamatan and desa; a second run changes nothing."""
     _, kecamatan_rows, desa_rows = read_regency(kode_kabupaten, source)
     result = LoadResult(kabupaten=kode_kabupaten)
-    existing_kec = {k.kode: k for k in Kecamatan.objects.filter(kode__startswith=kode_kabupaten)}
+    existing_kec = {
+        k.kode: k for k in Kecamatan.objects.filter(kode__startswith=kode_kabupaten)
+    }
     for kode, nama in kecamatan_rows:
         current = existing_kec.get(kode)
         if current is None:
@@ -69,15 +80,23 @@ def load_wilayah(*, kode_kabupaten: str, source: Path = BASE_CSV) -> LoadResult:
             current.save(update_fields=["nama"])
             result.kecamatan_updated += 1
 
-    existing_desa = {d.kode: d for d in Desa.objects.filter(kode__startswith=kode_kabupaten)}
+    existing_desa = {
+        d.kode: d for d in Desa.objects.filter(kode__startswith=kode_kabupaten)
+    }
     to_create = []
     for kode, nama in desa_rows:
         kecamatan = existing_kec[kode.rsplit(".", 1)[0]]
         jenis = Desa.jenis_from_kode(kode)
         current = existing_desa.get(kode)
         if current is None:
-            to_create.append(Desa(kode=kode, nama=nama, jenis=jenis, kecamatan=kecamatan))
-        elif (current.nama, current.jenis, current.kecamatan_id) != (nama, jenis, kecamatan.pk):
+            to_create.append(
+                Desa(kode=kode, nama=nama, jenis=jenis, kecamatan=kecamatan)
+            )
+        elif (current.nama, current.jenis, current.kecamatan_id) != (
+            nama,
+            jenis,
+            kecamatan.pk,
+        ):
             current.nama, current.jenis, current.kecamatan = nama, jenis, kecamatan
             current.save(update_fields=["nama", "jenis", "kecamatan"])
             result.desa_updated += 1

@@ -18,15 +18,23 @@ def kecamatan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wilayah/kecamatan_list.html",
-        {"kecamatan_list": kecamatan_with_counts(), "filter": desa_filter, "page_obj": page},
+        {
+            "kecamatan_list": kecamatan_with_counts(),
+            "filter": desa_filter,
+            "page_obj": page,
+        },
     )
 
 
 @role_required(*Role.values)
 def desa_detail(request: HttpRequest, kode: str) -> HttpResponse:
     desa = get_desa_for_user(request.user, kode)
-    operators = desa.operator_profiles.select_related("user").filter(user__is_active=True)
-    return render(request, "wilayah/desa_detail.html", {"desa": desa, "operators": operators})
+    operators = desa.operator_profiles.select_related("user").filter(
+        user__is_active=True
+    )
+    return render(
+        request, "wilayah/desa_detail.html", {"desa": desa, "operators": operators}
+    )
 
 
 @role_required(Role.OPERATOR_DESA)

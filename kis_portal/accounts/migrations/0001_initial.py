@@ -6,29 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wilayah', '0001_initial'),
+        ("wilayah", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UserProfile',
+            name="UserProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('jabatan', models.CharField(blank=True, max_length=100, verbose_name='jabatan')),
-                ('nip', models.CharField(blank=True, max_length=30, verbose_name='NIP')),
-                ('telepon', models.CharField(blank=True, max_length=20, verbose_name='telepon')),
-                ('desa', models.ForeignKey(blank=True, help_text='Wajib untuk operator desa: satu operator untuk tepat satu desa.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='operator_profiles', to='wilayah.desa', verbose_name='desa/kelurahan')),
-                ('kecamatan', models.ManyToManyField(blank=True, help_text='Untuk verifikator/petugas lapangan: kosong berarti seluruh kabupaten.', related_name='+', to='wilayah.kecamatan', verbose_name='kecamatan tugas')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "jabatan",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="jabatan"
+                    ),
+                ),
+                (
+                    "nip",
+                    models.CharField(blank=True, max_length=30, verbose_name="NIP"),
+                ),
+                (
+                    "telepon",
+                    models.CharField(blank=True, max_length=20, verbose_name="telepon"),
+                ),
+                (
+                    "desa",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Wajib untuk operator desa: satu operator untuk tepat satu desa.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="operator_profiles",
+                        to="wilayah.desa",
+                        verbose_name="desa/kelurahan",
+                    ),
+                ),
+                (
+                    "kecamatan",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Untuk verifikator/petugas lapangan: kosong berarti seluruh kabupaten.",
+                        related_name="+",
+                        to="wilayah.kecamatan",
+                        verbose_name="kecamatan tugas",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profil pengguna',
-                'verbose_name_plural': 'profil pengguna',
+                "verbose_name": "profil pengguna",
+                "verbose_name_plural": "profil pengguna",
             },
         ),
     ]

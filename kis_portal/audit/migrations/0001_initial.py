@@ -6,35 +6,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='waktu')),
-                ('action', models.CharField(choices=[('create', 'Dibuat'), ('update', 'Diubah'), ('delete', 'Dihapus'), ('status', 'Perubahan status'), ('view_personal', 'Melihat data pribadi lengkap'), ('export', 'Ekspor/unduh'), ('import', 'Impor'), ('login', 'Masuk'), ('logout', 'Keluar'), ('login_failed', 'Gagal masuk'), ('config', 'Perubahan pengaturan')], max_length=20, verbose_name='tindakan')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='id objek')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='objek')),
-                ('from_status', models.CharField(blank=True, max_length=40, verbose_name='status lama')),
-                ('to_status', models.CharField(blank=True, max_length=40, verbose_name='status baru')),
-                ('reason', models.TextField(blank=True, verbose_name='alasan')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='rincian')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='oleh')),
-                ('content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="waktu"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Dibuat"),
+                            ("update", "Diubah"),
+                            ("delete", "Dihapus"),
+                            ("status", "Perubahan status"),
+                            ("view_personal", "Melihat data pribadi lengkap"),
+                            ("export", "Ekspor/unduh"),
+                            ("import", "Impor"),
+                            ("login", "Masuk"),
+                            ("logout", "Keluar"),
+                            ("login_failed", "Gagal masuk"),
+                            ("config", "Perubahan pengaturan"),
+                        ],
+                        max_length=20,
+                        verbose_name="tindakan",
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="id objek"
+                    ),
+                ),
+                (
+                    "object_repr",
+                    models.CharField(blank=True, max_length=200, verbose_name="objek"),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="status lama"
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="status baru"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="alasan")),
+                (
+                    "data",
+                    models.JSONField(blank=True, default=dict, verbose_name="rincian"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="oleh",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jejak audit',
-                'verbose_name_plural': 'jejak audit',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', 'created_at'], name='audit_audit_content_bf49bb_idx')],
+                "verbose_name": "jejak audit",
+                "verbose_name_plural": "jejak audit",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id", "created_at"],
+                        name="audit_audit_content_bf49bb_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,93 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=50, verbose_name='jenis')),
-                ('label', models.CharField(max_length=200, verbose_name='nama tugas')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='parameter')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='mulai')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai')),
-                ('status', models.CharField(choices=[('queued', 'Menunggu'), ('running', 'Berjalan'), ('succeeded', 'Selesai'), ('failed', 'Gagal')], default='queued', max_length=10, verbose_name='status')),
-                ('progress_done', models.PositiveIntegerField(default=0, verbose_name='diproses')),
-                ('progress_total', models.PositiveIntegerField(blank=True, null=True, verbose_name='jumlah')),
-                ('message', models.TextField(blank=True, verbose_name='pesan')),
-                ('result_file', models.FileField(blank=True, upload_to='jobs/%Y/%m/', verbose_name='berkas hasil')),
-                ('result_name', models.CharField(blank=True, max_length=200, verbose_name='nama berkas hasil')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("kind", models.CharField(max_length=50, verbose_name="jenis")),
+                ("label", models.CharField(max_length=200, verbose_name="nama tugas")),
+                (
+                    "params",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="parameter"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="dibuat"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="mulai"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="selesai"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Menunggu"),
+                            ("running", "Berjalan"),
+                            ("succeeded", "Selesai"),
+                            ("failed", "Gagal"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress_done",
+                    models.PositiveIntegerField(default=0, verbose_name="diproses"),
+                ),
+                (
+                    "progress_total",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="jumlah"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="pesan")),
+                (
+                    "result_file",
+                    models.FileField(
+                        blank=True, upload_to="jobs/%Y/%m/", verbose_name="berkas hasil"
+                    ),
+                ),
+                (
+                    "result_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="nama berkas hasil"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tugas latar',
-                'verbose_name_plural': 'tugas latar',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['created_by', '-created_at'], name='jobs_job_created_d1be9f_idx')],
+                "verbose_name": "tugas latar",
+                "verbose_name_plural": "tugas latar",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["created_by", "-created_at"],
+                        name="jobs_job_created_d1be9f_idx",
+                    )
+                ],
             },
         ),
     ]

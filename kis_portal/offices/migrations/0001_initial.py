@@ -2,89 +2,410 @@
 
 import django.core.validators
 import django.db.models.deletion
-import kis_portal.offices.models
 from django.db import migrations, models
+
+import kis_portal.offices.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OfficeProfile',
+            name="OfficeProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='kode profil')),
-                ('nama_dinas', models.CharField(max_length=150, verbose_name='nama dinas')),
-                ('pemerintah', models.CharField(help_text='Baris pertama kop surat.', max_length=150, verbose_name='pemerintah daerah')),
-                ('alamat', models.CharField(blank=True, max_length=250, verbose_name='alamat kantor')),
-                ('kota_surat', models.CharField(blank=True, help_text='Misalnya Singaraja.', max_length=60, verbose_name='kota pada tanggal surat')),
-                ('telepon', models.CharField(blank=True, max_length=60, verbose_name='telepon')),
-                ('email', models.CharField(blank=True, max_length=120, verbose_name='email')),
-                ('website', models.CharField(blank=True, max_length=120, verbose_name='situs web')),
-                ('kepala_nama', models.CharField(blank=True, max_length=120, verbose_name='nama Kepala Dinas')),
-                ('kepala_nip', models.CharField(blank=True, max_length=30, verbose_name='NIP Kepala Dinas')),
-                ('is_active', models.BooleanField(default=False, help_text='Hanya satu profil yang aktif.', verbose_name='profil aktif')),
-                ('monthly_quota', models.PositiveIntegerField(blank=True, help_text='Kosongkan bila kantor tidak memakai kuota.', null=True, verbose_name='kuota per bulan (orang)')),
-                ('cutoff_day', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='tanggal batas kirim ke BPJS')),
-                ('priority_order', models.JSONField(default=kis_portal.offices.models.default_priority_order, help_text='Daftar kode kategori, dari prioritas tertinggi.', verbose_name='urutan prioritas kategori')),
-                ('field_check_required', models.BooleanField(default=True, verbose_name='cek lapangan dan ACC Kadis untuk non-DTKS')),
-                ('sk_penetapan', models.BooleanField(default=False, verbose_name='menerbitkan SK penetapan')),
-                ('wajib_no_hp', models.BooleanField(default=False, verbose_name='nomor HP wajib diisi')),
-                ('wajib_faskes', models.BooleanField(default=False, verbose_name='faskes wajib diisi')),
-                ('verification_days', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(1)], verbose_name='target hari verifikasi')),
-                ('sheet_split', models.CharField(choices=[('layout', 'Satu sheet per format (MIG34/MIG37)'), ('desa', 'Satu sheet per desa')], default='layout', max_length=10, verbose_name='pembagian sheet ekspor')),
-                ('recap_per_desa', models.BooleanField(default=True, verbose_name='rekap per desa')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=40, unique=True, verbose_name="kode profil"
+                    ),
+                ),
+                (
+                    "nama_dinas",
+                    models.CharField(max_length=150, verbose_name="nama dinas"),
+                ),
+                (
+                    "pemerintah",
+                    models.CharField(
+                        help_text="Baris pertama kop surat.",
+                        max_length=150,
+                        verbose_name="pemerintah daerah",
+                    ),
+                ),
+                (
+                    "alamat",
+                    models.CharField(
+                        blank=True, max_length=250, verbose_name="alamat kantor"
+                    ),
+                ),
+                (
+                    "kota_surat",
+                    models.CharField(
+                        blank=True,
+                        help_text="Misalnya Singaraja.",
+                        max_length=60,
+                        verbose_name="kota pada tanggal surat",
+                    ),
+                ),
+                (
+                    "telepon",
+                    models.CharField(blank=True, max_length=60, verbose_name="telepon"),
+                ),
+                (
+                    "email",
+                    models.CharField(blank=True, max_length=120, verbose_name="email"),
+                ),
+                (
+                    "website",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="situs web"
+                    ),
+                ),
+                (
+                    "kepala_nama",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="nama Kepala Dinas"
+                    ),
+                ),
+                (
+                    "kepala_nip",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="NIP Kepala Dinas"
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Hanya satu profil yang aktif.",
+                        verbose_name="profil aktif",
+                    ),
+                ),
+                (
+                    "monthly_quota",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Kosongkan bila kantor tidak memakai kuota.",
+                        null=True,
+                        verbose_name="kuota per bulan (orang)",
+                    ),
+                ),
+                (
+                    "cutoff_day",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(28),
+                        ],
+                        verbose_name="tanggal batas kirim ke BPJS",
+                    ),
+                ),
+                (
+                    "priority_order",
+                    models.JSONField(
+                        default=kis_portal.offices.models.default_priority_order,
+                        help_text="Daftar kode kategori, dari prioritas tertinggi.",
+                        verbose_name="urutan prioritas kategori",
+                    ),
+                ),
+                (
+                    "field_check_required",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="cek lapangan dan ACC Kadis untuk non-DTKS",
+                    ),
+                ),
+                (
+                    "sk_penetapan",
+                    models.BooleanField(
+                        default=False, verbose_name="menerbitkan SK penetapan"
+                    ),
+                ),
+                (
+                    "wajib_no_hp",
+                    models.BooleanField(
+                        default=False, verbose_name="nomor HP wajib diisi"
+                    ),
+                ),
+                (
+                    "wajib_faskes",
+                    models.BooleanField(
+                        default=False, verbose_name="faskes wajib diisi"
+                    ),
+                ),
+                (
+                    "verification_days",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="target hari verifikasi",
+                    ),
+                ),
+                (
+                    "sheet_split",
+                    models.CharField(
+                        choices=[
+                            ("layout", "Satu sheet per format (MIG34/MIG37)"),
+                            ("desa", "Satu sheet per desa"),
+                        ],
+                        default="layout",
+                        max_length=10,
+                        verbose_name="pembagian sheet ekspor",
+                    ),
+                ),
+                (
+                    "recap_per_desa",
+                    models.BooleanField(default=True, verbose_name="rekap per desa"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="diubah"),
+                ),
             ],
             options={
-                'verbose_name': 'profil kantor',
-                'verbose_name_plural': 'profil kantor',
-                'ordering': ['slug'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='offices_one_active_profile', violation_error_message='Sudah ada profil lain yang aktif.')],
+                "verbose_name": "profil kantor",
+                "verbose_name_plural": "profil kantor",
+                "ordering": ["slug"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("is_active",),
+                        name="offices_one_active_profile",
+                        violation_error_message="Sudah ada profil lain yang aktif.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExportColumn',
+            name="ExportColumn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('layout', models.CharField(choices=[('MIG34', 'MIG34 (pendaftaran baru)'), ('MIG37', 'MIG37 (pengaktifan/peralihan)')], max_length=5, verbose_name='format')),
-                ('urutan', models.PositiveSmallIntegerField(verbose_name='urutan')),
-                ('header', models.CharField(max_length=80, validators=[django.core.validators.RegexValidator('^[^=+\\-@\\t\\r]', 'Judul kolom tidak boleh diawali =, +, -, @.')], verbose_name='judul kolom')),
-                ('field', models.CharField(choices=[('alamat', 'Alamat'), ('desil', 'Desil DTSEN'), ('email', 'Email'), ('id_dtks', 'ID DTKS'), ('jenis_kelamin', 'Jenis kelamin (L/P)'), ('jenis_mutasi', 'Jenis mutasi (pengaktifan/peralihan/tambah anggota)'), ('jenis_peserta', 'Jenis peserta (22 = PBI APBD)'), ('kategori', 'Kategori prioritas'), ('kelas_rawat', 'Kelas rawat (3)'), ('keterangan', 'Keterangan'), ('kewarganegaraan', 'Kewarganegaraan'), ('kode_desa', 'Kode desa/kelurahan'), ('kode_faskes', 'Kode faskes tingkat I'), ('kode_faskes_gigi', 'Kode dokter gigi'), ('kode_kabupaten', 'Kode kabupaten/kota'), ('kode_kecamatan', 'Kode kecamatan'), ('kode_pos', 'Kode pos'), ('kode_provinsi', 'Kode provinsi'), ('nama', 'Nama lengkap'), ('nama_desa', 'Nama desa/kelurahan'), ('nama_faskes', 'Nama faskes tingkat I'), ('nama_kabupaten', 'Nama kabupaten/kota'), ('nama_kecamatan', 'Nama kecamatan'), ('nama_provinsi', 'Nama provinsi'), ('nik', 'NIK'), ('no_hp', 'Nomor HP'), ('no_kk', 'Nomor KK'), ('noka', 'Nomor kartu (NOKA) lama'), ('nomor_urut', 'Nomor urut baris'), ('nomor_usulan', 'Nomor usulan portal'), ('pisat', 'PISAT (hubungan dengan peserta: 1-5)'), ('rt', 'RT'), ('rw', 'RW'), ('segmen_asal', 'Segmen asal'), ('shdk', 'SHDK (hubungan dalam KK)'), ('status_dtks', 'Status DTKS'), ('status_kawin', 'Status perkawinan'), ('tanggal_lahir', 'Tanggal lahir'), ('tempat_lahir', 'Tempat lahir'), ('tmt', 'TMT (mulai berlaku)')], max_length=30, verbose_name='sumber data')),
-                ('format', models.CharField(choices=[('text', 'Teks'), ('date_dmy', 'Tanggal DD-MM-YYYY'), ('date_dmy_slash', 'Tanggal DD/MM/YYYY'), ('date_iso', 'Tanggal YYYY-MM-DD'), ('number', 'Angka')], default='text', max_length=20, verbose_name='format')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='offices.officeprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "layout",
+                    models.CharField(
+                        choices=[
+                            ("MIG34", "MIG34 (pendaftaran baru)"),
+                            ("MIG37", "MIG37 (pengaktifan/peralihan)"),
+                        ],
+                        max_length=5,
+                        verbose_name="format",
+                    ),
+                ),
+                ("urutan", models.PositiveSmallIntegerField(verbose_name="urutan")),
+                (
+                    "header",
+                    models.CharField(
+                        max_length=80,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[^=+\\-@\\t\\r]",
+                                "Judul kolom tidak boleh diawali =, +, -, @.",
+                            )
+                        ],
+                        verbose_name="judul kolom",
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("alamat", "Alamat"),
+                            ("desil", "Desil DTSEN"),
+                            ("email", "Email"),
+                            ("id_dtks", "ID DTKS"),
+                            ("jenis_kelamin", "Jenis kelamin (L/P)"),
+                            (
+                                "jenis_mutasi",
+                                "Jenis mutasi (pengaktifan/peralihan/tambah anggota)",
+                            ),
+                            ("jenis_peserta", "Jenis peserta (22 = PBI APBD)"),
+                            ("kategori", "Kategori prioritas"),
+                            ("kelas_rawat", "Kelas rawat (3)"),
+                            ("keterangan", "Keterangan"),
+                            ("kewarganegaraan", "Kewarganegaraan"),
+                            ("kode_desa", "Kode desa/kelurahan"),
+                            ("kode_faskes", "Kode faskes tingkat I"),
+                            ("kode_faskes_gigi", "Kode dokter gigi"),
+                            ("kode_kabupaten", "Kode kabupaten/kota"),
+                            ("kode_kecamatan", "Kode kecamatan"),
+                            ("kode_pos", "Kode pos"),
+                            ("kode_provinsi", "Kode provinsi"),
+                            ("nama", "Nama lengkap"),
+                            ("nama_desa", "Nama desa/kelurahan"),
+                            ("nama_faskes", "Nama faskes tingkat I"),
+                            ("nama_kabupaten", "Nama kabupaten/kota"),
+                            ("nama_kecamatan", "Nama kecamatan"),
+                            ("nama_provinsi", "Nama provinsi"),
+                            ("nik", "NIK"),
+                            ("no_hp", "Nomor HP"),
+                            ("no_kk", "Nomor KK"),
+                            ("noka", "Nomor kartu (NOKA) lama"),
+                            ("nomor_urut", "Nomor urut baris"),
+                            ("nomor_usulan", "Nomor usulan portal"),
+                            ("pisat", "PISAT (hubungan dengan peserta: 1-5)"),
+                            ("rt", "RT"),
+                            ("rw", "RW"),
+                            ("segmen_asal", "Segmen asal"),
+                            ("shdk", "SHDK (hubungan dalam KK)"),
+                            ("status_dtks", "Status DTKS"),
+                            ("status_kawin", "Status perkawinan"),
+                            ("tanggal_lahir", "Tanggal lahir"),
+                            ("tempat_lahir", "Tempat lahir"),
+                            ("tmt", "TMT (mulai berlaku)"),
+                        ],
+                        max_length=30,
+                        verbose_name="sumber data",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("text", "Teks"),
+                            ("date_dmy", "Tanggal DD-MM-YYYY"),
+                            ("date_dmy_slash", "Tanggal DD/MM/YYYY"),
+                            ("date_iso", "Tanggal YYYY-MM-DD"),
+                            ("number", "Angka"),
+                        ],
+                        default="text",
+                        max_length=20,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="columns",
+                        to="offices.officeprofile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kolom ekspor',
-                'verbose_name_plural': 'kolom ekspor',
-                'ordering': ['profile', 'layout', 'urutan'],
-                'constraints': [models.UniqueConstraint(fields=('profile', 'layout', 'urutan'), name='offices_column_position_unique')],
+                "verbose_name": "kolom ekspor",
+                "verbose_name_plural": "kolom ekspor",
+                "ordering": ["profile", "layout", "urutan"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("profile", "layout", "urutan"),
+                        name="offices_column_position_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DocumentRequirement',
+            name="DocumentRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kode', models.SlugField(max_length=40, verbose_name='kode')),
-                ('nama', models.CharField(max_length=150, verbose_name='nama dokumen')),
-                ('keterangan', models.CharField(blank=True, max_length=250, verbose_name='keterangan')),
-                ('level', models.CharField(choices=[('pengajuan', 'Per pengajuan (surat desa)'), ('keluarga', 'Per keluarga (usulan)'), ('anggota', 'Per anggota')], max_length=10, verbose_name='tingkat')),
-                ('berlaku_untuk', models.CharField(choices=[('all', 'MIG34 dan MIG37'), ('MIG34', 'Hanya MIG34'), ('MIG37', 'Hanya MIG37')], default='all', max_length=5, verbose_name='berlaku untuk')),
-                ('kondisi', models.CharField(choices=[('always', 'Selalu'), ('not_dtks', 'Hanya jika tidak terdaftar di DTKS'), ('pregnant', 'Hanya untuk anggota yang hamil'), ('chronic', 'Hanya untuk penyakit kronis'), ('disability', 'Hanya untuk penyandang disabilitas'), ('transfer_mandiri', 'Hanya untuk peralihan dari BPJS Mandiri')], default='always', max_length=20, verbose_name='syarat berlaku')),
-                ('bermeterai', models.BooleanField(default=False, verbose_name='wajib bermeterai/cap')),
-                ('urutan', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='offices.officeprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("kode", models.SlugField(max_length=40, verbose_name="kode")),
+                ("nama", models.CharField(max_length=150, verbose_name="nama dokumen")),
+                (
+                    "keterangan",
+                    models.CharField(
+                        blank=True, max_length=250, verbose_name="keterangan"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("pengajuan", "Per pengajuan (surat desa)"),
+                            ("keluarga", "Per keluarga (usulan)"),
+                            ("anggota", "Per anggota"),
+                        ],
+                        max_length=10,
+                        verbose_name="tingkat",
+                    ),
+                ),
+                (
+                    "berlaku_untuk",
+                    models.CharField(
+                        choices=[
+                            ("all", "MIG34 dan MIG37"),
+                            ("MIG34", "Hanya MIG34"),
+                            ("MIG37", "Hanya MIG37"),
+                        ],
+                        default="all",
+                        max_length=5,
+                        verbose_name="berlaku untuk",
+                    ),
+                ),
+                (
+                    "kondisi",
+                    models.CharField(
+                        choices=[
+                            ("always", "Selalu"),
+                            ("not_dtks", "Hanya jika tidak terdaftar di DTKS"),
+                            ("pregnant", "Hanya untuk anggota yang hamil"),
+                            ("chronic", "Hanya untuk penyakit kronis"),
+                            ("disability", "Hanya untuk penyandang disabilitas"),
+                            (
+                                "transfer_mandiri",
+                                "Hanya untuk peralihan dari BPJS Mandiri",
+                            ),
+                        ],
+                        default="always",
+                        max_length=20,
+                        verbose_name="syarat berlaku",
+                    ),
+                ),
+                (
+                    "bermeterai",
+                    models.BooleanField(
+                        default=False, verbose_name="wajib bermeterai/cap"
+                    ),
+                ),
+                (
+                    "urutan",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="urutan"),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="offices.officeprofile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'persyaratan dokumen',
-                'verbose_name_plural': 'persyaratan dokumen',
-                'ordering': ['profile', 'urutan', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('profile', 'kode'), name='offices_requirement_kode_unique')],
+                "verbose_name": "persyaratan dokumen",
+                "verbose_name_plural": "persyaratan dokumen",
+                "ordering": ["profile", "urutan", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("profile", "kode"),
+                        name="offices_requirement_kode_unique",
+                    )
+                ],
             },
         ),
     ]

@@ -6,39 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Kecamatan',
+            name="Kecamatan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kode', models.CharField(max_length=8, unique=True, validators=[django.core.validators.RegexValidator('^\\d{2}\\.\\d{2}\\.\\d{2}$', 'Kode kecamatan harus berbentuk 51.08.01.')], verbose_name='kode')),
-                ('nama', models.CharField(max_length=100, verbose_name='nama')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kode",
+                    models.CharField(
+                        max_length=8,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{2}\\.\\d{2}\\.\\d{2}$",
+                                "Kode kecamatan harus berbentuk 51.08.01.",
+                            )
+                        ],
+                        verbose_name="kode",
+                    ),
+                ),
+                ("nama", models.CharField(max_length=100, verbose_name="nama")),
             ],
             options={
-                'verbose_name': 'kecamatan',
-                'verbose_name_plural': 'kecamatan',
-                'ordering': ['kode'],
+                "verbose_name": "kecamatan",
+                "verbose_name_plural": "kecamatan",
+                "ordering": ["kode"],
             },
         ),
         migrations.CreateModel(
-            name='Desa',
+            name="Desa",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kode', models.CharField(max_length=13, unique=True, validators=[django.core.validators.RegexValidator('^\\d{2}\\.\\d{2}\\.\\d{2}\\.\\d{4}$', 'Kode desa harus berbentuk 51.08.01.2001.')], verbose_name='kode')),
-                ('nama', models.CharField(max_length=100, verbose_name='nama')),
-                ('jenis', models.CharField(choices=[('desa', 'Desa'), ('kelurahan', 'Kelurahan')], max_length=10, verbose_name='jenis')),
-                ('kecamatan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='desa_set', to='wilayah.kecamatan', verbose_name='kecamatan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kode",
+                    models.CharField(
+                        max_length=13,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{2}\\.\\d{2}\\.\\d{2}\\.\\d{4}$",
+                                "Kode desa harus berbentuk 51.08.01.2001.",
+                            )
+                        ],
+                        verbose_name="kode",
+                    ),
+                ),
+                ("nama", models.CharField(max_length=100, verbose_name="nama")),
+                (
+                    "jenis",
+                    models.CharField(
+                        choices=[("desa", "Desa"), ("kelurahan", "Kelurahan")],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "kecamatan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="desa_set",
+                        to="wilayah.kecamatan",
+                        verbose_name="kecamatan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'desa/kelurahan',
-                'verbose_name_plural': 'desa/kelurahan',
-                'ordering': ['kode'],
+                "verbose_name": "desa/kelurahan",
+                "verbose_name_plural": "desa/kelurahan",
+                "ordering": ["kode"],
             },
         ),
     ]

@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="run even with DEBUG off (never in production)"
+            "--force",
+            action="store_true",
+            help="run even with DEBUG off (never in production)",
         )
 
     def handle(self, *args, force: bool, **options):

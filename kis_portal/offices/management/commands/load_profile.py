@@ -1,7 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from kis_portal.offices.services import ProfileError, available_profiles, profile_load_named
+from kis_portal.offices.services import (
+    ProfileError,
+    available_profiles,
+    profile_load_named,
+)
 
 
 class Command(BaseCommand):

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Load one kabupaten/kota's kecamatan and desa/kelurahan (e.g. 51.08). Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("kode_kabupaten", help="Kemendagri code, e.g. 51.08 for Buleleng")
+        parser.add_argument(
+            "kode_kabupaten", help="Kemendagri code, e.g. 51.08 for Buleleng"
+        )
 
     def handle(self, *args, kode_kabupaten: str, **options):
         try:

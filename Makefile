@@ -1,0 +1,57 @@
+# KIS Portal: `make run` serves the demo, `make test` runs the whole suite.
+# Both create .venv and install what they need on the first run.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrations-check demo clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with a job worker"
+	@echo "make test   - install and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
+	@echo "make format - ruff format and autofix"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "KIS Portal berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	@echo ""
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	DEBUG=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+demo: $(VENV)/.run-deps
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+
+test: $(VENV)/.dev-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal

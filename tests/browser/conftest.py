@@ -1,0 +1,25 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo data, as `make run` shows it."""
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Log in through the real login form as a demo account."""
+
+    def _sign_in(username: str, password: str = "demo12345"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Nama pengguna").fill(username)
+        page.get_by_label("Sandi").fill(password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_load_state()
+        return page
+
+    return _sign_in

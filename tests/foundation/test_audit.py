@@ -1,0 +1,94 @@
+"""History and audit: one append-only record of who did what, used by every app."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.selectors import history_for
+from kis_portal.audit.services import InvalidTransition, audit_record, change_status
+from kis_portal.jobs.models import Job
+from tests.factories import PASSWORD
+
+ALLOWED = {"queued": {"running"}, "running": {"succeeded", "failed"}}
+
+
+@pytest.fixture
+def job(verifikator):
+    return Job.objects.create(kind="audit_export", label="uji", created_by=verifikator)
+
+
+def test_status_change_writes_the_history_row_with_who_when_and_why(job, verifikator):
+    change_status(job, to="running", by=verifikator, allowed=ALLOWED, reason="mulai")
+    job.refresh_from_db()
+    assert job.status == "running"
+    [event] = history_for(job)
+    assert (event.actor, event.from_status, event.to_status, event.reason) == (
+        verifikator,
+        "queued",
+        "running",
+        "mulai",
+    )
+    assert event.created_at is not None
+
+
+def test_a_transition_outside_the_table_is_refused_and_changes_nothing(
+    job, verifikator
+):
+    with pytest.raises(InvalidTransition, match="tidak diizinkan"):
+        change_status(job, to="succeeded", by=verifikator, allowed=ALLOWED)
+    job.refresh_from_db()
+    assert job.status == "queued"
+    assert not history_for(job).exists()
+
+
+def test_history_is_append_only_in_python(job, verifikator):
+    event = audit_record(
+        action="view_personal", by=verifikator, target=job, reason="cek"
+    )
+    event.reason = "diubah"
+    with pytest.raises(ValueError, match="tidak boleh diubah"):
+        event.save()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_update_and_delete_of_audit_rows(verifikator):
+    event = audit_record(action="login", by=verifikator, target=verifikator)
+    for sql in (
+        "UPDATE audit_auditevent SET reason = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_logins_logouts_and_failures_are_recorded(client, verifikator):
+    client.post(
+        "/accounts/login/", {"username": verifikator.username, "password": "salah"}
+    )
+    client.post(
+        "/accounts/login/", {"username": verifikator.username, "password": PASSWORD}
+    )
+    client.post("/accounts/logout/")
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="log")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["login_failed", "login", "logout"]
+    failed = AuditEvent.objects.get(action="login_failed")
+    assert failed.actor is None and failed.data == {"username": verifikator.username}
+
+
+def test_admin_browses_and_filters_the_audit_trail(login, admin_user, verifikator, job):
+    audit_record(
+        action="view_personal", by=verifikator, target=job, reason="cek berkas"
+    )
+    client = login(admin_user)
+    page = client.get("/audit/", {"action": "view_personal"}).content.decode()
+    assert "cek berkas" in page and "Melihat data pribadi lengkap" in page
+    assert (
+        "cek berkas" not in client.get("/audit/", {"action": "export"}).content.decode()
+    )

@@ -1,0 +1,56 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from kis_portal.accounts.roles import Role, user_roles
+from kis_portal.offices.selectors import get_active_profile
+from kis_portal.wilayah.models import Desa
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = [
+    "admin",
+    "kadis",
+    "verifikator",
+    "lapangan",
+    "rekap",
+    "distribusi",
+    "loket",
+    "desa1",
+    "desa2",
+]
+
+
+def test_seed_demo_creates_region_profile_and_every_account(settings, capsys, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "demo12345" in out
+    assert Desa.objects.count() == 148
+    assert get_active_profile().slug == "buleleng"
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert sorted(users) == sorted(DEMO_USERS)
+    desa1, desa2 = users["desa1"].profile.desa, users["desa2"].profile.desa
+    assert desa1 and desa2 and desa1 != desa2
+    assert user_roles(users["kadis"]) == {Role.KADIS}
+    for username in DEMO_USERS:
+        assert client.login(username=username, password="demo12345"), username
+        assert client.get("/").status_code == 200
+        client.logout()
+
+
+def test_seed_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    before = get_user_model().objects.count(), Desa.objects.count()
+    call_command("seed_demo")
+    assert (get_user_model().objects.count(), Desa.objects.count()) == before
+
+
+def test_seed_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG mati"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.exists()
+    call_command("seed_demo", "--force")
+    assert get_user_model().objects.filter(username="admin").exists()
