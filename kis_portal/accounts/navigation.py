@@ -24,10 +24,10 @@ MENU: list[NavItem] = [
     NavItem("Beranda", "home", ALL_ROLES),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),
     NavItem("Desa saya", "wilayah:my_desa", frozenset({Role.OPERATOR_DESA})),
-    NavItem("Tugas latar", "jobs:list", ALL_ROLES),
-    NavItem("Jejak audit", "audit:list", frozenset({Role.ADMIN})),
+    NavItem("Tugas", "jobs:list", ALL_ROLES),
+    NavItem("Audit", "audit:list", frozenset({Role.ADMIN})),
     NavItem("Pengguna", "accounts:user_list", frozenset({Role.ADMIN})),
-    NavItem("Admin Django", "admin:index", frozenset({Role.ADMIN})),
+    NavItem("Admin", "admin:index", frozenset({Role.ADMIN})),
 ]
 
 
