@@ -182,7 +182,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- The office this portal serves -----------------------------------------
@@ -191,3 +195,5 @@ KIS_KABUPATEN = os.environ.get("KIS_KABUPATEN", "51.08")
 # Shown when no office profile is active yet; the active profile's name wins.
 KIS_OFFICE_NAME = os.environ.get("KIS_OFFICE_NAME", "Dinas Sosial")
 KIS_OFFICE_LOGO = os.environ.get("KIS_OFFICE_LOGO", "img/logo.svg")
+KIS_UPLOAD_MAX_MB = env_int("KIS_UPLOAD_MAX_MB", 5)
+KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)

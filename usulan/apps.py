@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class UsulanConfig(AppConfig):
     name = "usulan"
     verbose_name = "Usulan"
+
+    def ready(self) -> None:
+        from . import home  # noqa: F401 - registers the home page provider

@@ -16,8 +16,30 @@ class WaitingItem:
     urgent: bool = False
 
 
+@dataclass(frozen=True)
+class SummaryItem:
+    label: str
+    count: int
+    url: str
+
+
 Provider = Callable[[object], list[WaitingItem]]
 PROVIDERS: list[Provider] = []
+SUMMARY_PROVIDERS: list[Callable[[object], list[SummaryItem]]] = []
+
+
+def summary_provider(func):
+    """Register counts shown as cards at the top of a home page."""
+    if func not in SUMMARY_PROVIDERS:
+        SUMMARY_PROVIDERS.append(func)
+    return func
+
+
+def summary_items(user) -> list[SummaryItem]:
+    items: list[SummaryItem] = []
+    for provider in SUMMARY_PROVIDERS:
+        items.extend(provider(user))
+    return items
 
 
 def home_provider(func: Provider) -> Provider:

@@ -22,6 +22,16 @@ ALL_ROLES = frozenset(Role)
 
 MENU: list[NavItem] = [
     NavItem("Beranda", "home", ALL_ROLES),
+    NavItem("Loket", "usulan:loket_create", frozenset({Role.LOKET})),
+    NavItem(
+        "Usulan",
+        "usulan:list",
+        frozenset(
+            {Role.OPERATOR_DESA, Role.LOKET, Role.VERIFIKATOR, Role.KADIS, Role.REKAP}
+            | {Role.DISTRIBUSI, Role.ADMIN}
+        ),
+    ),
+    NavItem("Pengajuan", "usulan:pengajuan_list", frozenset({Role.OPERATOR_DESA})),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),
     NavItem("Desa saya", "wilayah:my_desa", frozenset({Role.OPERATOR_DESA})),
     NavItem("Tugas", "jobs:list", ALL_ROLES),

@@ -9,7 +9,7 @@ from kis_portal.jobs.selectors import jobs_for_user
 
 from .access import role_required
 from .forms import UserForm
-from .home import waiting_items
+from .home import summary_items, waiting_items
 from .roles import Role, primary_role, user_roles
 from .selectors import get_user_for_admin, setup_status, users_list
 from .services import user_create, user_update
@@ -23,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/home/no_role.html", status=403)
     context = {
         "waiting": waiting_items(request.user),
+        "summary": summary_items(request.user),
         "recent_jobs": jobs_for_user(request.user)[:5],
         "profile": getattr(request.user, "profile", None),
     }

@@ -5,15 +5,26 @@ from django.db.models import QuerySet
 from .models import AuditEvent
 
 
-def history_for(obj: models.Model) -> QuerySet[AuditEvent]:
-    """The events of one record, oldest first (a timeline)."""
-    return (
+def history_for(
+    obj: models.Model, *, labels: dict[str, str] | None = None
+) -> list[AuditEvent]:
+    """The events of one record, oldest first (a timeline), without mere views.
+
+    `labels` maps status codes to the words shown (e.g. a model's Status choices).
+    """
+    events = list(
         AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
         )
+        .exclude(action=AuditEvent.Action.VIEW_PERSONAL)
         .select_related("actor")
         .order_by("created_at", "pk")
     )
+    labels = labels or {}
+    for event in events:
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return events
 
 
 def audit_events(*, q: str = "", action: str = "") -> QuerySet[AuditEvent]:

@@ -89,4 +89,7 @@ def seed_demo() -> list[DemoAccount]:
             last_name=account.last_name,
             jabatan=account.jabatan,
         )
+    from .usulan_demo import seed_usulan
+
+    seed_usulan()
     return DEMO_ACCOUNTS

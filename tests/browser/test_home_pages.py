@@ -37,7 +37,7 @@ def test_verifikator_lands_on_the_verifier_home_and_can_browse_regions(
     expect(
         page.get_by_text("Verifikator: memeriksa kelengkapan berkas")
     ).to_be_visible()
-    expect(page.get_by_text("Tidak ada yang menunggu tindakan Anda.")).to_be_visible()
+    expect(page.get_by_role("link", name="Usulan menunggu verifikasi")).to_be_visible()
     page.get_by_role("link", name="Wilayah").click()
     expect(page.get_by_role("cell", name="Gerokgak")).to_be_visible()
     page.get_by_label("Cari nama/kode").fill("Unggahan")

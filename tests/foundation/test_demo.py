@@ -39,12 +39,39 @@ def test_seed_demo_creates_region_profile_and_every_account(settings, capsys, cl
         client.logout()
 
 
+def test_seed_demo_leaves_usulan_in_draft_submitted_and_returned_states(settings):
+    from usulan.models import Usulan
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for username in ("desa1", "desa2"):
+        statuses = set(
+            Usulan.objects.filter(created_by__username=username).values_list(
+                "status", flat=True
+            )
+        )
+        assert statuses == {"draft", "diajukan", "dikembalikan"}, username
+    returned = Usulan.objects.filter(status="dikembalikan").first()
+    assert returned.catatan_set.filter(pesan="SKTM belum bermeterai").exists()
+
+
 def test_seed_demo_twice_changes_nothing(settings):
     settings.DEBUG = True
     call_command("seed_demo")
-    before = get_user_model().objects.count(), Desa.objects.count()
+    from usulan.models import Usulan
+
+    before = (
+        get_user_model().objects.count(),
+        Desa.objects.count(),
+        Usulan.objects.count(),
+    )
     call_command("seed_demo")
-    assert (get_user_model().objects.count(), Desa.objects.count()) == before
+    after = (
+        get_user_model().objects.count(),
+        Desa.objects.count(),
+        Usulan.objects.count(),
+    )
+    assert after == before
 
 
 def test_seed_demo_refuses_without_debug_unless_forced(settings):

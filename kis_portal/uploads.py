@@ -1,0 +1,104 @@
+"""Checking uploaded files by content, never by name, before anything is stored."""
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+IMAGE_TYPES = {"image/jpeg", "image/png"}
+# Phone photos are 3000-4000 px wide; 2000 px keeps a document legible at a fraction of the size.
+MAX_IMAGE_SIDE = 2000
+
+
+@dataclass
+class CheckedFile:
+    content: bytes
+    content_type: str
+    original_name: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "KIS_UPLOAD_MAX_MB", 5) * 1024 * 1024)
+
+
+def sniff(head: bytes) -> str | None:
+    for signature, content_type in SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def check_upload(
+    upload: UploadedFile, *, allowed: set[str] | None = None
+) -> CheckedFile:
+    """Accept PDF, JPEG or PNG up to the size limit; images are re-encoded and downscaled.
+
+    Re-encoding proves the image decodes and drops its metadata (GPS position).
+    """
+    allowed = allowed or set(SIGNATURES.values())
+    limit = max_upload_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            "Ukuran berkas %(size).1f MB melebihi batas %(limit)d MB. Perkecil foto atau "
+            "pindai dengan resolusi lebih rendah.",
+            params={"size": upload.size / 1024 / 1024, "limit": limit // 1024 // 1024},
+            code="too_large",
+        )
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError("Ukuran berkas melebihi batas.", code="too_large")
+    content_type = sniff(content[:16])
+    if content_type not in allowed:
+        names = ", ".join(sorted({t.split("/")[1].upper() for t in allowed}))
+        raise ValidationError(
+            "Jenis berkas tidak diterima: isi berkas bukan %(names)s (nama berkas tidak menentukan).",
+            params={"names": names},
+            code="bad_type",
+        )
+    if content_type in IMAGE_TYPES:
+        content, content_type = _reencode_image(content)
+    return CheckedFile(
+        content=content,
+        content_type=content_type,
+        original_name=(upload.name or "berkas")[-200:],
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def _reencode_image(content: bytes) -> tuple[bytes, str]:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            if image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85, optimize=True)
+    except (
+        UnidentifiedImageError,
+        OSError,
+        Image.DecompressionBombError,
+        SyntaxError,
+    ) as exc:
+        raise ValidationError(
+            "Gambar rusak atau tidak dapat dibaca. Foto ulang dokumen lalu unggah kembali.",
+            code="corrupt",
+        ) from exc
+    return out.getvalue(), "image/jpeg"

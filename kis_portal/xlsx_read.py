@@ -1,0 +1,466 @@
+"""Reading uploaded spreadsheets safely: the one way the portal opens an XLSX.
+
+Every check that needs no XML parsing runs first, on the zip's directory only:
+size, signature, macros, unpacked size and compression ratio (zip bombs). Only
+then does openpyxl parse, with defusedxml against entity attacks, in read-only
+mode, stopping as soon as the row limit is passed or the time budget is spent.
+Python's zipfile never inflates a member past its declared size, so checking
+the declared sizes bounds the work even when a bomb lies about them. Parsing
+within those limits can still be slow (40 MB of shared strings take seconds):
+every read openpyxl makes from the archive checks the time budget.
+"""
+
+import datetime
+import io
+import logging
+import math
+import re
+import time
+import warnings
+import zipfile
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+import openpyxl.xml
+from django.core.exceptions import ImproperlyConfigured
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.xml import functions as xml_functions
+
+
+def assert_defused() -> None:
+    """Refuse to start when openpyxl would parse uploads without defusedxml."""
+    # openpyxl silently falls back to the standard library parser (entity
+    # expansion, "billion laughs") when defusedxml is missing or
+    # OPENPYXL_DEFUSEDXML=False.
+    if not openpyxl.xml.DEFUSEDXML or not xml_functions.iterparse.__module__.startswith(
+        "defusedxml"
+    ):
+        raise ImproperlyConfigured(
+            "defusedxml must be installed (and OPENPYXL_DEFUSEDXML not set to False) "
+            "before any XLSX upload is read."
+        )
+
+
+assert_defused()
+
+logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+MAX_BYTES = 10 * MB
+# 2,000 rows of 20 columns unpack to about 2 MB; the time budget, not this limit,
+# bounds how long parsing what is allowed through can take.
+MAX_UNPACKED_BYTES = 50 * MB
+MAX_RATIO = 100
+# Small parts (styles, a short sheet) compress far better than 100x and are harmless.
+RATIO_FLOOR_BYTES = 1 * MB
+MAX_MEMBERS = 500
+MAX_COLUMNS = 100
+HEADER_SEARCH_ROWS = 20
+TIME_BUDGET_SECONDS = 4.0
+# Excel keeps 15 significant digits: a longer number typed into a number cell has
+# already lost digits, so a 16-digit NIK stored as a float cannot be trusted.
+EXACT_DIGITS = 15
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vbadata")
+
+MSG_TOO_BIG = "Ukuran berkas melebihi batas {limit} MB."
+MSG_NOT_XLSX = (
+    "Berkas bukan XLSX. Buka berkas di Excel lalu simpan sebagai "
+    '"Excel Workbook (*.xlsx)", kemudian unggah ulang.'
+)
+MSG_OLE = (
+    "Berkas bukan XLSX: ini berkas Excel lama (.xls) atau berkas yang dikunci sandi. "
+    'Buka di Excel, hapus sandinya bila ada, lalu simpan sebagai "Excel Workbook (*.xlsx)".'
+)
+MSG_MACRO = (
+    "Berkas berisi makro (.xlsm) dan ditolak. Simpan sebagai "
+    '"Excel Workbook (*.xlsx)" tanpa makro, lalu unggah ulang.'
+)
+MSG_BOMB = (
+    "Berkas terlalu besar setelah dibuka (kemungkinan zip bomb). Berkas ditolak; "
+    "gunakan templat dari portal dan hapus lembar atau kolom yang tidak perlu."
+)
+MSG_CORRUPT = (
+    "Berkas XLSX rusak atau tidak dapat dibaca. Buka di Excel, simpan ulang sebagai "
+    '"Excel Workbook (*.xlsx)", lalu unggah ulang.'
+)
+MSG_SLOW = (
+    "Berkas terlalu rumit untuk dibaca dalam batas waktu. Salin data ke templat "
+    "dari portal (tempel sebagai nilai) lalu unggah ulang."
+)
+MSG_TOO_MANY_ROWS = (
+    "Berkas berisi lebih dari {limit} baris data. Bagi menjadi beberapa berkas "
+    "berisi paling banyak {limit} baris."
+)
+MSG_NO_HEADER = (
+    "Baris judul kolom tidak ditemukan: tidak ada judul yang dikenali (misalnya "
+    "{columns}) di 20 baris pertama. "
+    "Gunakan templat dari portal."
+)
+MSG_EMPTY = "Berkas tidak berisi data: lembar pertama kosong."
+MSG_FORMULA = (
+    "Berkas berisi rumus (formula) di {cells}. Salin lalu tempel sebagai nilai "
+    "(Paste Special > Values), simpan, dan unggah ulang."
+)
+
+CellValue = str | datetime.date | datetime.datetime | None
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+class _BudgetedBytes(io.BytesIO):
+    """The archive's bytes; reading past the deadline stops whatever is parsing."""
+
+    def __init__(self, content: bytes, deadline: float) -> None:
+        super().__init__(content)
+        self.deadline = deadline
+
+    def read(self, size: int | None = -1) -> bytes:
+        if time.monotonic() > self.deadline:
+            raise _OutOfTime
+        return super().read(size)
+
+
+class XlsxError(Exception):
+    """The file as a whole cannot be read; the message is for the uploader."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class SheetRow:
+    """One non-empty data row: its sheet row number, values, and unreadable cells."""
+
+    number: int
+    values: list[CellValue]
+    errors: dict[int, str] = field(default_factory=dict)  # column index -> message
+
+
+def normalise_header(text: object) -> str:
+    """'No. KK', 'no_kk', ' NO KK ' -> 'nokk' (for matching headers loosely)."""
+    text = re.sub(r"\(.*?\)", "", str(text or ""))
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def read_xlsx_rows(
+    source: IO[bytes] | bytes | str | Path,
+    *,
+    max_rows: int,
+    max_bytes: int = MAX_BYTES,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    max_ratio: int = MAX_RATIO,
+    max_columns: int = MAX_COLUMNS,
+    sheet: str | None = None,
+    header_names: Collection[str] = (),
+    time_budget: float = TIME_BUDGET_SECONDS,
+) -> tuple[list[str], list[SheetRow]]:
+    """The header and the non-empty data rows of one sheet, or XlsxError.
+
+    The sheet is `sheet` when the workbook has it, else the first one. The header
+    is the first non-empty row, or with `header_names` the first of the top rows
+    with a cell matching one of them loosely (title rows above it are skipped).
+    """
+    started = time.monotonic()
+    content = read_limited(source, max_bytes)
+    archive = _open_zip(content)
+    with archive:
+        _check_members(
+            archive, max_unpacked_bytes=max_unpacked_bytes, max_ratio=max_ratio
+        )
+        _check_macros(archive)
+    deadline = started + time_budget
+    # openpyxl warns about parts it drops (data validation extensions, unknown
+    # styles): harmless for reading values, and not the uploader's concern.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _parse(
+            content,
+            deadline=deadline,
+            sheet=sheet,
+            max_rows=max_rows,
+            max_columns=max_columns,
+            header_names=header_names,
+        )
+
+
+def _parse(
+    content: bytes,
+    *,
+    deadline: float,
+    sheet: str | None,
+    max_rows: int,
+    max_columns: int,
+    header_names: Collection[str],
+) -> tuple[list[str], list[SheetRow]]:
+    try:
+        workbook = load_workbook(
+            _BudgetedBytes(content, deadline),
+            read_only=True,
+            data_only=False,
+            keep_links=False,
+            keep_vba=False,
+        )
+    except _OutOfTime as exc:
+        logger.warning("xlsx rejected: time budget spent opening the workbook")
+        raise XlsxError(MSG_SLOW) from exc
+    except Exception as exc:  # untrusted input: any parser failure is a bad file
+        logger.warning("xlsx rejected: parse failed (%s)", type(exc).__name__)
+        raise XlsxError(MSG_CORRUPT) from exc
+    try:
+        return _read_sheet(
+            workbook,
+            sheet=sheet,
+            max_rows=max_rows,
+            max_columns=max_columns,
+            header_names=header_names,
+            deadline=deadline,
+        )
+    finally:
+        workbook.close()
+
+
+def read_limited(
+    source: IO[bytes] | bytes | str | Path, max_bytes: int = MAX_BYTES
+) -> bytes:
+    """The file's bytes, refusing anything over `max_bytes` without reading it all."""
+    too_big = XlsxError(MSG_TOO_BIG.format(limit=max(1, max_bytes // MB)))
+    if isinstance(source, bytes):
+        content = source
+    elif isinstance(source, str | Path):
+        path = Path(source)
+        if path.stat().st_size > max_bytes:
+            raise too_big
+        content = path.read_bytes()
+    else:
+        size = getattr(source, "size", None)
+        if isinstance(size, int) and size > max_bytes:
+            raise too_big
+        if hasattr(source, "seek"):
+            source.seek(0)
+        content = source.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise too_big
+    return content
+
+
+def _open_zip(content: bytes) -> zipfile.ZipFile:
+    if content.startswith(OLE_MAGIC):
+        raise XlsxError(MSG_OLE)
+    if not content.startswith(ZIP_MAGIC):
+        raise XlsxError(MSG_NOT_XLSX)
+    try:
+        return zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise XlsxError(MSG_CORRUPT) from exc
+
+
+def _check_members(
+    archive: zipfile.ZipFile, *, max_unpacked_bytes: int, max_ratio: int
+) -> None:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        logger.warning("xlsx rejected: %s zip members", len(members))
+        raise XlsxError(MSG_BOMB)
+    names = {info.filename.lower() for info in members}
+    # A .docx, .ods or .xlsb is a zip too, without the workbook part openpyxl reads.
+    if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+        raise XlsxError(MSG_NOT_XLSX)
+    unpacked = packed = 0
+    for info in members:
+        if any(marker in info.filename.lower().encode() for marker in MACRO_MARKERS):
+            raise XlsxError(MSG_MACRO)
+        unpacked += info.file_size
+        packed += info.compress_size
+        if info.file_size > RATIO_FLOOR_BYTES and (
+            info.file_size > max_ratio * max(info.compress_size, 1)
+        ):
+            logger.warning(
+                "xlsx rejected: member ratio %s",
+                info.file_size // max(info.compress_size, 1),
+            )
+            raise XlsxError(MSG_BOMB)
+    if unpacked > max_unpacked_bytes or (
+        unpacked > RATIO_FLOOR_BYTES and unpacked > max_ratio * max(packed, 1)
+    ):
+        logger.warning("xlsx rejected: unpacked=%s packed=%s", unpacked, packed)
+        raise XlsxError(MSG_BOMB)
+
+
+def _check_macros(archive: zipfile.ZipFile) -> None:
+    """Macros by content: the content types name them even when a part is renamed."""
+    info = next(
+        i for i in archive.infolist() if i.filename.lower() == "[content_types].xml"
+    )
+    if info.file_size > RATIO_FLOOR_BYTES:
+        raise XlsxError(MSG_CORRUPT)
+    try:
+        types = archive.read(info).lower()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise XlsxError(MSG_CORRUPT) from exc
+    if any(marker in types for marker in MACRO_MARKERS):
+        raise XlsxError(MSG_MACRO)
+
+
+def _read_sheet(
+    workbook,
+    *,
+    sheet: str | None,
+    max_rows: int,
+    max_columns: int,
+    header_names: Collection[str],
+    deadline: float,
+) -> tuple[list[str], list[SheetRow]]:
+    wanted = {normalise_header(name) for name in header_names}
+    no_header = XlsxError(
+        MSG_NO_HEADER.format(columns=", ".join(list(header_names)[:3]))
+    )
+    if not workbook.worksheets:
+        raise XlsxError(MSG_EMPTY)
+    ws = (
+        workbook[sheet]
+        if sheet and sheet in workbook.sheetnames
+        else workbook.worksheets[0]
+    )
+    if not hasattr(ws, "iter_rows"):  # a chart sheet
+        raise XlsxError(MSG_EMPTY)
+    # The declared dimension is the file's claim, not a fact: ignore it.
+    ws.reset_dimensions()
+    header: list[str] | None = None
+    rows: list[SheetRow] = []
+    formulas: list[str] = []
+    try:
+        for number, cells in enumerate(ws.iter_rows(max_col=max_columns), start=1):
+            if time.monotonic() > deadline:
+                raise _OutOfTime
+            values: list[CellValue] = []
+            errors: dict[int, str] = {}
+            for index, cell in enumerate(cells):
+                value, error = _cell_value(cell)
+                if error == "formula":
+                    formulas.append(f"{get_column_letter(index + 1)}{number}")
+                    value, error = None, ""
+                values.append(value)
+                if error:
+                    errors[index] = error
+            if all(v is None for v in values) and not errors:
+                continue
+            if header is None:
+                if wanted and wanted.isdisjoint(map(normalise_header, values)):
+                    if number >= HEADER_SEARCH_ROWS:
+                        raise no_header
+                    continue
+                header = [_header_text(v) for v in values]
+                continue
+            rows.append(SheetRow(number=number, values=values, errors=errors))
+            if len(rows) > max_rows:
+                raise XlsxError(MSG_TOO_MANY_ROWS.format(limit=_thousands(max_rows)))
+    except XlsxError:
+        raise
+    except _OutOfTime as exc:
+        logger.warning("xlsx rejected: time budget spent reading the sheet")
+        raise XlsxError(MSG_SLOW) from exc
+    except Exception as exc:  # untrusted input: a broken sheet part
+        logger.warning("xlsx rejected: sheet parse failed (%s)", type(exc).__name__)
+        raise XlsxError(MSG_CORRUPT) from exc
+    if formulas:
+        shown = ", ".join(_formula_place(ref) for ref in formulas[:10])
+        more = f" dan {len(formulas) - 10} sel lain" if len(formulas) > 10 else ""
+        raise XlsxError(MSG_FORMULA.format(cells=shown + more))
+    if header is None:
+        if wanted:
+            raise no_header
+        raise XlsxError(MSG_EMPTY)
+    width = _last_filled(header)
+    header = header[:width]
+    for row in rows:
+        row.values = (row.values + [None] * width)[:width]
+    # Values only in columns without a header do not make a row.
+    rows = [r for r in rows if r.errors or any(v is not None for v in r.values)]
+    return header, rows
+
+
+def _cell_value(cell: Any) -> tuple[CellValue, str]:
+    """(value, error) of one cell: identifiers as exact text, dates as dates."""
+    data_type = getattr(cell, "data_type", "n")
+    value = getattr(cell, "value", None)
+    if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        return None, "formula"
+    if value is None:
+        return None, ""
+    if data_type == "e":
+        return None, f"Sel berisi galat Excel ({value})."
+    if isinstance(value, bool):
+        return ("YA" if value else "TIDAK"), ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date(), ""
+        return value, ""
+    if isinstance(value, datetime.date):
+        return value, ""
+    if isinstance(value, int):
+        return str(value), ""
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, str):
+        text = value.replace("\u00a0", " ").strip()
+        # Excel's text marker ('0812...) arrives literally from CSV conversions.
+        if text.startswith("'"):
+            text = text[1:].strip()
+        return (text or None), ""
+    return str(value).strip() or None, ""
+
+
+def _float_text(value: float) -> tuple[CellValue, str]:
+    if not math.isfinite(value):
+        return None, "Angka tidak valid."
+    if value.is_integer():
+        if abs(value) >= 10**EXACT_DIGITS:
+            return None, (
+                "Angka terlalu panjang tersimpan sebagai angka sehingga digit "
+                "terakhirnya bisa berubah. Format kolom sebagai Teks lalu ketik ulang."
+            )
+        return str(int(value)), ""
+    return format(Decimal(repr(value)), "f"), ""
+
+
+def _header_text(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _last_filled(header: list[str]) -> int:
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
+    return width
+
+
+def _formula_place(ref: str) -> str:
+    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    if not match:
+        return ref
+    return f"baris {match.group(2)} kolom {match.group(1)}"
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def cell_label(header: list[str], index: int) -> str:
+    """'NIK' for a column with a header, else its letter ('kolom C')."""
+    if index < len(header) and header[index]:
+        return header[index]
+    return f"kolom {get_column_letter(index + 1)}"

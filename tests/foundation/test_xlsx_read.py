@@ -1,0 +1,220 @@
+"""The one XLSX reader: values come back exact, hostile files are refused fast."""
+
+import datetime
+import io
+import time
+import zipfile
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from openpyxl import Workbook
+
+from kis_portal import xlsx_read
+from kis_portal.xlsx_read import XlsxError, read_xlsx_rows
+
+MB = 1024 * 1024
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def workbook_bytes(rows: list[list]) -> bytes:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def rebuild(content: bytes, *, parts: dict[str, bytes]) -> bytes:
+    """The same workbook with some zip members replaced or added."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename not in parts:
+                target.writestr(info.filename, source.read(info))
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def read(content: bytes, **kwargs):
+    return read_xlsx_rows(content, max_rows=kwargs.pop("max_rows", 100), **kwargs)
+
+
+def test_identifiers_come_back_as_exact_text_and_dates_as_dates():
+    content = workbook_bytes(
+        [
+            ["Daftar usulan Desa Kalibukbuk"],  # a title row above the header
+            [],
+            ["NIK", "Tanggal lahir", "RT", "Nama"],
+            [5108061234560001, datetime.date(1985, 3, 12), 3.0, "  I MADE  "],
+            ["'5108064703850002", "12-03-1985", "003", "Ni\u00a0Luh"],
+            [],
+            [5108061234560000, None, 2.5, None],
+        ]
+    )
+    # What Excel or a CSV conversion leaves of a NIK typed into a number cell.
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read(SHEET)
+    content = rebuild(
+        content,
+        parts={
+            SHEET: sheet.replace(
+                b"<v>5108061234560000</v>", b"<v>5.10806123456E+15</v>"
+            )
+        },
+    )
+    header, rows = read(content, header_names=["NIK"])
+
+    assert header == ["NIK", "Tanggal lahir", "RT", "Nama"]
+    assert [row.number for row in rows] == [4, 5, 7]
+    assert rows[0].values == [
+        "5108061234560001",
+        datetime.date(1985, 3, 12),
+        "3",
+        "I MADE",
+    ]
+    assert rows[1].values == ["5108064703850002", "12-03-1985", "003", "Ni Luh"]
+    # A 16-digit number stored as a float has lost digits: an error, not a wrong NIK.
+    assert rows[2].values[0] is None
+    assert "Format kolom sebagai Teks" in rows[2].errors[0]
+    assert rows[2].values[2] == "2.5"
+
+
+def test_the_header_must_be_in_the_top_rows_when_names_are_given():
+    content = workbook_bytes([["Judul"], ["Nama", "Alamat"], ["A", "B"]])
+    with pytest.raises(XlsxError, match="misalnya NIK"):
+        read(content, header_names=["NIK"])
+    assert read(content)[0] == ["Judul"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF", "Berkas bukan XLSX"),
+        (b"NIK;NAMA\n5108061234560001;I MADE\n", "Berkas bukan XLSX"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "Excel lama"),
+        (b"PK\x03\x04 broken", "rusak"),
+    ],
+    ids=["pdf", "csv", "xls-or-password", "broken-zip"],
+)
+def test_files_that_are_not_xlsx_are_named_as_such(content, message):
+    with pytest.raises(XlsxError, match=message):
+        read(content)
+
+
+def test_a_zip_that_is_not_a_workbook_is_not_xlsx():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    with pytest.raises(XlsxError, match="Berkas bukan XLSX"):
+        read(out.getvalue())
+
+
+def test_oversize_files_are_refused_before_reading_them():
+    content = workbook_bytes([["NIK"], ["1"]])
+    with pytest.raises(XlsxError, match="melebihi batas 1 MB"):
+        read(content + b"\0" * MB, max_bytes=MB)
+
+
+def test_macros_are_refused_by_content_not_by_name():
+    content = workbook_bytes([["NIK"], ["1"]])
+    with_vba = rebuild(content, parts={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
+    with pytest.raises(XlsxError, match="makro"):
+        read(with_vba)
+
+    types = zipfile.ZipFile(io.BytesIO(content)).read("[Content_Types].xml")
+    renamed = rebuild(
+        content,
+        parts={
+            "[Content_Types].xml": types.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/code.dat" ContentType="application/'
+                b'vnd.ms-office.vbaProject"/></Types>',
+            ),
+            "xl/code.dat": b"\0" * 64,
+        },
+    )
+    with pytest.raises(XlsxError, match="makro"):
+        read(renamed)
+
+
+def test_a_highly_compressed_part_is_refused_as_a_zip_bomb_without_inflating_it():
+    content = workbook_bytes([["NIK"], ["1"]])
+    bomb = rebuild(content, parts={"xl/styles.xml": b" " * (20 * MB)})
+    started = time.monotonic()
+    with pytest.raises(XlsxError, match="zip bomb"):
+        read(bomb)
+    assert time.monotonic() - started < 1
+
+
+def test_the_unpacked_total_has_a_limit_too():
+    rows = [["NIK", "NAMA"]] + [[str(n), f"NAMA {n}"] for n in range(3000)]
+    with pytest.raises(XlsxError, match="zip bomb"):
+        read(workbook_bytes(rows), max_unpacked_bytes=64 * 1024, max_rows=5000)
+
+
+def test_xml_entity_attacks_are_refused_by_defusedxml():
+    assert xlsx_read.xml_functions.iterparse.__module__.startswith("defusedxml")
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c>'
+        b"</row></sheetData></worksheet>"
+    )
+    content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: laughs})
+    started = time.monotonic()
+    with pytest.raises(XlsxError, match="rusak"):
+        read(content)
+    assert time.monotonic() - started < 1
+
+
+def test_the_reader_refuses_to_load_without_defusedxml(monkeypatch):
+    monkeypatch.setattr("openpyxl.xml.DEFUSEDXML", False)
+    with pytest.raises(ImproperlyConfigured, match="defusedxml"):
+        xlsx_read.assert_defused()
+
+
+def test_formulas_are_refused_with_their_row_and_column():
+    content = workbook_bytes(
+        [["NIK", "NAMA", "UMUR"], ["1", "A", 3], ["2", "B", "=1+1"]]
+    )
+    with pytest.raises(XlsxError, match="baris 3 kolom C"):
+        read(content)
+
+
+def test_reading_stops_at_the_row_limit():
+    rows = [["NIK"]] + [[str(n)] for n in range(5000)]
+    content = workbook_bytes(rows)
+    started = time.monotonic()
+    with pytest.raises(XlsxError, match="lebih dari 2.000 baris"):
+        read(content, max_rows=2000)
+    assert time.monotonic() - started < 5
+    header, data = read(content, max_rows=5000)
+    assert len(data) == 5000 and data[-1].values == ["4999"]
+
+
+def test_parsing_stops_when_the_time_budget_is_spent():
+    with pytest.raises(XlsxError, match="terlalu rumit"):
+        read(workbook_bytes([["NIK"], ["1"]]), time_budget=0)
+
+
+def test_excel_error_cells_are_reported_per_cell():
+    header, rows = read(workbook_bytes([["NIK", "NAMA"], ["#N/A", "A"]]))
+    assert rows[0].values == [None, "A"]
+    assert rows[0].errors == {0: "Sel berisi galat Excel (#N/A)."}
+
+
+def test_two_thousand_rows_read_well_within_the_limit():
+    rows = [[f"COL{n}" for n in range(20)]] + [
+        [f"510806120385{n:04d}", f"NAMA {n}", "Singaraja", "12-03-1985", "L"]
+        + [f"nilai {n}"] * 15
+        for n in range(2000)
+    ]
+    started = time.monotonic()
+    header, data = read(workbook_bytes(rows), max_rows=2000)
+    assert len(header) == 20 and len(data) == 2000
+    assert time.monotonic() - started < 5

@@ -1,0 +1,120 @@
+"""Builders for usulan test data: valid NIKs and KKs for a desa's kecamatan."""
+
+import datetime
+import itertools
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from kis_portal.demo.people import kk_for, nik_for
+from kis_portal.demo.usulan_demo import demo_pdf
+from usulan.models import Usulan
+from usulan.selectors import documents_for
+from usulan.services import dokumen_upload, pengajuan_current, usulan_save
+
+_serial = itertools.count(1)
+
+
+def new_nik(desa, *, birth=datetime.date(1980, 5, 12), sex="L") -> str:
+    return nik_for(desa.kecamatan.nik_prefix, birth, sex, next(_serial))
+
+
+def new_kk(desa) -> str:
+    return kk_for(desa.kecamatan.nik_prefix, datetime.date(2019, 3, 4), next(_serial))
+
+
+def member(
+    desa, *, sex="L", birth=datetime.date(1980, 5, 12), kategori="miskin", **extra
+):
+    data = {
+        "nik": new_nik(desa, birth=birth, sex=sex),
+        "nama": "I MADE UJI" if sex == "L" else "NI LUH UJI",
+        "tempat_lahir": "SINGARAJA",
+        "tanggal_lahir": birth,
+        "jenis_kelamin": sex,
+        "shdk": "1" if sex == "L" else "3",
+        "status_kawin": "2",
+        "kode_faskes": "09020107",
+        "nama_faskes": "PUSKESMAS UJI",
+        "kategori": kategori,
+        "telepon": "",
+        "catatan": "",
+    }
+    data.update(extra)
+    return data
+
+
+def household(desa, **extra) -> dict:
+    data = {
+        "jenis": "MIG34",
+        "no_kk": new_kk(desa),
+        "alamat": "BANJAR DINAS KAJA",
+        "rt": "003",
+        "rw": "001",
+        "telepon": "081234567890",
+        "noka_lama": "",
+        "segmen_asal": "",
+    }
+    data.update(extra)
+    return data
+
+
+def make_usulan(operator, *, members=None, household_data=None, upload=False) -> Usulan:
+    desa = operator.profile.desa
+    usulan = usulan_save(
+        usulan=None,
+        household=household_data or household(desa),
+        members=members
+        or [member(desa), member(desa, sex="P", birth=datetime.date(1985, 3, 7))],
+        by=operator,
+        desa=desa,
+        pengajuan=pengajuan_current(desa=desa, by=operator),
+    )
+    if upload:
+        upload_all(usulan, operator)
+    return usulan
+
+
+def pdf_file(name="scan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, demo_pdf("scan"), content_type="application/pdf")
+
+
+def upload_all(usulan: Usulan, by) -> None:
+    for doc in documents_for(usulan):
+        if doc.missing:
+            target = (
+                {"pengajuan": usulan.pengajuan}
+                if doc.level == "pengajuan"
+                else ({"anggota": doc.anggota} if doc.anggota else {"usulan": usulan})
+            )
+            dokumen_upload(
+                requirement_kode=doc.requirement.kode,
+                requirement_nama=doc.requirement.nama,
+                level=doc.level,
+                upload=pdf_file(),
+                by=by,
+                **target,
+            )
+
+
+def form_post(household_data: dict, members: list[dict], *, initial=0, **extra) -> dict:
+    """The POST body of the usulan form with its member formset."""
+    data = {k: v for k, v in household_data.items()}
+    data.update(
+        {
+            "anggota_set-TOTAL_FORMS": str(len(members)),
+            "anggota_set-INITIAL_FORMS": str(initial),
+            "anggota_set-MIN_NUM_FORMS": "0",
+            "anggota_set-MAX_NUM_FORMS": "20",
+        }
+    )
+    for index, row in enumerate(members):
+        for key, value in row.items():
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            if key == "DELETE":
+                if value:
+                    data[f"anggota_set-{index}-DELETE"] = "on"
+                continue
+            data[f"anggota_set-{index}-{key}"] = value if value is not None else ""
+    data.update(extra)
+    return data

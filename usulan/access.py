@@ -1,0 +1,90 @@
+"""Every usulan reaches a view through these: scoped by role and area first."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from kis_portal.accounts.access import operator_desa_id
+from kis_portal.accounts.roles import Role, has_role
+
+from .models import Dokumen, Pengajuan, Usulan
+
+# Roles that see every usulan of the regency (the verifier may be narrowed to kecamatan).
+READ_ALL_ROLES = (
+    Role.LOKET,
+    Role.VERIFIKATOR,
+    Role.KADIS,
+    Role.REKAP,
+    Role.DISTRIBUSI,
+    Role.ADMIN,
+)
+# Roles that need a person's full NIK/KK on the detail page.
+FULL_DATA_ROLES = (
+    Role.OPERATOR_DESA,
+    Role.LOKET,
+    Role.VERIFIKATOR,
+    Role.REKAP,
+    Role.ADMIN,
+)
+
+
+def usulan_for_user(user) -> QuerySet[Usulan]:
+    qs = Usulan.objects.select_related("desa__kecamatan")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    desa_id = operator_desa_id(user)
+    if desa_id is not None:
+        return qs.filter(desa_id=desa_id)
+    if not has_role(user, *READ_ALL_ROLES):
+        return qs.none()
+    if has_role(user, Role.VERIFIKATOR) and not has_role(user, Role.ADMIN, Role.KADIS):
+        kecamatan_ids = (
+            list(user.profile.kecamatan.values_list("pk", flat=True))
+            if hasattr(user, "profile")
+            else []
+        )
+        if kecamatan_ids:
+            return qs.filter(desa__kecamatan_id__in=kecamatan_ids)
+    return qs
+
+
+def get_usulan_for_user(user, pk: int) -> Usulan:
+    return get_object_or_404(usulan_for_user(user), pk=pk)
+
+
+def pengajuan_for_user(user) -> QuerySet[Pengajuan]:
+    qs = Pengajuan.objects.select_related("desa__kecamatan")
+    desa_id = operator_desa_id(user)
+    if desa_id is not None:
+        return qs.filter(desa_id=desa_id)
+    if has_role(user, *READ_ALL_ROLES):
+        return qs
+    return qs.none()
+
+
+def get_pengajuan_for_user(user, pk: int) -> Pengajuan:
+    return get_object_or_404(pengajuan_for_user(user), pk=pk)
+
+
+def get_dokumen_for_user(user, pk: int) -> Dokumen:
+    """A document is visible exactly when its pengajuan/usulan is."""
+    doc = get_object_or_404(Dokumen.objects.select_related("anggota"), pk=pk)
+    if doc.pengajuan_id:
+        get_pengajuan_for_user(user, doc.pengajuan_id)
+    else:
+        get_usulan_for_user(user, doc.usulan_id or doc.anggota.usulan_id)
+    return doc
+
+
+def can_edit(user, usulan: Usulan) -> bool:
+    """The desa operator edits its own drafts and returned usulan; the counter its own."""
+    if not usulan.is_editable_by_desa:
+        return False
+    if has_role(user, Role.OPERATOR_DESA):
+        return usulan.desa_id == operator_desa_id(user)
+    if has_role(user, Role.LOKET):
+        return usulan.sumber == Usulan.Sumber.LOKET
+    return False
+
+
+def sees_full_data(user, usulan: Usulan) -> bool:
+    return has_role(user, *FULL_DATA_ROLES)

@@ -1,0 +1,857 @@
+"""Bulk intake from a spreadsheet: the template, the preview, the drafts.
+
+One row per member; rows with the same No. KK and JENIS are one household (one
+usulan). Every row goes through the same forms as the browser (UsulanForm,
+AnggotaForm, then the NIK checks across members), so the import accepts exactly
+what a person could type, and nothing is trusted between preview and creation:
+the stored file is read and checked again when the operator confirms.
+"""
+
+import datetime
+import logging
+import re
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record
+from kis_portal.offices.choices import JenisUsulan, Kategori
+from kis_portal.offices.models import OfficeProfile
+from kis_portal.offices.selectors import get_active_profile
+from kis_portal.wilayah.models import Desa
+from kis_portal.xlsx import cell, new_workbook, to_bytes, write_sheet
+from kis_portal.xlsx_read import (
+    CellValue,
+    SheetRow,
+    XlsxError,
+    normalise_header,
+    read_limited,
+    read_xlsx_rows,
+)
+
+from .checks import members_together_errors, nik_region_warning
+from .forms import AnggotaForm, UsulanForm
+from .models import Anggota, Usulan
+from .selectors import nik_conflicts
+from .services import pengajuan_current, usulan_save
+from .validators import clean_digits
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_ROWS = 2000
+MAX_BYTES = 10 * 1024 * 1024
+# The browser form takes at most this many members per household (formset max_num).
+MAX_MEMBERS = 20
+DATA_SHEET = "Data"
+STORAGE_DIR = "bulk"
+STALE_AFTER = datetime.timedelta(days=1)
+TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+IMPORT_NAMESPACE = uuid.UUID("0b7c5f55-6a53-4d0e-9a53-2f1d1f3c9b21")
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "KIS_BULK_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+# --- Columns ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One template column: header, key, whether required, help for the uploader."""
+
+    header: str
+    key: str
+    required: bool
+    help: str
+    example: str = ""
+    household: bool = False  # same for every member of the KK
+    identifier: bool = False  # kept as text so Excel keeps leading zeros
+    aliases: tuple[str, ...] = ()
+    profile_flag: str = ""  # OfficeProfile flag that makes the column required
+
+    @property
+    def field(self) -> str:
+        """The form field the column feeds."""
+        return "telepon" if self.key == "telepon_keluarga" else self.key
+
+    def names(self) -> set[str]:
+        return {normalise_header(n) for n in (self.header, self.key, *self.aliases)}
+
+
+def _codes(choices: Iterable[tuple[str, str]]) -> str:
+    return "; ".join(f"{value} = {label}" for value, label in choices)
+
+
+TEMPLATE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "NO KK",
+        "no_kk",
+        True,
+        "Nomor Kartu Keluarga, 16 angka. Baris dengan NO KK dan JENIS yang sama "
+        "menjadi satu usulan.",
+        "5108061501200003",
+        household=True,
+        identifier=True,
+        aliases=("nomor kk", "no kartu keluarga", "nomor kartu keluarga", "kk"),
+    ),
+    Column(
+        "JENIS",
+        "jenis",
+        True,
+        "MIG34 (pendaftaran baru) atau MIG37 (pengaktifan/peralihan).",
+        "MIG34",
+        household=True,
+        aliases=("jenis usulan", "form"),
+    ),
+    Column(
+        "ALAMAT",
+        "alamat",
+        True,
+        "Alamat rumah (dusun/banjar, jalan).",
+        "Banjar Dinas Kaja",
+        household=True,
+        aliases=("alamat rumah",),
+    ),
+    Column(
+        "RT",
+        "rt",
+        True,
+        "Angka, misalnya 003.",
+        "003",
+        household=True,
+        identifier=True,
+    ),
+    Column(
+        "RW",
+        "rw",
+        False,
+        "Angka; kosongkan bila tidak ada.",
+        "001",
+        household=True,
+        identifier=True,
+    ),
+    Column(
+        "NO HP KELUARGA",
+        "telepon_keluarga",
+        False,
+        "Nomor HP keluarga, 08xxxxxxxxxx.",
+        "081234567890",
+        household=True,
+        identifier=True,
+        aliases=("hp keluarga", "telepon keluarga", "no telepon keluarga"),
+        profile_flag="wajib_no_hp",
+    ),
+    Column(
+        "NOKA LAMA",
+        "noka_lama",
+        False,
+        "Hanya MIG37: nomor kartu JKN sebelumnya, 13 angka.",
+        "",
+        household=True,
+        identifier=True,
+        aliases=("noka", "no kartu lama", "nomor kartu lama"),
+    ),
+    Column(
+        "SEGMEN ASAL",
+        "segmen_asal",
+        False,
+        "Hanya MIG37: " + _codes(Usulan.Segmen.choices) + ".",
+        "",
+        household=True,
+        aliases=("segmen",),
+    ),
+    Column(
+        "NIK",
+        "nik",
+        True,
+        "NIK e-KTP, 16 angka.",
+        "5108061203850001",
+        identifier=True,
+        aliases=("no ktp", "nomor nik", "no nik"),
+    ),
+    Column(
+        "NAMA",
+        "nama",
+        True,
+        "Nama lengkap sesuai KK.",
+        "I KETUT CONTOH",
+        aliases=("nama lengkap",),
+    ),
+    Column(
+        "TEMPAT LAHIR",
+        "tempat_lahir",
+        True,
+        "Kota/kabupaten tempat lahir.",
+        "Singaraja",
+        aliases=("tmp lahir", "tempat"),
+    ),
+    Column(
+        "TANGGAL LAHIR",
+        "tanggal_lahir",
+        True,
+        "DD-MM-YYYY (misalnya 12-03-1985) atau sel tanggal Excel. Harus sesuai NIK.",
+        "12-03-1985",
+        aliases=("tgl lahir", "tanggal lahir dd mm yyyy"),
+    ),
+    Column(
+        "JENIS KELAMIN",
+        "jenis_kelamin",
+        True,
+        "L (laki-laki) atau P (perempuan). Harus sesuai NIK.",
+        "L",
+        aliases=("jk", "l p", "kelamin"),
+    ),
+    Column(
+        "HUBUNGAN DALAM KK",
+        "shdk",
+        True,
+        "Kode atau nama: " + _codes(Anggota.Shdk.choices) + ".",
+        "1",
+        aliases=("hubungan", "hubungan keluarga", "shdk", "status hubungan"),
+    ),
+    Column(
+        "STATUS KAWIN",
+        "status_kawin",
+        True,
+        "Kode atau nama: " + _codes(Anggota.StatusKawin.choices) + ".",
+        "2",
+        aliases=("status perkawinan", "kawin"),
+    ),
+    Column(
+        "KATEGORI",
+        "kategori",
+        True,
+        "Kategori prioritas, kode atau nama: " + _codes(Kategori.choices) + ".",
+        "miskin",
+        aliases=("kategori prioritas", "prioritas"),
+    ),
+    Column(
+        "KODE FASKES",
+        "kode_faskes",
+        False,
+        "Kode faskes tingkat I, 8 karakter (misalnya 09020107).",
+        "09020107",
+        identifier=True,
+        aliases=("faskes",),
+        profile_flag="wajib_faskes",
+    ),
+    Column(
+        "NAMA FASKES",
+        "nama_faskes",
+        False,
+        "Nama puskesmas/klinik.",
+        "Puskesmas Buleleng I",
+    ),
+    Column(
+        "NO HP",
+        "telepon",
+        False,
+        "Nomor HP anggota, 08xxxxxxxxxx.",
+        "",
+        identifier=True,
+        aliases=("hp", "telepon", "no telepon", "no hp anggota"),
+    ),
+    Column(
+        "CATATAN",
+        "catatan",
+        False,
+        "Keterangan tambahan (misalnya nama penyakit kronis).",
+        "",
+        aliases=("keterangan",),
+    ),
+)
+
+
+def columns_for(profile: OfficeProfile | None) -> list[Column]:
+    """The template columns with required-ness as the active office profile sets it."""
+    return [
+        replace(column, required=True)
+        if column.profile_flag and getattr(profile, column.profile_flag, False)
+        else column
+        for column in TEMPLATE_COLUMNS
+    ]
+
+
+# --- Codes: what people type -> the form's choice values -----------------------
+
+
+def _lookup(choices: Iterable[tuple[str, str]], **extra: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for value, label in choices:
+        for name in (value, label, re.sub(r"\(.*?\)", "", label)):
+            table.setdefault(normalise_header(name), value)
+        inner = re.search(r"\((.*?)\)", label)
+        if inner:
+            table.setdefault(normalise_header(inner.group(1)), value)
+    table.update({normalise_header(k): v for k, v in extra.items()})
+    return table
+
+
+CHOICE_LOOKUPS: dict[str, dict[str, str]] = {
+    "jenis": _lookup(JenisUsulan.choices, **{"34": "MIG34", "37": "MIG37"}),
+    "segmen_asal": _lookup(Usulan.Segmen.choices, mandiri="mandiri"),
+    "jenis_kelamin": _lookup(
+        Anggota.JenisKelamin.choices, lk="L", pria="L", pr="P", wanita="P"
+    ),
+    "shdk": _lookup(
+        Anggota.Shdk.choices, kepala="1", isteri="3", famili="9", orangtua="7"
+    ),
+    "status_kawin": _lookup(Anggota.StatusKawin.choices, belummenikah="1", menikah="2"),
+    # Seed 003's priority letters A-E are what some offices' lists already use.
+    "kategori": _lookup(
+        Kategori.choices,
+        a="tambahan",
+        b="hamil",
+        c="kronis",
+        d="disabilitas",
+        e="miskin",
+    ),
+}
+
+
+def _choice(key: str, text: str) -> str:
+    if not text:
+        return ""
+    normal = normalise_header(text)
+    if normal.isdigit():
+        normal = str(int(normal))  # "01" is code 1
+    # Unknown values go to the form as typed: it names them in its message.
+    return CHOICE_LOOKUPS[key].get(normal, text)
+
+
+def _text(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def _phone(text: str) -> str:
+    # A number cell drops the leading 0 of 0812...: put it back before the form checks.
+    return "0" + text if re.fullmatch(r"8\d{8,11}", text) else text
+
+
+# --- Preview ------------------------------------------------------------------
+
+
+class BulkFileError(Exception):
+    """The file as a whole cannot be imported; nothing is created."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Row:
+    """One member row of the file, as typed and as checked."""
+
+    number: int
+    values: dict[str, str]
+    birth_date: datetime.date | None = None  # from a date cell, no text round trip
+    unreadable: set[str] = field(default_factory=set)  # keys of cells in error
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cleaned: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Household:
+    """The rows sharing a No. KK and JENIS: one usulan."""
+
+    no_kk: str
+    jenis: str
+    rows: list[Row]
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cleaned: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(row.ok for row in self.rows)
+
+    @property
+    def first_row(self) -> int:
+        return self.rows[0].number
+
+    @property
+    def alamat(self) -> str:
+        return next((a for r in self.rows if (a := r.values.get("alamat"))), "")
+
+    @property
+    def error_rows(self) -> int:
+        return sum(1 for row in self.rows if not row.ok)
+
+
+@dataclass
+class Preview:
+    households: list[Household]
+    ignored_columns: list[str]
+
+    @property
+    def ok_households(self) -> list[Household]:
+        return [h for h in self.households if h.ok]
+
+    @property
+    def error_households(self) -> list[Household]:
+        return [h for h in self.households if not h.ok]
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(h.rows) for h in self.households)
+
+    @property
+    def ok_row_count(self) -> int:
+        return sum(len(h.rows) for h in self.ok_households)
+
+
+class BulkUploadForm(forms.Form):
+    berkas = forms.FileField(
+        label="Berkas Excel (.xlsx)",
+        help_text="Gunakan templat dari portal. Berkas lain (PDF, CSV, .xls) ditolak.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+def read_upload(upload) -> bytes:
+    """The uploaded file's bytes, or BulkFileError when it is over the size limit."""
+    try:
+        return read_limited(upload, MAX_BYTES)
+    except XlsxError as exc:
+        raise BulkFileError(exc.message) from exc
+
+
+def parse_upload(file, *, user, desa: Desa) -> Preview:
+    """Read and check every row as the browser form would; BulkFileError for the file."""
+    columns = columns_for(get_active_profile())
+    names = {name: column for column in columns for name in column.names()}
+    try:
+        header, sheet_rows = read_xlsx_rows(
+            file,
+            max_rows=max_rows(),
+            max_bytes=MAX_BYTES,
+            sheet=DATA_SHEET,
+            header_names=[c.header for c in columns],
+        )
+    except XlsxError as exc:
+        raise BulkFileError(exc.message) from exc
+    positions, ignored = _map_header(header, names, columns)
+    households = _group(sheet_rows, positions)
+    _check(households, user=user, desa=desa, columns=columns)
+    logger.info(
+        "user=%s bulk preview rows=%s households=%s ok=%s",
+        getattr(user, "pk", None),
+        sum(len(h.rows) for h in households),
+        len(households),
+        sum(1 for h in households if h.ok),
+    )
+    return Preview(households=households, ignored_columns=ignored)
+
+
+def _map_header(
+    header: list[str], names: dict[str, Column], columns: list[Column]
+) -> tuple[dict[str, int], list[str]]:
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    duplicated: list[str] = []
+    for index, text in enumerate(header):
+        column = names.get(normalise_header(text))
+        if column is None:
+            if text:
+                ignored.append(text)
+        elif column.key in positions:
+            duplicated.append(column.header)
+        else:
+            positions[column.key] = index
+    if duplicated:
+        raise BulkFileError(
+            "Kolom berikut muncul lebih dari sekali: "
+            + ", ".join(sorted(set(duplicated)))
+            + ". Hapus salah satunya lalu unggah ulang."
+        )
+    missing = [c.header for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise BulkFileError(
+            "Kolom wajib tidak ditemukan: "
+            + ", ".join(missing)
+            + ". Gunakan templat dari portal dan jangan mengubah judul kolom."
+        )
+    return positions, ignored
+
+
+def _group(sheet_rows: list[SheetRow], positions: dict[str, int]) -> list[Household]:
+    by_key: dict[tuple[str, str], Household] = {}
+    labels = {c.key: c.header for c in TEMPLATE_COLUMNS}
+    for sheet_row in sheet_rows:
+        values: dict[str, str] = {}
+        row = Row(number=sheet_row.number, values=values)
+        for key, index in positions.items():
+            raw = sheet_row.values[index] if index < len(sheet_row.values) else None
+            if index in sheet_row.errors:
+                row.errors.append(f"{labels[key]}: {sheet_row.errors[index]}")
+                row.unreadable.add(key)
+            if key == "tanggal_lahir" and isinstance(raw, datetime.date):
+                row.birth_date = raw
+            values[key] = _text(raw).strip()
+        no_kk = clean_digits(values.get("no_kk", ""))
+        jenis = _choice("jenis", values.get("jenis", ""))
+        household = by_key.get((no_kk, jenis))
+        if household is None:
+            household = by_key[(no_kk, jenis)] = Household(
+                no_kk=no_kk, jenis=jenis, rows=[]
+            )
+        household.rows.append(row)
+    return list(by_key.values())
+
+
+def _check(
+    households: list[Household], *, user, desa: Desa, columns: list[Column]
+) -> None:
+    labels = {c.key: c.header for c in columns}
+    household_labels = {c.field: c.header for c in columns if c.household}
+    member_labels = {c.field: c.header for c in columns if not c.household}
+    required = {c.key for c in columns if c.required}
+    niks_by_household: list[list[str | None]] = []
+    for household in households:
+        _check_household(household, labels, household_labels)
+        if len(household.rows) > MAX_MEMBERS:
+            household.errors.append(
+                f"Satu KK paling banyak {MAX_MEMBERS} anggota; berkas memuat "
+                f"{len(household.rows)} baris untuk KK ini."
+            )
+        niks_by_household.append(
+            [_check_member(row, member_labels) for row in household.rows]
+        )
+    # One query for the whole file tells which households the per-household check
+    # (the form's own) can find anything in; the others it would pass unchanged.
+    taken = set(
+        nik_conflicts(
+            [nik for niks in niks_by_household for nik in niks if nik],
+            exclude_usulan_id=None,
+            user=user,
+        )
+    )
+    seen: dict[str, tuple[int, Household]] = {}  # NIK -> first row, across the file
+    for household, niks in zip(households, niks_by_household, strict=True):
+        present = [nik for nik in niks if nik]
+        if taken.intersection(present) or len(set(present)) < len(present):
+            for index, message in members_together_errors(
+                niks, exclude_usulan_id=None, user=user
+            ).items():
+                household.rows[index].errors.append(f"{labels['nik']}: {message}")
+        for row, nik in zip(household.rows, niks, strict=True):
+            if not nik:
+                continue
+            first = seen.get(nik)
+            if first is None:
+                seen[nik] = (row.number, household)
+            elif first[1] is not household:
+                row.errors.append(
+                    f"{labels['nik']}: NIK ini sudah ada di baris {first[0]} "
+                    "berkas ini (KK lain)."
+                )
+            if warning := nik_region_warning(nik, desa):
+                row.warnings.append(warning)
+            if "kode_faskes" in required and not row.cleaned.get("kode_faskes"):
+                row.warnings.append(
+                    f"{labels['kode_faskes']} wajib diisi sebelum usulan diajukan."
+                )
+        if (
+            "telepon_keluarga" in required
+            and not household.cleaned.get("telepon")
+            and not any(row.cleaned.get("telepon") for row in household.rows)
+        ):
+            household.warnings.append(
+                "Nomor HP (keluarga atau anggota) wajib diisi sebelum usulan diajukan."
+            )
+
+
+def _check_household(
+    household: Household, labels: dict[str, str], field_labels: dict[str, str]
+) -> None:
+    """The household columns must agree across the KK's rows; then the form decides."""
+    keys = [c.key for c in TEMPLATE_COLUMNS if c.household and c.key in labels]
+    data: dict[str, str] = {}
+    source: dict[str, int] = {}
+    for row in household.rows:
+        for key in keys:
+            value = row.values.get(key, "")
+            if not value:
+                continue
+            if key not in data:
+                data[key], source[key] = value, row.number
+            elif _same(key, value) != _same(key, data[key]):
+                row.errors.append(
+                    f"{labels[key]}: berbeda dengan baris {source[key]} untuk KK yang "
+                    f"sama ({data[key]})."
+                )
+    form_data = {
+        "jenis": _choice("jenis", data.get("jenis", "")),
+        "no_kk": data.get("no_kk", ""),
+        "alamat": data.get("alamat", ""),
+        "rt": data.get("rt", ""),
+        "rw": data.get("rw", ""),
+        "telepon": _phone(data.get("telepon_keluarga", "")),
+        "noka_lama": data.get("noka_lama", ""),
+        "segmen_asal": _choice("segmen_asal", data.get("segmen_asal", "")),
+    }
+    form = UsulanForm(data=form_data)
+    if form.is_valid():
+        household.cleaned = form.cleaned_data
+    else:
+        household.errors.extend(_form_errors(form, field_labels))
+
+
+def _same(key: str, value: str) -> str:
+    if key in ("no_kk", "rt", "rw", "telepon_keluarga", "noka_lama"):
+        return clean_digits(value).lstrip("0")
+    if key in ("jenis", "segmen_asal"):
+        return _choice(key, value)
+    return " ".join(value.split()).casefold()
+
+
+def _check_member(row: Row, field_labels: dict[str, str]) -> str | None:
+    """Validate one member with the browser's form; return its clean NIK if valid."""
+    values = row.values
+    form_data: dict[str, Any] = {
+        "nik": values.get("nik", ""),
+        "nama": values.get("nama", ""),
+        "tempat_lahir": values.get("tempat_lahir", ""),
+        "tanggal_lahir": row.birth_date or values.get("tanggal_lahir", ""),
+        "jenis_kelamin": _choice("jenis_kelamin", values.get("jenis_kelamin", "")),
+        "shdk": _choice("shdk", values.get("shdk", "")),
+        "status_kawin": _choice("status_kawin", values.get("status_kawin", "")),
+        "kategori": _choice("kategori", values.get("kategori", "")),
+        "kode_faskes": values.get("kode_faskes", ""),
+        "nama_faskes": values.get("nama_faskes", ""),
+        "telepon": _phone(values.get("telepon", "")),
+        "catatan": values.get("catatan", ""),
+    }
+    form = AnggotaForm(data=form_data)
+    if form.is_valid():
+        row.cleaned = dict(form.cleaned_data)
+        return row.cleaned["nik"]
+    # A cell the reader refused is already reported; "required" would only repeat it.
+    for name in row.unreadable:
+        form.errors.pop(name, None)
+    row.errors.extend(_form_errors(form, field_labels))
+    return form.cleaned_data.get("nik") if "nik" not in form.errors else None
+
+
+def _form_errors(form: forms.BaseForm, field_labels: dict[str, str]) -> list[str]:
+    out = []
+    for name, messages in form.errors.items():
+        label = field_labels.get(name, "")
+        for message in messages:
+            if "pilihan yang" in message or "valid choice" in message:
+                message += " Lihat lembar Petunjuk untuk kode yang boleh."
+            out.append(f"{label}: {message}" if label else message)
+    return out
+
+
+# --- Creation -----------------------------------------------------------------
+
+
+def create_drafts(
+    preview: Preview, *, user, desa: Desa, import_token: str = ""
+) -> list[Usulan]:
+    """Create every valid household as a draft usulan, all in one transaction.
+
+    With `import_token`, each household gets a form token derived from it, so a
+    confirmation that races with itself returns the first one's usulan.
+    """
+    valid = preview.ok_households
+    if not valid:
+        return []
+    created: list[Usulan] = []
+    with transaction.atomic():
+        pengajuan = pengajuan_current(desa=desa, by=user)
+        for index, household in enumerate(valid):
+            created.append(
+                usulan_save(
+                    usulan=None,
+                    household=household.cleaned,
+                    members=[row.cleaned for row in household.rows],
+                    by=user,
+                    desa=desa,
+                    pengajuan=pengajuan,
+                    client_token=uuid.uuid5(
+                        IMPORT_NAMESPACE, f"{import_token}:{index}:{household.no_kk}"
+                    )
+                    if import_token
+                    else None,
+                )
+            )
+        audit_record(
+            action=AuditEvent.Action.IMPORT,
+            by=user,
+            target=pengajuan,
+            reason="Impor usulan dari Excel",
+            data={
+                "usulan": len(created),
+                "anggota": sum(len(h.rows) for h in valid),
+                "dilewati": len(preview.error_households),
+            },
+        )
+    logger.info(
+        "user=%s bulk import desa=%s created=%s skipped=%s",
+        getattr(user, "pk", None),
+        desa.pk,
+        len(created),
+        len(preview.error_households),
+    )
+    return created
+
+
+# --- The uploaded file between preview and confirmation -------------------------
+
+
+def store_upload(content: bytes) -> str:
+    """Keep the file for the confirmation; return its token (the only thing shown)."""
+    _delete_stale()
+    token = secrets.token_hex(16)
+    default_storage.save(_path(token), ContentFile(content))
+    return token
+
+
+def load_upload(token: str) -> bytes | None:
+    if not TOKEN_RE.fullmatch(token or "") or not default_storage.exists(_path(token)):
+        return None
+    with default_storage.open(_path(token), "rb") as handle:
+        return handle.read()
+
+
+def discard_upload(token: str) -> None:
+    if TOKEN_RE.fullmatch(token or ""):
+        default_storage.delete(_path(token))
+
+
+def _path(token: str) -> str:
+    return f"{STORAGE_DIR}/{token}.xlsx"
+
+
+def _delete_stale() -> None:
+    """Previews nobody confirmed: personal data does not stay on disk for long."""
+    try:
+        _, files = default_storage.listdir(STORAGE_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - STALE_AFTER
+    for name in files:
+        path = f"{STORAGE_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except FileNotFoundError:
+            continue
+
+
+# --- Template -----------------------------------------------------------------
+
+
+def build_template(profile: OfficeProfile | None) -> bytes:
+    """The XLSX to fill: a Data sheet with the header, a Petunjuk sheet explaining it."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = columns_for(profile)
+    wb = new_workbook()
+    ws = wb.create_sheet(DATA_SHEET)
+    last = max_rows() + 1
+    for index, column in enumerate(columns, start=1):
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = max(12, len(column.header) + 4)
+        if column.identifier:
+            dimension.number_format = "@"  # text: Excel keeps leading zeros
+    lists = {
+        "jenis": JenisUsulan.values,
+        "jenis_kelamin": Anggota.JenisKelamin.values,
+        "kategori": Kategori.values,
+    }
+    for index, column in enumerate(columns, start=1):
+        if column.key in lists:
+            letter = get_column_letter(index)
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(lists[column.key]) + '"',
+                allow_blank=True,
+            )
+            validation.add(f"{letter}2:{letter}{last}")
+            ws.data_validations.append(validation)
+    ws.freeze_panes = "A2"
+    ws.append([cell(ws, column.header, bold=True) for column in columns])
+
+    rows: list[list[str]] = [
+        [
+            column.header,
+            "wajib" if column.required else "boleh kosong",
+            column.help,
+            column.example,
+        ]
+        for column in columns
+    ]
+    rows += [
+        ["", "", "", ""],
+        [
+            "PETUNJUK",
+            "",
+            f"Satu baris untuk satu anggota keluarga, paling banyak {max_rows()} "
+            "baris. Baris dengan NO KK dan JENIS yang sama menjadi satu usulan; "
+            "ALAMAT, RT, RW, NO HP KELUARGA, NOKA LAMA dan SEGMEN ASAL cukup diisi "
+            "di baris pertama KK tersebut.",
+            "",
+        ],
+        [
+            "",
+            "",
+            "Isi nilai saja, tanpa rumus. NIK, NO KK, NOKA dan nomor HP diketik "
+            "sebagai teks (kolomnya sudah berformat teks).",
+            "",
+        ],
+        [
+            "",
+            "",
+            "Usulan dibuat sebagai draf: lengkapi dokumen setiap usulan lalu ajukan.",
+            "",
+        ],
+        ["", "", "", ""],
+        ["KODE", "Kode", "Arti", ""],
+    ]
+    for column_key, choices in (
+        ("JENIS", JenisUsulan.choices),
+        ("JENIS KELAMIN", Anggota.JenisKelamin.choices),
+        ("HUBUNGAN DALAM KK", Anggota.Shdk.choices),
+        ("STATUS KAWIN", Anggota.StatusKawin.choices),
+        ("KATEGORI", Kategori.choices),
+        ("SEGMEN ASAL", Usulan.Segmen.choices),
+    ):
+        rows += [[column_key, value, label, ""] for value, label in choices]
+    write_sheet(
+        wb,
+        "Petunjuk",
+        ["Kolom", "Wajib", "Keterangan", "Contoh"],
+        rows,
+        widths=[22, 14, 90, 20],
+    )
+    return to_bytes(wb)

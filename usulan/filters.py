@@ -1,0 +1,70 @@
+import django_filters
+from django import forms
+
+from kis_portal.offices.choices import JenisUsulan, Kategori
+from kis_portal.wilayah.models import Desa, Kecamatan
+
+from .models import Usulan
+from .selectors import search_usulan
+
+
+class UsulanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Cari nama, NIK, No. KK, nomor", method="search"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Usulan.Status.choices, empty_label="Semua status"
+    )
+    jenis = django_filters.ChoiceFilter(
+        label="Jenis", choices=JenisUsulan.choices, empty_label="MIG34 dan MIG37"
+    )
+    kategori = django_filters.ChoiceFilter(
+        label="Kategori",
+        choices=Kategori.choices,
+        empty_label="Semua kategori",
+        field_name="anggota_set__kategori",
+        distinct=True,
+    )
+    dari = django_filters.DateFilter(
+        label="Dibuat dari",
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sampai = django_filters.DateFilter(
+        label="sampai",
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label="Kecamatan",
+        field_name="desa__kecamatan",
+        queryset=Kecamatan.objects.all(),
+        empty_label="Semua kecamatan",
+    )
+    desa = django_filters.ModelChoiceFilter(
+        label="Desa", queryset=Desa.objects.all(), empty_label="Semua desa"
+    )
+
+    class Meta:
+        model = Usulan
+        fields = [
+            "q",
+            "status",
+            "jenis",
+            "kategori",
+            "dari",
+            "sampai",
+            "kecamatan",
+            "desa",
+        ]
+
+    def __init__(self, *args, for_operator: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if for_operator:
+            # An operator's list is one desa already.
+            del self.filters["kecamatan"], self.filters["desa"]
+
+    def search(self, queryset, name, value):
+        return search_usulan(queryset, value)

@@ -1,0 +1,75 @@
+"""What waits on the home page, from the usulan stage."""
+
+from django.urls import reverse
+
+from kis_portal.accounts.access import operator_desa_id
+from kis_portal.accounts.home import (
+    SummaryItem,
+    WaitingItem,
+    home_provider,
+    summary_provider,
+)
+from kis_portal.accounts.roles import Role, has_role
+
+from .access import usulan_for_user
+from .models import Usulan
+from .selectors import status_counts
+
+
+@home_provider
+def usulan_waiting(user) -> list[WaitingItem]:
+    url = reverse("usulan:list")
+    items: list[WaitingItem] = []
+    if operator_desa_id(user) is not None:
+        counts = status_counts(usulan_for_user(user))
+        if counts[Usulan.Status.DIKEMBALIKAN]:
+            items.append(
+                WaitingItem(
+                    "Usulan dikembalikan, perlu diperbaiki",
+                    counts[Usulan.Status.DIKEMBALIKAN],
+                    f"{url}?status=dikembalikan",
+                    urgent=True,
+                )
+            )
+        if counts[Usulan.Status.DRAFT]:
+            items.append(
+                WaitingItem(
+                    "Draf belum diajukan",
+                    counts[Usulan.Status.DRAFT],
+                    f"{url}?status=draft",
+                )
+            )
+    elif has_role(user, Role.VERIFIKATOR):
+        waiting = usulan_for_user(user).filter(status=Usulan.Status.DIAJUKAN).count()
+        if waiting:
+            items.append(
+                WaitingItem(
+                    "Usulan menunggu verifikasi", waiting, f"{url}?status=diajukan"
+                )
+            )
+    elif has_role(user, Role.LOKET):
+        drafts = (
+            usulan_for_user(user)
+            .filter(sumber=Usulan.Sumber.LOKET, status=Usulan.Status.DRAFT)
+            .count()
+        )
+        if drafts:
+            items.append(
+                WaitingItem(
+                    "Registrasi loket belum lengkap", drafts, f"{url}?status=draft"
+                )
+            )
+    return items
+
+
+@summary_provider
+def usulan_summary(user) -> list[SummaryItem]:
+    """Counts by status for the desa operator's home page."""
+    if operator_desa_id(user) is None:
+        return []
+    url = reverse("usulan:list")
+    counts = status_counts(usulan_for_user(user))
+    return [
+        SummaryItem(label, counts[value], f"{url}?status={value}")
+        for value, label in Usulan.Status.choices
+    ]

@@ -1,0 +1,431 @@
+"""Writes of the usulan stage: create, edit, documents, submit, return, reject."""
+
+import logging
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kis_portal.accounts.roles import Role, has_role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record, change_status
+from kis_portal.offices.choices import Level
+from kis_portal.uploads import check_upload
+from kis_portal.wilayah.models import Desa
+
+from .checks import household_errors, member_errors, members_together_errors
+from .models import Anggota, Catatan, Dokumen, Pengajuan, Usulan
+from .selectors import missing_items
+from .workflow import TRANSITIONS
+
+logger = logging.getLogger(__name__)
+
+HOUSEHOLD_FIELDS = (
+    "jenis",
+    "no_kk",
+    "alamat",
+    "rt",
+    "rw",
+    "telepon",
+    "noka_lama",
+    "segmen_asal",
+)
+MEMBER_FIELDS = (
+    "nik",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "shdk",
+    "status_kawin",
+    "kode_faskes",
+    "nama_faskes",
+    "kategori",
+    "telepon",
+    "catatan",
+)
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved the usulan since this form was opened."""
+
+
+class IncompleteUsulan(ValidationError):
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("Usulan belum lengkap.", code="incomplete")
+        self.missing = missing
+
+
+@transaction.atomic
+def pengajuan_create(
+    *, desa: Desa, by, nomor_surat: str = "", tanggal_surat=None, keterangan: str = ""
+) -> Pengajuan:
+    pengajuan = Pengajuan(
+        desa=desa,
+        nomor_surat=nomor_surat,
+        tanggal_surat=tanggal_surat,
+        keterangan=keterangan,
+        created_by=by,
+    )
+    pengajuan.full_clean()
+    pengajuan.save()
+    audit_record(action=AuditEvent.Action.CREATE, by=by, target=pengajuan)
+    return pengajuan
+
+
+def pengajuan_current(*, desa: Desa, by) -> Pengajuan:
+    """The desa's open pengajuan (one with drafts) or a new one for this month."""
+    open_one = (
+        Pengajuan.objects.filter(desa=desa, usulan_set__status=Usulan.Status.DRAFT)
+        .order_by("-created_at")
+        .first()
+    ) or Pengajuan.objects.filter(desa=desa, usulan_set__isnull=True).order_by(
+        "-created_at"
+    ).first()
+    if open_one:
+        return open_one
+    month = timezone.localdate().strftime("%m/%Y")
+    return pengajuan_create(desa=desa, by=by, keterangan=f"Pengajuan bulan {month}")
+
+
+def _check_members(usulan_id: int | None, members: list[dict], *, user) -> None:
+    errors: dict[str, list] = {}
+    live = [m for m in members if not m.get("DELETE")]
+    for index, nik_error in members_together_errors(
+        [m.get("nik") for m in live], exclude_usulan_id=usulan_id, user=user
+    ).items():
+        errors.setdefault(f"anggota-{index}", []).append(nik_error)
+    for index, member in enumerate(live):
+        for message in member_errors(member).values():
+            errors.setdefault(f"anggota-{index}", []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def usulan_save(
+    *,
+    usulan: Usulan | None,
+    household: dict,
+    members: list[dict],
+    by,
+    desa: Desa | None = None,
+    sumber: str = Usulan.Sumber.DESA,
+    pengajuan: Pengajuan | None = None,
+    client_token: uuid.UUID | None = None,
+    version: int | None = None,
+) -> Usulan:
+    """Create or edit a household and its members, all or nothing.
+
+    A repeated create with the same form token returns the first usulan (double
+    click, second tab); an edit based on an old version is refused (two staff).
+    """
+    if usulan is None:
+        if client_token and (
+            existing := Usulan.objects.filter(client_token=client_token).first()
+        ):
+            return existing
+        usulan = Usulan(
+            desa=desa,
+            sumber=sumber,
+            pengajuan=pengajuan,
+            created_by=by,
+            client_token=client_token,
+        )
+        action = AuditEvent.Action.CREATE
+    else:
+        locked = Usulan.objects.select_for_update().get(pk=usulan.pk)
+        if version is not None and locked.version != version:
+            raise StaleEdit(
+                "Usulan ini baru saja diubah oleh pengguna lain. Muat ulang halaman untuk "
+                "melihat perubahan terbaru; isian Anda belum disimpan.",
+                code="stale",
+            )
+        if not locked.is_editable_by_desa:
+            raise ValidationError(
+                "Usulan yang sudah diajukan tidak dapat diubah.", code="locked"
+            )
+        usulan = locked
+        action = AuditEvent.Action.UPDATE
+
+    errors = household_errors(household)
+    if errors:
+        raise ValidationError(errors)
+    for field in HOUSEHOLD_FIELDS:
+        if field in household:
+            setattr(usulan, field, household[field] or "")
+    usulan.full_clean(exclude=["client_token"])
+    if usulan.pk:
+        usulan.version = F("version") + 1
+    try:
+        with transaction.atomic():
+            usulan.save()
+    except IntegrityError as exc:
+        if client_token and (
+            existing := Usulan.objects.filter(client_token=client_token).first()
+        ):
+            return existing
+        raise ValidationError("Usulan tidak dapat disimpan.", code="integrity") from exc
+    usulan.refresh_from_db(fields=["version"])
+
+    _check_members(usulan.pk, members, user=by)
+    existing_members = {m.pk: m for m in usulan.anggota_set.all()}
+    try:
+        with transaction.atomic():
+            for row in members:
+                member = existing_members.get(row.get("id")) if row.get("id") else None
+                if row.get("DELETE"):
+                    if member:
+                        member.delete()
+                    continue
+                member = member or Anggota(usulan=usulan)
+                for field in MEMBER_FIELDS:
+                    if field in row:
+                        setattr(
+                            member, field, row[field] if row[field] is not None else ""
+                        )
+                member.full_clean(exclude=["usulan"], validate_constraints=False)
+                member.save()
+    except IntegrityError as exc:
+        # Another usulan took the NIK between our check and our write.
+        raise ValidationError(
+            "NIK salah satu anggota baru saja diusulkan di usulan lain. Periksa kembali.",
+            code="nik_taken",
+        ) from exc
+    audit_record(
+        action=action,
+        by=by,
+        target=usulan,
+        reason="Usulan dibuat" if action == AuditEvent.Action.CREATE else "Data diubah",
+        data={"anggota": len([m for m in members if not m.get("DELETE")])},
+    )
+    return usulan
+
+
+@transaction.atomic
+def usulan_delete_draft(*, usulan: Usulan, by) -> None:
+    locked = Usulan.objects.select_for_update().get(pk=usulan.pk)
+    if locked.status != Usulan.Status.DRAFT:
+        raise ValidationError("Hanya draf yang dapat dihapus.")
+    audit_record(action=AuditEvent.Action.DELETE, by=by, target=locked)
+    files = [d.file.name for d in Dokumen.objects.filter(usulan=locked)] + [
+        d.file.name for d in Dokumen.objects.filter(anggota__usulan=locked)
+    ]
+    locked.delete()
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def usulan_submit(*, usulan_id: int, by) -> bool:
+    """Submit (or resubmit) an usulan; True if this call submitted it.
+
+    The row lock makes concurrent submits queue up: the first submits, the others
+    find it already submitted and change nothing.
+    """
+    usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
+    if usulan.status == Usulan.Status.DIAJUKAN:
+        return False
+    missing = missing_items(usulan)
+    if missing:
+        raise IncompleteUsulan(missing)
+    resubmit = usulan.status == Usulan.Status.DIKEMBALIKAN
+    usulan.submitted_at = timezone.now()
+    change_status(
+        usulan,
+        to=Usulan.Status.DIAJUKAN,
+        by=by,
+        allowed=TRANSITIONS,
+        reason="Diajukan ulang setelah diperbaiki" if resubmit else "Diajukan",
+        update_fields=("submitted_at", "updated_at"),
+    )
+    if resubmit:
+        usulan.catatan_set.filter(selesai=False).update(selesai=True)
+    logger.info(
+        "usulan=%s submitted by user=%s resubmit=%s", usulan.pk, by.pk, resubmit
+    )
+    return True
+
+
+@transaction.atomic
+def usulan_return(*, usulan_id: int, by, notes: list[dict]) -> Usulan:
+    """Send an usulan back to its desa with a reason per item (verifier)."""
+    if not has_role(by, Role.VERIFIKATOR):
+        raise ValidationError("Hanya verifikator yang dapat mengembalikan usulan.")
+    notes = [n for n in notes if (n.get("pesan") or "").strip()]
+    if not notes:
+        raise ValidationError("Tuliskan alasan untuk setidaknya satu item.")
+    usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
+    putaran = (
+        usulan.catatan_set.order_by("-putaran")
+        .values_list("putaran", flat=True)
+        .first()
+        or 0
+    ) + 1
+    change_status(
+        usulan,
+        to=Usulan.Status.DIKEMBALIKAN,
+        by=by,
+        allowed=TRANSITIONS,
+        reason="; ".join(f"{n['item_label']}: {n['pesan'].strip()}" for n in notes),
+    )
+    Catatan.objects.bulk_create(
+        Catatan(
+            usulan=usulan,
+            anggota=n.get("anggota"),
+            item=n["item"],
+            item_label=n["item_label"],
+            pesan=n["pesan"].strip(),
+            putaran=putaran,
+            created_by=by,
+        )
+        for n in notes
+    )
+    return usulan
+
+
+@transaction.atomic
+def usulan_reject(*, usulan_id: int, by, reason: str) -> Usulan:
+    """Not eligible: close the usulan and free its members' NIKs (verifier)."""
+    if not has_role(by, Role.VERIFIKATOR):
+        raise ValidationError("Hanya verifikator yang dapat menolak usulan.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Alasan penolakan wajib diisi."})
+    usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
+    change_status(
+        usulan,
+        to=Usulan.Status.DITOLAK,
+        by=by,
+        allowed=TRANSITIONS,
+        reason=reason.strip(),
+    )
+    usulan.anggota_set.update(aktif=False)
+    return usulan
+
+
+@transaction.atomic
+def dokumen_upload(
+    *,
+    requirement_kode: str,
+    requirement_nama: str,
+    level: str,
+    upload,
+    by,
+    pengajuan: Pengajuan | None = None,
+    usulan: Usulan | None = None,
+    anggota: Anggota | None = None,
+) -> Dokumen:
+    """Store a checked file for one requirement, replacing the previous one."""
+    checked = check_upload(upload)
+    target = {
+        Level.PENGAJUAN: {"pengajuan": pengajuan},
+        Level.KELUARGA: {"usulan": usulan},
+        Level.ANGGOTA: {"anggota": anggota},
+    }[level]
+    owner = usulan or (anggota.usulan if anggota else None)
+    if owner is not None:
+        owner = Usulan.objects.select_for_update().get(pk=owner.pk)
+        if not owner.is_editable_by_desa:
+            raise ValidationError(
+                "Dokumen usulan yang sudah diajukan tidak dapat diganti."
+            )
+    elif pengajuan is not None and not _pengajuan_editable(pengajuan):
+        raise ValidationError(
+            "Dokumen pengajuan yang sudah diajukan tidak dapat diganti."
+        )
+    old = Dokumen.objects.filter(requirement_kode=requirement_kode, **target).first()
+    old_file = old.file.name if old else None
+    if old:
+        old.delete()
+    dokumen = Dokumen(
+        requirement_kode=requirement_kode,
+        requirement_nama=requirement_nama,
+        level=level,
+        content_type=checked.content_type,
+        size=checked.size,
+        original_name=checked.original_name,
+        sha256=checked.sha256,
+        uploaded_by=by,
+        **target,
+    )
+    dokumen.file.save("berkas", ContentFile(checked.content), save=False)
+    # The file is written before the row: if the row fails, remove the orphan.
+    transaction.on_commit(lambda: old_file and _delete_files([old_file]))
+    try:
+        dokumen.full_clean(exclude=["file"])
+        dokumen.save()
+    except Exception:
+        _delete_files([dokumen.file.name])
+        raise
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=owner or pengajuan,
+        reason=f"{'Dokumen diganti' if old else 'Dokumen diunggah'}: {requirement_nama}",
+        data={"dokumen": requirement_kode, "ukuran": checked.size},
+    )
+    return dokumen
+
+
+def _pengajuan_editable(pengajuan: Pengajuan) -> bool:
+    statuses = set(pengajuan.usulan_set.values_list("status", flat=True))
+    return not statuses or bool(
+        statuses & {Usulan.Status.DRAFT, Usulan.Status.DIKEMBALIKAN}
+    )
+
+
+@transaction.atomic
+def loket_register(
+    *,
+    household: dict,
+    members: list[dict],
+    berkas: list[str],
+    desa: Desa,
+    by,
+    client_token: uuid.UUID,
+) -> Usulan:
+    """Save a walk-in household with the documents received on paper."""
+    usulan = usulan_save(
+        usulan=None,
+        household=household,
+        members=members,
+        by=by,
+        desa=desa,
+        sumber=Usulan.Sumber.LOKET,
+        pengajuan=None,
+        client_token=client_token,
+    )
+    if usulan.status == Usulan.Status.DRAFT and usulan.berkas_diterima != berkas:
+        usulan.berkas_diterima = berkas
+        usulan.save(update_fields=["berkas_diterima", "updated_at"])
+    return usulan
+
+
+@transaction.atomic
+def usulan_berkas_diterima_set(*, usulan_id: int, kodes: list[str], by) -> Usulan:
+    """Record which documents the counter received on paper for a walk-in usulan."""
+    usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
+    if usulan.sumber != Usulan.Sumber.LOKET or not usulan.is_editable_by_desa:
+        raise ValidationError(
+            "Berkas hanya dapat dicatat untuk usulan loket yang belum diajukan."
+        )
+    before = list(usulan.berkas_diterima or [])
+    usulan.berkas_diterima = sorted(set(kodes))
+    usulan.save(update_fields=["berkas_diterima", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=usulan,
+        reason="Berkas kertas diterima di loket diperbarui",
+        data={"before": before, "after": usulan.berkas_diterima},
+    )
+    return usulan

@@ -1,0 +1,74 @@
+"""Uploading and serving scanned documents, only through access checks."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from kis_portal.accounts.access import role_required
+from kis_portal.accounts.roles import Role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record
+
+from ..access import can_edit, get_dokumen_for_user, get_usulan_for_user
+from ..forms import DokumenForm
+from ..selectors import documents_for
+from ..services import dokumen_upload
+from .usulan import LIST_ROLES
+
+
+@require_POST
+@role_required(Role.OPERATOR_DESA, Role.LOKET)
+def usulan_dokumen_upload(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Upload for one household- or member-level requirement, named by its key."""
+    usulan = get_usulan_for_user(request.user, pk)
+    if not can_edit(request.user, usulan):
+        raise PermissionDenied
+    doc = next(
+        (d for d in documents_for(usulan) if d.key == key and d.level != "pengajuan"),
+        None,
+    )
+    if doc is None:
+        raise Http404
+    form = DokumenForm(files=request.FILES)
+    if not form.is_valid():
+        messages.error(request, f"{doc.label}: pilih berkas yang akan diunggah.")
+        return redirect(usulan)
+    try:
+        dokumen_upload(
+            requirement_kode=doc.requirement.kode,
+            requirement_nama=doc.requirement.nama,
+            level=doc.level,
+            upload=form.cleaned_data["berkas"],
+            by=request.user,
+            usulan=usulan if doc.anggota is None else None,
+            anggota=doc.anggota,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{doc.label}: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, f"{doc.label} tersimpan.")
+    return redirect(f"{usulan.get_absolute_url()}#dokumen")
+
+
+@role_required(*LIST_ROLES)
+def dokumen_download(request: HttpRequest, pk: int) -> FileResponse:
+    dokumen = get_dokumen_for_user(request.user, pk)
+    audit_record(
+        action=AuditEvent.Action.VIEW_PERSONAL,
+        by=request.user,
+        target=dokumen,
+        reason="unduh dokumen",
+    )
+    inline = request.GET.get("lihat") == "1"
+    ext = dokumen.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        dokumen.file.open("rb"),
+        as_attachment=not inline,
+        filename=f"{dokumen.requirement_kode}-{dokumen.pk}.{ext}",
+        content_type=dokumen.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

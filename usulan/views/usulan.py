@@ -1,0 +1,326 @@
+"""Desa operator's and staff's usulan screens: list, create/edit, detail, submit."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kis_portal.accounts.access import operator_desa_id, role_required
+from kis_portal.accounts.roles import Role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.selectors import history_for
+from kis_portal.audit.services import audit_record
+from kis_portal.wilayah.models import Desa
+
+from ..access import (
+    READ_ALL_ROLES,
+    can_edit,
+    get_usulan_for_user,
+    sees_full_data,
+    usulan_for_user,
+)
+from ..checks import nik_region_warning
+from ..filters import UsulanFilter
+from ..forms import (
+    AnggotaFormSet,
+    DokumenForm,
+    NewAnggotaFormSet,
+    UsulanForm,
+    counter_requirements,
+)
+from ..models import Usulan
+from ..selectors import review_usulan, status_counts
+from ..selectors import usulan_list as annotate_list
+from ..services import (
+    IncompleteUsulan,
+    StaleEdit,
+    pengajuan_current,
+    usulan_delete_draft,
+    usulan_save,
+    usulan_submit,
+)
+
+LIST_ROLES = (Role.OPERATOR_DESA, *READ_ALL_ROLES)
+
+
+@role_required(*LIST_ROLES)
+def usulan_list(request: HttpRequest) -> HttpResponse:
+    is_operator = operator_desa_id(request.user) is not None
+    scope = usulan_for_user(request.user)
+    usulan_filter = UsulanFilter(
+        request.GET or None, queryset=scope, for_operator=is_operator
+    )
+    qs = usulan_filter.qs if usulan_filter.is_bound else scope
+    page = Paginator(annotate_list(qs).order_by("-created_at", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "usulan/usulan_list.html",
+        {
+            "filter": usulan_filter,
+            "page_obj": page,
+            "counts": status_counts(scope),
+            "can_create": is_operator,
+        },
+    )
+
+
+def _form_context(request, usulan, form, formset, *, token=None) -> dict:
+    return {
+        "usulan": usulan,
+        "form": form,
+        "formset": formset,
+        "client_token": token,
+        "catatan": list(usulan.catatan_set.filter(selesai=False)) if usulan else [],
+    }
+
+
+def _member_ids(formset, usulan: Usulan) -> list[int | None]:
+    """The saved member id of each form, in form order, for the autosave script."""
+    known = {form.instance.pk for form in formset.forms if form.instance.pk}
+    new_ids = iter(
+        usulan.anggota_set.exclude(pk__in=known)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    still_there = set(usulan.anggota_set.values_list("pk", flat=True))
+    out: list[int | None] = []
+    for form in formset.forms:
+        if form.instance.pk:
+            out.append(form.instance.pk if form.instance.pk in still_there else None)
+        elif form.has_changed():
+            out.append(next(new_ids, None))
+        else:
+            out.append(None)
+    return out
+
+
+def _saved_json(formset, usulan: Usulan, url: str) -> JsonResponse:
+    return JsonResponse(
+        {
+            "saved": True,
+            "url": url,
+            "version": usulan.version,
+            "member_ids": _member_ids(formset, usulan),
+        }
+    )
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Autosave") == "1"
+
+
+def _errors_json(form, formset) -> JsonResponse:
+    errors = {**form.errors}
+    for index, sub in enumerate(formset.forms):
+        for field, messages_ in sub.errors.items():
+            errors[f"anggota-{index}-{field}"] = messages_
+    errors.update({"anggota": formset.non_form_errors()})
+    return JsonResponse({"saved": False, "errors": errors}, status=200)
+
+
+def _valid_token(raw: str) -> str:
+    """The form's one-time token, or a fresh one if it is missing or forged."""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
+def _already_created(user, token: str) -> Usulan | None:
+    return Usulan.objects.filter(client_token=token, created_by=user).first()
+
+
+@role_required(Role.OPERATOR_DESA)
+def usulan_create(request: HttpRequest) -> HttpResponse:
+    desa = Desa.objects.get(pk=operator_desa_id(request.user))
+    form = UsulanForm(data=request.POST or None, initial={"jenis": "MIG34"})
+    formset = NewAnggotaFormSet(
+        data=request.POST or None, instance=Usulan(), user=request.user
+    )
+    token = _valid_token(request.POST.get("client_token", ""))
+    if request.method == "POST":
+        done = _already_created(request.user, token)
+        if done is not None:
+            # A double click or a second tab: the first request created it.
+            if _wants_json(request):
+                return _saved_json(
+                    formset, done, reverse("usulan:edit", args=[done.pk])
+                )
+            messages.info(request, f"Usulan {done.nomor} sudah tersimpan.")
+            return redirect(done)
+        if form.is_valid() and formset.is_valid():
+            try:
+                usulan = usulan_save(
+                    usulan=None,
+                    household=form.cleaned_data,
+                    members=formset.member_rows(),
+                    by=request.user,
+                    desa=desa,
+                    pengajuan=pengajuan_current(desa=desa, by=request.user),
+                    client_token=uuid.UUID(token),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                if _wants_json(request):
+                    return _saved_json(
+                        formset, usulan, reverse("usulan:edit", args=[usulan.pk])
+                    )
+                messages.success(
+                    request,
+                    f"Draf {usulan.nomor} tersimpan. Lengkapi dokumen lalu ajukan.",
+                )
+                return redirect(usulan)
+        if _wants_json(request):
+            return _errors_json(form, formset)
+    return render(
+        request,
+        "usulan/usulan_form.html",
+        _form_context(request, None, form, formset, token=token),
+    )
+
+
+@role_required(Role.OPERATOR_DESA, Role.LOKET)
+def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    if not can_edit(request.user, usulan):
+        messages.warning(request, "Usulan ini tidak dapat diubah pada status sekarang.")
+        return redirect(usulan)
+    form = UsulanForm(data=request.POST or None, instance=usulan)
+    formset = AnggotaFormSet(
+        data=request.POST or None, instance=usulan, user=request.user
+    )
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = usulan_save(
+                    usulan=usulan,
+                    household=form.cleaned_data,
+                    members=formset.member_rows(),
+                    by=request.user,
+                    version=int(request.POST.get("version") or 0) or None,
+                )
+            except StaleEdit as exc:
+                if _wants_json(request):
+                    return JsonResponse(
+                        {
+                            "saved": False,
+                            "stale": True,
+                            "errors": {"__all__": exc.messages},
+                        },
+                        status=409,
+                    )
+                form.add_error(None, exc.messages)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                if _wants_json(request):
+                    return _saved_json(formset, saved, request.path)
+                messages.success(request, "Perubahan tersimpan.")
+                return redirect(saved)
+        if _wants_json(request):
+            return _errors_json(form, formset)
+    return render(
+        request,
+        "usulan/usulan_form.html",
+        _form_context(request, usulan, form, formset),
+    )
+
+
+@role_required(*LIST_ROLES)
+def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    review = review_usulan(usulan)
+    full = sees_full_data(request.user, usulan)
+    if full:
+        audit_record(
+            action=AuditEvent.Action.VIEW_PERSONAL,
+            by=request.user,
+            target=usulan,
+            reason="detail usulan",
+        )
+    editable = can_edit(request.user, usulan)
+    catatan = list(usulan.catatan_set.order_by("-putaran", "pk"))
+    open_notes = {(c.item, c.anggota_id): c.pesan for c in catatan if not c.selesai}
+    rows = [
+        {
+            "anggota": m,
+            "dtks": review.dtks[m.nik],
+            "warning": nik_region_warning(m.nik, usulan.desa),
+            "note": open_notes.get(("data", m.pk), ""),
+        }
+        for m in review.members
+    ]
+    docs = review.docs
+    for doc in docs:
+        doc.note = open_notes.get(
+            (doc.requirement.kode, doc.anggota.pk if doc.anggota else None), ""
+        )
+    return render(
+        request,
+        "usulan/usulan_detail.html",
+        {
+            "usulan": usulan,
+            "rows": rows,
+            "docs": docs,
+            "missing": review.missing if editable else [],
+            "catatan": catatan,
+            "household_note": open_notes.get(("data", None), ""),
+            "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
+            "can_edit": editable,
+            "show_full": full,
+            "upload_form": DokumenForm(),
+            "counter_checklist": (
+                [
+                    (req.kode, req.nama, req.kode in (usulan.berkas_diterima or []))
+                    for req in counter_requirements(review.profile)
+                ]
+                if editable and usulan.sumber == Usulan.Sumber.LOKET
+                else []
+            ),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OPERATOR_DESA, Role.LOKET)
+def usulan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    if not can_edit(request.user, usulan) and usulan.status != Usulan.Status.DIAJUKAN:
+        raise PermissionDenied
+    try:
+        submitted = usulan_submit(usulan_id=usulan.pk, by=request.user)
+    except IncompleteUsulan as exc:
+        for item in exc.missing:
+            messages.error(request, item)
+        messages.warning(
+            request, "Usulan belum dapat diajukan: lengkapi dahulu yang di atas."
+        )
+        return redirect(usulan)
+    if submitted:
+        messages.success(request, f"Usulan {usulan.nomor} diajukan ke Dinas Sosial.")
+    else:
+        messages.info(request, f"Usulan {usulan.nomor} sudah diajukan sebelumnya.")
+    return redirect(usulan)
+
+
+@require_POST
+@role_required(Role.OPERATOR_DESA, Role.LOKET)
+def usulan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    if not can_edit(request.user, usulan):
+        raise PermissionDenied
+    try:
+        usulan_delete_draft(usulan=usulan, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(usulan)
+    messages.success(request, f"Draf {usulan.nomor} dihapus.")
+    return redirect("usulan:list")
