@@ -3,7 +3,6 @@
 The Buleleng profile is active (tests/usulan/conftest.py) unless a test loads another.
 """
 
-import copy
 import datetime
 import io
 import time
@@ -28,15 +27,6 @@ UPLOAD = reverse("usulan:bulk_upload")
 TEMPLATE = reverse("usulan:bulk_template")
 CONFIRM = reverse("usulan:bulk_confirm")
 HEADER = [column.header for column in TEMPLATE_COLUMNS]
-MISSING = "<<tidak ada: %s>>"
-
-
-@pytest.fixture(autouse=True)
-def strict_templates(settings):
-    """An unknown variable in a template shows up in the page, and the test fails."""
-    templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["OPTIONS"]["string_if_invalid"] = MISSING
-    settings.TEMPLATES = templates
 
 
 def nik(day: int, month: int, year: int, serial: int, *, female=False) -> str:
