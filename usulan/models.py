@@ -77,6 +77,9 @@ class Usulan(models.Model):
         DRAFT = "draft", "Draf"
         DIAJUKAN = "diajukan", "Diajukan, menunggu verifikasi"
         DIKEMBALIKAN = "dikembalikan", "Dikembalikan ke desa untuk diperbaiki"
+        CEK_LAPANGAN = "cek_lapangan", "Menunggu cek lapangan (non-DTKS)"
+        MENUNGGU_ACC = "menunggu_acc", "Menunggu persetujuan Kepala Dinas"
+        SIAP = "siap", "Siap diusulkan ke BPJS"
         DITOLAK = "ditolak", "Ditolak"
 
     class Sumber(models.TextChoices):
@@ -229,6 +232,13 @@ class Anggota(models.Model):
     )
     telepon = models.CharField("nomor HP", max_length=15, blank=True)
     catatan = models.CharField("catatan", max_length=250, blank=True)
+    siap_sejak = models.DateTimeField(
+        "siap diusulkan sejak",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Kapan anggota lolos verifikasi (dan persetujuan): urutan antrean rekap BPJS.",
+    )
     # True while the usulan is open or enrolled: the database refuses a second
     # open usulan for the same NIK, whichever desa proposes it.
     aktif = models.BooleanField("aktif", default=True, editable=False)

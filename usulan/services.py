@@ -429,3 +429,21 @@ def usulan_berkas_diterima_set(*, usulan_id: int, kodes: list[str], by) -> Usula
         data={"before": before, "after": usulan.berkas_diterima},
     )
     return usulan
+
+
+@transaction.atomic
+def usulan_advance(*, usulan_id: int, to: str, by, reason: str = "") -> Usulan:
+    """Move an usulan along the verification path (field check, approval, ready).
+
+    Reaching SIAP stamps every member with the moment it became ready: the BPJS
+    batch takes members in priority order, then by that moment.
+    """
+    usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
+    change_status(usulan, to=to, by=by, allowed=TRANSITIONS, reason=reason)
+    if to == Usulan.Status.SIAP:
+        usulan.anggota_set.filter(siap_sejak__isnull=True).update(
+            siap_sejak=timezone.now()
+        )
+    if to == Usulan.Status.DITOLAK:
+        usulan.anggota_set.update(aktif=False)
+    return usulan

@@ -6,10 +6,15 @@ S = Usulan.Status
 
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.DIAJUKAN},
-    S.DIAJUKAN: {S.DIKEMBALIKAN, S.DITOLAK},
+    # The verifier's decision: ready (in DTKS), field check (not in DTKS), back, or no.
+    S.DIAJUKAN: {S.DIKEMBALIKAN, S.DITOLAK, S.SIAP, S.CEK_LAPANGAN},
     S.DIKEMBALIKAN: {S.DIAJUKAN},
+    S.CEK_LAPANGAN: {S.MENUNGGU_ACC},
+    # The head of office approves or declines; only approved cases move on.
+    S.MENUNGGU_ACC: {S.SIAP, S.DITOLAK},
+    S.SIAP: set(),
     S.DITOLAK: set(),
 }
 
-# Statuses in which the usulan's members still hold their NIK (one open usulan per NIK).
+# Statuses in which the usulan's members no longer hold their NIK.
 CLOSED_STATUSES = {S.DITOLAK}
