@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("usulan/", include("usulan.urls")),
+    path("verifikasi/", include("verifikasi.urls")),
     path("pengguna/", include("kis_portal.accounts.urls")),
     path("wilayah/", include("kis_portal.wilayah.urls")),
     path("tugas/", include("kis_portal.jobs.urls")),

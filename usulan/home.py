@@ -44,7 +44,7 @@ def usulan_waiting(user) -> list[WaitingItem]:
         if waiting:
             items.append(
                 WaitingItem(
-                    "Usulan menunggu verifikasi", waiting, f"{url}?status=diajukan"
+                    "Usulan menunggu verifikasi", waiting, reverse("verifikasi:queue")
                 )
             )
     elif has_role(user, Role.LOKET):

@@ -41,3 +41,40 @@ def dtks_status_for(niks: list[str]) -> dict[str, DtksStatus]:
         )
         for nik in niks
     }
+
+
+def verification_queue(qs):
+    """Submitted usulan, oldest first, with their claim and members' DTKS presence."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from usulan.models import Anggota, Usulan
+
+    from .models import Klaim
+
+    periode = latest_periode()
+    qs = qs.filter(status=Usulan.Status.DIAJUKAN)
+    if periode is not None:
+        in_dtks = DtksRecord.objects.filter(periode=periode, nik=OuterRef("nik"))
+        outside = Anggota.objects.filter(usulan=OuterRef("pk")).exclude(Exists(in_dtks))
+        qs = qs.annotate(ada_non_dtks=Exists(outside))
+    else:
+        qs = qs.annotate(
+            ada_non_dtks=Exists(Anggota.objects.filter(usulan=OuterRef("pk")))
+        )
+    return (
+        qs.annotate(
+            jumlah_anggota=Count("anggota_set", distinct=True),
+            klaim_aktif=Exists(
+                Klaim.objects.filter(usulan=OuterRef("pk"), expires_at__gt=_now())
+            ),
+        )
+        .select_related("desa__kecamatan", "klaim__verifikator")
+        .order_by("submitted_at", "pk")
+        .filter(Q(submitted_at__isnull=False))
+    )
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

@@ -32,6 +32,7 @@ MENU: list[NavItem] = [
         ),
     ),
     NavItem("Pengajuan", "usulan:pengajuan_list", frozenset({Role.OPERATOR_DESA})),
+    NavItem("Verifikasi", "verifikasi:queue", frozenset({Role.VERIFIKATOR})),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),
     NavItem("Desa saya", "wilayah:my_desa", frozenset({Role.OPERATOR_DESA})),
     NavItem("Tugas", "jobs:list", ALL_ROLES),

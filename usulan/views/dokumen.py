@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
@@ -52,6 +53,7 @@ def usulan_dokumen_upload(request: HttpRequest, pk: int, key: str) -> HttpRespon
     return redirect(f"{usulan.get_absolute_url()}#dokumen")
 
 
+@xframe_options_sameorigin  # the verifier's document viewer frames it
 @role_required(*LIST_ROLES)
 def dokumen_download(request: HttpRequest, pk: int) -> FileResponse:
     dokumen = get_dokumen_for_user(request.user, pk)

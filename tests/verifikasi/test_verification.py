@@ -1,0 +1,296 @@
+"""The verifier's queue, claim, checklist and decision, as the verifier meets them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from kis_portal.accounts.roles import Role
+from tests.factories import make_user
+from tests.usulan.builders import make_usulan, member, upload_all
+from usulan.models import Anggota, Catatan, Usulan
+from usulan.services import usulan_submit
+from verifikasi.checklist import build_checklist
+from verifikasi.models import DtksPeriode, DtksRecord, Klaim, Pemeriksaan
+from verifikasi.services import AlreadyDecided, ClaimHeld, keputusan_simpan, klaim_ambil
+
+
+@pytest.fixture(autouse=True)
+def buleleng(db):
+    call_command("load_profile", "buleleng", verbosity=0)
+
+
+def submitted(operator, **kwargs) -> Usulan:
+    usulan = make_usulan(operator, **kwargs)
+    upload_all(usulan, operator)
+    usulan_submit(usulan_id=usulan.pk, by=operator)
+    usulan.refresh_from_db()
+    return usulan
+
+
+def in_dtks(*usulan_list):
+    periode, _ = DtksPeriode.objects.get_or_create(kode="2026-Q3")
+    for usulan in usulan_list:
+        for m in usulan.anggota_set.all():
+            DtksRecord.objects.create(periode=periode, nik=m.nik, nama=m.nama, desil=3)
+
+
+def all_ok(usulan) -> dict:
+    return {
+        item.key: {"ada": True, "valid": True, "bermeterai": True}
+        for item in build_checklist(usulan).items
+    }
+
+
+def form_all_ok(usulan) -> dict:
+    data = {}
+    for item in build_checklist(usulan).items:
+        data.update(
+            {
+                f"ada-{item.key}": "1",
+                f"valid-{item.key}": "1",
+                f"meterai-{item.key}": "1",
+            }
+        )
+    return data
+
+
+def test_queue_lists_submitted_usulan_oldest_first_and_flags_overdue(
+    login, verifikator, operator_a
+):
+    old = submitted(operator_a)
+    new = submitted(operator_a)
+    Usulan.objects.filter(pk=old.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=25)
+    )
+    make_usulan(operator_a)  # a draft is not in the queue
+    html = login(verifikator).get("/verifikasi/").content.decode()
+    assert html.index(old.nomor) < html.index(new.nomor)
+    assert "25 hari" in html and "lewat target" in html
+    assert html.count("table-warning") == 1
+
+
+def test_queue_filters_by_dtks_and_age(login, verifikator, operator_a):
+    dtks_one = submitted(operator_a)
+    other = submitted(operator_a)
+    in_dtks(dtks_one)
+    client = login(verifikator)
+    html = client.get("/verifikasi/", {"dtks": "ya"}).content.decode()
+    assert dtks_one.nomor in html and other.nomor not in html
+    html = client.get("/verifikasi/", {"dtks": "tidak"}).content.decode()
+    assert other.nomor in html and dtks_one.nomor not in html
+    assert (
+        "Tidak ada usulan yang cocok"
+        in client.get("/verifikasi/", {"umur": 3}).content.decode()
+    )
+
+
+def test_a_claim_keeps_a_second_verifier_out_until_it_expires(operator_a, verifikator):
+    other = make_user(Role.VERIFIKATOR, username="verif2")
+    usulan = submitted(operator_a)
+    klaim_ambil(usulan_id=usulan.pk, by=verifikator)
+    with pytest.raises(ClaimHeld, match="sedang diperiksa oleh"):
+        klaim_ambil(usulan_id=usulan.pk, by=other)
+    Klaim.objects.filter(usulan=usulan).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    klaim = klaim_ambil(usulan_id=usulan.pk, by=other)
+    assert klaim.verifikator == other
+
+
+def test_accept_is_refused_while_an_item_is_invalid(operator_a, verifikator):
+    usulan = submitted(operator_a)
+    items = all_ok(usulan)
+    items["sktm"]["bermeterai"] = False
+    with pytest.raises(ValidationError, match="semua item ada dan valid"):
+        keputusan_simpan(
+            usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=items
+        )
+    usulan.refresh_from_db()
+    assert usulan.status == "diajukan" and not Pemeriksaan.objects.exists()
+
+
+def test_accepting_a_dtks_household_makes_its_members_ready(operator_a, verifikator):
+    usulan = submitted(operator_a)
+    in_dtks(usulan)
+    keputusan_simpan(
+        usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
+    )
+    usulan.refresh_from_db()
+    assert usulan.status == "siap"
+    assert not Anggota.objects.filter(usulan=usulan, siap_sejak__isnull=True).exists()
+
+
+def test_a_non_dtks_member_sends_the_usulan_to_the_field_check(operator_a, verifikator):
+    usulan = submitted(operator_a)
+    keputusan_simpan(
+        usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
+    )
+    usulan.refresh_from_db()
+    assert usulan.status == "cek_lapangan"
+    assert not Anggota.objects.filter(usulan=usulan, siap_sejak__isnull=False).exists()
+
+
+def test_without_field_check_in_the_profile_non_dtks_goes_straight_to_ready(
+    operator_a, verifikator
+):
+    call_command("load_profile", "makassar", verbosity=0)
+    usulan = submitted(operator_a)
+    keputusan_simpan(
+        usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
+    )
+    usulan.refresh_from_db()
+    assert usulan.status == "siap"
+
+
+def test_return_loop_reasons_reach_desa1_who_fixes_and_resubmits(
+    login, operator_a, verifikator
+):
+    usulan = submitted(operator_a)
+    client = login(verifikator)
+    data = form_all_ok(usulan)
+    data.pop("meterai-sktm")
+    data["pilih-sktm"] = ""
+    data["alasan-sktm"] = "SKTM belum bermeterai"
+    data["keputusan"] = "kembalikan"
+    assert client.post(f"/verifikasi/{usulan.pk}/", data).status_code == 302
+    usulan.refresh_from_db()
+    assert usulan.status == "dikembalikan"
+    item = Pemeriksaan.objects.get().items.get(item="sktm")
+    assert (item.ada, item.valid, item.bermeterai) == (True, True, False)
+
+    desa = login(operator_a).get(usulan.get_absolute_url()).content.decode()
+    assert "Catatan verifikator: SKTM belum bermeterai" in desa
+    login(operator_a).post(f"/usulan/{usulan.pk}/ajukan/")
+    usulan.refresh_from_db()
+    assert usulan.status == "diajukan"
+    assert not Catatan.objects.filter(usulan=usulan, selesai=False).exists()
+
+    in_dtks(usulan)
+    client = login(verifikator)
+    client.post(
+        f"/verifikasi/{usulan.pk}/", {**form_all_ok(usulan), "keputusan": "terima"}
+    )
+    usulan.refresh_from_db()
+    assert usulan.status == "siap"
+    assert list(usulan.pemeriksaan_set.values_list("putaran", "keputusan")) == [
+        (1, "kembalikan"),
+        (2, "terima"),
+    ]
+
+
+def test_returning_needs_a_reason_on_each_failing_item(operator_a, verifikator):
+    usulan = submitted(operator_a)
+    items = all_ok(usulan)
+    items["kk"]["valid"] = False
+    with pytest.raises(ValidationError, match="Kartu Keluarga"):
+        keputusan_simpan(
+            usulan_id=usulan.pk, by=verifikator, keputusan="kembalikan", items=items
+        )
+    assert Usulan.objects.get(pk=usulan.pk).status == "diajukan"
+
+
+def test_reject_requires_a_reason_and_frees_the_niks(login, operator_a, verifikator):
+    usulan = submitted(operator_a)
+    client = login(verifikator)
+    response = client.post(
+        f"/verifikasi/{usulan.pk}/", {"keputusan": "tolak", "alasan": " "}, follow=True
+    )
+    assert "Alasan penolakan wajib diisi" in response.content.decode()
+    client.post(
+        f"/verifikasi/{usulan.pk}/",
+        {"keputusan": "tolak", "alasan": "Mampu secara ekonomi"},
+    )
+    usulan.refresh_from_db()
+    assert usulan.status == "ditolak"
+    assert not usulan.anggota_set.filter(aktif=True).exists()
+
+
+def test_a_second_decision_on_the_same_round_is_refused(operator_a, verifikator):
+    other = make_user(Role.VERIFIKATOR, username="verif2")
+    usulan = submitted(operator_a)
+    keputusan_simpan(
+        usulan_id=usulan.pk, by=verifikator, keputusan="tolak", items={}, alasan="x"
+    )
+    with pytest.raises(AlreadyDecided, match="sudah diputuskan"):
+        keputusan_simpan(
+            usulan_id=usulan.pk, by=other, keputusan="terima", items=all_ok(usulan)
+        )
+    assert Pemeriksaan.objects.count() == 1
+
+
+def test_checklist_reruns_intake_rules_and_spots_duplicates(
+    operator_a, operator_b, verifikator
+):
+    usulan = submitted(operator_a)
+    first = usulan.anggota_set.first()
+    twin = member(
+        operator_b.profile.desa,
+        nama=first.nama,
+        tanggal_lahir=first.tanggal_lahir,
+        jenis_kelamin=first.jenis_kelamin,
+    )
+    twin["nik"] = twin["nik"][:6] + first.nik[6:12] + "7777"
+    make_usulan(operator_b, members=[twin])
+    Anggota.objects.filter(pk=first.pk).update(
+        tanggal_lahir=first.tanggal_lahir.replace(day=1)
+    )
+    checklist = build_checklist(usulan)
+    problems = [p for check in checklist.data_checks for p in check.problems]
+    assert any("Tanggal lahir tidak sesuai NIK" in p for p in problems)
+    assert checklist.duplicates == [] or "dengan NIK lain" in " ".join(
+        checklist.duplicates
+    )
+
+
+@pytest.mark.parametrize("role_fixture", ["operator_a", "kadis", "rekap", "loket"])
+def test_only_verifiers_reach_the_queue_and_checklist(
+    request, login, role_fixture, operator_a
+):
+    usulan = submitted(operator_a)
+    client = login(request.getfixturevalue(role_fixture))
+    assert client.get("/verifikasi/").status_code == 403
+    assert client.get(f"/verifikasi/{usulan.pk}/").status_code == 403
+    assert (
+        client.post(
+            f"/verifikasi/{usulan.pk}/", {"keputusan": "tolak", "alasan": "x"}
+        ).status_code
+        == 403
+    )
+    usulan.refresh_from_db()
+    assert usulan.status == "diajukan"
+
+
+def test_a_verifier_of_another_kecamatan_gets_404(login, operator_a, verifikator):
+    from tests.factories import KecamatanFactory
+
+    verifikator.profile.kecamatan.set([KecamatanFactory(kode="51.08.09")])
+    usulan = submitted(operator_a)
+    client = login(verifikator)
+    assert client.get(f"/verifikasi/{usulan.pk}/").status_code == 404
+    assert usulan.nomor not in client.get("/verifikasi/").content.decode()
+
+
+def test_claim_and_release_need_post(login, operator_a, verifikator):
+    usulan = submitted(operator_a)
+    client = login(verifikator)
+    assert client.get(f"/verifikasi/{usulan.pk}/klaim/").status_code == 405
+    assert client.post(f"/verifikasi/{usulan.pk}/klaim/").status_code == 302
+    assert Klaim.objects.filter(usulan=usulan, verifikator=verifikator).exists()
+    client.post(f"/verifikasi/{usulan.pk}/lepas/")
+    assert not Klaim.objects.exists()
+
+
+def test_queue_and_checklist_use_a_bounded_number_of_queries(
+    login, operator_a, verifikator, django_assert_max_num_queries
+):
+    for _ in range(8):
+        submitted(operator_a)
+    usulan = submitted(operator_a)
+    client = login(verifikator)
+    with django_assert_max_num_queries(13):
+        assert client.get("/verifikasi/").status_code == 200
+    with django_assert_max_num_queries(35):
+        assert client.get(f"/verifikasi/{usulan.pk}/").status_code == 200

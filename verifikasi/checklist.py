@@ -1,0 +1,130 @@
+"""The verifier's checklist for one usulan: documents from the profile, data checks."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from usulan.checks import nik_region_warning
+from usulan.models import Anggota, Usulan
+from usulan.selectors import UsulanReview, review_usulan
+from usulan.validators import check_nik_matches, validate_kk, validate_nik
+
+# Reasons the office writes most often (seeds 000-004): picked from a list or typed.
+COMMON_REASONS = [
+    "Dokumen tidak terbaca/buram",
+    "Dokumen bukan milik anggota ini",
+    "SKTM belum bermeterai",
+    "SKTM belum ditandatangani/dicap Perbekel/Lurah",
+    "KK bukan terbaru",
+    "Nama tidak sesuai KK",
+    "NIK tidak sesuai e-KTP",
+    "Surat riwayat sakit tidak dari faskes",
+    "Dokumen kedaluwarsa",
+]
+
+
+@dataclass
+class ChecklistItem:
+    key: str
+    label: str
+    anggota: Anggota | None = None
+    dokumen: object = None
+    must_be_stamped: bool = False
+    on_paper: bool = False
+
+
+@dataclass
+class DataCheck:
+    label: str
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Checklist:
+    review: UsulanReview
+    items: list[ChecklistItem]
+    data_checks: list[DataCheck]
+    duplicates: list[str]
+
+    @property
+    def usulan(self) -> Usulan:
+        return self.review.usulan
+
+
+def build_checklist(usulan: Usulan) -> Checklist:
+    review = review_usulan(usulan)
+    items = [
+        ChecklistItem(
+            key=doc.key,
+            label=doc.label,
+            anggota=doc.anggota,
+            dokumen=doc.dokumen,
+            must_be_stamped=doc.requirement.bermeterai,
+            on_paper=doc.received_on_paper,
+        )
+        for doc in review.docs
+    ]
+    # The data itself is an item too: a wrong name or NIK is returned like a document.
+    items.append(
+        ChecklistItem(key="data", label="Isian formulir (data keluarga dan anggota)")
+    )
+    return Checklist(
+        review=review,
+        items=items,
+        data_checks=_data_checks(usulan, review.members),
+        duplicates=_possible_duplicates(usulan, review.members),
+    )
+
+
+def _data_checks(usulan: Usulan, members: list[Anggota]) -> list[DataCheck]:
+    """The intake rules re-run: data may have been imported or edited since."""
+    checks = []
+    household = DataCheck(label=f"No. KK {usulan.no_kk}")
+    try:
+        validate_kk(usulan.no_kk)
+    except ValidationError as exc:
+        household.problems.extend(exc.messages)
+    checks.append(household)
+    for member in members:
+        check = DataCheck(label=member.nama)
+        try:
+            validate_nik(member.nik)
+        except ValidationError as exc:
+            check.problems.extend(exc.messages)
+        else:
+            check.problems.extend(
+                check_nik_matches(
+                    member.nik, member.tanggal_lahir, member.jenis_kelamin
+                ).values()
+            )
+            warning = nik_region_warning(member.nik, usulan.desa)
+            if warning:
+                check.warnings.append(warning)
+        checks.append(check)
+    return checks
+
+
+def _possible_duplicates(usulan: Usulan, members: list[Anggota]) -> list[str]:
+    """Same person proposed elsewhere under another NIK, or the same KK twice."""
+    out = []
+    others = Usulan.objects.exclude(pk=usulan.pk).exclude(status=Usulan.Status.DITOLAK)
+    for other in others.filter(no_kk=usulan.no_kk).select_related("desa")[:5]:
+        out.append(
+            f"No. KK yang sama ada di usulan {other.nomor} ({other.desa}, {other.get_status_display()})."
+        )
+    for member in members:
+        same = (
+            Anggota.objects.filter(
+                aktif=True, nama=member.nama, tanggal_lahir=member.tanggal_lahir
+            )
+            .exclude(usulan=usulan)
+            .select_related("usulan__desa")
+            .first()
+        )
+        if same:
+            out.append(
+                f"{member.nama} (lahir {member.tanggal_lahir:%d-%m-%Y}) juga ada di usulan "
+                f"{same.usulan.nomor} ({same.usulan.desa}) dengan NIK lain."
+            )
+    return out

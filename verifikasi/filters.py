@@ -1,0 +1,57 @@
+import datetime
+
+import django_filters
+from django.utils import timezone
+
+from kis_portal.offices.choices import JenisUsulan, Kategori
+from kis_portal.wilayah.models import Desa, Kecamatan
+from usulan.models import Usulan
+from usulan.selectors import search_usulan
+
+
+class QueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Cari nama, NIK, No. KK, nomor", method="search"
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label="Kecamatan",
+        field_name="desa__kecamatan",
+        queryset=Kecamatan.objects.all(),
+        empty_label="Semua kecamatan",
+    )
+    desa = django_filters.ModelChoiceFilter(
+        label="Desa", queryset=Desa.objects.all(), empty_label="Semua desa"
+    )
+    jenis = django_filters.ChoiceFilter(
+        label="Jenis", choices=JenisUsulan.choices, empty_label="MIG34 dan MIG37"
+    )
+    kategori = django_filters.ChoiceFilter(
+        label="Kategori",
+        choices=Kategori.choices,
+        empty_label="Semua kategori",
+        field_name="anggota_set__kategori",
+        distinct=True,
+    )
+    dtks = django_filters.ChoiceFilter(
+        label="DTKS",
+        choices=[("ya", "Semua anggota di DTKS"), ("tidak", "Ada anggota non-DTKS")],
+        empty_label="DTKS dan non-DTKS",
+        method="filter_dtks",
+    )
+    umur = django_filters.NumberFilter(
+        label="Menunggu paling sedikit (hari)", method="filter_age", min_value=0
+    )
+
+    class Meta:
+        model = Usulan
+        fields = ["q", "kecamatan", "desa", "jenis", "kategori", "dtks", "umur"]
+
+    def search(self, queryset, name, value):
+        return search_usulan(queryset, value)
+
+    def filter_dtks(self, queryset, name, value):
+        return queryset.filter(ada_non_dtks=(value == "tidak"))
+
+    def filter_age(self, queryset, name, value):
+        cutoff = timezone.now() - datetime.timedelta(days=int(value))
+        return queryset.filter(submitted_at__lte=cutoff)

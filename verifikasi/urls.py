@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import antrean
+
+app_name = "verifikasi"
+
+urlpatterns = [
+    path("", antrean.queue, name="queue"),
+    path("<int:pk>/", antrean.periksa, name="periksa"),
+    path("<int:pk>/klaim/", antrean.claim, name="claim"),
+    path("<int:pk>/lepas/", antrean.release, name="release"),
+]

@@ -1,0 +1,156 @@
+"""The verifier's day: the queue, claiming an usulan, the checklist and the decision."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kis_portal.accounts.access import role_required
+from kis_portal.accounts.roles import Role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.selectors import history_for
+from kis_portal.audit.services import audit_record
+from kis_portal.offices.selectors import get_active_profile
+from usulan.access import get_usulan_for_user, usulan_for_user
+from usulan.models import Usulan
+
+from ..checklist import COMMON_REASONS, build_checklist
+from ..filters import QueueFilter
+from ..models import Klaim, Pemeriksaan
+from ..selectors import verification_queue
+from ..services import (
+    AlreadyDecided,
+    ClaimHeld,
+    keputusan_simpan,
+    klaim_ambil,
+    klaim_lepas,
+)
+
+
+@role_required(Role.VERIFIKATOR)
+def queue(request: HttpRequest) -> HttpResponse:
+    base = verification_queue(usulan_for_user(request.user))
+    queue_filter = QueueFilter(request.GET or None, queryset=base)
+    qs = queue_filter.qs if queue_filter.is_bound else base
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    profile = get_active_profile()
+    target = profile.verification_days if profile else 20
+    today = timezone.localdate()
+    now = timezone.now()
+    for usulan in page.object_list:
+        usulan.umur = (today - timezone.localdate(usulan.submitted_at)).days
+        usulan.terlambat = usulan.umur > target
+        klaim = getattr(usulan, "klaim", None) if usulan.klaim_aktif else None
+        usulan.diklaim_oleh = (
+            (klaim.verifikator.get_full_name() or klaim.verifikator.username)
+            if klaim and klaim.expires_at > now
+            else ""
+        )
+        usulan.klaim_saya = bool(klaim and klaim.verifikator_id == request.user.pk)
+    return render(
+        request,
+        "verifikasi/queue.html",
+        {"filter": queue_filter, "page_obj": page, "target_days": target},
+    )
+
+
+@require_POST
+@role_required(Role.VERIFIKATOR)
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    try:
+        klaim_ambil(usulan_id=usulan.pk, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("verifikasi:queue")
+    return redirect("verifikasi:periksa", pk=usulan.pk)
+
+
+@require_POST
+@role_required(Role.VERIFIKATOR)
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    klaim_lepas(usulan_id=usulan.pk, by=request.user)
+    messages.info(request, f"Usulan {usulan.nomor} dilepas kembali ke antrean.")
+    return redirect("verifikasi:queue")
+
+
+def _posted_items(request: HttpRequest, keys: list[str]) -> dict[str, dict]:
+    post = request.POST
+    items = {}
+    for key in keys:
+        typed = post.get(f"alasan-{key}", "").strip()
+        picked = post.get(f"pilih-{key}", "").strip()
+        items[key] = {
+            "ada": post.get(f"ada-{key}") == "1",
+            "valid": post.get(f"valid-{key}") == "1",
+            "bermeterai": post.get(f"meterai-{key}") == "1",
+            "alasan": "; ".join(part for part in (picked, typed) if part),
+        }
+    return items
+
+
+@role_required(Role.VERIFIKATOR)
+def periksa(request: HttpRequest, pk: int) -> HttpResponse:
+    """The checklist beside the documents; POST records the round's decision."""
+    usulan = get_usulan_for_user(request.user, pk)
+    if usulan.status != Usulan.Status.DIAJUKAN:
+        messages.info(request, "Usulan ini tidak sedang menunggu verifikasi.")
+        return redirect(usulan)
+    checklist = build_checklist(usulan)
+    posted: dict[str, dict] = {}
+    if request.method == "POST":
+        posted = _posted_items(request, [item.key for item in checklist.items])
+        try:
+            keputusan_simpan(
+                usulan_id=usulan.pk,
+                by=request.user,
+                keputusan=request.POST.get("keputusan", ""),
+                items=posted,
+                alasan=request.POST.get("alasan", ""),
+            )
+        except AlreadyDecided as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("verifikasi:queue")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            usulan.refresh_from_db()
+            messages.success(
+                request, f"Usulan {usulan.nomor}: {usulan.get_status_display()}."
+            )
+            return redirect("verifikasi:queue")
+    else:
+        try:
+            klaim_ambil(usulan_id=usulan.pk, by=request.user)
+        except ClaimHeld as exc:
+            messages.warning(request, " ".join(exc.messages))
+    audit_record(
+        action=AuditEvent.Action.VIEW_PERSONAL,
+        by=request.user,
+        target=usulan,
+        reason="verifikasi",
+    )
+    klaim = Klaim.objects.filter(usulan=usulan).select_related("verifikator").first()
+    blank = {"ada": False, "valid": False, "bermeterai": False, "alasan": ""}
+    rows = [{"item": i, "sent": posted.get(i.key, blank)} for i in checklist.items]
+    return render(
+        request,
+        "verifikasi/periksa.html",
+        {
+            "usulan": usulan,
+            "checklist": checklist,
+            "rows": rows,
+            "reasons": COMMON_REASONS,
+            "klaim": klaim,
+            "klaim_saya": bool(klaim and klaim.verifikator_id == request.user.pk),
+            "keputusan": Pemeriksaan.Keputusan,
+            "previous": usulan.pemeriksaan_set.select_related(
+                "verifikator"
+            ).prefetch_related("items"),
+            "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
+        },
+    )
