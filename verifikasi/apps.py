@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class VerifikasiConfig(AppConfig):
     name = "verifikasi"
     verbose_name = "Verifikasi"
+
+    def ready(self) -> None:
+        from . import home  # noqa: F401 - registers the home page providers

@@ -15,6 +15,7 @@ def sign_in(page, live_server):
     """Log in through the real login form as a demo account."""
 
     def _sign_in(username: str, password: str = "demo12345"):
+        page.context.clear_cookies()  # switching persona: log the previous one out
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Nama pengguna").fill(username)
         page.get_by_label("Sandi").fill(password)

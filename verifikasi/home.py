@@ -1,0 +1,37 @@
+"""What waits on the home page from the field check and approval stage."""
+
+from django.urls import reverse
+
+from kis_portal.accounts.home import WaitingItem, home_provider
+from kis_portal.accounts.roles import Role, has_role
+from usulan.models import Usulan
+
+from .approval import lapangan_usulan_for_user
+
+
+@home_provider
+def lapangan_waiting(user) -> list[WaitingItem]:
+    if not has_role(user, Role.LAPANGAN):
+        return []
+    count = (
+        lapangan_usulan_for_user(user).filter(status=Usulan.Status.CEK_LAPANGAN).count()
+    )
+    if not count:
+        return []
+    return [
+        WaitingItem("Cek lapangan menunggu", count, reverse("verifikasi:lapangan_list"))
+    ]
+
+
+@home_provider
+def kadis_waiting(user) -> list[WaitingItem]:
+    if not has_role(user, Role.KADIS):
+        return []
+    count = Usulan.objects.filter(status=Usulan.Status.MENUNGGU_ACC).count()
+    if not count:
+        return []
+    return [
+        WaitingItem(
+            "Menunggu persetujuan Anda", count, reverse("verifikasi:approval_list")
+        )
+    ]

@@ -1,0 +1,149 @@
+"""The field officer's screens: the visit list, the visit form, and house photos."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from kis_portal.accounts.access import role_required
+from kis_portal.accounts.roles import Role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record
+from usulan.models import Usulan
+from usulan.selectors import review_usulan
+
+from ..approval import (
+    FOTO_READ_ROLES,
+    MAX_PHOTOS,
+    cek_lapangan_record,
+    field_check_queue,
+    get_foto_for_user,
+    get_lapangan_usulan_for_user,
+)
+from ..models import CekLapangan
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several files from one input; the service checks what they contain."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [f for f in files if f]
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+
+
+class CekLapanganForm(forms.Form):
+    tanggal_kunjungan = forms.DateField(
+        label="Tanggal kunjungan",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    temuan = forms.CharField(
+        label="Temuan di lapangan",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Kondisi rumah, pekerjaan, penghasilan, tanggungan, dan hal lain yang dilihat.",
+    )
+    rekomendasi = forms.ChoiceField(
+        label="Rekomendasi",
+        choices=CekLapangan.Rekomendasi.choices,
+        widget=forms.RadioSelect,
+    )
+    foto = MultiplePhotoField(
+        label="Foto rumah",
+        help_text=f"Ambil 1 sampai {MAX_PHOTOS} foto (depan, dalam, dapur). JPG atau PNG.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["tanggal_kunjungan"].initial = today
+        self.fields["tanggal_kunjungan"].widget.attrs["max"] = today.isoformat()
+
+
+@role_required(Role.LAPANGAN)
+def lapangan_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = Paginator(field_check_queue(request.user, q=q), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "verifikasi/lapangan_list.html", {"page_obj": page, "q": q})
+
+
+@role_required(Role.LAPANGAN)
+def lapangan_form(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_lapangan_usulan_for_user(request.user, pk)
+    if usulan.status != Usulan.Status.CEK_LAPANGAN:
+        messages.info(
+            request,
+            f"Cek lapangan usulan {usulan.nomor} sudah dicatat "
+            f"(status: {usulan.get_status_display()}).",
+        )
+        return redirect("verifikasi:lapangan_list")
+    form = CekLapanganForm(data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cek_lapangan_record(
+                usulan_id=usulan.pk,
+                by=request.user,
+                tanggal_kunjungan=form.cleaned_data["tanggal_kunjungan"],
+                temuan=form.cleaned_data["temuan"],
+                rekomendasi=form.cleaned_data["rekomendasi"],
+                photos=form.cleaned_data["foto"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Cek lapangan usulan {usulan.nomor} tersimpan dan diteruskan ke "
+                "Kepala Dinas untuk persetujuan.",
+            )
+            return redirect("verifikasi:lapangan_list")
+    review = review_usulan(usulan)
+    rows = [{"anggota": m, "dtks": review.dtks[m.nik]} for m in review.members]
+    return render(
+        request,
+        "verifikasi/lapangan_form.html",
+        {"usulan": usulan, "rows": rows, "form": form, "max_photos": MAX_PHOTOS},
+    )
+
+
+@role_required(Role.LAPANGAN, *FOTO_READ_ROLES)
+def foto(request: HttpRequest, pk: int) -> FileResponse:
+    photo = get_foto_for_user(request.user, pk)
+    audit_record(
+        action=AuditEvent.Action.VIEW_PERSONAL,
+        by=request.user,
+        target=photo.cek.usulan,
+        reason="lihat foto cek lapangan",
+        data={"foto": photo.pk},
+    )
+    response = FileResponse(
+        photo.file.open("rb"),
+        as_attachment=False,
+        filename=f"foto-lapangan-{photo.pk}.jpg",
+        content_type=photo.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
