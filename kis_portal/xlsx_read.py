@@ -18,7 +18,8 @@ import re
 import time
 import warnings
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -464,3 +465,167 @@ def cell_label(header: list[str], index: int) -> str:
     if index < len(header) and header[index]:
         return header[index]
     return f"kolom {get_column_letter(index + 1)}"
+
+
+# --- Streaming large workbooks (background imports) -------------------------
+
+MSG_FORMULA_CELL = (
+    "Sel berisi rumus (formula) sehingga nilainya tidak dibaca. Salin lalu tempel "
+    "sebagai nilai (Paste Special > Values)."
+)
+
+
+@dataclass
+class SheetStream:
+    """The header of one sheet and an iterator over its non-empty data rows."""
+
+    header: list[str]
+    rows: Iterator[SheetRow]
+
+
+@contextmanager
+def open_xlsx_stream(
+    source: IO[bytes] | str | Path,
+    *,
+    max_bytes: int,
+    max_unpacked_bytes: int,
+    max_ratio: int = MAX_RATIO,
+    max_columns: int = MAX_COLUMNS,
+    sheet: str | None = None,
+    header_names: Collection[str] = (),
+) -> Iterator[SheetStream]:
+    """Stream one sheet of a large workbook (a background import), or XlsxError.
+
+    The same checks as `read_xlsx_rows` run first on the zip's directory, read
+    from the seekable file without loading it. There is no row limit and no time
+    budget, and a formula is a cell error of its row rather than a whole-file
+    error, since the rows are consumed as they come. Rows are padded or cut to
+    the header's width. Errors met while iterating raise XlsxError too.
+    """
+    handle = open(source, "rb") if isinstance(source, str | Path) else source
+    try:
+        _check_stream(handle, max_bytes=max_bytes)
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+            raise XlsxError(MSG_CORRUPT) from exc
+        with archive:
+            _check_members(
+                archive, max_unpacked_bytes=max_unpacked_bytes, max_ratio=max_ratio
+            )
+            _check_macros(archive)
+        handle.seek(0)
+        # As in read_xlsx_rows; read-only sheets parse lazily, so the filter
+        # stays on while the caller consumes the rows.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            try:
+                workbook = load_workbook(
+                    handle,
+                    read_only=True,
+                    data_only=False,
+                    keep_links=False,
+                    keep_vba=False,
+                )
+            except Exception as exc:  # untrusted input: any parser failure
+                logger.warning("xlsx rejected: parse failed (%s)", type(exc).__name__)
+                raise XlsxError(MSG_CORRUPT) from exc
+            try:
+                yield _stream_sheet(
+                    workbook,
+                    sheet=sheet,
+                    max_columns=max_columns,
+                    header_names=header_names,
+                )
+            finally:
+                workbook.close()
+    finally:
+        if handle is not source:
+            handle.close()
+
+
+def _check_stream(handle: IO[bytes], *, max_bytes: int) -> None:
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    handle.seek(0)
+    if size > max_bytes:
+        raise XlsxError(MSG_TOO_BIG.format(limit=max(1, max_bytes // MB)))
+    head = handle.read(len(OLE_MAGIC))
+    handle.seek(0)
+    if head.startswith(OLE_MAGIC):
+        raise XlsxError(MSG_OLE)
+    if not head.startswith(ZIP_MAGIC):
+        raise XlsxError(MSG_NOT_XLSX)
+
+
+def _stream_sheet(
+    workbook, *, sheet: str | None, max_columns: int, header_names: Collection[str]
+) -> SheetStream:
+    wanted = {normalise_header(name) for name in header_names}
+    if not workbook.worksheets:
+        raise XlsxError(MSG_EMPTY)
+    ws = (
+        workbook[sheet]
+        if sheet and sheet in workbook.sheetnames
+        else workbook.worksheets[0]
+    )
+    if not hasattr(ws, "iter_rows"):  # a chart sheet
+        raise XlsxError(MSG_EMPTY)
+    ws.reset_dimensions()
+    search = _numbered_rows(ws, max_columns=max_columns)
+    header: list[str] | None = None
+    header_number = 0
+    for number, values, errors in search:
+        if all(v is None for v in values) and not errors:
+            continue
+        if wanted and wanted.isdisjoint(map(normalise_header, values)):
+            if number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        header = [_header_text(v) for v in values]
+        header_number = number
+        break
+    search.close()
+    if header is None:
+        if wanted:
+            raise XlsxError(
+                MSG_NO_HEADER.format(columns=", ".join(list(header_names)[:3]))
+            )
+        raise XlsxError(MSG_EMPTY)
+    width = max(1, _last_filled(header))
+    header = header[:width]
+    # A second pass from the row after the header, as wide as the header only:
+    # read-only sheets pad every row to max_col, and the header is a few rows in.
+    numbered = _numbered_rows(ws, max_columns=width, min_row=header_number + 1)
+
+    def data_rows() -> Iterator[SheetRow]:
+        for number, values, errors in numbered:
+            values = (values + [None] * width)[:width]
+            errors = {i: message for i, message in errors.items() if i < width}
+            if errors or any(v is not None for v in values):
+                yield SheetRow(number=number, values=values, errors=errors)
+
+    return SheetStream(header=header, rows=data_rows())
+
+
+def _numbered_rows(
+    ws, *, max_columns: int, min_row: int = 1
+) -> Iterator[tuple[int, list[CellValue], dict[int, str]]]:
+    try:
+        rows = ws.iter_rows(min_row=min_row, max_col=max_columns)
+        for number, cells in enumerate(rows, start=min_row):
+            values: list[CellValue] = []
+            errors: dict[int, str] = {}
+            for index, cell in enumerate(cells):
+                value, error = _cell_value(cell)
+                if error == "formula":
+                    value, error = None, MSG_FORMULA_CELL
+                values.append(value)
+                if error:
+                    errors[index] = error
+            yield number, values, errors
+    except XlsxError:
+        raise
+    except Exception as exc:  # untrusted input: a broken sheet part
+        logger.warning("xlsx rejected: sheet parse failed (%s)", type(exc).__name__)
+        raise XlsxError(MSG_CORRUPT) from exc

@@ -78,3 +78,29 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def members_ready(profile=None):
+    """Members siap diusulkan, in the profile's priority order, then by readiness.
+
+    This is what the monthly BPJS batch consumes.
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    from kis_portal.offices.choices import Kategori
+    from kis_portal.offices.selectors import get_active_profile
+    from usulan.models import Anggota, Usulan
+
+    profile = profile or get_active_profile()
+    order = profile.priority_order if profile else list(Kategori.values)
+    rank = Case(
+        *[When(kategori=kode, then=Value(index)) for index, kode in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
+    return (
+        Anggota.objects.filter(usulan__status=Usulan.Status.SIAP, aktif=True)
+        .select_related("usulan__desa")
+        .annotate(prioritas=rank)
+        .order_by("prioritas", "siap_sejak", "pk")
+    )

@@ -36,6 +36,8 @@ MENU: list[NavItem] = [
     NavItem("Cek lapangan", "verifikasi:lapangan_list", frozenset({Role.LAPANGAN})),
     NavItem("Persetujuan", "verifikasi:approval_list", frozenset({Role.KADIS})),
     NavItem("SK penetapan", "verifikasi:sk_list", frozenset({Role.KADIS, Role.ADMIN})),
+    NavItem("DTKS", "dtks:upload", frozenset({Role.REKAP, Role.ADMIN})),
+    NavItem("Cek DTKS", "dtks:search", frozenset({Role.VERIFIKATOR})),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),
     NavItem("Desa saya", "wilayah:my_desa", frozenset({Role.OPERATOR_DESA})),
     NavItem("Tugas", "jobs:list", ALL_ROLES),

@@ -90,6 +90,8 @@ def seed_demo() -> list[DemoAccount]:
             jabatan=account.jabatan,
         )
     from .usulan_demo import seed_usulan
+    from .verifikasi_demo import seed_verifikasi
 
     seed_usulan()
+    seed_verifikasi()
     return DEMO_ACCOUNTS

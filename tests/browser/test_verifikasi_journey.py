@@ -25,7 +25,7 @@ def test_return_fix_resubmit_accept_field_check_and_approval(
 ):
     usulan = (
         Usulan.objects.filter(created_by__username="desa1", status="diajukan")
-        .order_by("submitted_at")
+        .order_by("-pk")  # the newest: its members are not in the demo DTKS
         .first()
     )
     page = sign_in("verifikator")

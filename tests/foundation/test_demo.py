@@ -39,20 +39,38 @@ def test_seed_demo_creates_region_profile_and_every_account(settings, capsys, cl
         client.logout()
 
 
-def test_seed_demo_leaves_usulan_in_draft_submitted_and_returned_states(settings):
+def test_seed_demo_leaves_usulan_at_every_stage_and_a_dtks_extract(settings):
     from usulan.models import Usulan
+    from verifikasi.selectors import dtks_status_for
 
     settings.DEBUG = True
     call_command("seed_demo")
-    for username in ("desa1", "desa2"):
-        statuses = set(
-            Usulan.objects.filter(created_by__username=username).values_list(
-                "status", flat=True
-            )
-        )
-        assert statuses == {"draft", "diajukan", "dikembalikan"}, username
+
+    def statuses(username):
+        qs = Usulan.objects.filter(created_by__username=username)
+        return set(qs.values_list("status", flat=True))
+
+    assert statuses("desa2") == {"draft", "diajukan", "dikembalikan"}
+    assert statuses("desa1") == {
+        "draft",
+        "diajukan",
+        "dikembalikan",
+        "cek_lapangan",
+        "menunggu_acc",
+        "siap",
+        "ditolak",
+    }
     returned = Usulan.objects.filter(status="dikembalikan").first()
     assert returned.catatan_set.filter(pesan="SKTM belum bermeterai").exists()
+    ready = Usulan.objects.filter(status="siap").first()
+    members = list(ready.anggota_set.values_list("nik", flat=True))
+    assert all(m.siap_sejak for m in ready.anggota_set.all())
+    # The extract covers part of the demo households, not all of them.
+    found = dtks_status_for(
+        list(Usulan.objects.values_list("anggota_set__nik", flat=True))
+    )
+    assert 0 < sum(s.terdaftar for s in found.values()) < len(found)
+    assert members
 
 
 def test_seed_demo_twice_changes_nothing(settings):

@@ -294,3 +294,30 @@ def test_queue_and_checklist_use_a_bounded_number_of_queries(
         assert client.get("/verifikasi/").status_code == 200
     with django_assert_max_num_queries(35):
         assert client.get(f"/verifikasi/{usulan.pk}/").status_code == 200
+
+
+def test_ready_members_come_out_in_priority_order_then_by_readiness(
+    operator_a, verifikator
+):
+    from verifikasi.selectors import members_ready
+
+    desa = operator_a.profile.desa
+    poor = submitted(operator_a, members=[member(desa, kategori="miskin")])
+    pregnant = submitted(
+        operator_a,
+        members=[
+            member(desa, sex="P", birth=datetime.date(1995, 2, 1), kategori="hamil")
+        ],
+    )
+    chronic = submitted(operator_a, members=[member(desa, kategori="kronis")])
+    in_dtks(poor, pregnant, chronic)
+    for usulan in (poor, chronic, pregnant):
+        keputusan_simpan(
+            usulan_id=usulan.pk,
+            by=verifikator,
+            keputusan="terima",
+            items=all_ok(usulan),
+        )
+    ready = list(members_ready())
+    assert [m.kategori for m in ready] == ["hamil", "kronis", "miskin"]
+    assert all(m.siap_sejak for m in ready)

@@ -1,0 +1,150 @@
+"""DTKS/DTSEN: upload an extract (imported by a background job), look up one NIK."""
+
+import logging
+import re
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from kis_portal.accounts.access import role_required
+from kis_portal.accounts.roles import Role
+from kis_portal.jobs.services import job_start
+from kis_portal.wilayah.models import Desa
+from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC, ZIP_MAGIC
+from usulan.validators import clean_digits, mask_identifier
+
+from .. import dtks
+from ..models import DtksPeriode
+from ..selectors import latest_periode
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_ROLES = (Role.REKAP, Role.ADMIN)
+SEARCH_ROLES = (Role.REKAP, Role.ADMIN, Role.VERIFIKATOR)
+
+
+class DtksUploadForm(forms.Form):
+    periode = forms.CharField(
+        label="Periode",
+        max_length=7,
+        help_text="Triwulan, misalnya 2026-Q3 (atau bulan, misalnya 2026-07). "
+        "Mengimpor periode yang sama lagi menggantikan datanya.",
+    )
+    berkas = forms.FileField(
+        label="Berkas ekstrak SIKS-NG",
+        help_text="Teks CSV/TXT dengan pemisah | , ; atau tab, atau XLSX.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def clean_periode(self) -> str:
+        return dtks.clean_periode(self.cleaned_data["periode"])
+
+    def clean_berkas(self):
+        upload = self.cleaned_data["berkas"]
+        limit = dtks.max_bytes()
+        if upload.size > limit:
+            raise ValidationError(
+                "Ukuran berkas melebihi batas %(limit)d MB.",
+                params={"limit": limit // (1024 * 1024)},
+                code="too_large",
+            )
+        upload.seek(0)
+        head = upload.read(len(OLE_MAGIC))
+        upload.seek(0)
+        if head.startswith(OLE_MAGIC):
+            raise ValidationError(MSG_OLE, code="bad_type")
+        return upload
+
+
+class DtksSearchForm(forms.Form):
+    nik = forms.CharField(label="NIK", max_length=40)
+
+    def clean_nik(self) -> str:
+        nik = clean_digits(self.cleaned_data["nik"])
+        if not re.fullmatch(r"[0-9]{16}", nik):
+            raise ValidationError("NIK harus 16 angka.", code="nik")
+        return nik
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*UPLOAD_ROLES)
+def dtks_upload(request: HttpRequest) -> HttpResponse:
+    form = DtksUploadForm(data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["berkas"]
+        kode = form.cleaned_data["periode"]
+        head = upload.read(len(ZIP_MAGIC))
+        upload.seek(0)
+        ext = "xlsx" if head.startswith(ZIP_MAGIC) else "txt"
+        path = default_storage.save(f"dtks/{secrets.token_hex(16)}.{ext}", upload)
+        try:
+            job = job_start(
+                kind="dtks_import",
+                by=request.user,
+                params={"path": path, "periode": kode},
+                label=f"Impor DTKS {kode}",
+            )
+        except Exception:
+            default_storage.delete(path)
+            raise
+        logger.info(
+            "user=%s started dtks import job=%s periode=%s bytes=%s",
+            request.user.pk,
+            job.pk,
+            kode,
+            upload.size,
+        )
+        return redirect(job.get_absolute_url())
+    latest = latest_periode()
+    return render(
+        request,
+        "verifikasi/dtks_upload.html",
+        {
+            "form": form,
+            "periods": DtksPeriode.objects.order_by("-kode"),
+            "latest_kode": latest.kode if latest else "",
+            "max_mb": dtks.max_bytes() // (1024 * 1024),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SEARCH_ROLES)
+def dtks_search(request: HttpRequest) -> HttpResponse:
+    form = DtksSearchForm(data=request.POST or None)
+    latest = latest_periode()
+    searched = False
+    record = None
+    nik_masked = desa_nama = ""
+    if form.is_bound and form.is_valid():
+        searched = True
+        nik = form.cleaned_data["nik"]
+        nik_masked = mask_identifier(nik)
+        record = dtks.find_in_latest(nik)
+        if record is not None and record.kode_desa:
+            desa_nama = (
+                Desa.objects.filter(kode=record.kode_desa)
+                .values_list("nama", flat=True)
+                .first()
+                or ""
+            )
+        logger.info("user=%s dtks search found=%s", request.user.pk, record is not None)
+        # The full NIK is not echoed back into the page.
+        form = DtksSearchForm()
+    return render(
+        request,
+        "verifikasi/dtks_search.html",
+        {
+            "form": form,
+            "searched": searched,
+            "record": record,
+            "nik_masked": nik_masked,
+            "desa_nama": desa_nama,
+            "latest_kode": latest.kode if latest else "",
+        },
+    )
