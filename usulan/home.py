@@ -47,6 +47,16 @@ def usulan_waiting(user) -> list[WaitingItem]:
                     "Usulan menunggu verifikasi", waiting, reverse("verifikasi:queue")
                 )
             )
+    elif has_role(user, Role.REKAP):
+        ready = usulan_for_user(user).filter(status=Usulan.Status.SIAP).count()
+        if ready:
+            items.append(
+                WaitingItem(
+                    "Usulan siap diusulkan ke BPJS (rekap bulan ini)",
+                    ready,
+                    f"{url}?status=siap",
+                )
+            )
     elif has_role(user, Role.LOKET):
         drafts = (
             usulan_for_user(user)

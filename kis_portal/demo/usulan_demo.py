@@ -41,7 +41,8 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _upload_all(usulan: Usulan, by) -> None:
+def upload_all_documents(usulan: Usulan, by) -> None:
+    """Upload a stand-in PDF for every document the usulan still misses."""
     for doc in documents_for(usulan):
         if not doc.missing:
             continue
@@ -137,7 +138,7 @@ def seed_usulan() -> int:
             created += 1
             if state == "draft_incomplete":
                 continue
-            _upload_all(usulan, operator)
+            upload_all_documents(usulan, operator)
             if state == "draft":
                 continue
             usulan_submit(usulan_id=usulan.pk, by=operator)

@@ -17,7 +17,7 @@ from verifikasi.models import DtksPeriode
 from verifikasi.services import keputusan_simpan
 
 from .people import PeopleFactory
-from .usulan_demo import _household, _upload_all
+from .usulan_demo import _household, upload_all_documents
 
 DEMO_PERIODE = "2026-Q3"
 DTKS_HEADER = [
@@ -114,7 +114,7 @@ def _new_usulan(operator, factory, size, kategori=Kategori.MISKIN) -> Usulan:
         desa=desa,
         pengajuan=pengajuan_current(desa=desa, by=operator),
     )
-    _upload_all(usulan, operator)
+    upload_all_documents(usulan, operator)
     usulan_submit(usulan_id=usulan.pk, by=operator)
     return usulan
 

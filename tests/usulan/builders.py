@@ -6,10 +6,9 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kis_portal.demo.people import kk_for, nik_for
-from kis_portal.demo.usulan_demo import demo_pdf
+from kis_portal.demo.usulan_demo import demo_pdf, upload_all_documents
 from usulan.models import Usulan
-from usulan.selectors import documents_for
-from usulan.services import dokumen_upload, pengajuan_current, usulan_save
+from usulan.services import pengajuan_current, usulan_save
 
 _serial = itertools.count(1)
 
@@ -79,21 +78,7 @@ def pdf_file(name="scan.pdf") -> SimpleUploadedFile:
 
 
 def upload_all(usulan: Usulan, by) -> None:
-    for doc in documents_for(usulan):
-        if doc.missing:
-            target = (
-                {"pengajuan": usulan.pengajuan}
-                if doc.level == "pengajuan"
-                else ({"anggota": doc.anggota} if doc.anggota else {"usulan": usulan})
-            )
-            dokumen_upload(
-                requirement_kode=doc.requirement.kode,
-                requirement_nama=doc.requirement.nama,
-                level=doc.level,
-                upload=pdf_file(),
-                by=by,
-                **target,
-            )
+    upload_all_documents(usulan, by)
 
 
 def form_post(household_data: dict, members: list[dict], *, initial=0, **extra) -> dict:

@@ -321,3 +321,18 @@ def test_ready_members_come_out_in_priority_order_then_by_readiness(
     ready = list(members_ready())
     assert [m.kategori for m in ready] == ["hamil", "kronis", "miskin"]
     assert all(m.siap_sejak for m in ready)
+
+
+def test_ready_households_wait_on_the_rekap_home_page(
+    login, operator_a, verifikator, rekap
+):
+    usulan = submitted(operator_a)
+    in_dtks(usulan)
+    keputusan_simpan(
+        usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
+    )
+    page = login(rekap).get("/")
+    [item] = page.context["waiting"]
+    assert item.count == 1 and "siap diusulkan" in item.label
+    listed = login(rekap).get(item.url).content.decode()
+    assert usulan.nomor in listed
