@@ -246,7 +246,7 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
         by=by,
         allowed=TRANSITIONS,
         reason="Diajukan ulang setelah diperbaiki" if resubmit else "Diajukan",
-        update_fields=("submitted_at", "updated_at"),
+        update_fields=("submitted_at",),
     )
     if resubmit:
         usulan.catatan_set.filter(selesai=False).update(selesai=True)

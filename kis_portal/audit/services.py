@@ -63,7 +63,10 @@ def change_status(
             code="invalid_transition",
         )
     setattr(obj, field, to)
-    obj.save(update_fields=[field, *update_fields])
+    fields = {field, *update_fields}
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        fields.add("updated_at")  # auto_now is only written when named
+    obj.save(update_fields=sorted(fields))
     return audit_record(
         action=AuditEvent.Action.STATUS,
         by=by,

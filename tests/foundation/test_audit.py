@@ -92,3 +92,18 @@ def test_admin_browses_and_filters_the_audit_trail(login, admin_user, verifikato
     assert (
         "cek berkas" not in client.get("/audit/", {"action": "export"}).content.decode()
     )
+
+
+def test_a_status_change_also_moves_updated_at(operator_a):
+    from django.core.management import call_command
+
+    from tests.usulan.builders import make_usulan, upload_all
+    from usulan.models import Usulan
+    from usulan.services import usulan_submit
+
+    call_command("load_profile", "buleleng", verbosity=0)
+    usulan = make_usulan(operator_a)
+    upload_all(usulan, operator_a)
+    before = Usulan.objects.get(pk=usulan.pk).updated_at
+    usulan_submit(usulan_id=usulan.pk, by=operator_a)
+    assert Usulan.objects.get(pk=usulan.pk).updated_at > before

@@ -3,13 +3,14 @@
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kis_portal.accounts.access import desa_for_user, role_required
 from kis_portal.accounts.roles import Role
+from kis_portal.jobs.services import job_start
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.wilayah.models import Desa
 
@@ -91,7 +92,7 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.OPERATOR_DESA)
 def bulk_confirm(request: HttpRequest) -> HttpResponse:
-    desa = _own_desa(request.user)
+    _own_desa(request.user)  # an operator account without a desa gets 403
     key = _session_key(request.user)
     token = request.session.pop(key, None)
     request.session.save()  # consumed before the work: a second POST finds nothing
@@ -99,39 +100,9 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
         request.session[key] = token  # a newer preview (another tab) stays usable
         messages.warning(request, MSG_REPLACED)
         return redirect("usulan:bulk_upload")
-    content = bulk.load_upload(token) if token else None
-    if content is None:
+    if not token or bulk.load_upload(token) is None:
         messages.info(request, MSG_DONE)
         return redirect("usulan:list")
-    try:
-        # The preview is not trusted: the stored file is read and checked again.
-        preview = bulk.parse_upload(content, user=request.user, desa=desa)
-        created = bulk.create_drafts(
-            preview, user=request.user, desa=desa, import_token=token
-        )
-    except bulk.BulkFileError as exc:
-        messages.error(request, exc.message)
-        return redirect("usulan:bulk_upload")
-    except ValidationError as exc:
-        messages.error(
-            request,
-            "Tidak ada usulan yang dibuat: " + " ".join(exc.messages),
-        )
-        return redirect("usulan:bulk_upload")
-    finally:
-        bulk.discard_upload(token)
-    if not created:
-        messages.warning(
-            request,
-            "Tidak ada usulan yang dibuat: data berubah sejak pratinjau dan tidak ada "
-            "keluarga yang lolos pemeriksaan. Unggah ulang untuk melihat kesalahannya.",
-        )
-        return redirect("usulan:bulk_upload")
-    messages.success(request, f"{len(created)} usulan dibuat sebagai draf.")
-    if skipped := len(preview.error_households):
-        messages.warning(
-            request,
-            f"{skipped} keluarga dilewati karena masih ada kesalahan. Perbaiki "
-            "barisnya lalu impor ulang keluarga tersebut saja.",
-        )
-    return redirect("usulan:list")
+    # Creating up to 2,000 rows takes a while: the worker does it, the page shows progress.
+    job = job_start(kind="usulan_bulk_import", by=request.user, params={"token": token})
+    return redirect(job)
