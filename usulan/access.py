@@ -27,6 +27,14 @@ FULL_DATA_ROLES = (
 )
 
 
+def _verifier_kecamatan_ids(user) -> list[int]:
+    """A verifier narrowed to some kecamatan; [] means the whole regency."""
+    if not has_role(user, Role.VERIFIKATOR) or has_role(user, Role.ADMIN, Role.KADIS):
+        return []
+    profile = getattr(user, "profile", None)
+    return list(profile.kecamatan.values_list("pk", flat=True)) if profile else []
+
+
 def usulan_for_user(user) -> QuerySet[Usulan]:
     qs = Usulan.objects.select_related("desa__kecamatan")
     if not getattr(user, "is_authenticated", False):
@@ -36,14 +44,8 @@ def usulan_for_user(user) -> QuerySet[Usulan]:
         return qs.filter(desa_id=desa_id)
     if not has_role(user, *READ_ALL_ROLES):
         return qs.none()
-    if has_role(user, Role.VERIFIKATOR) and not has_role(user, Role.ADMIN, Role.KADIS):
-        kecamatan_ids = (
-            list(user.profile.kecamatan.values_list("pk", flat=True))
-            if hasattr(user, "profile")
-            else []
-        )
-        if kecamatan_ids:
-            return qs.filter(desa__kecamatan_id__in=kecamatan_ids)
+    if kecamatan_ids := _verifier_kecamatan_ids(user):
+        return qs.filter(desa__kecamatan_id__in=kecamatan_ids)
     return qs
 
 
@@ -53,12 +55,16 @@ def get_usulan_for_user(user, pk: int) -> Usulan:
 
 def pengajuan_for_user(user) -> QuerySet[Pengajuan]:
     qs = Pengajuan.objects.select_related("desa__kecamatan")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
     desa_id = operator_desa_id(user)
     if desa_id is not None:
         return qs.filter(desa_id=desa_id)
-    if has_role(user, *READ_ALL_ROLES):
-        return qs
-    return qs.none()
+    if not has_role(user, *READ_ALL_ROLES):
+        return qs.none()
+    if kecamatan_ids := _verifier_kecamatan_ids(user):
+        return qs.filter(desa__kecamatan_id__in=kecamatan_ids)
+    return qs
 
 
 def get_pengajuan_for_user(user, pk: int) -> Pengajuan:
@@ -80,7 +86,11 @@ def can_edit(user, usulan: Usulan) -> bool:
     if not usulan.is_editable_by_desa:
         return False
     if has_role(user, Role.OPERATOR_DESA):
-        return usulan.desa_id == operator_desa_id(user)
+        # Counter registrations belong to the counter, even in the operator's desa.
+        return (
+            usulan.sumber == Usulan.Sumber.DESA
+            and usulan.desa_id == operator_desa_id(user)
+        )
     if has_role(user, Role.LOKET):
         return usulan.sumber == Usulan.Sumber.LOKET
     return False

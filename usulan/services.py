@@ -125,7 +125,9 @@ def usulan_save(
     """
     if usulan is None:
         if client_token and (
-            existing := Usulan.objects.filter(client_token=client_token).first()
+            existing := Usulan.objects.filter(
+                client_token=client_token, created_by=by
+            ).first()
         ):
             return existing
         usulan = Usulan(
@@ -165,7 +167,9 @@ def usulan_save(
             usulan.save()
     except IntegrityError as exc:
         if client_token and (
-            existing := Usulan.objects.filter(client_token=client_token).first()
+            existing := Usulan.objects.filter(
+                client_token=client_token, created_by=by
+            ).first()
         ):
             return existing
         raise ValidationError("Usulan tidak dapat disimpan.", code="integrity") from exc

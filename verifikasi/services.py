@@ -115,6 +115,17 @@ def keputusan_simpan(
             f"Usulan ini sudah diputuskan ({usulan.get_status_display()}) oleh {who}. "
             "Keputusan Anda tidak disimpan."
         )
+    held = (
+        Klaim.objects.filter(usulan=usulan, expires_at__gt=timezone.now())
+        .exclude(verifikator=by)
+        .select_related("verifikator")
+        .first()
+    )
+    if held:
+        who = held.verifikator.get_full_name() or held.verifikator.username
+        raise ClaimHeld(
+            f"Usulan ini sedang diperiksa oleh {who}; keputusan Anda tidak disimpan."
+        )
     checklist = build_checklist(usulan)
     rows = _clean_items(checklist, items)
     alasan = alasan.strip()

@@ -23,6 +23,9 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_job_for_user(request.user, pk)
     if not job.result_file:
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_name
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

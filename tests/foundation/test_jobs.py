@@ -97,3 +97,11 @@ def test_the_database_worker_runs_a_queued_job(settings, admin_user):
     assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
     call_command("db_worker", "--batch", "--no-startup-delay")
     assert Job.objects.get(pk=job.pk).status == Job.Status.SUCCEEDED
+
+
+def test_job_results_are_not_cached_or_sniffed(login, admin_user):
+    job = job_start(kind="audit_export", by=admin_user)
+    response = login(admin_user).get(f"/tugas/{job.pk}/unduh/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    b"".join(response.streaming_content)

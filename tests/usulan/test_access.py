@@ -106,3 +106,42 @@ def test_staff_cannot_create_or_edit_desa_usulan(
 
 def test_field_officer_has_no_usulan_list_yet(login, lapangan):
     assert login(lapangan).get("/usulan/").status_code == 403
+
+
+def test_an_operator_without_a_desa_is_refused_not_crashed(login, db):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from tests.factories import PASSWORD
+
+    user = get_user_model().objects.create_user(
+        username="tanpa-desa", password=PASSWORD
+    )
+    user.groups.add(Group.objects.get(name="operator_desa"))
+    client = login(user)
+    assert client.get("/usulan/baru/").status_code == 403
+    assert client.get("/usulan/pengajuan/baru/").status_code == 403
+    assert "<td>" not in client.get("/usulan/").content.decode()
+
+
+def test_counter_registrations_are_not_editable_by_the_desa_operator(
+    login, loket, operator_a, desa_a
+):
+    import uuid
+
+    from usulan.services import loket_register
+
+    from .builders import household, member
+
+    usulan = loket_register(
+        household=household(desa_a),
+        members=[member(desa_a)],
+        berkas=[],
+        desa=desa_a,
+        by=loket,
+        client_token=uuid.uuid4(),
+    )
+    client = login(operator_a)
+    assert client.get(usulan.get_absolute_url()).status_code == 200  # visible
+    assert client.post(f"/usulan/{usulan.pk}/hapus/").status_code == 403
+    assert client.post(f"/usulan/{usulan.pk}/ajukan/").status_code == 403

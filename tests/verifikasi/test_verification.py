@@ -336,3 +336,36 @@ def test_ready_households_wait_on_the_rekap_home_page(
     assert item.count == 1 and "siap diusulkan" in item.label
     listed = login(rekap).get(item.url).content.decode()
     assert usulan.nomor in listed
+
+
+def test_a_decision_is_refused_while_another_verifier_holds_the_claim(
+    operator_a, verifikator
+):
+    other = make_user(Role.VERIFIKATOR, username="verif2")
+    usulan = submitted(operator_a)
+    klaim_ambil(usulan_id=usulan.pk, by=verifikator)
+    with pytest.raises(ClaimHeld, match="sedang diperiksa oleh"):
+        keputusan_simpan(
+            usulan_id=usulan.pk, by=other, keputusan="tolak", items={}, alasan="x"
+        )
+    assert Usulan.objects.get(pk=usulan.pk).status == "diajukan"
+    assert not Pemeriksaan.objects.exists()
+
+
+def test_opening_the_checklist_does_not_claim(login, operator_a, verifikator):
+    usulan = submitted(operator_a)
+    assert login(verifikator).get(f"/verifikasi/{usulan.pk}/").status_code == 200
+    assert not Klaim.objects.exists()
+
+
+def test_a_narrowed_verifier_cannot_open_another_kecamatans_pengajuan(
+    login, operator_a, verifikator
+):
+    from tests.factories import KecamatanFactory
+
+    usulan = submitted(operator_a)
+    verifikator.profile.kecamatan.set([KecamatanFactory(kode="51.08.09")])
+    client = login(verifikator)
+    assert client.get(f"/usulan/pengajuan/{usulan.pengajuan_id}/").status_code == 404
+    doc = usulan.pengajuan.dokumen_set.first()
+    assert client.get(f"/usulan/dokumen/{doc.pk}/").status_code == 404

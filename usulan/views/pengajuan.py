@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import operator_desa_id, role_required
+from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
 from kis_portal.accounts.roles import Role
 from kis_portal.offices.choices import Level
 from kis_portal.offices.selectors import get_active_profile
@@ -56,12 +56,20 @@ def pengajuan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _own_desa(request: HttpRequest) -> Desa:
+    desa = desa_for_user(request.user).first()
+    if desa is None:  # an operator account not bound to a desa
+        raise PermissionDenied
+    return desa
+
+
 @role_required(Role.OPERATOR_DESA)
 def pengajuan_create_view(request: HttpRequest) -> HttpResponse:
+    desa = _own_desa(request)
     form = PengajuanForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         pengajuan = pengajuan_create(
-            desa=Desa.objects.get(pk=operator_desa_id(request.user)),
+            desa=desa,
             by=request.user,
             **form.cleaned_data,
         )

@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import operator_desa_id, role_required
+from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
 from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import audit_record
-from kis_portal.wilayah.models import Desa
 
 from ..access import (
     READ_ALL_ROLES,
@@ -139,7 +138,9 @@ def _already_created(user, token: str) -> Usulan | None:
 
 @role_required(Role.OPERATOR_DESA)
 def usulan_create(request: HttpRequest) -> HttpResponse:
-    desa = Desa.objects.get(pk=operator_desa_id(request.user))
+    desa = desa_for_user(request.user).first()
+    if desa is None:  # an operator account not bound to a desa
+        raise PermissionDenied
     form = UsulanForm(data=request.POST or None, initial={"jenis": "MIG34"})
     formset = NewAnggotaFormSet(
         data=request.POST or None, instance=Usulan(), user=request.user

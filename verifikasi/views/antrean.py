@@ -112,7 +112,7 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
                 items=posted,
                 alasan=request.POST.get("alasan", ""),
             )
-        except AlreadyDecided as exc:
+        except (AlreadyDecided, ClaimHeld) as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("verifikasi:queue")
         except ValidationError as exc:
@@ -123,11 +123,6 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"Usulan {usulan.nomor}: {usulan.get_status_display()}."
             )
             return redirect("verifikasi:queue")
-    else:
-        try:
-            klaim_ambil(usulan_id=usulan.pk, by=request.user)
-        except ClaimHeld as exc:
-            messages.warning(request, " ".join(exc.messages))
     audit_record(
         action=AuditEvent.Action.VIEW_PERSONAL,
         by=request.user,
