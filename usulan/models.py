@@ -80,6 +80,7 @@ class Usulan(models.Model):
         CEK_LAPANGAN = "cek_lapangan", "Menunggu cek lapangan (non-DTKS)"
         MENUNGGU_ACC = "menunggu_acc", "Menunggu persetujuan Kepala Dinas"
         SIAP = "siap", "Siap diusulkan ke BPJS"
+        DIKIRIM = "dikirim", "Dikirim ke BPJS, menunggu hasil"
         DITOLAK = "ditolak", "Ditolak"
 
     class Sumber(models.TextChoices):

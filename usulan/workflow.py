@@ -12,7 +12,9 @@ TRANSITIONS: dict[str, set[str]] = {
     S.CEK_LAPANGAN: {S.MENUNGGU_ACC},
     # The head of office approves or declines; only approved cases move on.
     S.MENUNGGU_ACC: {S.SIAP, S.DITOLAK},
-    S.SIAP: set(),
+    # Locking the monthly batch sends the household to BPJS.
+    S.SIAP: {S.DIKIRIM},
+    S.DIKIRIM: set(),
     S.DITOLAK: set(),
 }
 

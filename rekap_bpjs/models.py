@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+
+from kis_portal.offices.choices import JenisUsulan
+from usulan.models import Anggota
+
+periode_validator = RegexValidator(
+    r"^\d{4}-(0[1-9]|1[0-2])$", "Periode harus berbentuk YYYY-MM, misalnya 2026-11."
+)
+
+
+class Batch(models.Model):
+    """The monthly list of members sent to BPJS Kesehatan."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draf"
+        TERKUNCI = "terkunci", "Terkunci, dikirim ke BPJS"
+        HASIL = "hasil", "Hasil BPJS diimpor"
+        DITUTUP = "ditutup", "Ditutup"
+
+    periode = models.CharField(
+        "periode", max_length=7, unique=True, validators=[periode_validator]
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    kuota = models.PositiveIntegerField("kuota (orang)", null=True, blank=True)
+    tanggal_batas = models.DateField("tanggal batas")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    built_at = models.DateTimeField("disusun", null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField("dikunci", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-periode"]
+        verbose_name = "rekap BPJS"
+        verbose_name_plural = "rekap BPJS"
+
+    def __str__(self) -> str:
+        return f"Rekap {self.periode}"
+
+
+class BatchItem(models.Model):
+    """One member considered for a batch: taken, or waiting with the reason why."""
+
+    class Manual(models.TextChoices):
+        NONE = "", "Otomatis"
+        TAMBAH = "tambah", "Ditambahkan petugas"
+        HAPUS = "hapus", "Dikeluarkan petugas"
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items")
+    anggota = models.ForeignKey(
+        Anggota, on_delete=models.PROTECT, related_name="batch_items"
+    )
+    nik = models.CharField("NIK", max_length=16)
+    diambil = models.BooleanField("masuk rekap", default=False)
+    alasan = models.CharField("alasan", max_length=250, blank=True)
+    manual = models.CharField(
+        "perubahan petugas", max_length=6, choices=Manual.choices, blank=True
+    )
+    urutan = models.PositiveIntegerField("urutan antrean")
+    prioritas = models.PositiveSmallIntegerField("prioritas")
+    layout = models.CharField("format", max_length=5, choices=JenisUsulan.choices)
+    snapshot = models.JSONField("data yang dikirim", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["batch", "urutan"]
+        verbose_name = "anggota rekap"
+        verbose_name_plural = "anggota rekap"
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "nik"], name="batch_one_nik"),
+        ]
+        indexes = [models.Index(fields=["batch", "diambil", "urutan"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.urutan} {self.anggota_id}"

@@ -1,0 +1,251 @@
+"""The monthly BPJS batch: build in priority order within the quota, adjust, lock."""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kis_portal.accounts.roles import Role, has_role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record
+from kis_portal.offices.selectors import get_active_profile
+from usulan.models import Usulan
+from usulan.services import usulan_advance
+from verifikasi.selectors import dtks_status_for, members_ready
+
+from .models import Batch, BatchItem, periode_validator
+from .snapshot import member_snapshot
+
+logger = logging.getLogger(__name__)
+
+REASON_QUOTA = (
+    "Kuota penuh: keluarga ini ({n} orang) tidak muat, dibawa ke bulan berikutnya"
+)
+REASON_AFTER_CUTOFF = (
+    "Siap setelah tanggal batas {tanggal}: masuk rekap bulan berikutnya"
+)
+
+
+class BatchLocked(ValidationError):
+    pass
+
+
+@dataclass
+class BuildResult:
+    batch: Batch
+    diambil: int = 0
+    menunggu: dict[str, int] = field(default_factory=dict)
+
+
+def _require_rekap(user) -> None:
+    if not has_role(user, Role.REKAP, Role.ADMIN):
+        raise ValidationError("Hanya staf rekap BPJS yang dapat menyusun rekap.")
+
+
+def cutoff_date(periode: str, day: int) -> datetime.date:
+    year, month = (int(part) for part in periode.split("-"))
+    return datetime.date(year, month, day)
+
+
+def _cutoff_moment(date: datetime.date) -> datetime.datetime:
+    """The end of the cut-off day in the office's time zone."""
+    end = datetime.datetime.combine(
+        date + datetime.timedelta(days=1), datetime.time.min
+    )
+    return timezone.make_aware(end)
+
+
+@transaction.atomic
+def batch_build(*, periode: str, by) -> BuildResult:
+    """(Re)build a draft batch from every member ready now.
+
+    Priority order from the office profile, then the moment each became ready;
+    households stay together: one that does not fit waits and smaller ones behind
+    it may fill the remaining places. Staff additions and removals are kept.
+    """
+    _require_rekap(by)
+    periode_validator(periode)
+    profile = get_active_profile()
+    if profile is None:
+        raise ValidationError("Belum ada profil kantor aktif.")
+    batch, _ = Batch.objects.select_for_update().get_or_create(
+        periode=periode,
+        defaults={
+            "created_by": by,
+            "kuota": profile.monthly_quota,
+            "tanggal_batas": cutoff_date(periode, profile.cutoff_day),
+        },
+    )
+    if batch.status != Batch.Status.DRAFT:
+        raise BatchLocked(f"Rekap {periode} sudah dikunci; tidak dapat disusun ulang.")
+    batch.kuota = profile.monthly_quota
+    batch.tanggal_batas = cutoff_date(periode, profile.cutoff_day)
+
+    manual = {item.anggota_id: item for item in batch.items.exclude(manual="")}
+    batch.items.filter(manual="").delete()
+    taken_elsewhere = BatchItem.objects.filter(diambil=True).exclude(batch=batch)
+    candidates = list(
+        members_ready(profile)
+        .exclude(pk__in=taken_elsewhere.values("anggota_id"))
+        .select_related("usulan__desa__kecamatan")
+    )
+    cutoff = _cutoff_moment(batch.tanggal_batas)
+    result = BuildResult(batch=batch)
+    used = sum(1 for item in manual.values() if item.diambil)
+    households = []
+    # Household order: the position of its best-placed member.
+    for usulan_id, members in groupby(
+        sorted(candidates, key=lambda m: m.usulan_id), key=lambda m: m.usulan_id
+    ):
+        members = list(members)
+        first = min((m.prioritas, m.siap_sejak, m.pk) for m in members)
+        households.append((first, usulan_id, members))
+    households.sort(key=lambda h: h[0])
+
+    rows: list[BatchItem] = []
+    position = 0
+    for (prioritas, _, _), _usulan_id, members in households:
+        auto = [m for m in members if m.pk not in manual]
+        if not auto:
+            continue
+        if any(m.siap_sejak >= cutoff for m in auto):
+            taken, reason = (
+                False,
+                REASON_AFTER_CUTOFF.format(
+                    tanggal=batch.tanggal_batas.strftime("%d-%m-%Y")
+                ),
+            )
+        elif batch.kuota is None or used + len(auto) <= batch.kuota:
+            taken, reason = True, ""
+            used += len(auto)
+        else:
+            taken, reason = False, REASON_QUOTA.format(n=len(auto))
+        for member in sorted(auto, key=lambda m: m.pk):
+            position += 1
+            rows.append(
+                BatchItem(
+                    batch=batch,
+                    anggota=member,
+                    nik=member.nik,
+                    diambil=taken,
+                    alasan=reason,
+                    urutan=position,
+                    prioritas=prioritas,
+                    layout=member.usulan.jenis,
+                )
+            )
+            if taken:
+                result.diambil += 1
+            else:
+                key = reason.split(":")[0]
+                result.menunggu[key] = result.menunggu.get(key, 0) + 1
+    BatchItem.objects.bulk_create(rows)
+    result.diambil += sum(1 for item in manual.values() if item.diambil)
+    batch.built_at = timezone.now()
+    batch.save(update_fields=["kuota", "tanggal_batas", "built_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=batch,
+        reason=f"Rekap disusun: {result.diambil} orang",
+        data={"diambil": result.diambil, "menunggu": result.menunggu},
+    )
+    logger.info(
+        "batch=%s built taken=%s by user=%s", batch.periode, result.diambil, by.pk
+    )
+    return result
+
+
+@transaction.atomic
+def batch_set_member(
+    *, periode: str, anggota_id: int, ambil: bool, alasan: str, by
+) -> BatchItem:
+    """A staff member adds or removes one member before locking, with a reason."""
+    _require_rekap(by)
+    if not alasan.strip():
+        raise ValidationError({"alasan": "Alasan wajib diisi."})
+    batch = Batch.objects.select_for_update().get(periode=periode)
+    if batch.status != Batch.Status.DRAFT:
+        raise BatchLocked(f"Rekap {periode} sudah dikunci.")
+    item = batch.items.filter(anggota_id=anggota_id).first()
+    if item is None:
+        member = members_ready().filter(pk=anggota_id).first()
+        if member is None:
+            raise ValidationError("Anggota ini tidak siap diusulkan.")
+        last = (
+            batch.items.order_by("-urutan").values_list("urutan", flat=True).first()
+            or 0
+        )
+        item = BatchItem(
+            batch=batch,
+            anggota=member,
+            nik=member.nik,
+            urutan=last + 1,
+            prioritas=member.prioritas,
+            layout=member.usulan.jenis,
+        )
+    item.diambil = ambil
+    item.manual = BatchItem.Manual.TAMBAH if ambil else BatchItem.Manual.HAPUS
+    item.alasan = alasan.strip()[:250]
+    item.save()
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=batch,
+        reason=f"{item.get_manual_display()}: {item.alasan}",
+        data={"anggota": anggota_id},
+    )
+    return item
+
+
+@transaction.atomic
+def batch_lock(*, periode: str, by) -> Batch:
+    """Freeze the batch: store what is sent and mark the households as sent.
+
+    Two staff locking at once: the row lock makes the second see it locked.
+    """
+    _require_rekap(by)
+    batch = Batch.objects.select_for_update().get(periode=periode)
+    if batch.status != Batch.Status.DRAFT:
+        return batch
+    items = list(
+        batch.items.filter(diambil=True).select_related(
+            "anggota__usulan__desa__kecamatan"
+        )
+    )
+    if not items:
+        raise ValidationError("Rekap kosong: tidak ada anggota yang dapat dikirim.")
+    dtks = dtks_status_for([item.nik for item in items])
+    for index, item in enumerate(items, start=1):
+        item.snapshot = member_snapshot(
+            item.anggota, nomor_urut=index, dtks_label=dtks[item.nik].label
+        )
+    BatchItem.objects.bulk_update(items, ["snapshot"])
+    sent = {item.anggota.usulan_id for item in items}
+    for usulan_id in sorted(sent):
+        if Usulan.objects.filter(pk=usulan_id, status=Usulan.Status.SIAP).exists():
+            usulan_advance(
+                usulan_id=usulan_id,
+                to=Usulan.Status.DIKIRIM,
+                by=by,
+                reason=f"Dikirim ke BPJS dalam rekap {batch.periode}",
+            )
+    batch.status = Batch.Status.TERKUNCI
+    batch.locked_by, batch.locked_at = by, timezone.now()
+    try:
+        batch.save(update_fields=["status", "locked_by", "locked_at"])
+    except IntegrityError as exc:  # pragma: no cover - the row lock prevents it
+        raise BatchLocked("Rekap baru saja dikunci staf lain.") from exc
+    audit_record(
+        action=AuditEvent.Action.STATUS,
+        by=by,
+        target=batch,
+        from_status=Batch.Status.DRAFT,
+        to_status=Batch.Status.TERKUNCI,
+        reason=f"Dikunci: {len(items)} orang dari {len(sent)} keluarga",
+    )
+    return batch

@@ -1,0 +1,185 @@
+"""The monthly batch: priority order, quota, households kept together, lock snapshot."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.management import call_command
+
+from rekap_bpjs.models import Batch, BatchItem
+from rekap_bpjs.services import BatchLocked, batch_build, batch_lock, batch_set_member
+from tests.usulan.builders import household, member
+from usulan.models import Anggota, Usulan
+from usulan.services import usulan_save
+
+pytestmark = pytest.mark.django_db
+
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+BASE = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=WITA)
+
+
+@pytest.fixture(autouse=True)
+def sop_pbi(db):
+    call_command("load_profile", "sop-pbi", verbosity=0)
+
+
+def ready_household(operator, *, kategori="miskin", size=1, minutes=0) -> Usulan:
+    """A household already verified (SIAP), ready at BASE + minutes."""
+    desa = operator.profile.desa
+    people = [
+        member(desa, kategori=kategori, birth=datetime.date(1970 + i, 1, 1 + i))
+        for i in range(size)
+    ]
+    usulan = usulan_save(
+        usulan=None, household=household(desa), members=people, by=operator, desa=desa
+    )
+    Usulan.objects.filter(pk=usulan.pk).update(status=Usulan.Status.SIAP)
+    usulan.anggota_set.update(siap_sejak=BASE + datetime.timedelta(minutes=minutes))
+    return usulan
+
+
+def taken(batch) -> list[BatchItem]:
+    return list(batch.items.filter(diambil=True).select_related("anggota"))
+
+
+def test_600_ready_members_give_exactly_500_in_priority_order(operator_a, rekap):
+    minute = 0
+    plan = [
+        ("miskin", 300),
+        ("disabilitas", 100),
+        ("kronis", 100),
+        ("hamil", 50),
+        ("tambahan", 50),
+    ]
+    for kategori, count in plan:
+        for _ in range(count):
+            minute += 1
+            ready_household(operator_a, kategori=kategori, minutes=minute)
+    result = batch_build(periode="2026-11", by=rekap)
+    assert result.diambil == 500
+    items = list(result.batch.items.order_by("urutan"))
+    order = ["tambahan", "hamil", "kronis", "disabilitas", "miskin"]
+    ranks = [order.index(i.anggota.kategori) for i in items]
+    assert ranks == sorted(ranks)
+    waiting = [i for i in items if not i.diambil]
+    assert len(waiting) == 100
+    assert all(i.anggota.kategori == "miskin" for i in waiting)
+    # Within a category, earlier-ready members come first.
+    poor = [i for i in items if i.anggota.kategori == "miskin"]
+    assert [i.anggota.siap_sejak for i in poor] == sorted(
+        i.anggota.siap_sejak for i in poor
+    )
+    assert all(i.alasan.startswith("Kuota penuh") for i in waiting)
+
+
+def test_a_household_that_does_not_fit_waits_and_smaller_ones_fill_in(
+    operator_a, rekap
+):
+    from kis_portal.offices.models import OfficeProfile
+
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=5)
+    first = ready_household(operator_a, size=3, minutes=1)
+    big = ready_household(operator_a, size=4, minutes=2)
+    small = ready_household(operator_a, size=2, minutes=3)
+    batch = batch_build(periode="2026-11", by=rekap).batch
+    in_batch = {i.anggota.usulan_id for i in taken(batch)}
+    assert in_batch == {first.pk, small.pk}
+    assert len(taken(batch)) == 5
+    held = batch.items.filter(anggota__usulan=big)
+    assert held.count() == 4 and not held.filter(diambil=True).exists()  # never split
+    assert "tidak muat" in held.first().alasan
+
+
+def test_carried_over_members_keep_their_place_next_month(operator_a, rekap):
+    from kis_portal.offices.models import OfficeProfile
+
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=1)
+    early = ready_household(operator_a, minutes=1)
+    late = ready_household(operator_a, minutes=2)
+    november = batch_build(periode="2026-11", by=rekap).batch
+    batch_lock(periode="2026-11", by=rekap)
+    newer = ready_household(operator_a, minutes=3)
+    december = batch_build(periode="2026-12", by=rekap).batch
+    assert [i.anggota.usulan_id for i in taken(november)] == [early.pk]
+    assert [i.anggota.usulan_id for i in taken(december)] == [late.pk]
+    assert december.items.get(anggota__usulan=newer).alasan.startswith("Kuota penuh")
+
+
+def test_staff_add_and_remove_with_a_reason_and_a_rebuild_keeps_them(operator_a, rekap):
+    from django.core.exceptions import ValidationError
+
+    from kis_portal.offices.models import OfficeProfile
+
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=1)
+    first = ready_household(operator_a, minutes=1)
+    second = ready_household(operator_a, minutes=2)
+    batch_build(periode="2026-11", by=rekap)
+    one, two = first.anggota_set.get(), second.anggota_set.get()
+    with pytest.raises(ValidationError):
+        batch_set_member(
+            periode="2026-11", anggota_id=one.pk, ambil=False, alasan=" ", by=rekap
+        )
+    batch_set_member(
+        periode="2026-11",
+        anggota_id=one.pk,
+        ambil=False,
+        alasan="Pindah domisili",
+        by=rekap,
+    )
+    batch_set_member(
+        periode="2026-11",
+        anggota_id=two.pk,
+        ambil=True,
+        alasan="Rujukan RSUD mendesak",
+        by=rekap,
+    )
+    batch = batch_build(periode="2026-11", by=rekap).batch
+    assert [i.anggota_id for i in taken(batch)] == [two.pk]
+    assert batch.items.get(anggota=one).alasan == "Pindah domisili"
+
+
+def test_members_ready_after_the_cutoff_wait_for_next_month(operator_a, rekap):
+    late = ready_household(operator_a)
+    Anggota.objects.filter(usulan=late).update(
+        siap_sejak=datetime.datetime(2026, 11, 21, 8, 0, tzinfo=WITA)
+    )
+    batch = batch_build(periode="2026-11", by=rekap).batch
+    assert not taken(batch)
+    assert "tanggal batas 20-11-2026" in batch.items.get().alasan
+
+
+def test_lock_freezes_what_was_sent(operator_a, rekap):
+    usulan = ready_household(operator_a, size=2)
+    batch_build(periode="2026-11", by=rekap)
+    batch = batch_lock(periode="2026-11", by=rekap)
+    assert batch.status == Batch.Status.TERKUNCI
+    item = batch.items.filter(diambil=True).order_by("urutan").first()
+    snapshot = dict(item.snapshot)
+    assert snapshot["nik"] == item.nik and snapshot["jenis_peserta"] == "22"
+    Anggota.objects.filter(pk=item.anggota_id).update(nama="NAMA DIUBAH")
+    item.refresh_from_db()
+    assert item.snapshot == snapshot and item.snapshot["nama"] != "NAMA DIUBAH"
+    assert Usulan.objects.get(pk=usulan.pk).status == Usulan.Status.DIKIRIM
+    with pytest.raises(BatchLocked):
+        batch_build(periode="2026-11", by=rekap)
+    assert batch_lock(periode="2026-11", by=rekap).locked_at == batch.locked_at
+
+
+def test_build_batch_command_prints_count_and_reasons(operator_a, rekap, capsys):
+    from kis_portal.offices.models import OfficeProfile
+
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=1)
+    ready_household(operator_a, minutes=1)
+    ready_household(operator_a, minutes=2)
+    call_command("build_batch", "2026-11")
+    out = capsys.readouterr().out
+    assert "Rekap 2026-11: 1 orang masuk rekap (kuota 1, batas 20-11-2026)." in out
+    assert "menunggu: 1 orang - Kuota penuh" in out
+
+
+def test_only_rekap_staff_build(operator_a, verifikator):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="staf rekap"):
+        batch_build(periode="2026-11", by=verifikator)
+    assert not Batch.objects.exists()
