@@ -72,6 +72,12 @@ class BatchItem(models.Model):
     prioritas = models.PositiveSmallIntegerField("prioritas")
     layout = models.CharField("format", max_length=5, choices=JenisUsulan.choices)
     snapshot = models.JSONField("data yang dikirim", default=dict, blank=True)
+    hasil = models.CharField(
+        "hasil BPJS", max_length=10, choices=Anggota.StatusBpjs.choices, blank=True
+    )
+    noka = models.CharField("NOKA", max_length=13, blank=True)
+    tmt = models.DateField("TMT", null=True, blank=True)
+    keterangan = models.CharField("keterangan BPJS", max_length=300, blank=True)
 
     class Meta:
         ordering = ["batch", "urutan"]
@@ -84,3 +90,43 @@ class BatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} #{self.urutan} {self.anggota_id}"
+
+
+def batch_file_path(instance: "BatchFile", filename: str) -> str:
+    return f"rekap/{instance.batch.periode}/{filename}"
+
+
+class BatchFile(models.Model):
+    """A file produced from (or imported into) a batch, with who made it and when."""
+
+    class Kind(models.TextChoices):
+        EKSPOR = "ekspor", "Berkas BPJS (XLSX)"
+        SURAT = "surat", "Surat pengantar (PDF)"
+        HASIL = "hasil", "Hasil BPJS (diimpor)"
+        REKOMENDASI = "rekomendasi", "Rekomendasi pembayaran"
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField("jenis", max_length=12, choices=Kind.choices)
+    file = models.FileField("berkas", upload_to=batch_file_path, max_length=200)
+    name = models.CharField("nama berkas", max_length=200)
+    sha256 = models.CharField("sidik SHA-256", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "berkas rekap"
+        verbose_name_plural = "berkas rekap"
+        constraints = [
+            # Applying the same BPJS result file twice is refused by the database too.
+            models.UniqueConstraint(
+                fields=["batch", "sha256"],
+                condition=models.Q(kind="hasil"),
+                name="batch_result_file_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

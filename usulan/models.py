@@ -81,6 +81,8 @@ class Usulan(models.Model):
         MENUNGGU_ACC = "menunggu_acc", "Menunggu persetujuan Kepala Dinas"
         SIAP = "siap", "Siap diusulkan ke BPJS"
         DIKIRIM = "dikirim", "Dikirim ke BPJS, menunggu hasil"
+        TERDAFTAR = "terdaftar", "Terdaftar di BPJS"
+        GAGAL_BPJS = "gagal_bpjs", "Gagal di BPJS, perlu diperbaiki desa"
         DITOLAK = "ditolak", "Ditolak"
 
     class Sumber(models.TextChoices):
@@ -175,7 +177,11 @@ class Usulan(models.Model):
 
     @property
     def is_editable_by_desa(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.DIKEMBALIKAN)
+        return self.status in (
+            self.Status.DRAFT,
+            self.Status.DIKEMBALIKAN,
+            self.Status.GAGAL_BPJS,
+        )
 
     @property
     def is_transfer_mandiri(self) -> bool:
@@ -240,6 +246,20 @@ class Anggota(models.Model):
         db_index=True,
         help_text="Kapan anggota lolos verifikasi (dan persetujuan): urutan antrean rekap BPJS.",
     )
+
+    class StatusBpjs(models.TextChoices):
+        BELUM = "", "Belum ada hasil"
+        TERDAFTAR = "terdaftar", "Terdaftar"
+        GAGAL = "gagal", "Gagal"
+
+    status_bpjs = models.CharField(
+        "hasil BPJS", max_length=10, choices=StatusBpjs.choices, blank=True, default=""
+    )
+    noka = models.CharField(
+        "nomor kartu (NOKA)", max_length=13, blank=True, validators=[noka_validator]
+    )
+    tmt = models.DateField("TMT (mulai berlaku)", null=True, blank=True)
+    keterangan_bpjs = models.CharField("keterangan BPJS", max_length=300, blank=True)
     # True while the usulan is open or enrolled: the database refuses a second
     # open usulan for the same NIK, whichever desa proposes it.
     aktif = models.BooleanField("aktif", default=True, editable=False)

@@ -9,12 +9,16 @@ TRANSITIONS: dict[str, set[str]] = {
     # The verifier's decision: ready (in DTKS), field check (not in DTKS), back, or no.
     S.DIAJUKAN: {S.DIKEMBALIKAN, S.DITOLAK, S.SIAP, S.CEK_LAPANGAN},
     S.DIKEMBALIKAN: {S.DIAJUKAN},
+    # BPJS refused a member: the desa fixes it and submits again (back in the queue).
+    S.GAGAL_BPJS: {S.DIAJUKAN},
     S.CEK_LAPANGAN: {S.MENUNGGU_ACC},
     # The head of office approves or declines; only approved cases move on.
     S.MENUNGGU_ACC: {S.SIAP, S.DITOLAK},
     # Locking the monthly batch sends the household to BPJS.
     S.SIAP: {S.DIKIRIM},
-    S.DIKIRIM: set(),
+    # BPJS's result: everyone enrolled, or someone failed (back to the desa).
+    S.DIKIRIM: {S.TERDAFTAR, S.GAGAL_BPJS},
+    S.TERDAFTAR: set(),
     S.DITOLAK: set(),
 }
 

@@ -100,6 +100,7 @@ def members_ready(profile=None):
     )
     return (
         Anggota.objects.filter(usulan__status=Usulan.Status.SIAP, aktif=True)
+        .exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
         .select_related("usulan__desa")
         .annotate(prioritas=rank)
         .order_by("prioritas", "siap_sejak", "pk")
