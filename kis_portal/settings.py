@@ -198,3 +198,7 @@ KIS_OFFICE_LOGO = os.environ.get("KIS_OFFICE_LOGO", "img/logo.svg")
 KIS_UPLOAD_MAX_MB = env_int("KIS_UPLOAD_MAX_MB", 5)
 KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)
 KIS_CLAIM_MINUTES = env_int("KIS_CLAIM_MINUTES", 60)
+# Monthly premium per PBI participant, class III (Rp), for the payment recommendation.
+KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
+# BPJS segment names that mean "paid by this regency" in BPJS's participant lists.
+KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")

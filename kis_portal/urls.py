@@ -28,6 +28,7 @@ urlpatterns = [
     path("usulan/", include("usulan.urls")),
     path("verifikasi/", include("verifikasi.urls")),
     path("dtks/", include("verifikasi.urls_dtks")),
+    path("rekap/", include("rekap_bpjs.urls")),
     path("pengguna/", include("kis_portal.accounts.urls")),
     path("wilayah/", include("kis_portal.wilayah.urls")),
     path("tugas/", include("kis_portal.jobs.urls")),

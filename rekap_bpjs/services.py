@@ -87,7 +87,10 @@ def batch_build(*, periode: str, by) -> BuildResult:
 
     manual = {item.anggota_id: item for item in batch.items.exclude(manual="")}
     batch.items.filter(manual="").delete()
-    taken_elsewhere = BatchItem.objects.filter(diambil=True).exclude(batch=batch)
+    # A member failed by BPJS may be sent again once fixed; anyone else sent stays out.
+    taken_elsewhere = (
+        BatchItem.objects.filter(diambil=True).exclude(batch=batch).exclude(hasil="gagal")
+    )
     candidates = list(
         members_ready(profile)
         .exclude(pk__in=taken_elsewhere.values("anggota_id"))

@@ -36,6 +36,9 @@ MENU: list[NavItem] = [
     NavItem("Cek lapangan", "verifikasi:lapangan_list", frozenset({Role.LAPANGAN})),
     NavItem("Persetujuan", "verifikasi:approval_list", frozenset({Role.KADIS})),
     NavItem("SK penetapan", "verifikasi:sk_list", frozenset({Role.KADIS, Role.ADMIN})),
+    NavItem(
+        "Rekap BPJS", "rekap_bpjs:list", frozenset({Role.REKAP, Role.ADMIN, Role.KADIS})
+    ),
     NavItem("DTKS", "dtks:upload", frozenset({Role.REKAP, Role.ADMIN})),
     NavItem("Cek DTKS", "dtks:search", frozenset({Role.VERIFIKATOR})),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),

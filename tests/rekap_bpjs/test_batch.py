@@ -183,3 +183,16 @@ def test_only_rekap_staff_build(operator_a, verifikator):
     with pytest.raises(ValidationError, match="staf rekap"):
         batch_build(periode="2026-11", by=verifikator)
     assert not Batch.objects.exists()
+
+
+def test_a_member_failed_by_bpjs_can_enter_a_later_batch_once_fixed(operator_a, rekap):
+    usulan = ready_household(operator_a)
+    batch_build(periode="2026-11", by=rekap)
+    batch_lock(periode="2026-11", by=rekap)
+    BatchItem.objects.filter(batch__periode="2026-11").update(
+        hasil="gagal", keterangan="NIK tidak padan di Dukcapil"
+    )
+    # Fixed by the desa, verified again: ready once more.
+    Usulan.objects.filter(pk=usulan.pk).update(status=Usulan.Status.SIAP)
+    december = batch_build(periode="2026-12", by=rekap).batch
+    assert [i.anggota.usulan_id for i in taken(december)] == [usulan.pk]

@@ -1,0 +1,518 @@
+"""BPJS's result file ("umpan balik"): file -> parsed rows, then a preview per batch.
+
+Both functions only read: `parse_result` touches no database, `preview_result`
+loads the batch's members once (a dict by NIK) and matches the rows in memory.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from openpyxl.utils.datetime import from_excel
+
+from kis_portal.xlsx_read import (
+    MAX_BYTES,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    CellValue,
+    XlsxError,
+    cell_label,
+    normalise_header,
+    read_xlsx_rows,
+)
+from usulan.models import Anggota
+from usulan.validators import clean_digits
+
+from .models import Batch, BatchItem
+
+MAX_ROWS = 60_000
+# 40,000 rows take a few seconds to parse; the size and zip checks still apply.
+TIME_BUDGET_SECONDS = 60.0
+
+# Loose header names (after normalise_header) for each field.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "nik": ("nik", "noktp", "nomornik", "nonik", "niknik"),
+    "noka": (
+        "noka",
+        "nokartu",
+        "nomorkartu",
+        "nokartubpjs",
+        "nomorkartubpjs",
+        "nokajkn",
+        "nokartujkn",
+    ),
+    "status": ("status", "statuspendaftaran", "statuspeserta", "hasil", "statusbpjs"),
+    "keterangan": ("keterangan", "ket", "alasan", "keteranganbpjs", "catatan"),
+    "tmt": ("tmt", "tmtpeserta", "tglmulai", "tanggalmulai", "tmtkepesertaan"),
+}
+COLUMN_LABELS = {
+    "nik": "NIK",
+    "noka": "NOKA",
+    "status": "STATUS",
+    "keterangan": "KETERANGAN",
+    "tmt": "TMT",
+}
+REQUIRED = ("nik", "status")
+
+ENROLLED_WORDS = frozenset({"BERHASIL", "SUKSES", "TERDAFTAR", "AKTIF"})
+FAILED_WORDS = frozenset({"GAGAL", "DITOLAK"})
+
+ENROLLED = Anggota.StatusBpjs.TERDAFTAR
+FAILED = Anggota.StatusBpjs.GAGAL
+
+MSG_NOT_SPREADSHEET = (
+    "Berkas bukan lembar kerja: unggah hasil BPJS sebagai XLSX atau CSV."
+)
+MSG_ENCODING = (
+    "Berkas CSV tidak dapat dibaca (pengodean karakter tidak dikenal). Simpan "
+    'ulang sebagai "CSV UTF-8" lalu unggah ulang.'
+)
+MSG_MISSING = (
+    "Kolom wajib tidak ditemukan: {missing}. Judul kolom yang terbaca: {found}."
+)
+MSG_NO_HEADER = (
+    "Baris judul kolom tidak ditemukan: tidak ada kolom NIK atau STATUS di "
+    "20 baris pertama."
+)
+MSG_NO_ROWS = "Berkas tidak berisi baris data di bawah judul kolom."
+
+SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
+
+
+class ResultFileError(ValidationError):
+    """The file as a whole cannot be used; the message is for the uploader."""
+
+
+@dataclass
+class ParsedRow:
+    """One data row of the file, cleaned, with what is wrong with it."""
+
+    number: int
+    nik: str
+    noka: str
+    status: str  # Anggota.StatusBpjs value, or "" when not recognised
+    status_text: str
+    keterangan: str
+    tmt: datetime.date | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.status, self.noka, self.keterangan, self.tmt)
+
+
+@dataclass
+class ParsedResult:
+    filename: str
+    header: list[str]
+    columns: dict[str, str]  # field -> the header as written in the file
+    rows: list[ParsedRow]
+
+
+@dataclass
+class PreviewRow:
+    """A file row as the office sees it: matched member or the reason it is not."""
+
+    number: int
+    nik: str
+    noka: str = ""
+    tmt: datetime.date | None = None
+    keterangan: str = ""
+    reason: str = ""
+    item: BatchItem | None = None
+
+    @property
+    def nama(self) -> str:
+        return self.item.anggota.nama if self.item else ""
+
+    @property
+    def desa(self) -> str:
+        return str(self.item.anggota.usulan.desa) if self.item else ""
+
+
+@dataclass
+class ResultPreview:
+    batch: Batch
+    enrolled: list[PreviewRow] = field(default_factory=list)
+    failed: list[PreviewRow] = field(default_factory=list)
+    unmatched: list[PreviewRow] = field(default_factory=list)
+    malformed: list[PreviewRow] = field(default_factory=list)
+    # Members whose result was applied before, given again the same: no change.
+    unchanged: list[PreviewRow] = field(default_factory=list)
+    # Members already enrolled (or failed) whose row now says otherwise: not applied.
+    conflicts: list[PreviewRow] = field(default_factory=list)
+    duplicates: int = 0  # identical repeated rows, counted once
+    missing: int = 0  # batch members absent from the file: they stay waiting
+    default_tmt: datetime.date | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "terdaftar": len(self.enrolled),
+            "gagal": len(self.failed),
+            "tidak_cocok": len(self.unmatched),
+            "salah_format": len(self.malformed),
+            "tidak_berubah": len(self.unchanged),
+            "konflik": len(self.conflicts),
+            "duplikat": self.duplicates,
+            "menunggu": self.missing,
+        }
+
+
+# --- Parsing ------------------------------------------------------------------
+
+
+def parse_result(content: bytes, filename: str) -> ParsedResult:
+    """The rows of a BPJS result file (XLSX or CSV), or ResultFileError."""
+    if len(content) > MAX_BYTES:
+        raise ResultFileError(
+            f"Ukuran berkas melebihi batas {MAX_BYTES // (1024 * 1024)} MB."
+        )
+    names = [name for aliases in COLUMNS.values() for name in aliases]
+    if content.startswith((ZIP_MAGIC, OLE_MAGIC)) or filename.lower().endswith(
+        (".xlsx", ".xlsm", ".xls")
+    ):
+        try:
+            header, sheet_rows = read_xlsx_rows(
+                content,
+                max_rows=MAX_ROWS,
+                header_names=names,
+                time_budget=TIME_BUDGET_SECONDS,
+            )
+        except XlsxError as exc:
+            raise ResultFileError(exc.message) from exc
+        raw = [(r.number, r.values, r.errors) for r in sheet_rows]
+    else:
+        header, raw = _read_csv(content, names)
+    columns = _match_columns(header)
+    rows = []
+    for number, values, errors in raw:
+        row = _parse_row(number, values, errors, columns, header)
+        if row is not None:
+            rows.append(row)
+    if not rows:
+        raise ResultFileError(MSG_NO_ROWS)
+    return ParsedResult(
+        filename=filename,
+        header=header,
+        columns={name: header[index] for name, index in columns.items()},
+        rows=rows,
+    )
+
+
+def _decode(content: bytes) -> str:
+    if b"\x00" in content[:4096]:
+        raise ResultFileError(MSG_NOT_SPREADSHEET)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ResultFileError(MSG_ENCODING)
+
+
+def _read_csv(
+    content: bytes, names: list[str]
+) -> tuple[list[str], list[tuple[int, list[CellValue], dict[int, str]]]]:
+    text = _decode(content)
+    wanted = set(names)
+    best: tuple[int, str, int] | None = None  # (matched columns, delimiter, line)
+    for delimiter in (",", ";", "|", "\t"):
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        try:
+            for index, cells in enumerate(reader):
+                if index >= 20:
+                    break
+                hits = sum(1 for c in cells if normalise_header(c) in wanted)
+                if hits and (best is None or hits > best[0]):
+                    best = (hits, delimiter, index)
+        except csv.Error as exc:
+            raise ResultFileError(MSG_NOT_SPREADSHEET) from exc
+    if best is None:
+        raise ResultFileError(MSG_NO_HEADER)
+    _, delimiter, header_index = best
+    header: list[str] = []
+    rows: list[tuple[int, list[CellValue], dict[int, str]]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for index, cells in enumerate(reader):
+            if index < header_index:
+                continue
+            if index == header_index:
+                header = [" ".join(c.split()) for c in cells]
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ResultFileError(
+                    f"Berkas berisi lebih dari {MAX_ROWS} baris data. Bagi menjadi "
+                    "beberapa berkas."
+                )
+            values: list[CellValue] = [_csv_value(c) for c in cells]
+            if any(v is not None for v in values):
+                # The file's line number, as a spreadsheet program shows it.
+                rows.append((reader.line_num, values, {}))
+    except csv.Error as exc:
+        raise ResultFileError(MSG_NOT_SPREADSHEET) from exc
+    return header, rows
+
+
+def _csv_value(cell: str) -> str | None:
+    text = cell.replace("\u00a0", " ").strip()
+    if text.startswith("'"):
+        text = text[1:].strip()
+    if text.startswith('="') and text.endswith('"'):  # Excel's ="0001..." trick
+        text = text[2:-1].strip()
+    return text or None
+
+
+def _match_columns(header: list[str]) -> dict[str, int]:
+    normalised = [normalise_header(h) for h in header]
+    columns: dict[str, int] = {}
+    for name, aliases in COLUMNS.items():
+        for index, value in enumerate(normalised):
+            if value in aliases and index not in columns.values():
+                columns[name] = index
+                break
+    missing = [COLUMN_LABELS[name] for name in REQUIRED if name not in columns]
+    if missing:
+        found = ", ".join(h for h in header if h) or "(kosong)"
+        raise ResultFileError(
+            MSG_MISSING.format(missing=" dan ".join(missing), found=found)
+        )
+    return columns
+
+
+def _text(value: CellValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _parse_row(
+    number: int,
+    values: list[CellValue],
+    errors: dict[int, str],
+    columns: dict[str, int],
+    header: list[str],
+) -> ParsedRow | None:
+    def cell(name: str) -> CellValue:
+        index = columns.get(name)
+        if index is None or index >= len(values):
+            return None
+        return values[index]
+
+    nik_raw, noka_raw, status_raw = cell("nik"), cell("noka"), cell("status")
+    used = set(columns.values())
+    if all(cell(name) is None for name in columns) and not (set(errors) & used):
+        return None  # nothing in the columns we read (a numbering or total row)
+    if normalise_header(nik_raw) in COLUMNS["nik"]:
+        return None  # the header repeated (page breaks in BPJS's export)
+    problems = [
+        f"{cell_label(header, index)}: {message}"
+        for index, message in sorted(errors.items())
+        if index in used
+    ]
+    nik, problem = _clean_nik(nik_raw)
+    if problem and columns["nik"] not in errors:
+        problems.append(problem)
+    status_text = _text(status_raw)
+    word = status_text.upper()
+    status = (
+        ENROLLED if word in ENROLLED_WORDS else FAILED if word in FAILED_WORDS else ""
+    )
+    if not status and columns["status"] not in errors:
+        problems.append(
+            "STATUS kosong."
+            if not status_text
+            else f'STATUS "{status_text[:40]}" tidak dikenal (harus BERHASIL atau GAGAL).'
+        )
+    noka = clean_digits(_text(noka_raw)) if noka_raw is not None else ""
+    tmt, tmt_problem = _parse_date(cell("tmt"))
+    if tmt_problem and status == ENROLLED:
+        problems.append(tmt_problem)
+    if status == ENROLLED:
+        if not noka:
+            problems.append("NOKA kosong untuk peserta yang berhasil.")
+        elif not re.fullmatch(r"\d{13}", noka):
+            problems.append(
+                f"NOKA harus 13 angka (terbaca {len(noka)} karakter); angka nol di "
+                "depan hilang bila kolom berformat angka."
+            )
+    return ParsedRow(
+        number=number,
+        nik=nik,
+        noka=noka if status == ENROLLED else "",
+        status=status,
+        status_text=status_text,
+        keterangan=_text(cell("keterangan"))[:300],
+        tmt=tmt if status == ENROLLED else None,
+        problems=problems,
+    )
+
+
+def _clean_nik(value: CellValue) -> tuple[str, str]:
+    """(16-digit NIK or what was read, problem)."""
+    text = _text(value)
+    if not text:
+        return "", "NIK kosong."
+    if isinstance(value, datetime.date):
+        return text, "NIK terbaca sebagai tanggal."
+    compact = text.replace(" ", "").lstrip("'")
+    if SCIENTIFIC.match(compact):
+        mantissa = compact.lower().split("e")[0].lstrip("+-").replace(",", ".")
+        significant = mantissa.replace(".", "").lstrip("0")
+        try:
+            number = Decimal(compact.replace(",", "."))
+        except InvalidOperation:
+            return compact, "NIK tidak terbaca."
+        digits = str(int(number)) if number == number.to_integral_value() else ""
+        if len(digits) == 16 and len(significant) >= 16:
+            return digits, ""
+        return compact, (
+            f"NIK tersimpan sebagai angka ilmiah ({compact}) sehingga digitnya "
+            "hilang. Format kolom NIK sebagai Teks di berkas BPJS."
+        )
+    if re.fullmatch(r"'?\d+\.0+", compact):  # a number cell written as 5108....0
+        compact = compact.split(".")[0]
+    nik = clean_digits(compact)
+    if not nik.isdigit():
+        return nik[:20], "NIK berisi karakter selain angka."
+    if len(nik) != 16:
+        return nik, f"NIK harus 16 angka (terbaca {len(nik)} angka)."
+    return nik, ""
+
+
+def _parse_date(value: CellValue) -> tuple[datetime.date | None, str]:
+    if value is None:
+        return None, ""
+    if isinstance(value, datetime.datetime):
+        return value.date(), ""
+    if isinstance(value, datetime.date):
+        return value, ""
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date(), ""  # noqa: DTZ007
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{5}", text):  # an Excel date serial stored as text
+        return from_excel(int(text)).date(), ""
+    return None, f'TMT "{text[:20]}" bukan tanggal (gunakan DD-MM-YYYY).'
+
+
+# --- Preview --------------------------------------------------------------------
+
+
+def first_of_next_month(periode: str) -> datetime.date:
+    """Coverage starts on the 1st of the month after the batch was sent."""
+    year, month = (int(part) for part in periode.split("-"))
+    return datetime.date(year + month // 12, month % 12 + 1, 1)
+
+
+def preview_result(batch: Batch, parsed: ParsedResult) -> ResultPreview:
+    """Match the file's rows to the batch's members; nothing is written."""
+    items = {
+        item.nik: item
+        for item in batch.items.filter(diambil=True).select_related(
+            "anggota__usulan__desa"
+        )
+    }
+    preview = ResultPreview(batch=batch, default_tmt=first_of_next_month(batch.periode))
+    by_nik: dict[str, list[ParsedRow]] = {}
+    seen: set[str] = set()
+    for row in parsed.rows:
+        if row.problems:
+            preview.malformed.append(
+                PreviewRow(
+                    row.number,
+                    row.nik,
+                    reason=" ".join(row.problems),
+                    item=items.get(row.nik),
+                )
+            )
+            seen.add(row.nik)
+        else:
+            by_nik.setdefault(row.nik, []).append(row)
+    noka_owner: dict[str, str] = {}
+    clashing_noka: set[str] = set()
+    for nik, rows in by_nik.items():
+        for row in rows:
+            if row.noka:
+                if noka_owner.setdefault(row.noka, nik) != nik:
+                    clashing_noka.add(row.noka)
+    for nik, rows in by_nik.items():
+        first = rows[0]
+        if any(row.key != first.key for row in rows[1:]):
+            lines = ", ".join(str(row.number) for row in rows)
+            for row in rows:
+                preview.malformed.append(
+                    PreviewRow(
+                        row.number,
+                        nik,
+                        reason=f"NIK muncul lebih dari sekali dengan isi berbeda "
+                        f"(baris {lines}).",
+                        item=items.get(nik),
+                    )
+                )
+            seen.add(nik)
+            continue
+        preview.duplicates += len(rows) - 1
+        item = items.get(nik)
+        if first.noka in clashing_noka:
+            preview.malformed.append(
+                PreviewRow(
+                    first.number,
+                    nik,
+                    noka=first.noka,
+                    reason="NOKA yang sama tercantum untuk NIK lain di berkas ini.",
+                    item=item,
+                )
+            )
+            seen.add(nik)
+            continue
+        if item is None:
+            preview.unmatched.append(
+                PreviewRow(
+                    first.number,
+                    nik,
+                    noka=first.noka,
+                    keterangan=first.keterangan,
+                    reason=f"NIK tidak ada dalam rekap {batch.periode}.",
+                )
+            )
+            continue
+        seen.add(nik)
+        row = PreviewRow(
+            first.number,
+            nik,
+            noka=first.noka,
+            tmt=first.tmt or preview.default_tmt if first.status == ENROLLED else None,
+            keterangan=first.keterangan,
+            item=item,
+        )
+        if item.hasil == first.status and (
+            first.status == FAILED or item.noka == first.noka
+        ):
+            preview.unchanged.append(row)
+        elif item.hasil == ENROLLED or (item.hasil == FAILED and first.status):
+            was = item.get_hasil_display().lower()
+            row.reason = (
+                f"Sudah tercatat {was}"
+                + (f" (NOKA {item.noka})" if item.noka else "")
+                + f"; berkas ini menyebut {first.status_text}. Tidak diubah."
+            )
+            preview.conflicts.append(row)
+        elif first.status == ENROLLED:
+            preview.enrolled.append(row)
+        else:
+            preview.failed.append(row)
+    preview.missing = sum(
+        1 for nik, item in items.items() if nik not in seen and not item.hasil
+    )
+    return preview

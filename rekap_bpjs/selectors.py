@@ -1,0 +1,50 @@
+from django.db.models import Count, Q, QuerySet
+
+from .models import Batch, BatchItem
+
+
+def batches_with_counts() -> QuerySet[Batch]:
+    return (
+        Batch.objects.annotate(
+            jumlah_diambil=Count("items", filter=Q(items__diambil=True)),
+            jumlah_menunggu=Count("items", filter=Q(items__diambil=False)),
+            jumlah_terdaftar=Count("items", filter=Q(items__hasil="terdaftar")),
+            jumlah_gagal=Count("items", filter=Q(items__hasil="gagal")),
+        )
+        .select_related("created_by", "locked_by")
+        .order_by("-periode")
+    )
+
+
+def batch_items(batch: Batch, *, diambil: str = "", q: str = "") -> QuerySet[BatchItem]:
+    qs = batch.items.select_related("anggota__usulan__desa__kecamatan")
+    if diambil in ("ya", "tidak"):
+        qs = qs.filter(diambil=diambil == "ya")
+    if q:
+        qs = qs.filter(
+            Q(anggota__nama__icontains=q)
+            | Q(nik__startswith=q)
+            | Q(anggota__usulan__nomor__iexact=q)
+            | Q(anggota__usulan__desa__nama__icontains=q)
+        )
+    return qs.order_by("urutan")
+
+
+def batch_summary(batch: Batch) -> dict:
+    """Counts of the members taken, by category and by desa."""
+    taken = batch.items.filter(diambil=True)
+    by_kategori = dict(
+        taken.values_list("anggota__kategori").annotate(n=Count("pk")).order_by()
+    )
+    by_desa = list(
+        taken.values("anggota__usulan__desa__nama", "anggota__usulan__desa__kode")
+        .annotate(n=Count("pk"))
+        .order_by("anggota__usulan__desa__kode")
+    )
+    waiting = list(
+        batch.items.filter(diambil=False)
+        .values("alasan")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return {"by_kategori": by_kategori, "by_desa": by_desa, "waiting": waiting}

@@ -1,0 +1,288 @@
+"""The batch screen: build, preview, adjust, lock, export, import BPJS's result."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kis_portal.accounts.access import role_required
+from kis_portal.accounts.roles import Role
+from kis_portal.audit.selectors import history_for
+from kis_portal.jobs.services import job_start
+from kis_portal.offices.choices import Kategori
+
+from .models import Batch, BatchFile, BatchItem
+from .selectors import batch_items, batch_summary, batches_with_counts
+from .services import batch_build, batch_lock, batch_set_member
+
+STAFF = (Role.REKAP, Role.ADMIN)
+READERS = (Role.REKAP, Role.ADMIN, Role.KADIS)
+MAX_RESULT_BYTES = 20 * 1024 * 1024
+
+
+def _next_periode() -> str:
+    today = timezone.localdate()
+    return f"{today.year}-{today.month:02d}"
+
+
+def _batch(periode: str) -> Batch:
+    return get_object_or_404(Batch, periode=periode)
+
+
+@role_required(*READERS)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(batches_with_counts(), 24).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rekap_bpjs/batch_list.html",
+        {"page_obj": page, "periode": _next_periode(), "can_build": _is_staff(request)},
+    )
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    from kis_portal.accounts.roles import has_role
+
+    return has_role(request.user, *STAFF)
+
+
+@require_POST
+@role_required(*STAFF)
+def batch_build_view(request: HttpRequest) -> HttpResponse:
+    periode = request.POST.get("periode", "").strip()
+    try:
+        result = batch_build(periode=periode, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rekap_bpjs:list")
+    waiting = sum(result.menunggu.values())
+    messages.success(
+        request,
+        f"Rekap {periode} disusun: {result.diambil} orang masuk, {waiting} menunggu.",
+    )
+    return redirect("rekap_bpjs:detail", periode=periode)
+
+
+@role_required(*READERS)
+def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
+    batch = _batch(periode)
+    diambil = request.GET.get("diambil", "")
+    q = request.GET.get("q", "").strip()
+    page = Paginator(batch_items(batch, diambil=diambil, q=q), 50).get_page(
+        request.GET.get("page")
+    )
+    summary = batch_summary(batch)
+    return render(
+        request,
+        "rekap_bpjs/batch_detail.html",
+        {
+            "batch": batch,
+            "page_obj": page,
+            "diambil": diambil,
+            "q": q,
+            "summary": summary,
+            "kategori_rows": [
+                (label, summary["by_kategori"].get(value, 0))
+                for value, label in Kategori.choices
+            ],
+            "files": batch.files.select_related("created_by"),
+            "is_draft": batch.status == Batch.Status.DRAFT,
+            "can_edit": _is_staff(request),
+            "events": history_for(batch, labels=dict(Batch.Status.choices)),
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def batch_member(request: HttpRequest, periode: str, item_id: int) -> HttpResponse:
+    batch = _batch(periode)
+    item = get_object_or_404(BatchItem, pk=item_id, batch=batch)
+    try:
+        batch_set_member(
+            periode=periode,
+            anggota_id=item.anggota_id,
+            ambil=request.POST.get("ambil") == "1",
+            alasan=request.POST.get("alasan", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Perubahan rekap tersimpan.")
+    return redirect("rekap_bpjs:detail", periode=periode)
+
+
+@role_required(*STAFF)
+def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
+    """GET asks for confirmation; POST locks (irreversible)."""
+    batch = _batch(periode)
+    if request.method == "POST":
+        try:
+            batch_lock(periode=periode, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Rekap {periode} dikunci. Siapkan berkas BPJS.")
+        return redirect("rekap_bpjs:detail", periode=periode)
+    return render(
+        request,
+        "rekap_bpjs/batch_lock.html",
+        {"batch": batch, "jumlah": batch.items.filter(diambil=True).count()},
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def batch_export(request: HttpRequest, periode: str) -> HttpResponse:
+    batch = _batch(periode)
+    if batch.status == Batch.Status.DRAFT:
+        messages.error(request, "Kunci rekap dahulu sebelum membuat berkas BPJS.")
+        return redirect("rekap_bpjs:detail", periode=periode)
+    job = job_start(kind="batch_export", by=request.user, params={"periode": periode})
+    return redirect(job)
+
+
+@role_required(*READERS)
+def batch_file(request: HttpRequest, periode: str, file_id: int) -> FileResponse:
+    batch_file = get_object_or_404(BatchFile, pk=file_id, batch__periode=periode)
+    if not batch_file.file:
+        raise Http404
+    response = FileResponse(
+        batch_file.file.open("rb"), as_attachment=True, filename=batch_file.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _result_key(periode: str) -> str:
+    return f"bpjs_result:{periode}"
+
+
+@role_required(*STAFF)
+def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
+    """Upload BPJS's result file and see what it would do before applying it."""
+    from .imports import parse_result, preview_result
+    from .results import get_result_batch
+
+    batch = _batch(periode)
+    try:
+        get_result_batch(periode)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rekap_bpjs:detail", periode=periode)
+    preview = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("berkas")
+        if upload is None:
+            error = "Pilih berkas hasil dari BPJS."
+        elif upload.size > MAX_RESULT_BYTES:
+            error = "Berkas hasil terlalu besar (paling besar 20 MB)."
+        else:
+            content = upload.read()
+            try:
+                preview = preview_result(batch, parse_result(content, upload.name))
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                name = default_storage.save(
+                    f"hasil/{secrets.token_hex(16)}.bin", ContentFile(content)
+                )
+                request.session[_result_key(periode)] = {
+                    "path": name,
+                    "filename": upload.name[-150:],
+                }
+    return render(
+        request,
+        "rekap_bpjs/result_upload.html",
+        {
+            "batch": batch,
+            "preview": preview,
+            "counts": preview.counts if preview else {},
+            "error": error,
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def result_apply_view(request: HttpRequest, periode: str) -> HttpResponse:
+    """Apply the previewed file in the background; a second click finds nothing."""
+    _batch(periode)
+    stored = request.session.pop(_result_key(periode), None)
+    if not stored:
+        messages.info(
+            request, "Berkas hasil ini sudah diproses. Unggah lagi bila perlu."
+        )
+        return redirect("rekap_bpjs:detail", periode=periode)
+    job = job_start(
+        kind="bpjs_result_apply",
+        by=request.user,
+        params={
+            "periode": periode,
+            "path": stored["path"],
+            "filename": stored["filename"],
+        },
+    )
+    return redirect(job)
+
+
+def recon_max_bytes() -> int:
+    from .reconciliation import MAX_BYTES
+
+    return MAX_BYTES
+
+
+@role_required(*STAFF)
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    """Upload BPJS's list of active participants; the differences come back as XLSX."""
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("berkas")
+        if upload is None:
+            error = "Pilih berkas daftar peserta aktif dari BPJS."
+        elif upload.size > recon_max_bytes():
+            error = (
+                f"Berkas terlalu besar (paling besar {recon_max_bytes() // 2**20} MB)."
+            )
+        else:
+            ext = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+            path = default_storage.save(
+                f"rekon/{secrets.token_hex(16)}.{ext}", ContentFile(upload.read())
+            )
+            job = job_start(
+                kind="recon_diff",
+                by=request.user,
+                params={"path": path, "filename": upload.name[-150:]},
+            )
+            return redirect(job)
+    return render(request, "rekap_bpjs/reconciliation.html", {"error": error})
+
+
+@require_POST
+@role_required(*STAFF)
+def payment(request: HttpRequest) -> HttpResponse:
+    """The premium payment recommendation for Dinas Kesehatan (PDF or XLSX annex)."""
+    from .models import periode_validator
+
+    periode = request.POST.get("periode", "").strip()
+    try:
+        periode_validator(periode)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rekap_bpjs:list")
+    kind = (
+        "payment_annex"
+        if request.POST.get("lampiran") == "1"
+        else "payment_recommendation"
+    )
+    job = job_start(kind=kind, by=request.user, params={"periode": periode})
+    return redirect(job)

@@ -1,0 +1,181 @@
+"""The batch screen as staf rekap, kadis and others meet it."""
+
+import pytest
+from django.core.management import call_command
+
+from kis_portal.offices.models import OfficeProfile
+from rekap_bpjs.models import Batch, BatchItem
+
+from .test_batch import ready_household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def sop_pbi(db):
+    call_command("load_profile", "sop-pbi", verbosity=0)
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=3)
+
+
+def test_rekap_builds_previews_adjusts_and_locks(login, rekap, operator_a):
+    first = ready_household(operator_a, size=2, minutes=1)
+    second = ready_household(operator_a, size=2, minutes=2)
+    client = login(rekap)
+    response = client.post("/rekap/susun/", {"periode": "2026-11"})
+    assert response.status_code == 302 and response.url == "/rekap/2026-11/"
+    page = client.get(response.url).content.decode()
+    assert "Kuota penuh" in page and first.nomor in page and second.nomor in page
+
+    item = BatchItem.objects.filter(diambil=True).first()
+    client.post(
+        f"/rekap/2026-11/anggota/{item.pk}/",
+        {"ambil": "0", "alasan": "Meninggal dunia"},
+    )
+    item.refresh_from_db()
+    assert (item.diambil, item.alasan) == (False, "Meninggal dunia")
+
+    confirm = client.get("/rekap/2026-11/kunci/").content.decode()
+    assert "Kunci rekap 2026-11?" in confirm
+    client.post("/rekap/2026-11/kunci/")
+    assert Batch.objects.get().status == Batch.Status.TERKUNCI
+    locked_page = client.get("/rekap/2026-11/").content.decode()
+    assert "Keluarkan" not in locked_page and "Impor hasil BPJS" in locked_page
+
+
+def test_removing_needs_a_reason(login, rekap, operator_a):
+    ready_household(operator_a)
+    client = login(rekap)
+    client.post("/rekap/susun/", {"periode": "2026-11"})
+    item = BatchItem.objects.get()
+    response = client.post(
+        f"/rekap/2026-11/anggota/{item.pk}/", {"ambil": "0", "alasan": ""}, follow=True
+    )
+    assert "Alasan wajib diisi" in response.content.decode()
+    assert BatchItem.objects.get().diambil is True
+
+
+def test_a_bad_period_is_refused_with_a_message(login, rekap):
+    response = login(rekap).post("/rekap/susun/", {"periode": "11-2026"}, follow=True)
+    assert "Periode harus berbentuk YYYY-MM" in response.content.decode()
+    assert not Batch.objects.exists()
+
+
+def test_kadis_reads_but_cannot_change(login, kadis, rekap, operator_a):
+    ready_household(operator_a)
+    login(rekap).post("/rekap/susun/", {"periode": "2026-11"})
+    client = login(kadis)
+    assert client.get("/rekap/").status_code == 200
+    assert client.get("/rekap/2026-11/").status_code == 200
+    assert client.post("/rekap/susun/", {"periode": "2026-12"}).status_code == 403
+    assert client.post("/rekap/2026-11/kunci/").status_code == 403
+    assert Batch.objects.get().status == Batch.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "persona", ["operator_a", "verifikator", "distribusi", "loket"]
+)
+def test_other_roles_are_refused(request, login, persona):
+    client = login(request.getfixturevalue(persona))
+    assert client.get("/rekap/").status_code == 403
+
+
+def test_state_changes_need_post(login, rekap):
+    client = login(rekap)
+    assert client.get("/rekap/susun/").status_code == 405
+    assert client.get("/rekap/2026-11/ekspor/").status_code in (404, 405)
+
+
+def test_the_batch_page_uses_a_bounded_number_of_queries(
+    login, rekap, operator_a, django_assert_max_num_queries
+):
+    for minute in range(20):
+        ready_household(operator_a, minutes=minute)
+    client = login(rekap)
+    client.post("/rekap/susun/", {"periode": "2026-11"})
+    with django_assert_max_num_queries(16):
+        assert client.get("/rekap/2026-11/").status_code == 200
+
+
+def test_reconciliation_and_payment_screens_start_their_jobs(login, rekap):
+    import io
+
+    from openpyxl import Workbook
+
+    from kis_portal.jobs.models import Job
+
+    wb = Workbook()
+    wb.active.append(["NOKA", "NIK", "NAMA", "STATUS", "SEGMEN"])
+    wb.active.append(
+        ["0001261832477", "5108061205800001", "I MADE UJI", "AKTIF", "PBI APBD"]
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "aktif.xlsx"
+    client = login(rekap)
+    response = client.post("/rekap/rekonsiliasi/", {"berkas": buffer})
+    job = Job.objects.get(kind="recon_diff")
+    assert response.url == job.get_absolute_url() and job.status == Job.Status.SUCCEEDED
+    response = client.post("/rekap/rekomendasi-pembayaran/", {"periode": "2026-11"})
+    assert Job.objects.get(kind="payment_recommendation").status == Job.Status.SUCCEEDED
+    client.post(
+        "/rekap/rekomendasi-pembayaran/", {"periode": "2026-11", "lampiran": "1"}
+    )
+    assert Job.objects.get(kind="payment_annex").result_name.endswith(".xlsx")
+
+
+def result_xlsx(rows):
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["HASIL VERIFIKASI PENDAFTARAN PBPU PEMDA"])
+    ws.append(["NIK", "NO KARTU", "STATUS", "KETERANGAN", "TMT"])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "hasil.xlsx"
+    return buffer
+
+
+def test_rekap_previews_and_applies_a_result_and_desa_sees_the_failure(
+    login, rekap, operator_a, operator_b
+):
+    from kis_portal.jobs.models import Job
+    from usulan.models import Usulan
+
+    ok = ready_household(operator_a, minutes=1)
+    bad = ready_household(operator_a, minutes=2)
+    client = login(rekap)
+    client.post("/rekap/susun/", {"periode": "2026-11"})
+    client.post("/rekap/2026-11/kunci/")
+    good_nik = ok.anggota_set.get().nik
+    bad_nik = bad.anggota_set.get().nik
+    upload = result_xlsx(
+        [
+            [int(good_nik), "0001261832477", "BERHASIL", "", "01-12-2026"],
+            [bad_nik, "", "GAGAL", "NIK tidak padan di Dukcapil", ""],
+            ["5108069999990001", "", "GAGAL", "tidak dikenal", ""],
+        ]
+    )
+    page = client.post("/rekap/2026-11/hasil/", {"berkas": upload}).content.decode()
+    assert "Terdaftar: 1" in page and "Gagal: 1" in page and "Tidak cocok: 1" in page
+    response = client.post("/rekap/2026-11/hasil/terapkan/")
+    job = Job.objects.get(kind="bpjs_result_apply")
+    assert response.url == job.get_absolute_url() and job.status == Job.Status.SUCCEEDED
+    assert "Terdaftar 1, gagal 1" in job.message
+    assert Usulan.objects.get(pk=ok.pk).status == Usulan.Status.TERDAFTAR
+    assert Usulan.objects.get(pk=bad.pk).status == Usulan.Status.GAGAL_BPJS
+    assert ok.anggota_set.get().noka == "0001261832477"
+
+    desa_page = login(operator_a).get(bad.get_absolute_url()).content.decode()
+    assert "NIK tidak padan di Dukcapil" in desa_page
+    assert login(operator_b).get(bad.get_absolute_url()).status_code == 404
+
+    client = login(rekap)
+    again = client.post("/rekap/2026-11/hasil/terapkan/", follow=True).content.decode()
+    assert "sudah diproses" in again
