@@ -89,9 +89,11 @@ def seed_demo() -> list[DemoAccount]:
             last_name=account.last_name,
             jabatan=account.jabatan,
         )
+    from .rekap_demo import seed_rekap
     from .usulan_demo import seed_usulan
     from .verifikasi_demo import seed_verifikasi
 
     seed_usulan()
     seed_verifikasi()
+    seed_rekap()
     return DEMO_ACCOUNTS

@@ -59,6 +59,8 @@ def test_seed_demo_leaves_usulan_at_every_stage_and_a_dtks_extract(settings):
         "menunggu_acc",
         "siap",
         "ditolak",
+        "terdaftar",
+        "gagal_bpjs",
     }
     returned = Usulan.objects.filter(status="dikembalikan").first()
     assert returned.catatan_set.filter(pesan="SKTM belum bermeterai").exists()
@@ -71,6 +73,19 @@ def test_seed_demo_leaves_usulan_at_every_stage_and_a_dtks_extract(settings):
     )
     assert 0 < sum(s.terdaftar for s in found.values()) < len(found)
     assert members
+
+
+def test_seed_demo_leaves_a_batch_with_its_result_and_one_ready_to_build(settings):
+    from rekap_bpjs.models import Batch
+    from verifikasi.selectors import members_ready
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    batch = Batch.objects.get()
+    assert batch.status == Batch.Status.HASIL
+    assert batch.items.filter(hasil="terdaftar").exists()
+    assert batch.items.filter(hasil="gagal").exists()
+    assert members_ready().exists()
 
 
 def test_seed_demo_twice_changes_nothing(settings):

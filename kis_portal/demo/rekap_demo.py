@@ -1,0 +1,93 @@
+"""Demo batches: last month's, sent with BPJS's result applied; this month's ready to build."""
+
+import datetime
+import io
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from openpyxl import Workbook
+
+from kis_portal.offices.choices import Kategori
+from rekap_bpjs.models import Batch
+from rekap_bpjs.results import result_apply
+from rekap_bpjs.services import batch_build, batch_lock
+from usulan.models import Anggota, Usulan
+from verifikasi.approval import persetujuan_decide
+
+from .people import PeopleFactory
+from .verifikasi_demo import _accept, _field_check, _new_usulan
+
+
+def _previous_month(today: datetime.date) -> datetime.date:
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=5)
+
+
+def _result_file(batch: Batch) -> bytes:
+    """BPJS's feedback for the demo batch: the first household enrolled, the rest failed."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DATA UMPAN BALIK PENDAFTARAN PESERTA PBPU PEMDA"])
+    ws.append([f"PERIODE {batch.periode}"])
+    ws.append(["NO", "NIK", "NAMA", "NO KARTU", "STATUS", "KETERANGAN", "TMT"])
+    items = list(
+        batch.items.filter(diambil=True).select_related("anggota").order_by("urutan")
+    )
+    first_usulan = items[0].anggota.usulan_id
+    tmt = (timezone.localdate().replace(day=1)).strftime("%d-%m-%Y")
+    for number, item in enumerate(items, start=1):
+        if item.anggota.usulan_id == first_usulan:
+            noka = f"0002{item.nik[-9:]}"
+            ws.append([number, item.nik, item.anggota.nama, noka, "BERHASIL", "", tmt])
+        else:
+            ws.append(
+                [
+                    number,
+                    item.nik,
+                    item.anggota.nama,
+                    "",
+                    "GAGAL",
+                    "NIK tidak padan di Dukcapil",
+                    "",
+                ]
+            )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def seed_rekap() -> None:
+    """Once: a sent batch with its result, and households ready for the next one."""
+    if Batch.objects.exists():
+        return
+    users = {
+        u.username: u for u in get_user_model().objects.select_related("profile__desa")
+    }
+    rekap, desa1 = users["rekap"], users["desa1"]
+    ready = Usulan.objects.filter(status=Usulan.Status.SIAP)
+    if not ready.exists():
+        return
+    # They became ready last month, before its cut-off day.
+    last_month = _previous_month(timezone.localdate())
+    ready_at = timezone.make_aware(
+        datetime.datetime.combine(last_month, datetime.time(9))
+    )
+    Anggota.objects.filter(usulan__in=ready).update(siap_sejak=ready_at)
+    periode = last_month.strftime("%Y-%m")
+    batch_build(periode=periode, by=rekap)
+    batch = batch_lock(periode=periode, by=rekap)
+    result_apply(
+        periode=periode,
+        content=_result_file(batch),
+        filename="umpan-balik.xlsx",
+        by=rekap,
+    )
+
+    # Households that became ready this month: the next batch is ready to build.
+    factory = PeopleFactory(desa1.profile.desa.kecamatan.nik_prefix, seed=4)
+    for size, kategori in ((2, Kategori.HAMIL), (3, Kategori.MISKIN)):
+        usulan = _new_usulan(desa1, factory, size, kategori)
+        _accept(usulan, users["verifikator"])
+        _field_check(usulan, users["lapangan"])
+        persetujuan_decide(
+            usulan_ids=[usulan.pk], by=users["kadis"], keputusan="setuju"
+        )
