@@ -40,6 +40,21 @@ def cell(ws: WriteOnlyWorksheet, value, *, bold: bool = False, number_format: st
     return out
 
 
+def _value(ws: WriteOnlyWorksheet, value, number_format: str = ""):
+    """What to append for one data value: a styled cell only when it needs one.
+
+    A plain neutralised str binds as a string cell (it can no longer start with
+    "="), so only dates and formatted values pay for a cell object.
+    """
+    if isinstance(value, str):
+        return neutralise(value)
+    if value is None:
+        return None
+    if number_format or isinstance(value, date):
+        return cell(ws, value, number_format=number_format)
+    return value
+
+
 def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
@@ -51,16 +66,32 @@ def write_sheet(
     rows: Iterable[Sequence],
     *,
     widths: Sequence[int] | None = None,
+    number_formats: Sequence[str] | None = None,
 ) -> int:
-    """Append a sheet with a bold header row; return the number of data rows."""
+    """Append a sheet with a bold header row; return the number of data rows.
+
+    `number_formats` gives each column's number format ("" for none), e.g. a date
+    layout such as "DD/MM/YYYY" for date cells.
+    """
     ws = wb.create_sheet(title=title[:31])
     for index, width in enumerate(widths or [], start=1):
         ws.column_dimensions[_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.append([cell(ws, header, bold=True) for header in headers])
     count = 0
+    if number_formats:
+        formats = list(number_formats)
+        for row in rows:
+            ws.append(
+                [
+                    _value(ws, value, fmt)
+                    for value, fmt in zip(row, formats, strict=False)
+                ]
+            )
+            count += 1
+        return count
     for row in rows:
-        ws.append([cell(ws, value) for value in row])
+        ws.append([_value(ws, value) for value in row])
         count += 1
     return count
 
