@@ -89,7 +89,9 @@ def batch_build(*, periode: str, by) -> BuildResult:
     batch.items.filter(manual="").delete()
     # A member failed by BPJS may be sent again once fixed; anyone else sent stays out.
     taken_elsewhere = (
-        BatchItem.objects.filter(diambil=True).exclude(batch=batch).exclude(hasil="gagal")
+        BatchItem.objects.filter(diambil=True)
+        .exclude(batch=batch)
+        .exclude(hasil="gagal")
     )
     candidates = list(
         members_ready(profile)

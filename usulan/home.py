@@ -31,6 +31,15 @@ def usulan_waiting(user) -> list[WaitingItem]:
                     urgent=True,
                 )
             )
+        if counts[Usulan.Status.GAGAL_BPJS]:
+            items.append(
+                WaitingItem(
+                    "Gagal di BPJS, perlu diperbaiki",
+                    counts[Usulan.Status.GAGAL_BPJS],
+                    f"{url}?status=gagal_bpjs",
+                    urgent=True,
+                )
+            )
         if counts[Usulan.Status.DRAFT]:
             items.append(
                 WaitingItem(
