@@ -48,3 +48,8 @@ def batch_summary(batch: Batch) -> dict:
         .order_by("-n")
     )
     return {"by_kategori": by_kategori, "by_desa": by_desa, "waiting": waiting}
+
+
+def batch_unanswered(batch: Batch) -> int:
+    """Members sent in the batch for whom BPJS has not returned a result."""
+    return batch.items.filter(diambil=True, hasil="").count()

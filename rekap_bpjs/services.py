@@ -18,6 +18,7 @@ from usulan.services import usulan_advance
 from verifikasi.selectors import dtks_status_for, members_ready
 
 from .models import Batch, BatchItem, periode_validator
+from .selectors import batch_unanswered
 from .snapshot import member_snapshot
 
 logger = logging.getLogger(__name__)
@@ -252,5 +253,43 @@ def batch_lock(*, periode: str, by) -> Batch:
         from_status=Batch.Status.DRAFT,
         to_status=Batch.Status.TERKUNCI,
         reason=f"Dikunci: {len(items)} orang dari {len(sent)} keluarga",
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_close(*, periode: str, by, alasan: str = "") -> Batch:
+    """Close a batch once BPJS's result is in: no more result files are applied.
+
+    Members BPJS has not answered for stay as they are; closing says the office
+    stops waiting for this batch. Two staff closing at once: the row lock makes
+    it happen once.
+    """
+    _require_rekap(by)
+    batch = Batch.objects.select_for_update().get(periode=periode)
+    if batch.status == Batch.Status.DITUTUP:
+        return batch
+    if batch.status != Batch.Status.HASIL:
+        raise ValidationError(
+            f"Rekap {periode} belum menerima hasil BPJS: belum dapat ditutup."
+        )
+    waiting = batch_unanswered(batch)
+    if waiting and not alasan.strip():
+        raise ValidationError(
+            {
+                "alasan": f"{waiting} anggota belum ada hasil BPJS: "
+                "tuliskan alasan menutup rekap."
+            }
+        )
+    batch.status = Batch.Status.DITUTUP
+    batch.save(update_fields=["status"])
+    audit_record(
+        action=AuditEvent.Action.STATUS,
+        by=by,
+        target=batch,
+        from_status=Batch.Status.HASIL,
+        to_status=Batch.Status.DITUTUP,
+        reason=alasan.strip()[:250] or "Ditutup: semua anggota sudah ada hasil BPJS",
+        data={"tanpa_hasil": waiting},
     )
     return batch

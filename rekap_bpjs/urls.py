@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:periode>/", views.batch_detail, name="detail"),
     path("<str:periode>/anggota/<int:item_id>/", views.batch_member, name="member"),
     path("<str:periode>/kunci/", views.batch_lock_view, name="lock"),
+    path("<str:periode>/tutup/", views.batch_close_view, name="close"),
     path("<str:periode>/ekspor/", views.batch_export, name="export"),
     path("<str:periode>/berkas/<int:file_id>/", views.batch_file, name="file"),
     path("<str:periode>/hasil/", views.result_upload, name="result_upload"),

@@ -19,8 +19,13 @@ from kis_portal.jobs.services import job_start
 from kis_portal.offices.choices import Kategori
 
 from .models import Batch, BatchFile, BatchItem
-from .selectors import batch_items, batch_summary, batches_with_counts
-from .services import batch_build, batch_lock, batch_set_member
+from .selectors import (
+    batch_items,
+    batch_summary,
+    batch_unanswered,
+    batches_with_counts,
+)
+from .services import batch_build, batch_close, batch_lock, batch_set_member
 
 STAFF = (Role.REKAP, Role.ADMIN)
 READERS = (Role.REKAP, Role.ADMIN, Role.KADIS)
@@ -135,6 +140,28 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
         request,
         "rekap_bpjs/batch_lock.html",
         {"batch": batch, "jumlah": batch.items.filter(diambil=True).count()},
+    )
+
+
+@role_required(*STAFF)
+def batch_close_view(request: HttpRequest, periode: str) -> HttpResponse:
+    """GET asks for confirmation (and a reason when results are missing); POST closes."""
+    batch = _batch(periode)
+    error = ""
+    if request.method == "POST":
+        try:
+            batch_close(
+                periode=periode, by=request.user, alasan=request.POST.get("alasan", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Rekap {periode} ditutup.")
+            return redirect("rekap_bpjs:detail", periode=periode)
+    return render(
+        request,
+        "rekap_bpjs/batch_close.html",
+        {"batch": batch, "tanpa_hasil": batch_unanswered(batch), "error": error},
     )
 
 

@@ -179,3 +179,41 @@ def test_rekap_previews_and_applies_a_result_and_desa_sees_the_failure(
     client = login(rekap)
     again = client.post("/rekap/2026-11/hasil/terapkan/", follow=True).content.decode()
     assert "sudah diproses" in again
+
+
+def test_rekap_closes_a_batch_after_its_result_with_a_reason_for_the_unanswered(
+    login, rekap, operator_a
+):
+    answered = ready_household(operator_a, minutes=1)
+    ready_household(operator_a, minutes=2)
+    client = login(rekap)
+    client.post("/rekap/susun/", {"periode": "2026-11"})
+    assert (
+        "hanya rekap yang sudah menerima hasil"
+        in client.get("/rekap/2026-11/tutup/").content.decode()
+    )
+    client.post("/rekap/2026-11/kunci/")
+    client.post("/rekap/2026-11/tutup/")
+    assert Batch.objects.get().status == Batch.Status.TERKUNCI
+
+    nik = answered.anggota_set.get().nik
+    client.post(
+        "/rekap/2026-11/hasil/",
+        {"berkas": result_xlsx([[nik, "0001261832477", "BERHASIL", "", ""]])},
+    )
+    client.post("/rekap/2026-11/hasil/terapkan/")
+    assert Batch.objects.get().status == Batch.Status.HASIL
+    assert "Tutup rekap" in client.get("/rekap/2026-11/").content.decode()
+
+    confirm = client.get("/rekap/2026-11/tutup/").content.decode()
+    assert "1 anggota belum ada hasil dari BPJS" in confirm
+    refused = client.post("/rekap/2026-11/tutup/", {"alasan": " "}).content.decode()
+    assert "tuliskan alasan menutup rekap" in refused
+    assert Batch.objects.get().status == Batch.Status.HASIL
+
+    client.post("/rekap/2026-11/tutup/", {"alasan": "BPJS tidak menjawab 1 orang"})
+    assert Batch.objects.get().status == Batch.Status.DITUTUP
+    page = client.get("/rekap/2026-11/").content.decode()
+    assert "Impor hasil BPJS" not in page and "BPJS tidak menjawab 1 orang" in page
+    refused = client.get("/rekap/2026-11/hasil/", follow=True).content.decode()
+    assert "hasil belum dapat diimpor" in refused
