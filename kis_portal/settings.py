@@ -198,6 +198,8 @@ KIS_OFFICE_LOGO = os.environ.get("KIS_OFFICE_LOGO", "img/logo.svg")
 KIS_UPLOAD_MAX_MB = env_int("KIS_UPLOAD_MAX_MB", 5)
 KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)
 KIS_CLAIM_MINUTES = env_int("KIS_CLAIM_MINUTES", 60)
+# Cards received from BPJS but not handed over after this many days are flagged.
+KIS_KARTU_BATAS_HARI = env_int("KIS_KARTU_BATAS_HARI", 14)
 # Monthly premium per PBI participant, class III (Rp), for the payment recommendation.
 KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 # BPJS segment names that mean "paid by this regency" in BPJS's participant lists.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("verifikasi/", include("verifikasi.urls")),
     path("dtks/", include("verifikasi.urls_dtks")),
     path("rekap/", include("rekap_bpjs.urls")),
+    path("distribusi/", include("distribusi.urls")),
     path("pengguna/", include("kis_portal.accounts.urls")),
     path("wilayah/", include("kis_portal.wilayah.urls")),
     path("tugas/", include("kis_portal.jobs.urls")),

@@ -39,6 +39,16 @@ MENU: list[NavItem] = [
     NavItem(
         "Rekap BPJS", "rekap_bpjs:list", frozenset({Role.REKAP, Role.ADMIN, Role.KADIS})
     ),
+    NavItem(
+        "Kartu",
+        "distribusi:list",
+        frozenset({Role.DISTRIBUSI, Role.ADMIN, Role.KADIS, Role.REKAP}),
+    ),
+    NavItem("Terima kartu", "distribusi:terima", frozenset({Role.DISTRIBUSI})),
+    NavItem(
+        "Serah terima", "distribusi:serah_terima_list", frozenset({Role.DISTRIBUSI})
+    ),
+    NavItem("Kartu warga", "distribusi:desa", frozenset({Role.OPERATOR_DESA})),
     NavItem("DTKS", "dtks:upload", frozenset({Role.REKAP, Role.ADMIN})),
     NavItem("Cek DTKS", "dtks:search", frozenset({Role.VERIFIKATOR})),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),

@@ -1,0 +1,162 @@
+"""Reading cards and hand-overs, always scoped to what the user may see."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kis_portal.accounts.access import operator_desa_id
+from kis_portal.accounts.roles import Role, has_role
+from rekap_bpjs.models import Batch
+from usulan.models import Anggota
+
+from .models import Kartu, SerahTerima
+
+READERS = (Role.DISTRIBUSI, Role.ADMIN, Role.KADIS, Role.REKAP)
+
+
+def overdue_cutoff() -> datetime.date:
+    """Cards received on or before this day and still at the office are late."""
+    days = int(getattr(settings, "KIS_KARTU_BATAS_HARI", 14))
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def overdue_q() -> Q:
+    return Q(
+        status=Kartu.Status.DITERIMA_DINSOS, diterima_tanggal__lte=overdue_cutoff()
+    )
+
+
+def kartu_for_user(user) -> QuerySet[Kartu]:
+    qs = Kartu.objects.select_related(
+        "anggota__usulan", "desa__kecamatan", "batch", "serah_terima"
+    )
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    desa_id = operator_desa_id(user)
+    if desa_id is not None:
+        return qs.filter(desa_id=desa_id)
+    if has_role(user, *READERS):
+        return qs
+    return qs.none()
+
+
+def serah_terima_for_user(user) -> QuerySet[SerahTerima]:
+    qs = SerahTerima.objects.select_related("desa__kecamatan", "dibuat_oleh")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    desa_id = operator_desa_id(user)
+    if desa_id is not None:
+        return qs.filter(desa_id=desa_id, kanal="desa")
+    if has_role(user, *READERS):
+        return qs
+    return qs.none()
+
+
+def search_kartu(qs: QuerySet[Kartu], value: str) -> QuerySet[Kartu]:
+    value = " ".join((value or "").split())
+    if not value:
+        return qs
+    digits = value.replace(" ", "")
+    if digits.isdigit():
+        if len(digits) == 13:
+            return qs.filter(noka=digits)
+        if len(digits) == 16:
+            return qs.filter(anggota__nik=digits)
+        return qs.filter(
+            Q(noka__startswith=digits) | Q(anggota__nik__startswith=digits)
+        )
+    return qs.filter(
+        Q(anggota__nama__icontains=value) | Q(anggota__usulan__nomor__iexact=value)
+    )
+
+
+def status_counts(qs: QuerySet[Kartu]) -> dict[str, int]:
+    counts = dict.fromkeys(Kartu.Status.values, 0)
+    for row in qs.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["terlambat"] = qs.filter(overdue_q()).count()
+    return counts
+
+
+def _per_status() -> dict:
+    return {value: Count("pk", filter=Q(status=value)) for value in Kartu.Status.values}
+
+
+def counts_by_desa(qs: QuerySet[Kartu]) -> list[dict]:
+    return list(
+        qs.order_by()
+        .values("desa__kecamatan__nama", "desa__nama")
+        .annotate(
+            jumlah=Count("pk"),
+            terlambat=Count("pk", filter=overdue_q()),
+            **_per_status(),
+        )
+        .order_by("desa__kecamatan__nama", "desa__nama")
+    )
+
+
+def counts_by_batch(qs: QuerySet[Kartu]) -> list[dict]:
+    return list(
+        qs.order_by()
+        .values("batch__periode")
+        .annotate(
+            jumlah=Count("pk"),
+            terlambat=Count("pk", filter=overdue_q()),
+            **_per_status(),
+        )
+        .order_by("-batch__periode")
+    )
+
+
+def batch_cards_pending(batch: Batch) -> QuerySet[Anggota]:
+    """Members BPJS enrolled in `batch` whose card is not recorded yet."""
+    return (
+        Anggota.objects.filter(
+            batch_items__batch=batch,
+            batch_items__hasil=Anggota.StatusBpjs.TERDAFTAR,
+            status_bpjs=Anggota.StatusBpjs.TERDAFTAR,
+            kartu__isnull=True,
+        )
+        .exclude(noka="")
+        .select_related("usulan")
+    )
+
+
+def batches_awaiting_cards() -> list[dict]:
+    """Batches with enrolled members whose cards have not been recorded yet."""
+    return list(
+        Anggota.objects.filter(
+            batch_items__hasil=Anggota.StatusBpjs.TERDAFTAR,
+            status_bpjs=Anggota.StatusBpjs.TERDAFTAR,
+            kartu__isnull=True,
+        )
+        .exclude(noka="")
+        .order_by()
+        .values("batch_items__batch__periode")
+        .annotate(belum=Count("pk"))
+        .order_by("-batch_items__batch__periode")
+    )
+
+
+def enrolled_without_card(user) -> QuerySet[Anggota]:
+    """Members enrolled by BPJS whose card has not reached the office yet."""
+    qs = Anggota.objects.filter(
+        status_bpjs=Anggota.StatusBpjs.TERDAFTAR, kartu__isnull=True
+    ).select_related("usulan__desa")
+    desa_id = operator_desa_id(user)
+    if desa_id is not None:
+        return qs.filter(usulan__desa_id=desa_id)
+    return qs if has_role(user, *READERS) else qs.none()
+
+
+def desa_with_ready_cards() -> list[dict]:
+    """Desa with cards at the office waiting to be handed over."""
+    return list(
+        Kartu.objects.filter(status=Kartu.Status.DITERIMA_DINSOS)
+        .order_by()
+        .values("desa_id", "desa__nama", "desa__kecamatan__nama")
+        .annotate(jumlah=Count("pk"), terlambat=Count("pk", filter=overdue_q()))
+        .order_by("desa__kecamatan__nama", "desa__nama")
+    )

@@ -1,0 +1,485 @@
+"""Distribution screens: receive, hand over, print, confirm, track."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
+from kis_portal.accounts.roles import Role, has_role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.selectors import history_for
+from kis_portal.audit.services import audit_record
+from kis_portal.jobs.services import job_start
+from kis_portal.uploads import check_upload
+
+from . import forms
+from .documents import tanda_terima_filename, tanda_terima_pdf
+from .filters import KartuFilter, SerahTerimaFilter
+from .models import Kanal, Kartu
+from .selectors import (
+    READERS,
+    batches_awaiting_cards,
+    counts_by_batch,
+    counts_by_desa,
+    desa_with_ready_cards,
+    enrolled_without_card,
+    kartu_for_user,
+    overdue_cutoff,
+    serah_terima_for_user,
+    status_counts,
+)
+from .services import (
+    Penerima,
+    kartu_diterima_warga,
+    kartu_kembalikan,
+    kartu_terima_batch,
+    kartu_terima_noka,
+    serah_terima_buat,
+    serah_terima_scan,
+)
+
+STAFF = (Role.DISTRIBUSI, Role.ADMIN)
+LIST_ROLES = (*READERS, Role.OPERATOR_DESA)
+STATUS_LABELS = dict(Kartu.Status.choices)
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    return has_role(request.user, *STAFF)
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+@role_required(*LIST_ROLES)
+def kartu_list(request: HttpRequest) -> HttpResponse:
+    scope = kartu_for_user(request.user)
+    kartu_filter = KartuFilter(request.GET or None, queryset=scope, user=request.user)
+    qs = kartu_filter.qs if kartu_filter.is_bound else scope
+    page = Paginator(qs.order_by("desa__nama", "anggota__nama", "pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "distribusi/kartu_list.html",
+        {
+            "filter": kartu_filter,
+            "page_obj": page,
+            "counts": status_counts(scope),
+            "status_labels": Kartu.Status.choices,
+            "cutoff": overdue_cutoff(),
+            "can_edit": _is_staff(request),
+            "is_operator": operator_desa_id(request.user) is not None,
+        },
+    )
+
+
+@require_POST
+@role_required(*LIST_ROLES)
+def kartu_export(request: HttpRequest) -> HttpResponse:
+    """The list as it is filtered on screen, as XLSX, built in the background."""
+    allowed = set(KartuFilter.base_filters)
+    filters = {k: v for k, v in request.POST.items() if k in allowed and v}
+    job = job_start(kind="kartu_export", by=request.user, params={"filters": filters})
+    return redirect(job)
+
+
+@role_required(*READERS)
+def ringkasan(request: HttpRequest) -> HttpResponse:
+    scope = kartu_for_user(request.user)
+    return render(
+        request,
+        "distribusi/ringkasan.html",
+        {
+            "counts": status_counts(scope),
+            "by_desa": counts_by_desa(scope),
+            "by_batch": counts_by_batch(scope),
+            "status_labels": Kartu.Status.choices,
+            "belum_dicetak": enrolled_without_card(request.user).count(),
+            "cutoff": overdue_cutoff(),
+        },
+    )
+
+
+# --- Receiving -----------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def terima(request: HttpRequest) -> HttpResponse:
+    """Cards arriving from BPJS: scanned or typed NOKA, or a whole batch at once."""
+    result = None
+    form = forms.TerimaNokaForm()
+    if request.method == "POST":
+        form = forms.TerimaNokaForm(request.POST)
+        if form.is_valid():
+            try:
+                result = kartu_terima_noka(
+                    text=form.cleaned_data["noka"],
+                    tanggal=form.cleaned_data["tanggal"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                if result.received:
+                    messages.success(
+                        request, f"{len(result.received)} kartu dicatat diterima."
+                    )
+                # What is left to correct stays in the field; the rest is done.
+                form = forms.TerimaNokaForm(
+                    initial={
+                        "noka": "\n".join(result.rejected_lines),
+                        "tanggal": form.cleaned_data["tanggal"],
+                    }
+                )
+    return render(
+        request,
+        "distribusi/terima.html",
+        {
+            "form": form,
+            "result": result,
+            "batches": batches_awaiting_cards(),
+            "batch_form": forms.TerimaBatchForm(),
+        },
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_POST
+@role_required(*STAFF)
+def terima_batch(request: HttpRequest) -> HttpResponse:
+    form = forms.TerimaBatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Tanggal diterima tidak valid.")
+        return redirect("distribusi:terima")
+    periode = form.cleaned_data["periode"]
+    try:
+        cards = kartu_terima_batch(
+            periode=periode, tanggal=form.cleaned_data["tanggal"], by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("distribusi:terima")
+    messages.success(request, f"{len(cards)} kartu rekap {periode} dicatat diterima.")
+    return redirect(
+        f"{reverse('distribusi:list')}?batch={cards[0].batch_id or ''}&status=dinsos"
+    )
+
+
+# --- Hand-over -----------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def serah_terima_baru(request: HttpRequest) -> HttpResponse:
+    """Choose a desa, tick its cards (all ready ones by default), name the collector."""
+    desa_id = request.POST.get("desa") or request.GET.get("desa")
+    desa = None
+    if desa_id:
+        desa = get_object_or_404(desa_for_user(request.user), pk=desa_id)
+    form = forms.PenerimaForm()
+    cards = []
+    selected: set[int] = set()
+    if desa is not None:
+        cards = list(
+            Kartu.objects.filter(desa=desa, status=Kartu.Status.DITERIMA_DINSOS)
+            .select_related("anggota__usulan", "batch")
+            .order_by("anggota__nama", "pk")
+        )
+        selected = {c.pk for c in cards}
+    if request.method == "POST" and desa is not None:
+        form = forms.PenerimaForm(request.POST)
+        selected = {int(pk) for pk in request.POST.getlist("kartu") if pk.isdigit()}
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                serah = serah_terima_buat(
+                    kartu_ids=sorted(selected),
+                    kanal=Kanal.DESA,
+                    desa=desa,
+                    penerima=Penerima(
+                        nama=data["penerima_nama"],
+                        jabatan=data["penerima_jabatan"],
+                        telepon=data["penerima_telepon"],
+                    ),
+                    catatan=data["catatan"],
+                    token=request.POST.get("token", "")[:64],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{serah.jumlah} kartu diserahkan ke {desa.nama}: {serah.nomor}. "
+                    "Cetak tanda terima untuk ditandatangani.",
+                )
+                return redirect(serah)
+    return render(
+        request,
+        "distribusi/serah_terima_form.html",
+        {
+            "desa": desa,
+            "desa_list": desa_with_ready_cards(),
+            "cards": cards,
+            "selected": selected,
+            "form": form,
+            "token": secrets.token_urlsafe(24),
+            "cutoff": overdue_cutoff(),
+        },
+    )
+
+
+@role_required(*LIST_ROLES)
+def serah_terima_list(request: HttpRequest) -> HttpResponse:
+    scope = serah_terima_for_user(request.user)
+    st_filter = SerahTerimaFilter(request.GET or None, queryset=scope)
+    qs = st_filter.qs if st_filter.is_bound else scope
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "distribusi/serah_terima_list.html",
+        {
+            "filter": st_filter,
+            "page_obj": page,
+            "can_edit": _is_staff(request),
+            "unsigned": scope.filter(scan="").count(),
+        },
+    )
+
+
+def _serah_terima(request: HttpRequest, pk: int):
+    return get_object_or_404(serah_terima_for_user(request.user), pk=pk)
+
+
+@role_required(*LIST_ROLES)
+def serah_terima_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    serah = _serah_terima(request, pk)
+    cards = serah.kartu_set.select_related("anggota").order_by("anggota__nama", "pk")
+    return render(
+        request,
+        "distribusi/serah_terima_detail.html",
+        {
+            "serah": serah,
+            "cards": cards,
+            "scan_form": forms.ScanForm(),
+            "can_edit": _is_staff(request),
+            "events": history_for(serah),
+        },
+    )
+
+
+@role_required(*LIST_ROLES)
+def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    serah = _serah_terima(request, pk)
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        by=request.user,
+        target=serah,
+        reason="cetak tanda terima",
+    )
+    response = HttpResponse(tanda_terima_pdf(serah), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{tanda_terima_filename(serah)}"'
+    )
+    return _no_store(response)
+
+
+@role_required(*LIST_ROLES)
+def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the signed scan; POST (staff): upload it."""
+    serah = _serah_terima(request, pk)
+    if request.method == "POST":
+        if not _is_staff(request):
+            raise Http404
+        form = forms.ScanForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                serah_terima_scan(
+                    serah_terima_id=serah.pk,
+                    checked=check_upload(form.cleaned_data["scan"]),
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(
+                    request, "Scan tanda terima bertanda tangan tersimpan."
+                )
+        else:
+            messages.error(request, "Pilih berkas scan tanda terima.")
+        return redirect(serah)
+    if not serah.scan:
+        raise Http404
+    ext = "pdf" if serah.scan_content_type == "application/pdf" else "jpg"
+    response = FileResponse(
+        serah.scan.open("rb"),
+        as_attachment=request.GET.get("lihat") != "1",
+        filename=f"{tanda_terima_filename(serah)[:-4]}-ttd.{ext}",
+        content_type=serah.scan_content_type,
+    )
+    return _no_store(response)
+
+
+# --- One card ------------------------------------------------------------------------
+
+
+def _kartu(request: HttpRequest, pk: int) -> Kartu:
+    return get_object_or_404(kartu_for_user(request.user), pk=pk)
+
+
+@role_required(*LIST_ROLES)
+def kartu_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kartu = _kartu(request, pk)
+    return render(
+        request,
+        "distribusi/kartu_detail.html",
+        {
+            "kartu": kartu,
+            "can_edit": _is_staff(request),
+            "is_operator": operator_desa_id(request.user) is not None,
+            "serah_form": forms.SerahLainForm(),
+            "warga_form": forms.DiterimaWargaForm(),
+            "events": history_for(kartu, labels=STATUS_LABELS),
+            "terlambat": kartu.status == Kartu.Status.DITERIMA_DINSOS
+            and kartu.diterima_tanggal <= overdue_cutoff(),
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def kartu_serahkan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Other channels (PKH, PSM, TKSK, staff, kelurahan) or the citizen at the office."""
+    kartu = _kartu(request, pk)
+    form = forms.SerahLainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Lengkapi saluran dan nama penerima.")
+        return redirect(kartu)
+    data = form.cleaned_data
+    try:
+        serah = serah_terima_buat(
+            kartu_ids=[kartu.pk],
+            kanal=data["kanal"],
+            penerima=Penerima(
+                nama=data["penerima_nama"],
+                jabatan=data["penerima_jabatan"],
+                telepon=data["penerima_telepon"],
+            ),
+            catatan=data["catatan"],
+            token=request.POST.get("token", "")[:64],
+            langsung_warga=data["kanal"] == Kanal.KANTOR,
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect(kartu)
+    messages.success(request, f"Kartu diserahkan: tanda terima {serah.nomor}.")
+    return redirect(serah)
+
+
+@require_POST
+@role_required(Role.OPERATOR_DESA, *STAFF)
+def kartu_diterima(request: HttpRequest, pk: int) -> HttpResponse:
+    """The citizen has received the card (from the desa page or the card page)."""
+    kartu = _kartu(request, pk)
+    form = forms.DiterimaWargaForm(request.POST, request.FILES)
+    back = request.POST.get("next") == "desa"
+    target = reverse("distribusi:desa") if back else kartu.get_absolute_url()
+    if not form.is_valid():
+        messages.error(request, "Tanggal diterima warga tidak valid.")
+        return redirect(target)
+    try:
+        foto = form.cleaned_data["foto"]
+        kartu_diterima_warga(
+            kartu_id=kartu.pk,
+            tanggal=form.cleaned_data["tanggal"],
+            foto=check_upload(foto, allowed={"image/jpeg", "image/png"})
+            if foto
+            else None,
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{kartu.anggota.nama}: {_errors(exc)}")
+    except Kartu.DoesNotExist as exc:
+        raise Http404 from exc
+    else:
+        messages.success(request, f"Kartu {kartu.anggota.nama} diterima warga.")
+    return redirect(target)
+
+
+@role_required(Role.OPERATOR_DESA, *STAFF)
+def kartu_kembalikan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for the reason and confirmation; POST returns the card (final)."""
+    kartu = _kartu(request, pk)
+    form = forms.KembalikanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kartu_kembalikan(
+                kartu_id=kartu.pk, alasan=form.cleaned_data["alasan"], by=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except Kartu.DoesNotExist as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, f"Kartu {kartu.noka} dicatat dikembalikan.")
+            return redirect(kartu)
+    return render(
+        request, "distribusi/kartu_kembalikan.html", {"kartu": kartu, "form": form}
+    )
+
+
+@role_required(*LIST_ROLES)
+def kartu_foto(request: HttpRequest, pk: int) -> FileResponse:
+    kartu = _kartu(request, pk)
+    if not kartu.warga_foto:
+        raise Http404
+    response = FileResponse(
+        kartu.warga_foto.open("rb"),
+        filename=f"foto-kartu-{kartu.noka}.jpg",
+        content_type="image/jpeg",
+    )
+    return _no_store(response)
+
+
+# --- The desa's page -------------------------------------------------------------------
+
+
+@role_required(Role.OPERATOR_DESA)
+def desa_page(request: HttpRequest) -> HttpResponse:
+    """desa1's view: cards to give out, and what has not reached its citizens yet."""
+    scope = kartu_for_user(request.user)
+    ready = scope.filter(status=Kartu.Status.DISERAHKAN).order_by("anggota__nama", "pk")
+    return render(
+        request,
+        "distribusi/desa.html",
+        {
+            "ready": Paginator(ready, 30).get_page(request.GET.get("page")),
+            "at_office": scope.filter(status=Kartu.Status.DITERIMA_DINSOS).count(),
+            "not_printed": enrolled_without_card(request.user).count(),
+            "counts": status_counts(scope),
+            "warga_form": forms.DiterimaWargaForm(),
+        },
+    )
