@@ -273,7 +273,6 @@ def test_signed_scan_is_checked_by_content_and_marks_the_receipt_signed(
     scan = client.get(f"/distribusi/serah-terima/{serah.pk}/scan/?lihat=1")
     assert scan.status_code == 200
     assert b"".join(scan.streaming_content).startswith(b"%PDF")
-    scan.close()
     assert "Sudah diunggah" in client.get(serah.get_absolute_url()).content.decode()
 
 
@@ -345,7 +344,7 @@ def test_desa_confirms_citizens_received_their_cards_with_an_optional_photo(
     assert Kartu.objects.get(pk=cards[1].pk).status == Kartu.Status.DITERIMA_WARGA
     photo = client.get(f"/distribusi/kartu/{cards[0].pk}/foto/")
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
-    photo.close()
+    assert b"".join(photo.streaming_content).startswith(b"\xff\xd8")
 
     not_image = client.post(
         f"/distribusi/kartu/{cards[2].pk}/diterima/",
