@@ -160,3 +160,13 @@ def desa_with_ready_cards() -> list[dict]:
         .annotate(jumlah=Count("pk"), terlambat=Count("pk", filter=overdue_q()))
         .order_by("desa__kecamatan__nama", "desa__nama")
     )
+
+
+def cards_for_members(anggota_ids: list[int]) -> dict[int, Kartu]:
+    """Each member's card, if it has reached the office (for the usulan page)."""
+    return {
+        card.anggota_id: card
+        for card in Kartu.objects.filter(anggota_id__in=anggota_ids).select_related(
+            "serah_terima"
+        )
+    }

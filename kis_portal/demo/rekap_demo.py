@@ -23,7 +23,7 @@ def _previous_month(today: datetime.date) -> datetime.date:
 
 
 def _result_file(batch: Batch) -> bytes:
-    """BPJS's feedback for the demo batch: the first household enrolled, the rest failed."""
+    """BPJS's feedback for the demo batch: the last household failed, the rest enrolled."""
     wb = Workbook()
     ws = wb.active
     ws.append(["DATA UMPAN BALIK PENDAFTARAN PESERTA PBPU PEMDA"])
@@ -32,10 +32,10 @@ def _result_file(batch: Batch) -> bytes:
     items = list(
         batch.items.filter(diambil=True).select_related("anggota").order_by("urutan")
     )
-    first_usulan = items[0].anggota.usulan_id
+    failed_usulan = items[-1].anggota.usulan_id
     tmt = (timezone.localdate().replace(day=1)).strftime("%d-%m-%Y")
     for number, item in enumerate(items, start=1):
-        if item.anggota.usulan_id == first_usulan:
+        if item.anggota.usulan_id != failed_usulan:
             noka = f"0002{item.nik[-9:]}"
             ws.append([number, item.nik, item.anggota.nama, noka, "BERHASIL", "", tmt])
         else:
@@ -66,6 +66,10 @@ def seed_rekap() -> None:
     ready = Usulan.objects.filter(status=Usulan.Status.SIAP)
     if not ready.exists():
         return
+    # Enough enrolled households in desa1 for its cards to be in every state.
+    factory = PeopleFactory(desa1.profile.desa.kecamatan.nik_prefix, seed=5)
+    for size in (3, 3, 3, 3, 2, 2, 2):
+        _ready_usulan(desa1, factory, size, Kategori.MISKIN, users)
     # They became ready last month, before its cut-off day.
     last_month = _previous_month(timezone.localdate())
     ready_at = timezone.make_aware(
@@ -85,9 +89,13 @@ def seed_rekap() -> None:
     # Households that became ready this month: the next batch is ready to build.
     factory = PeopleFactory(desa1.profile.desa.kecamatan.nik_prefix, seed=4)
     for size, kategori in ((2, Kategori.HAMIL), (3, Kategori.MISKIN)):
-        usulan = _new_usulan(desa1, factory, size, kategori)
-        _accept(usulan, users["verifikator"])
-        _field_check(usulan, users["lapangan"])
-        persetujuan_decide(
-            usulan_ids=[usulan.pk], by=users["kadis"], keputusan="setuju"
-        )
+        _ready_usulan(desa1, factory, size, kategori, users)
+
+
+def _ready_usulan(operator, factory, size, kategori, users) -> Usulan:
+    """A household through verification, field check and approval."""
+    usulan = _new_usulan(operator, factory, size, kategori)
+    _accept(usulan, users["verifikator"])
+    _field_check(usulan, users["lapangan"])
+    persetujuan_decide(usulan_ids=[usulan.pk], by=users["kadis"], keputusan="setuju")
+    return usulan

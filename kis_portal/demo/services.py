@@ -89,6 +89,7 @@ def seed_demo() -> list[DemoAccount]:
             last_name=account.last_name,
             jabatan=account.jabatan,
         )
+    from .distribusi_demo import seed_distribusi
     from .rekap_demo import seed_rekap
     from .usulan_demo import seed_usulan
     from .verifikasi_demo import seed_verifikasi
@@ -96,4 +97,5 @@ def seed_demo() -> list[DemoAccount]:
     seed_usulan()
     seed_verifikasi()
     seed_rekap()
+    seed_distribusi()
     return DEMO_ACCOUNTS

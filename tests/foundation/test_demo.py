@@ -88,21 +88,39 @@ def test_seed_demo_leaves_a_batch_with_its_result_and_one_ready_to_build(setting
     assert members_ready().exists()
 
 
+def test_seed_demo_leaves_cards_in_every_state_and_some_still_to_come(settings):
+    from distribusi.models import Kartu, SerahTerima
+    from distribusi.selectors import overdue_q
+    from usulan.models import Anggota
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    states = set(Kartu.objects.values_list("status", flat=True))
+    assert states == set(Kartu.Status.values)
+    assert Kartu.objects.filter(overdue_q()).exists()
+    assert set(SerahTerima.objects.values_list("kanal", flat=True)) == {"desa", "pkh"}
+    waiting = Anggota.objects.filter(status_bpjs="terdaftar", kartu__isnull=True)
+    assert waiting.count() >= 10
+
+
 def test_seed_demo_twice_changes_nothing(settings):
     settings.DEBUG = True
     call_command("seed_demo")
+    from distribusi.models import Kartu
     from usulan.models import Usulan
 
     before = (
         get_user_model().objects.count(),
         Desa.objects.count(),
         Usulan.objects.count(),
+        Kartu.objects.count(),
     )
     call_command("seed_demo")
     after = (
         get_user_model().objects.count(),
         Desa.objects.count(),
         Usulan.objects.count(),
+        Kartu.objects.count(),
     )
     assert after == before
 

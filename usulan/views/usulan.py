@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from distribusi.selectors import cards_for_members
 from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
 from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AuditEvent
@@ -250,9 +251,11 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_edit(request.user, usulan)
     catatan = list(usulan.catatan_set.order_by("-putaran", "pk"))
     open_notes = {(c.item, c.anggota_id): c.pesan for c in catatan if not c.selesai}
+    cards = cards_for_members([m.pk for m in review.members])
     rows = [
         {
             "anggota": m,
+            "kartu": cards.get(m.pk),
             "dtks": review.dtks[m.nik],
             "warning": nik_region_warning(m.nik, usulan.desa),
             "note": open_notes.get(("data", m.pk), ""),
