@@ -108,3 +108,45 @@ def kartu_workbook(qs, *, progress=None) -> tuple[bytes, int]:
         widths=[10, 9, 16, 24, 16, 14, 14],
     )
     return xlsx.to_bytes(wb), total
+
+
+SERAH_TERIMA_HEADERS = [
+    "Nomor",
+    "Tanggal",
+    "Saluran",
+    "Desa/kelurahan",
+    "Penerima",
+    "Jabatan",
+    "Jumlah kartu",
+    "Scan bertanda tangan",
+    "Dibuat oleh",
+]
+
+
+def serah_terima_workbook(qs) -> tuple[bytes, int]:
+    """The filtered list of hand-overs, one row each, as XLSX."""
+    wb = xlsx.new_workbook()
+    kanal = dict(Kanal.choices)
+
+    def rows():
+        for serah in qs.iterator(chunk_size=2000):
+            yield [
+                serah.nomor,
+                serah.tanggal,
+                kanal[serah.kanal],
+                serah.desa.nama if serah.desa_id else "",
+                serah.penerima_nama,
+                serah.penerima_jabatan,
+                serah.jumlah,
+                "Sudah" if serah.scan else "Belum",
+                serah.dibuat_oleh.get_full_name() or serah.dibuat_oleh.username,
+            ]
+
+    count = xlsx.write_sheet(
+        wb,
+        "Tanda terima",
+        SERAH_TERIMA_HEADERS,
+        rows(),
+        widths=[22, 12, 26, 22, 26, 20, 8, 12, 20],
+    )
+    return xlsx.to_bytes(wb), count

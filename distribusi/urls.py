@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("kartu/<int:pk>/foto/", views.kartu_foto, name="kartu_foto"),
     path("serah-terima/", views.serah_terima_list, name="serah_terima_list"),
+    path(
+        "serah-terima/ekspor/",
+        views.serah_terima_export,
+        name="serah_terima_export",
+    ),
     path("serah-terima/baru/", views.serah_terima_baru, name="serah_terima_baru"),
     path(
         "serah-terima/<int:pk>/",

@@ -89,14 +89,24 @@ def kartu_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export(request: HttpRequest, kind: str, filterset) -> HttpResponse:
+    """A list as it is filtered on screen, as XLSX, built in the background."""
+    allowed = set(filterset.base_filters)
+    filters = {k: v for k, v in request.POST.items() if k in allowed and v}
+    job = job_start(kind=kind, by=request.user, params={"filters": filters})
+    return redirect(job)
+
+
 @require_POST
 @role_required(*LIST_ROLES)
 def kartu_export(request: HttpRequest) -> HttpResponse:
-    """The list as it is filtered on screen, as XLSX, built in the background."""
-    allowed = set(KartuFilter.base_filters)
-    filters = {k: v for k, v in request.POST.items() if k in allowed and v}
-    job = job_start(kind="kartu_export", by=request.user, params={"filters": filters})
-    return redirect(job)
+    return _export(request, "kartu_export", KartuFilter)
+
+
+@require_POST
+@role_required(*LIST_ROLES)
+def serah_terima_export(request: HttpRequest) -> HttpResponse:
+    return _export(request, "serah_terima_export", SerahTerimaFilter)
 
 
 @role_required(*READERS)

@@ -471,3 +471,23 @@ def test_list_page_uses_a_bounded_number_of_queries(
     client = login(distribusi)
     with django_assert_max_num_queries(12):
         assert client.get("/distribusi/").status_code == 200
+
+
+def test_the_receipt_list_exports_with_its_filter_and_the_desa_gets_only_its_own(
+    login, received, distribusi, operator_b, desa_a, desa_b
+):
+    hand_over(distribusi, [c for c in received if c.desa_id == desa_a.pk][:2], desa_a)
+    hand_over(distribusi, [c for c in received if c.desa_id == desa_b.pk][:1], desa_b)
+    login(distribusi).post("/distribusi/serah-terima/ekspor/", {"desa": desa_a.pk})
+    login(operator_b).post("/distribusi/serah-terima/ekspor/", {})
+    staff_job, desa_job = Job.objects.filter(kind="serah_terima_export").order_by("pk")
+    for job, desa, count in ((staff_job, desa_a, 2), (desa_job, desa_b, 1)):
+        assert job.status == Job.Status.SUCCEEDED
+        with job.result_file.open("rb") as handle:
+            rows = list(
+                load_workbook(io.BytesIO(handle.read())).active.iter_rows(
+                    min_row=2, values_only=True
+                )
+            )
+        assert len(rows) == 1
+        assert rows[0][3] == desa.nama and rows[0][6] == count and rows[0][7] == "Belum"
