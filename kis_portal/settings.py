@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "verifikasi",
     "rekap_bpjs",
     "distribusi",
+    "pengaduan",
+    "notifikasi",
+    "laporan",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,12 @@ urlpatterns = [
     path("dtks/", include("verifikasi.urls_dtks")),
     path("rekap/", include("rekap_bpjs.urls")),
     path("distribusi/", include("distribusi.urls")),
+    path("pengaduan/", include("pengaduan.urls")),
+    path("notifikasi/", include("notifikasi.urls")),
+    path("laporan/", include("laporan.urls")),
+    # Public pages, no login: a citizen's status check and complaint form.
+    path("cek-status/", include("notifikasi.urls_publik")),
+    path("lapor/", include("pengaduan.urls_publik")),
     path("pengguna/", include("kis_portal.accounts.urls")),
     path("wilayah/", include("kis_portal.wilayah.urls")),
     path("tugas/", include("kis_portal.jobs.urls")),

@@ -5,8 +5,14 @@ from collections.abc import Mapping
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from .models import AuditEvent
+
+# Sent by `change_status` inside the caller's transaction, after the history row
+# is written: kwargs instance, from_status, to_status, by, reason. Receivers that
+# talk to the outside world must defer it with transaction.on_commit.
+status_changed = Signal()
 
 
 class InvalidTransition(ValidationError):
@@ -67,7 +73,7 @@ def change_status(
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         fields.add("updated_at")  # auto_now is only written when named
     obj.save(update_fields=sorted(fields))
-    return audit_record(
+    event = audit_record(
         action=AuditEvent.Action.STATUS,
         by=by,
         target=obj,
@@ -76,3 +82,12 @@ def change_status(
         reason=reason,
         data=data,
     )
+    status_changed.send(
+        sender=type(obj),
+        instance=obj,
+        from_status=current,
+        to_status=to,
+        by=by,
+        reason=reason,
+    )
+    return event
