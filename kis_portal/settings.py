@@ -203,6 +203,19 @@ KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)
 KIS_CLAIM_MINUTES = env_int("KIS_CLAIM_MINUTES", 60)
 # Cards received from BPJS but not handed over after this many days are flagged.
 KIS_KARTU_BATAS_HARI = env_int("KIS_KARTU_BATAS_HARI", 14)
+# Days to resolve a complaint, per category; open ones past it are flagged.
+KIS_PENGADUAN_TARGET_HARI = {
+    "belum_dicetak": 14,
+    "terlambat": 7,
+    "data_salah": 14,
+    "tidak_diterima": 7,
+    "lainnya": 7,
+}
+# Public complaint form: submissions per client address per hour.
+KIS_PENGADUAN_PUBLIK_PER_JAM = env_int("KIS_PENGADUAN_PUBLIK_PER_JAM", 5)
+# Behind nginx, the request META key holding the client address (for example
+# HTTP_X_REAL_IP); the last comma-separated entry is used. Empty: REMOTE_ADDR.
+KIS_CLIENT_IP_HEADER = os.environ.get("KIS_CLIENT_IP_HEADER", "")
 # Monthly premium per PBI participant, class III (Rp), for the payment recommendation.
 KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 # BPJS segment names that mean "paid by this regency" in BPJS's participant lists.

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PengaduanConfig(AppConfig):
     name = "pengaduan"
     verbose_name = "Pengaduan dan buku tamu"
+
+    def ready(self) -> None:
+        from . import home  # noqa: F401 - registers the home page provider

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "pengaduan"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.pengaduan_list, name="list"),
+    path("baru/", views.pengaduan_create, name="create"),
+    path("<int:pk>/", views.pengaduan_detail, name="detail"),
+    path("<int:pk>/status/", views.pengaduan_status, name="status"),
+    path("<int:pk>/tugaskan/", views.pengaduan_tugaskan_view, name="tugaskan"),
+    path("<int:pk>/tanggapan/", views.pengaduan_tanggapi_view, name="tanggapi"),
+    path("<int:pk>/lampiran/", views.lampiran_tambah_view, name="lampiran_tambah"),
+    path("lampiran/<int:pk>/", views.lampiran_view, name="lampiran"),
+    path("buku-tamu/", views.buku_tamu, name="buku_tamu"),
+]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "lapor"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.lapor, name="form"),
+    path("terkirim/", views.lapor_terkirim, name="terkirim"),
+]

@@ -49,6 +49,19 @@ MENU: list[NavItem] = [
         "Serah terima", "distribusi:serah_terima_list", frozenset({Role.DISTRIBUSI})
     ),
     NavItem("Kartu warga", "distribusi:desa", frozenset({Role.OPERATOR_DESA})),
+    NavItem(
+        "Pengaduan",
+        "pengaduan:list",
+        frozenset(
+            {Role.OPERATOR_DESA, Role.LOKET, Role.VERIFIKATOR, Role.REKAP}
+            | {Role.DISTRIBUSI, Role.ADMIN, Role.KADIS}
+        ),
+    ),
+    NavItem(
+        "Buku tamu",
+        "pengaduan:buku_tamu",
+        frozenset({Role.LOKET, Role.ADMIN, Role.KADIS}),
+    ),
     NavItem("DTKS", "dtks:upload", frozenset({Role.REKAP, Role.ADMIN})),
     NavItem("Cek DTKS", "dtks:search", frozenset({Role.VERIFIKATOR})),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),

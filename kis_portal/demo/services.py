@@ -89,6 +89,8 @@ def seed_demo() -> list[DemoAccount]:
             last_name=account.last_name,
             jabatan=account.jabatan,
         )
+    from pengaduan.demo import seed_pengaduan
+
     from .distribusi_demo import seed_distribusi
     from .rekap_demo import seed_rekap
     from .usulan_demo import seed_usulan
@@ -98,4 +100,5 @@ def seed_demo() -> list[DemoAccount]:
     seed_verifikasi()
     seed_rekap()
     seed_distribusi()
+    seed_pengaduan()
     return DEMO_ACCOUNTS

@@ -1,0 +1,179 @@
+"""Reading complaints and the guest book, always scoped to what the user may see."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kis_portal.accounts.access import operator_desa_id
+from kis_portal.accounts.roles import Role, has_role
+
+from .models import BukuTamu, Pengaduan, Tanggapan
+
+# Staff who handle complaints: assign, change status, reply, internal notes.
+HANDLERS = (Role.LOKET, Role.VERIFIKATOR, Role.REKAP, Role.DISTRIBUSI, Role.ADMIN)
+# Staff who read every complaint of the regency.
+READERS = (*HANDLERS, Role.KADIS)
+# The counter writes the guest book; the head of office reads it.
+BUKU_TAMU_WRITERS = (Role.LOKET, Role.ADMIN)
+BUKU_TAMU_READERS = (*BUKU_TAMU_WRITERS, Role.KADIS)
+
+DEFAULT_TARGET_HARI = {
+    Pengaduan.Kategori.BELUM_DICETAK: 14,
+    Pengaduan.Kategori.TERLAMBAT: 7,
+    Pengaduan.Kategori.DATA_SALAH: 14,
+    Pengaduan.Kategori.TIDAK_DITERIMA: 7,
+    Pengaduan.Kategori.LAINNYA: 7,
+}
+FALLBACK_TARGET_HARI = 7
+
+
+def target_hari(kategori: str) -> int:
+    """Days to resolve a complaint of this category (setting KIS_PENGADUAN_TARGET_HARI)."""
+    table = {
+        **DEFAULT_TARGET_HARI,
+        **getattr(settings, "KIS_PENGADUAN_TARGET_HARI", {}),
+    }
+    return int(table.get(kategori, FALLBACK_TARGET_HARI))
+
+
+def tenggat_for(kategori: str, *, on: datetime.date | None = None) -> datetime.date:
+    return (on or timezone.localdate()) + datetime.timedelta(days=target_hari(kategori))
+
+
+def open_q() -> Q:
+    return ~Q(status=Pengaduan.Status.SELESAI)
+
+
+def overdue_q() -> Q:
+    """Open and past its target day."""
+    return open_q() & Q(tenggat__lt=timezone.localdate())
+
+
+def pengaduan_for_user(user) -> QuerySet[Pengaduan]:
+    qs = Pengaduan.objects.select_related("desa__kecamatan", "petugas", "usulan")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    desa_id = operator_desa_id(user)
+    if desa_id is not None:
+        return qs.filter(desa_id=desa_id)
+    if has_role(user, *READERS):
+        return qs
+    return qs.none()
+
+
+def is_handler(user) -> bool:
+    return has_role(user, *HANDLERS)
+
+
+def tanggapan_for(pengaduan: Pengaduan, user) -> QuerySet[Tanggapan]:
+    """Replies on one complaint; the desa never sees internal notes."""
+    qs = pengaduan.tanggapan_set.select_related("oleh")
+    if not has_role(user, *READERS):
+        qs = qs.filter(internal=False)
+    return qs
+
+
+def status_counts(qs: QuerySet[Pengaduan]) -> dict[str, int]:
+    counts = dict.fromkeys(Pengaduan.Status.values, 0)
+    for row in qs.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["terlambat"] = qs.filter(overdue_q()).count()
+    counts["terbuka"] = (
+        sum(n for status, n in counts.items() if status in Pengaduan.Status.values)
+        - counts[Pengaduan.Status.SELESAI]
+    )
+    return counts
+
+
+def handler_users():
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=HANDLERS)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+# --- For the dashboard ----------------------------------------------------------------
+
+
+def _period(
+    qs: QuerySet[Pengaduan], start: datetime.date | None, end: datetime.date | None
+) -> QuerySet[Pengaduan]:
+    """Complaints whose local creation date lies in [start, end] (None: unbounded)."""
+    tz = timezone.get_current_timezone()
+    if start is not None:
+        qs = qs.filter(
+            created_at__gte=datetime.datetime.combine(start, datetime.time.min, tz)
+        )
+    if end is not None:
+        after = end + datetime.timedelta(days=1)
+        qs = qs.filter(
+            created_at__lt=datetime.datetime.combine(after, datetime.time.min, tz)
+        )
+    return qs
+
+
+def pengaduan_counts(
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    desa_ids=None,
+) -> dict[str, int]:
+    """Counts over the complaints created in [start, end] (local dates, inclusive).
+
+    masuk = all of them; selesai = those now resolved; terbuka = the others
+    (masuk = selesai + terbuka); terlambat = open ones past their target day.
+    `desa_ids` narrows to some desa (None: every desa).
+    """
+    qs = _period(Pengaduan.objects.all(), start, end)
+    if desa_ids is not None:
+        if not isinstance(desa_ids, QuerySet):
+            desa_ids = list(desa_ids)
+        qs = qs.filter(desa_id__in=desa_ids)
+    row = qs.aggregate(
+        masuk=Count("pk"),
+        selesai=Count("pk", filter=Q(status=Pengaduan.Status.SELESAI)),
+        terlambat=Count("pk", filter=overdue_q()),
+    )
+    return {
+        "masuk": row["masuk"],
+        "selesai": row["selesai"],
+        "terbuka": row["masuk"] - row["selesai"],
+        "terlambat": row["terlambat"],
+    }
+
+
+def pengaduan_per_desa(
+    *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> dict[int, int]:
+    """Complaints created in [start, end] per desa id (desa without any are absent)."""
+    rows = (
+        _period(Pengaduan.objects.all(), start, end)
+        .order_by()
+        .values("desa_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["desa_id"]: row["n"] for row in rows}
+
+
+# --- Guest book -------------------------------------------------------------------
+
+
+def buku_tamu_harian(tanggal: datetime.date) -> QuerySet[BukuTamu]:
+    """Visitors who came in on one local day, in order of arrival."""
+    return _day(BukuTamu.objects.select_related("dicatat_oleh"), tanggal).order_by(
+        "waktu_masuk", "pk"
+    )
+
+
+def _day(qs, tanggal: datetime.date):
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(tanggal, datetime.time.min, tz)
+    return qs.filter(
+        waktu_masuk__gte=start, waktu_masuk__lt=start + datetime.timedelta(days=1)
+    )

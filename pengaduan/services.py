@@ -1,0 +1,372 @@
+"""Complaints: record, assign, reply, move through statuses; the guest book.
+
+Status changes go through the transition table below and leave a history row;
+the complaint's row is locked first so two handlers never both move it from the
+same status.
+"""
+
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kis_portal.accounts.access import operator_desa_id
+from kis_portal.accounts.roles import Role, has_role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record, change_status
+from kis_portal.uploads import CheckedFile
+from kis_portal.wilayah.models import Desa
+from usulan.access import usulan_for_user
+from usulan.models import Anggota, Usulan
+from usulan.validators import clean_digits, normalise_phone
+
+from .models import BukuTamu, Lampiran, Pengaduan, PercobaanLapor, Tanggapan
+from .selectors import HANDLERS, READERS, handler_users, tenggat_for
+
+S = Pengaduan.Status
+WAITING = frozenset({S.MENUNGGU_BPJS, S.MENUNGGU_DINKES, S.MENUNGGU_DUKCAPIL})
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.BARU: frozenset({S.DIPROSES, *WAITING, S.SELESAI}),
+    S.DIPROSES: frozenset({*WAITING, S.SELESAI}),
+    S.MENUNGGU_BPJS: frozenset({S.DIPROSES, *WAITING, S.SELESAI} - {S.MENUNGGU_BPJS}),
+    S.MENUNGGU_DINKES: frozenset(
+        {S.DIPROSES, *WAITING, S.SELESAI} - {S.MENUNGGU_DINKES}
+    ),
+    S.MENUNGGU_DUKCAPIL: frozenset(
+        {S.DIPROSES, *WAITING, S.SELESAI} - {S.MENUNGGU_DUKCAPIL}
+    ),
+    # Reopened when the citizen comes back: the problem was not solved after all.
+    S.SELESAI: frozenset({S.DIPROSES}),
+}
+MAX_LAMPIRAN = 5
+
+
+def _require(user, *roles: str, message: str) -> None:
+    if not has_role(user, *roles):
+        raise ValidationError(message)
+
+
+@dataclass
+class Laporan:
+    """What a complaint says, whoever records it."""
+
+    kategori: str
+    uraian: str
+    pelapor_nama: str
+    pelapor_telepon: str = ""
+    desa: Desa | None = None
+    nomor_usulan: str = ""
+    nik_anggota: str = ""
+
+
+def _link(
+    data: Laporan, *, by, sumber: str
+) -> tuple[Desa, Usulan | None, Anggota | None]:
+    """The desa, usulan and member a complaint is about, within what `by` may see.
+
+    The public form links an usulan only by its exact (random) registration number,
+    and never tells whether one was found.
+    """
+    usulan = None
+    nomor = (data.nomor_usulan or "").strip().upper()
+    if nomor:
+        scope = (
+            Usulan.objects.all()
+            if sumber == Pengaduan.Sumber.PUBLIK
+            else usulan_for_user(by)
+        )
+        usulan = scope.filter(nomor=nomor).first()
+        if usulan is None and sumber != Pengaduan.Sumber.PUBLIK:
+            raise ValidationError(
+                {"nomor_usulan": f"Usulan dengan nomor {nomor} tidak ditemukan."}
+            )
+    desa = data.desa
+    if sumber == Pengaduan.Sumber.DESA:
+        desa = Desa.objects.filter(pk=operator_desa_id(by)).first()
+    elif usulan is not None and (desa is None or sumber != Pengaduan.Sumber.PUBLIK):
+        desa = usulan.desa
+    if usulan is not None and usulan.desa_id != desa.pk:
+        # A public reporter's desa wins over a number that belongs elsewhere.
+        usulan = None
+    if desa is None:
+        raise ValidationError({"desa": "Pilih desa/kelurahan."})
+    anggota = None
+    nik = clean_digits(data.nik_anggota)
+    if nik:
+        members = Anggota.objects.filter(nik=nik, usulan__desa=desa)
+        if usulan is not None:
+            members = members.filter(usulan=usulan)
+        elif sumber != Pengaduan.Sumber.PUBLIK:
+            members = members.filter(usulan__in=usulan_for_user(by))
+        anggota = members.order_by("-usulan__created_at").first()
+        if anggota is None and sumber != Pengaduan.Sumber.PUBLIK:
+            raise ValidationError(
+                {"nik_anggota": "NIK ini tidak ada di usulan desa/kelurahan tersebut."}
+            )
+        if anggota is not None and usulan is None:
+            usulan = anggota.usulan
+    return desa, usulan, anggota
+
+
+@transaction.atomic
+def pengaduan_buat(
+    *,
+    data: Laporan,
+    by,
+    sumber: str,
+    lampiran: list[CheckedFile] | tuple = (),
+) -> Pengaduan:
+    """Record a complaint (`by` is None for the public form)."""
+    if sumber == Pengaduan.Sumber.DESA:
+        _require(
+            by,
+            Role.OPERATOR_DESA,
+            message="Hanya operator desa yang mengadu atas nama desa.",
+        )
+    elif sumber == Pengaduan.Sumber.LOKET:
+        _require(by, *HANDLERS, message="Anda tidak dapat mencatat pengaduan.")
+    if data.kategori not in Pengaduan.Kategori.values:
+        raise ValidationError({"kategori": "Pilih kategori pengaduan."})
+    uraian = (data.uraian or "").strip()
+    if len(uraian) < 10:
+        raise ValidationError(
+            {"uraian": "Jelaskan masalahnya, paling sedikit 10 huruf."}
+        )
+    nama = " ".join((data.pelapor_nama or "").split())
+    if not nama:
+        raise ValidationError({"pelapor_nama": "Nama pelapor wajib diisi."})
+    try:
+        telepon = normalise_phone(data.pelapor_telepon)
+    except ValidationError as exc:
+        raise ValidationError({"pelapor_telepon": exc.messages}) from exc
+    if sumber == Pengaduan.Sumber.PUBLIK and not telepon:
+        raise ValidationError(
+            {"pelapor_telepon": "Nomor HP wajib diisi agar petugas dapat menghubungi."}
+        )
+    if len(lampiran) > MAX_LAMPIRAN:
+        raise ValidationError(f"Paling banyak {MAX_LAMPIRAN} lampiran.")
+    desa, usulan, anggota = _link(data, by=by, sumber=sumber)
+    pengaduan = Pengaduan.objects.create(
+        sumber=sumber,
+        kategori=data.kategori,
+        uraian=uraian,
+        desa=desa,
+        usulan=usulan,
+        anggota=anggota,
+        pelapor_nama=nama[:150],
+        pelapor_telepon=telepon,
+        tenggat=tenggat_for(data.kategori),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    for checked in lampiran:
+        _store_lampiran(pengaduan, checked, by=by)
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        by=by,
+        target=pengaduan,
+        to_status=pengaduan.status,
+        reason=f"Pengaduan masuk ({pengaduan.get_sumber_display()}).",
+    )
+    return pengaduan
+
+
+def _lock(pk: int) -> Pengaduan:
+    return Pengaduan.objects.select_for_update().get(pk=pk)
+
+
+def _store_lampiran(pengaduan: Pengaduan, checked: CheckedFile, *, by) -> Lampiran:
+    item = Lampiran(
+        pengaduan=pengaduan,
+        content_type=checked.content_type,
+        nama_asli=checked.original_name,
+        ukuran=checked.size,
+        sha256=checked.sha256,
+        diunggah_oleh=by if getattr(by, "is_authenticated", False) else None,
+    )
+    item.berkas.save("berkas", ContentFile(checked.content), save=False)
+    item.save()
+    return item
+
+
+def _may_touch(user, pengaduan: Pengaduan) -> bool:
+    """Handlers touch every complaint; a desa operator only its own desa's."""
+    if has_role(user, *HANDLERS):
+        return True
+    desa_id = operator_desa_id(user)
+    return desa_id is not None and desa_id == pengaduan.desa_id
+
+
+@transaction.atomic
+def lampiran_tambah(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
+    pengaduan = _lock(pengaduan_id)
+    if not _may_touch(by, pengaduan):
+        raise Pengaduan.DoesNotExist
+    if pengaduan.lampiran_set.count() >= MAX_LAMPIRAN:
+        raise ValidationError(f"Paling banyak {MAX_LAMPIRAN} lampiran per pengaduan.")
+    item = _store_lampiran(pengaduan, checked, by=by)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=pengaduan,
+        reason=f"Lampiran ditambahkan: {item.nama_asli}",
+    )
+    return item
+
+
+@transaction.atomic
+def pengaduan_tugaskan(*, pengaduan_id: int, petugas, by) -> Pengaduan:
+    """Give a complaint to a handler; a new one starts being processed."""
+    _require(by, *HANDLERS, message="Anda tidak dapat menugaskan pengaduan.")
+    pengaduan = _lock(pengaduan_id)
+    if petugas is None or not handler_users().filter(pk=petugas.pk).exists():
+        raise ValidationError({"petugas": "Pilih petugas penanganan pengaduan."})
+    if pengaduan.status == S.SELESAI:
+        raise ValidationError("Pengaduan sudah selesai.")
+    pengaduan.petugas = petugas
+    reason = f"Ditugaskan ke {petugas.get_full_name() or petugas.username}."
+    if pengaduan.status == S.BARU:
+        change_status(
+            pengaduan,
+            to=S.DIPROSES,
+            by=by,
+            allowed=TRANSITIONS,
+            reason=reason,
+            update_fields=("petugas",),
+        )
+    else:
+        pengaduan.save(update_fields=["petugas", "updated_at"])
+        audit_record(
+            action=AuditEvent.Action.UPDATE, by=by, target=pengaduan, reason=reason
+        )
+    return pengaduan
+
+
+@transaction.atomic
+def pengaduan_ubah_status(
+    *, pengaduan_id: int, to: str, by, alasan: str = ""
+) -> Pengaduan:
+    _require(by, *HANDLERS, message="Anda tidak dapat mengubah status pengaduan.")
+    pengaduan = _lock(pengaduan_id)
+    alasan = (alasan or "").strip()
+    if to == S.SELESAI and not alasan:
+        raise ValidationError(
+            {"alasan": "Tuliskan penyelesaiannya: desa dan warga membacanya."}
+        )
+    if pengaduan.status == S.SELESAI and not alasan:
+        raise ValidationError({"alasan": "Tuliskan mengapa pengaduan dibuka kembali."})
+    fields = ["selesai_at"]
+    pengaduan.selesai_at = timezone.now() if to == S.SELESAI else None
+    if pengaduan.petugas_id is None:
+        pengaduan.petugas = by
+        fields.append("petugas")
+    change_status(
+        pengaduan,
+        to=to,
+        by=by,
+        allowed=TRANSITIONS,
+        reason=alasan,
+        update_fields=tuple(fields),
+    )
+    if to == S.SELESAI:
+        # The resolution is what the desa reads: keep it with the replies too.
+        Tanggapan.objects.create(
+            pengaduan=pengaduan, isi=f"Selesai: {alasan}", internal=False, oleh=by
+        )
+    return pengaduan
+
+
+@transaction.atomic
+def pengaduan_tanggapi(
+    *, pengaduan_id: int, isi: str, by, internal: bool = False
+) -> Tanggapan:
+    """A reply; only handlers write internal notes (a desa's reply is always shown)."""
+    pengaduan = _lock(pengaduan_id)
+    if not _may_touch(by, pengaduan):
+        raise Pengaduan.DoesNotExist
+    isi = (isi or "").strip()
+    if not isi:
+        raise ValidationError({"isi": "Tanggapan tidak boleh kosong."})
+    internal = bool(internal) and has_role(by, *READERS)
+    reply = Tanggapan.objects.create(
+        pengaduan=pengaduan, isi=isi[:3000], internal=internal, oleh=by
+    )
+    pengaduan.save(update_fields=["updated_at"])
+    return reply
+
+
+# --- The public form's limit ------------------------------------------------------
+
+
+def client_key(ip: str) -> str:
+    """A keyed hash of the address: the table never holds the address itself."""
+    secret = settings.SECRET_KEY.encode()
+    return hmac.new(secret, (ip or "-").encode(), hashlib.sha256).hexdigest()
+
+
+def lapor_limit() -> int:
+    return int(getattr(settings, "KIS_PENGADUAN_PUBLIK_PER_JAM", 5))
+
+
+@transaction.atomic
+def lapor_boleh(ip: str, *, now: datetime.datetime | None = None) -> bool:
+    """Count one attempt from this address; False once the hour's limit is used up."""
+    now = now or timezone.now()
+    jam = now.replace(minute=0, second=0, microsecond=0)
+    row, created = PercobaanLapor.objects.select_for_update().get_or_create(
+        kunci=client_key(ip), jam=jam
+    )
+    if created:
+        PercobaanLapor.objects.filter(jam__lt=jam - datetime.timedelta(days=1)).delete()
+    if row.jumlah >= lapor_limit():
+        return False
+    PercobaanLapor.objects.filter(pk=row.pk).update(jumlah=F("jumlah") + 1)
+    return True
+
+
+# --- Guest book ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def buku_tamu_catat(
+    *,
+    nama: str,
+    keperluan: str,
+    by,
+    asal: str = "",
+    telepon: str = "",
+    keterangan: str = "",
+    jam: datetime.time | None = None,
+) -> BukuTamu:
+    """One visitor, today, at `jam` (default: now)."""
+    _require(by, Role.LOKET, Role.ADMIN, message="Hanya petugas loket yang mencatat.")
+    nama = " ".join((nama or "").split())
+    if not nama:
+        raise ValidationError({"nama": "Nama tamu wajib diisi."})
+    if keperluan not in BukuTamu.Keperluan.values:
+        raise ValidationError({"keperluan": "Pilih keperluan."})
+    try:
+        telepon = normalise_phone(telepon)
+    except ValidationError as exc:
+        raise ValidationError({"telepon": exc.messages}) from exc
+    now = timezone.localtime()
+    waktu = now
+    if jam is not None:
+        waktu = now.replace(hour=jam.hour, minute=jam.minute, second=0, microsecond=0)
+        if waktu > now:
+            raise ValidationError({"jam": "Jam masuk tidak boleh di masa depan."})
+    return BukuTamu.objects.create(
+        nama=nama[:150],
+        asal=(asal or "").strip()[:150],
+        telepon=telepon,
+        keperluan=keperluan,
+        keterangan=(keterangan or "").strip()[:250],
+        waktu_masuk=waktu,
+        dicatat_oleh=by,
+    )

@@ -1,0 +1,377 @@
+"""Complaint screens (staff and desa), the public form, and the guest book."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kis_portal.accounts.access import operator_desa_id, role_required
+from kis_portal.accounts.roles import Role, has_role
+from kis_portal.audit.selectors import history_for
+from kis_portal.uploads import check_upload
+
+from . import forms
+from .filters import PengaduanFilter
+from .models import BukuTamu, Lampiran, Pengaduan
+from .selectors import (
+    BUKU_TAMU_READERS,
+    BUKU_TAMU_WRITERS,
+    HANDLERS,
+    READERS,
+    buku_tamu_harian,
+    is_handler,
+    pengaduan_for_user,
+    status_counts,
+    tanggapan_for,
+    target_hari,
+)
+from .services import (
+    TRANSITIONS,
+    Laporan,
+    buku_tamu_catat,
+    lampiran_tambah,
+    lapor_boleh,
+    pengaduan_buat,
+    pengaduan_tanggapi,
+    pengaduan_tugaskan,
+    pengaduan_ubah_status,
+)
+
+VIEWERS = (*READERS, Role.OPERATOR_DESA)
+CREATORS = (*HANDLERS, Role.OPERATOR_DESA)
+STATUS_LABELS = dict(Pengaduan.Status.choices)
+LIMIT_MESSAGE = (
+    "Terlalu banyak pengaduan dikirim dari jaringan Anda dalam satu jam terakhir. "
+    "Silakan coba lagi sekitar satu jam lagi, atau datang langsung ke loket Dinas Sosial."
+)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pengaduan(request: HttpRequest, pk: int) -> Pengaduan:
+    return get_object_or_404(pengaduan_for_user(request.user), pk=pk)
+
+
+def _laporan(data: dict) -> Laporan:
+    return Laporan(
+        kategori=data["kategori"],
+        uraian=data["uraian"],
+        pelapor_nama=data["pelapor_nama"],
+        pelapor_telepon=data.get("pelapor_telepon", ""),
+        desa=data.get("desa"),
+        nomor_usulan=data.get("nomor_usulan", ""),
+        nik_anggota=data.get("nik_anggota", ""),
+    )
+
+
+# --- Lists and one complaint ---------------------------------------------------------
+
+
+@role_required(*VIEWERS)
+def pengaduan_list(request: HttpRequest) -> HttpResponse:
+    scope = pengaduan_for_user(request.user)
+    pengaduan_filter = PengaduanFilter(
+        request.GET or None, queryset=scope, user=request.user
+    )
+    qs = pengaduan_filter.qs if pengaduan_filter.is_bound else scope
+    page = Paginator(qs.order_by("-created_at", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pengaduan/pengaduan_list.html",
+        {
+            "filter": pengaduan_filter,
+            "page_obj": page,
+            "counts": status_counts(scope),
+            "status_labels": Pengaduan.Status.choices,
+            "is_operator": operator_desa_id(request.user) is not None,
+            "can_create": _can_create(request),
+        },
+    )
+
+
+def _can_create(request: HttpRequest) -> bool:
+    return has_role(request.user, *CREATORS)
+
+
+@role_required(*CREATORS)
+def pengaduan_create(request: HttpRequest) -> HttpResponse:
+    is_operator = operator_desa_id(request.user) is not None
+    initial = {
+        key: request.GET[key][:150]
+        for key in ("nomor_usulan", "pelapor_nama", "pelapor_telepon", "kategori")
+        if request.GET.get(key)
+    }
+    form = forms.PengaduanForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        is_operator=is_operator,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = form.cleaned_data.get("lampiran")
+            pengaduan = pengaduan_buat(
+                data=_laporan(form.cleaned_data),
+                by=request.user,
+                sumber=Pengaduan.Sumber.DESA if is_operator else Pengaduan.Sumber.LOKET,
+                lampiran=[check_upload(upload)] if upload else [],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Pengaduan {pengaduan.nomor} tercatat. Target selesai "
+                f"{pengaduan.tenggat:%d-%m-%Y}.",
+            )
+            return redirect(pengaduan)
+    return render(
+        request,
+        "pengaduan/pengaduan_form.html",
+        {"form": form, "is_operator": is_operator},
+    )
+
+
+@role_required(*VIEWERS)
+def pengaduan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pengaduan = _pengaduan(request, pk)
+    handler = is_handler(request.user)
+    allowed = TRANSITIONS.get(pengaduan.status, frozenset())
+    can_touch = handler or operator_desa_id(request.user) is not None
+    return render(
+        request,
+        "pengaduan/pengaduan_detail.html",
+        {
+            "pengaduan": pengaduan,
+            "tanggapan": tanggapan_for(pengaduan, request.user),
+            "lampiran": pengaduan.lampiran_set.all(),
+            "events": history_for(pengaduan, labels=STATUS_LABELS),
+            "is_handler": handler,
+            "can_touch": can_touch,
+            "target_hari": target_hari(pengaduan.kategori),
+            "status_form": forms.StatusForm(allowed=allowed),
+            "tugaskan_form": forms.TugaskanForm(
+                initial={"petugas": pengaduan.petugas_id}
+            ),
+            "tanggapan_form": forms.TanggapanForm(staff=handler),
+            "lampiran_form": forms.LampiranForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(*HANDLERS)
+def pengaduan_status(request: HttpRequest, pk: int) -> HttpResponse:
+    pengaduan = _pengaduan(request, pk)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pilih status baru.")
+        return redirect(pengaduan)
+    try:
+        pengaduan = pengaduan_ubah_status(
+            pengaduan_id=pengaduan.pk,
+            to=form.cleaned_data["status"],
+            alasan=form.cleaned_data["alasan"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Status pengaduan {pengaduan.nomor}: {pengaduan.get_status_display()}.",
+        )
+    return redirect(pengaduan)
+
+
+@require_POST
+@role_required(*HANDLERS)
+def pengaduan_tugaskan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pengaduan = _pengaduan(request, pk)
+    if request.POST.get("saya") == "1":
+        petugas = request.user
+    else:
+        form = forms.TugaskanForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Pilih petugas dari daftar.")
+            return redirect(pengaduan)
+        petugas = form.cleaned_data["petugas"]
+    try:
+        pengaduan_tugaskan(pengaduan_id=pengaduan.pk, petugas=petugas, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = petugas.get_full_name() or petugas.username
+        messages.success(request, f"Pengaduan ditugaskan ke {name}.")
+    return redirect(pengaduan)
+
+
+@require_POST
+@role_required(*HANDLERS, Role.OPERATOR_DESA)
+def pengaduan_tanggapi_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pengaduan = _pengaduan(request, pk)
+    form = forms.TanggapanForm(request.POST, staff=is_handler(request.user))
+    if not form.is_valid():
+        messages.error(request, "Tanggapan tidak boleh kosong.")
+        return redirect(pengaduan)
+    try:
+        pengaduan_tanggapi(
+            pengaduan_id=pengaduan.pk,
+            isi=form.cleaned_data["isi"],
+            internal=form.cleaned_data.get("internal", False),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Tanggapan terkirim.")
+    return redirect(f"{pengaduan.get_absolute_url()}#tanggapan")
+
+
+@require_POST
+@role_required(*HANDLERS, Role.OPERATOR_DESA)
+def lampiran_tambah_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pengaduan = _pengaduan(request, pk)
+    form = forms.LampiranForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Pilih berkas lampiran.")
+        return redirect(pengaduan)
+    try:
+        item = lampiran_tambah(
+            pengaduan_id=pengaduan.pk,
+            checked=check_upload(form.cleaned_data["berkas"]),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Lampiran {item.nama_asli} tersimpan.")
+    return redirect(pengaduan)
+
+
+@role_required(*VIEWERS)
+def lampiran_view(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(
+        Lampiran.objects.filter(pengaduan__in=pengaduan_for_user(request.user)), pk=pk
+    )
+    ext = "pdf" if item.content_type == "application/pdf" else "jpg"
+    response = FileResponse(
+        item.berkas.open("rb"),
+        as_attachment=True,
+        filename=f"lampiran-{item.pengaduan.nomor}-{item.pk}.{ext}",
+        content_type=item.content_type,
+    )
+    return _no_store(response)
+
+
+# --- The public form -----------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address; behind a proxy, from the header the proxy sets."""
+    header = getattr(settings, "KIS_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        # The proxy appends the address it saw: the last entry is the trustworthy one.
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lapor(request: HttpRequest) -> HttpResponse:
+    """No login: a citizen reports a problem with an usulan or a card."""
+    form = forms.LaporPublikForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not lapor_boleh(client_ip(request)):
+            form.add_error(None, LIMIT_MESSAGE)
+            status = 429
+        elif form.is_valid():
+            if form.cleaned_data.get("website"):
+                # A bot filled the hidden field: look successful, store nothing.
+                request.session["lapor_nomor"] = "-"
+                return redirect("lapor:terkirim")
+            try:
+                upload = form.cleaned_data.get("lampiran")
+                pengaduan = pengaduan_buat(
+                    data=_laporan(form.cleaned_data),
+                    by=None,
+                    sumber=Pengaduan.Sumber.PUBLIK,
+                    lampiran=[check_upload(upload)] if upload else [],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                request.session["lapor_nomor"] = pengaduan.nomor
+                return redirect("lapor:terkirim")
+    return render(request, "pengaduan/lapor.html", {"form": form}, status=status)
+
+
+def lapor_terkirim(request: HttpRequest) -> HttpResponse:
+    nomor = request.session.pop("lapor_nomor", None)
+    if not nomor:
+        return redirect("lapor:form")
+    return render(request, "pengaduan/lapor_terkirim.html", {"nomor": nomor})
+
+
+# --- Guest book ----------------------------------------------------------------------
+
+
+@role_required(*BUKU_TAMU_READERS)
+def buku_tamu(request: HttpRequest) -> HttpResponse:
+    """The day's visitors (printable), with the form to record the next one."""
+    can_write = has_role(request.user, *BUKU_TAMU_WRITERS)
+    tanggal = forms.TanggalForm(request.GET or None).tanggal_or_today()
+    form = forms.BukuTamuForm(request.POST or None)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                tamu = buku_tamu_catat(
+                    nama=data["nama"],
+                    asal=data["asal"],
+                    telepon=data["telepon"],
+                    keperluan=data["keperluan"],
+                    keterangan=data["keterangan"],
+                    jam=data["jam"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"Tamu {tamu.nama} tercatat.")
+                return redirect("pengaduan:buku_tamu")
+    tamu_list = list(buku_tamu_harian(tanggal))
+    return render(
+        request,
+        "pengaduan/buku_tamu.html",
+        {
+            "form": form,
+            "tanggal_form": forms.TanggalForm(initial={"tanggal": tanggal}),
+            "tanggal": tanggal,
+            "is_today": tanggal == timezone.localdate(),
+            "tamu_list": tamu_list,
+            "can_write": can_write,
+            "keperluan_labels": BukuTamu.Keperluan.choices,
+            "pengaduan_url": reverse("pengaduan:create"),
+        },
+    )

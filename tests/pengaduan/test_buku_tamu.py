@@ -1,0 +1,117 @@
+"""The counter's guest book: one row per visitor, a printable list per day."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pengaduan.models import BukuTamu
+
+pytestmark = pytest.mark.django_db
+URL = "/pengaduan/buku-tamu/"
+
+
+def test_url_name():
+    assert reverse("pengaduan:buku_tamu") == URL
+
+
+def visitor(loket, nama, when):
+    return BukuTamu.objects.create(
+        nama=nama, keperluan="konsultasi", waktu_masuk=when, dicatat_oleh=loket
+    )
+
+
+def test_counter_records_a_visitor_in_todays_list(loket, login):
+    client = login(loket)
+    response = client.post(
+        URL,
+        {
+            "nama": "  Ni   Wayan Tamu ",
+            "asal": "Desa Kalibukbuk",
+            "telepon": "081234567890",
+            "keperluan": "kartu",
+            "keterangan": "Mengambil kartu ibunya",
+            "jam": "",
+        },
+        follow=True,
+    )
+    tamu = BukuTamu.objects.get()
+    assert tamu.nama == "Ni Wayan Tamu"
+    assert tamu.dicatat_oleh == loket
+    assert timezone.localtime(tamu.waktu_masuk).date() == timezone.localdate()
+    page = response.content.decode()
+    assert "Tamu Ni Wayan Tamu tercatat." in page
+    assert "Mengambil kartu" in page
+    assert "Jumlah tamu: 1" in page
+    assert "window.print()" in page
+
+
+def test_daily_list_shows_only_that_day_in_order(loket, login):
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    yesterday = today - datetime.timedelta(days=1)
+    visitor(
+        loket,
+        "Tamu Kemarin",
+        datetime.datetime.combine(yesterday, datetime.time(23, 50), tz),
+    )
+    visitor(
+        loket, "Tamu Siang", datetime.datetime.combine(today, datetime.time(0, 30), tz)
+    )
+    visitor(
+        loket, "Tamu Pagi", datetime.datetime.combine(today, datetime.time(0, 5), tz)
+    )
+    client = login(loket)
+    page = client.get(URL).content.decode()
+    assert "Tamu Kemarin" not in page
+    assert page.index("Tamu Pagi") < page.index("Tamu Siang")
+    old = client.get(URL, {"tanggal": yesterday.isoformat()}).content.decode()
+    assert "Tamu Kemarin" in old
+    assert "Tamu Pagi" not in old
+    # Past days are for reading and printing only.
+    assert "Catat tamu" not in old
+
+
+def test_future_time_is_refused(loket, login):
+    now = timezone.localtime()
+    if now.hour == 23 and now.minute >= 58:
+        pytest.skip("no later minute left today")
+    later = (now + datetime.timedelta(minutes=2)).strftime("%H:%M")
+    response = login(loket).post(
+        URL, {"nama": "Tamu", "keperluan": "lainnya", "jam": later}
+    )
+    assert "Jam masuk tidak boleh di masa depan." in response.content.decode()
+    assert not BukuTamu.objects.exists()
+
+
+def test_kadis_reads_but_cannot_write(kadis, loket, login):
+    visitor(loket, "Tamu Satu", timezone.now())
+    client = login(kadis)
+    page = client.get(URL).content.decode()
+    assert "Tamu Satu" in page
+    assert "Catat tamu" not in page
+    response = client.post(URL, {"nama": "Tamu", "keperluan": "lainnya"})
+    assert response.status_code == 403
+    assert BukuTamu.objects.count() == 1
+
+
+def test_desa_operator_has_no_access(operator_a, login):
+    assert login(operator_a).get(URL).status_code == 403
+
+
+def test_complaint_visitor_links_to_a_prefilled_complaint(loket, login):
+    BukuTamu.objects.create(
+        nama="Gede Mengadu",
+        telepon="081234567890",
+        keperluan="pengaduan",
+        waktu_masuk=timezone.now(),
+        dicatat_oleh=loket,
+    )
+    client = login(loket)
+    page = client.get(URL).content.decode()
+    assert "pelapor_nama=Gede%20Mengadu" in page
+    form = client.get(
+        reverse("pengaduan:create"), {"pelapor_nama": "Gede Mengadu"}
+    ).context["form"]
+    assert form.initial["pelapor_nama"] == "Gede Mengadu"
