@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "laporan"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dasbor, name="dasbor"),
+    path("unduh/", views.unduh, name="unduh"),
+    path("unduh/bulanan/", views.bulanan, name="bulanan"),
+    path("unduh/peserta/", views.peserta, name="peserta"),
+]

@@ -49,6 +49,7 @@ MENU: list[NavItem] = [
         "Serah terima", "distribusi:serah_terima_list", frozenset({Role.DISTRIBUSI})
     ),
     NavItem("Kartu warga", "distribusi:desa", frozenset({Role.OPERATOR_DESA})),
+    NavItem("Dasbor", "laporan:dasbor", frozenset(STAFF_ROLES)),
     NavItem(
         "Pengaduan",
         "pengaduan:list",
