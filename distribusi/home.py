@@ -6,7 +6,7 @@ from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.home import WaitingItem, home_provider
 from kis_portal.accounts.roles import Role, has_role
 
-from .models import Kartu, SerahTerima
+from .models import Kanal, Kartu, SerahTerima
 from .selectors import batches_awaiting_cards, kartu_for_user, overdue_q
 
 
@@ -14,7 +14,11 @@ from .selectors import batches_awaiting_cards, kartu_for_user, overdue_q
 def distribusi_waiting(user) -> list[WaitingItem]:
     items: list[WaitingItem] = []
     if operator_desa_id(user) is not None:
-        ready = kartu_for_user(user).filter(status=Kartu.Status.DISERAHKAN).count()
+        ready = (
+            kartu_for_user(user)
+            .filter(status=Kartu.Status.DISERAHKAN, serah_terima__kanal=Kanal.DESA)
+            .count()
+        )
         if ready:
             items.append(
                 WaitingItem(

@@ -481,12 +481,17 @@ def kartu_foto(request: HttpRequest, pk: int) -> FileResponse:
 def desa_page(request: HttpRequest) -> HttpResponse:
     """desa1's view: cards to give out, and what has not reached its citizens yet."""
     scope = kartu_for_user(request.user)
-    ready = scope.filter(status=Kartu.Status.DISERAHKAN).order_by("anggota__nama", "pk")
+    # Cards handed to the desa itself; those given to a PKH companion or another
+    # channel reach the citizen without the desa.
+    ready = scope.filter(
+        status=Kartu.Status.DISERAHKAN, serah_terima__kanal=Kanal.DESA
+    ).order_by("anggota__nama", "pk")
     return render(
         request,
         "distribusi/desa.html",
         {
             "ready": Paginator(ready, 30).get_page(request.GET.get("page")),
+            "ready_count": ready.count(),
             "at_office": scope.filter(status=Kartu.Status.DITERIMA_DINSOS).count(),
             "not_printed": enrolled_without_card(request.user).count(),
             "counts": status_counts(scope),

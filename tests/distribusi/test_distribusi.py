@@ -280,7 +280,7 @@ def test_signed_scan_is_checked_by_content_and_marks_the_receipt_signed(
 
 
 def test_other_channels_and_the_citizen_at_the_office_get_an_individual_receipt(
-    login, received, distribusi
+    login, received, distribusi, operator_a
 ):
     client = login(distribusi)
     pkh_card, own_card = received[0], received[1]
@@ -296,6 +296,11 @@ def test_other_channels_and_the_citizen_at_the_office_get_an_individual_receipt(
     assert response.url == pkh.get_absolute_url() and pkh.jumlah == 1
     pkh_card.refresh_from_db()
     assert pkh_card.status == Kartu.Status.DISERAHKAN
+    # The PKH companion delivers it: it does not wait at the desa office.
+    assert pkh_card.desa == operator_a.profile.desa
+    desa_page = login(operator_a).get("/distribusi/desa/").content.decode()
+    assert pkh_card.noka not in desa_page
+    client = login(distribusi)
     client.post(
         f"/distribusi/kartu/{pkh_card.pk}/diterima/",
         {"tanggal": timezone.localdate().isoformat()},
@@ -328,6 +333,7 @@ def test_desa_confirms_citizens_received_their_cards_with_an_optional_photo(
     assert "Kartu di desa, belum dikonfirmasi diterima warga" in home
     page = client.get("/distribusi/desa/").content.decode()
     assert all(c.anggota.nama in page for c in cards[:3])
+    assert "Di desa, belum diterima warga: 3" in page
     assert "Masih di kantor Dinsos: 4" in page
 
     today = timezone.localdate().isoformat()
