@@ -215,7 +215,26 @@ KIS_PENGADUAN_TARGET_HARI = {
 KIS_PENGADUAN_PUBLIK_PER_JAM = env_int("KIS_PENGADUAN_PUBLIK_PER_JAM", 5)
 # Behind nginx, the request META key holding the client address (for example
 # HTTP_X_REAL_IP); the last comma-separated entry is used. Empty: REMOTE_ADDR.
-KIS_CLIENT_IP_HEADER = os.environ.get("KIS_CLIENT_IP_HEADER", "")
+KIS_CLIENT_IP_HEADER = os.environ.get(
+    "KIS_CLIENT_IP_HEADER",
+    "HTTP_X_FORWARDED_FOR" if env_bool("BEHIND_PROXY", False) else "",
+)
+# Notifications: inbox messages for the desa, SMS/WhatsApp through a backend
+# (the default only records them; HttpGatewayBackend posts to a gateway).
+KIS_NOTIF_BACKEND = os.environ.get(
+    "KIS_NOTIF_BACKEND", "notifikasi.backends.DatabaseLogBackend"
+)
+KIS_NOTIF_KANAL = os.environ.get("KIS_NOTIF_KANAL", "whatsapp")  # or "sms"
+KIS_NOTIF_GATEWAY_URL = os.environ.get("KIS_NOTIF_GATEWAY_URL", "")
+KIS_NOTIF_GATEWAY_TOKEN = os.environ.get("KIS_NOTIF_GATEWAY_TOKEN", "")
+KIS_NOTIF_GATEWAY_HEADER = os.environ.get("KIS_NOTIF_GATEWAY_HEADER", "Authorization")
+KIS_NOTIF_GATEWAY_TIMEOUT = env_int("KIS_NOTIF_GATEWAY_TIMEOUT", 10)
+KIS_NOTIF_MAX_PERCOBAAN = env_int("KIS_NOTIF_MAX_PERCOBAAN", 5)
+KIS_NOTIF_JEDA_DETIK = env_int("KIS_NOTIF_JEDA_DETIK", 60)  # doubles per retry
+# Public status check: attempts per window per address and per registration number.
+KIS_CEK_STATUS_MAKS_IP = env_int("KIS_CEK_STATUS_MAKS_IP", 20)
+KIS_CEK_STATUS_MAKS_NOMOR = env_int("KIS_CEK_STATUS_MAKS_NOMOR", 5)
+KIS_CEK_STATUS_JENDELA_MENIT = env_int("KIS_CEK_STATUS_JENDELA_MENIT", 60)
 # Monthly premium per PBI participant, class III (Rp), for the payment recommendation.
 KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 # BPJS segment names that mean "paid by this regency" in BPJS's participant lists.

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifikasi"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("dibaca-semua/", views.tandai_semua, name="tandai_semua"),
+    path("<int:pk>/", views.buka, name="buka"),
+    path("<int:pk>/dibaca/", views.tandai_dibaca, name="tandai_dibaca"),
+    path("keluar/", views.keluar_list, name="keluar"),
+    path(
+        "keluar/<int:pk>/kirim-ulang/",
+        views.keluar_kirim_ulang,
+        name="keluar_kirim_ulang",
+    ),
+]

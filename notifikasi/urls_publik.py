@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_publik
 
 app_name = "publik"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_publik.cek_status, name="cek_status"),
+]

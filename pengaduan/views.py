@@ -1,6 +1,5 @@
 """Complaint screens (staff and desa), the public form, and the guest book."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.accounts.access import operator_desa_id, role_required
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.selectors import history_for
+from kis_portal.http import client_ip
 from kis_portal.uploads import check_upload
 
 from . import forms
@@ -284,15 +284,6 @@ def lampiran_view(request: HttpRequest, pk: int) -> FileResponse:
 
 
 # --- The public form -----------------------------------------------------------------
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address; behind a proxy, from the header the proxy sets."""
-    header = getattr(settings, "KIS_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        # The proxy appends the address it saw: the last entry is the trustworthy one.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def lapor(request: HttpRequest) -> HttpResponse:

@@ -50,6 +50,8 @@ MENU: list[NavItem] = [
     ),
     NavItem("Kartu warga", "distribusi:desa", frozenset({Role.OPERATOR_DESA})),
     NavItem("Dasbor", "laporan:dasbor", frozenset(STAFF_ROLES)),
+    NavItem("Pesan", "notifikasi:inbox", frozenset({Role.OPERATOR_DESA})),
+    NavItem("Pesan keluar", "notifikasi:keluar", frozenset({Role.ADMIN})),
     NavItem(
         "Pengaduan",
         "pengaduan:list",

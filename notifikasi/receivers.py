@@ -1,0 +1,21 @@
+"""Turns the portal's status changes into messages (connected in apps.ready)."""
+
+from django.dispatch import receiver
+
+from kis_portal.audit.services import status_changed
+
+
+@receiver(status_changed, dispatch_uid="notifikasi.status_changed")
+def on_status_changed(sender, instance, from_status, to_status, reason="", **kwargs):
+    # Imported here: the signal fires for every app's models.
+    from distribusi.models import Kartu
+    from usulan.models import Usulan
+
+    from . import services, texts
+
+    if sender is Usulan:
+        jenis = texts.USULAN_JENIS.get(to_status)
+        if jenis:
+            services.notify_usulan(instance, jenis=jenis, reason=reason or "")
+    elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
+        services.notify_kartu(instance)

@@ -1,0 +1,81 @@
+"""Reads: a desa's inbox, the outgoing log, the public status of an usulan."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from kis_portal.accounts.access import operator_desa_id
+from usulan.models import Anggota
+
+from . import texts
+from .models import Pesan, PesanDibaca, PesanKeluar
+
+
+def inbox_for_user(user) -> QuerySet[Pesan]:
+    """The messages of the operator's own desa, each with `dibaca` for this user.
+
+    Staff have no inbox: messages are addressed to a desa.
+    """
+    desa_id = operator_desa_id(user)
+    if desa_id is None:
+        return Pesan.objects.none()
+    return Pesan.objects.filter(desa_id=desa_id).annotate(
+        dibaca=Exists(PesanDibaca.objects.filter(pesan=OuterRef("pk"), user_id=user.pk))
+    )
+
+
+def unread_count(user) -> int:
+    return inbox_for_user(user).filter(dibaca=False).count()
+
+
+def keluar_list() -> QuerySet[PesanKeluar]:
+    return PesanKeluar.objects.order_by("-created_at", "-pk")
+
+
+def keluar_counts() -> dict[str, int]:
+    rows = PesanKeluar.objects.values("status").annotate(n=Count("pk")).order_by()
+    counts = {value: 0 for value in PesanKeluar.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+@dataclass(frozen=True)
+class StatusPublik:
+    """What the public page may show: no personal data but a masked first name."""
+
+    nomor: str
+    nama: str  # masked, e.g. "M***"
+    tahap: texts.Tahap
+    diperbarui: datetime.datetime
+
+
+def status_publik(*, nomor: str, tanggal_lahir: datetime.date) -> StatusPublik | None:
+    """The stage of the usulan `nomor` if one of its members was born that day.
+
+    One query whatever the answer, so a wrong birth date and an unknown number
+    cost the same.
+    """
+    anggota = (
+        Anggota.objects.filter(usulan__nomor=nomor, tanggal_lahir=tanggal_lahir)
+        .select_related("usulan", "kartu__serah_terima")
+        .order_by("pk")
+        .first()
+    )
+    if anggota is None:
+        return None
+    usulan = anggota.usulan
+    kartu = getattr(anggota, "kartu", None)
+    if kartu is not None:
+        kanal = kartu.serah_terima.kanal if kartu.serah_terima else ""
+        tahap = texts.tahap_kartu(kartu.status, kanal)
+        diperbarui = max(kartu.updated_at, usulan.updated_at)
+    else:
+        tahap = texts.TAHAP_USULAN[usulan.status]
+        diperbarui = usulan.updated_at
+    return StatusPublik(
+        nomor=usulan.nomor,
+        nama=texts.mask_first_name(anggota.nama),
+        tahap=tahap,
+        diperbarui=diperbarui,
+    )

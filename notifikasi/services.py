@@ -1,0 +1,406 @@
+"""Writes: inbox messages, outgoing SMS/WhatsApp with retries, status-check attempts."""
+
+import datetime
+import logging
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from distribusi.models import Kanal, Kartu
+from kis_portal.accounts.roles import Role, has_role
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record
+from usulan.models import Anggota, Usulan
+
+from . import selectors, texts
+from .backends import KirimGagal, backend_path, get_backend
+from .models import Jenis, PercobaanCekStatus, Pesan, PesanDibaca, PesanKeluar
+
+logger = logging.getLogger(__name__)
+
+K = PesanKeluar.Status
+DUE_STATUSES = (K.MENUNGGU, K.ULANG)
+# A message stuck "being sent" this long (a worker died mid-send) is due again.
+STUCK_AFTER = datetime.timedelta(minutes=10)
+MAX_BACKOFF = datetime.timedelta(hours=6)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "KIS_NOTIF_MAX_PERCOBAAN", 5))
+
+
+def backoff(attempt: int) -> datetime.timedelta:
+    """Wait before attempt `attempt + 1`: base, 2x base, 4x base... up to 6 hours."""
+    base = int(getattr(settings, "KIS_NOTIF_JEDA_DETIK", 60))
+    return min(datetime.timedelta(seconds=base * 2 ** max(attempt - 1, 0)), MAX_BACKOFF)
+
+
+def normalize_phone(raw: str) -> str:
+    """'0812-3456-7890' -> '6281234567890'; '' if it is not a usable mobile number."""
+    digits = re.sub(r"\D", "", raw or "")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    if not digits.startswith("628") or not 10 <= len(digits) <= 15:
+        return ""
+    return digits
+
+
+# --- Creating messages (called by the status_changed receiver) ---------------------
+
+
+def notify_usulan(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
+    """The desa's inbox message and one outgoing message per member phone number.
+
+    Runs inside the status change's transaction: three queries at most.
+    """
+    pesan = Pesan.objects.create(
+        desa_id=usulan.desa_id,
+        jenis=jenis,
+        judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
+        isi=reason[:2000],
+        tautan=reverse("usulan:detail", args=[usulan.pk]),
+        usulan_id=usulan.pk,
+    )
+    phones = (
+        Anggota.objects.filter(usulan_id=usulan.pk)
+        .exclude(telepon="")
+        .order_by("pk")
+        .values_list("pk", "telepon")
+    )
+    _queue_outgoing(
+        pesan,
+        jenis=jenis,
+        recipients=list(phones),
+        isi=texts.sms_text(jenis, nomor=usulan.nomor),
+    )
+    return pesan
+
+
+_local = threading.local()
+
+
+def notify_kartu(kartu: Kartu) -> Pesan | None:
+    """A card handed over: one inbox message per receipt and desa, counting cards."""
+    serah = kartu.serah_terima
+    if serah is None or serah.kanal == Kanal.KANTOR:
+        return None  # collected by the citizen at the office: nothing to announce
+    anggota = kartu.anggota
+    key = (serah.pk, kartu.desa_id)
+    cached = getattr(_local, "kartu_pesan", {})
+    pesan_id = cached.get(key)
+    if pesan_id and Pesan.objects.filter(pk=pesan_id, serah_terima=serah).update(
+        jumlah=F("jumlah") + 1
+    ):
+        pesan = Pesan(pk=pesan_id, desa_id=kartu.desa_id, jenis=Jenis.KARTU_SIAP)
+    else:
+        pesan = Pesan.objects.create(
+            desa_id=kartu.desa_id,
+            jenis=Jenis.KARTU_SIAP,
+            judul=texts.JUDUL[Jenis.KARTU_SIAP].format(serah=serah.nomor),
+            isi=_kartu_isi(serah),
+            tautan=reverse("distribusi:desa"),
+            serah_terima=serah,
+        )
+        _local.kartu_pesan = {key: pesan.pk}  # only the receipt being made
+    if anggota.telepon:
+        _queue_outgoing(
+            pesan,
+            jenis=Jenis.KARTU_SIAP,
+            recipients=[(anggota.pk, anggota.telepon)],
+            isi=texts.sms_text(
+                Jenis.KARTU_SIAP,
+                nomor=anggota.usulan.nomor,
+                tempat=texts.kartu_tempat(serah.kanal),
+            ),
+        )
+    return pesan
+
+
+def _kartu_isi(serah) -> str:
+    if serah.kanal in (Kanal.DESA, Kanal.KELURAHAN):
+        return (
+            f"Kartu diterima oleh {serah.penerima_nama} untuk dibagikan kepada warga. "
+            "Setelah warga menerima kartunya, konfirmasi di halaman Kartu warga."
+        )
+    return (
+        f"Kartu diserahkan melalui {serah.get_kanal_display()} ({serah.penerima_nama}) "
+        "untuk diantar kepada warga."
+    )
+
+
+def _queue_outgoing(
+    pesan: Pesan, *, jenis: str, recipients: list[tuple[int, str]], isi: str
+) -> list[int]:
+    """One row per distinct number, sent after the transaction commits."""
+    now = timezone.now()
+    kanal = getattr(settings, "KIS_NOTIF_KANAL", PesanKeluar.Kanal.WHATSAPP)
+    rows, seen = [], set()
+    for anggota_id, raw in recipients:
+        phone = normalize_phone(raw)
+        if not phone or phone in seen:
+            continue
+        seen.add(phone)
+        rows.append(
+            PesanKeluar(
+                pesan_id=pesan.pk,
+                anggota_id=anggota_id,
+                jenis=jenis,
+                kanal=kanal,
+                tujuan=phone,
+                isi=isi,
+                berikutnya_at=now,
+            )
+        )
+    if not rows:
+        return []
+    created = PesanKeluar.objects.bulk_create(rows)
+    ids = [row.pk for row in created if row.pk]
+    schedule_sending(ids)
+    return ids
+
+
+def schedule_sending(ids: list[int]) -> None:
+    """Send these messages once the current transaction has committed.
+
+    Every call registers a callback; the first to run sends everything pending,
+    so a batch that moves 300 households queues one task, not 300. A failure to
+    queue is logged (robust): `kirim_notifikasi` picks the messages up later.
+    """
+    hooks = transaction.get_connection().run_on_commit
+    if not any(hook[1] is _flush_pending for hook in hooks):
+        # Nothing of ours waits for this transaction: what is left over belongs
+        # to one that rolled back.
+        _local.pending = []
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = []
+    pending.extend(ids)
+    transaction.on_commit(_flush_pending, robust=True)
+
+
+def _flush_pending() -> None:
+    ids = sorted(set(getattr(_local, "pending", None) or []))
+    _local.pending = []
+    if ids:
+        from .tasks import kirim_pesan_keluar
+
+        kirim_pesan_keluar.enqueue(ids)
+
+
+# --- Sending -------------------------------------------------------------------------
+
+
+def _due_q(now) -> Q:
+    return Q(status__in=DUE_STATUSES, berikutnya_at__lte=now) | Q(
+        status=K.MENGIRIM, updated_at__lt=now - STUCK_AFTER
+    )
+
+
+def keluar_kirim(ids: list[int] | None = None, *, limit: int = 500) -> dict[str, int]:
+    """Send due messages (these ids, or every due one); returns counts per outcome.
+
+    Each message is claimed with a conditional update first, so two workers never
+    send the same message. A failure is stored on the row and never raised.
+    """
+    now = timezone.now()
+    qs = PesanKeluar.objects.filter(_due_q(now))
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    pks = list(qs.order_by("pk").values_list("pk", flat=True)[:limit])
+    if not pks:
+        return {}
+    try:
+        backend, path = get_backend(), backend_path()
+    except Exception as exc:  # a wrong KIS_NOTIF_BACKEND must show, not crash
+        logger.exception("notification backend cannot be loaded")
+        backend, path = None, f"{backend_path()} ({type(exc).__name__})"
+    counts: Counter = Counter()
+    for pk in pks:
+        counts[_kirim_satu(pk, backend, path)] += 1
+    return dict(counts)
+
+
+def _kirim_satu(pk: int, backend, path: str) -> str:
+    now = timezone.now()
+    claimed = (
+        PesanKeluar.objects.filter(pk=pk)
+        .filter(_due_q(now))
+        .update(status=K.MENGIRIM, percobaan=F("percobaan") + 1, updated_at=now)
+    )
+    if not claimed:
+        return "dilewati"
+    pesan = PesanKeluar.objects.get(pk=pk)
+    try:
+        if backend is None:
+            raise KirimGagal(f"Backend notifikasi tidak dapat dimuat: {path}")
+        reference = backend.send(pesan)
+    except Exception as exc:
+        error = str(exc) if isinstance(exc, KirimGagal) else f"{type(exc).__name__}"
+        final = pesan.percobaan >= max_attempts()
+        pesan.status = K.GAGAL if final else K.ULANG
+        pesan.berikutnya_at = None if final else now + backoff(pesan.percobaan)
+        pesan.error_terakhir = error[:500]
+        _history(pesan, now, "gagal", error)
+        pesan.backend = path[:100]
+        pesan.save(
+            update_fields=[
+                "status",
+                "berikutnya_at",
+                "error_terakhir",
+                "riwayat",
+                "backend",
+                "updated_at",
+            ]
+        )
+        logger.warning(
+            "notifikasi=%s attempt=%s failed final=%s: %s",
+            pk,
+            pesan.percobaan,
+            final,
+            error,
+        )
+        if not final:
+            _send_later(pk, pesan.berikutnya_at)
+        return "gagal" if final else "ulang"
+    pesan.status = K.TERKIRIM
+    pesan.terkirim_at = now
+    pesan.berikutnya_at = None
+    pesan.id_gateway = (reference or "")[:100]
+    pesan.backend = path[:100]
+    _history(pesan, now, "terkirim", "")
+    pesan.save(
+        update_fields=[
+            "status",
+            "terkirim_at",
+            "berikutnya_at",
+            "id_gateway",
+            "backend",
+            "riwayat",
+            "updated_at",
+        ]
+    )
+    return "terkirim"
+
+
+def _history(pesan: PesanKeluar, when, hasil: str, error: str) -> None:
+    entry = {"waktu": when.isoformat(), "percobaan": pesan.percobaan, "hasil": hasil}
+    if error:
+        entry["error"] = error[:300]
+    pesan.riwayat = [*(pesan.riwayat or []), entry][-20:]
+
+
+def _send_later(pk: int, when) -> None:
+    """Queue the retry for its time when the task backend can defer; otherwise
+    `manage.py kirim_notifikasi` (run by cron) sends it."""
+    from .tasks import kirim_pesan_keluar
+
+    try:
+        if kirim_pesan_keluar.get_backend().supports_defer:
+            kirim_pesan_keluar.using(run_after=when).enqueue([pk])
+    except Exception:
+        logger.exception("notifikasi=%s retry could not be queued", pk)
+
+
+@transaction.atomic
+def keluar_kirim_ulang(*, pk: int, by) -> PesanKeluar:
+    """Admin: try a failed message again now (one more attempt)."""
+    if not has_role(by, Role.ADMIN):
+        raise ValidationError("Hanya admin yang dapat mengirim ulang pesan.")
+    pesan = PesanKeluar.objects.select_for_update().get(pk=pk)
+    if pesan.status not in (K.GAGAL, K.ULANG):
+        raise ValidationError("Pesan ini tidak sedang gagal.")
+    pesan.status, pesan.berikutnya_at = K.MENUNGGU, timezone.now()
+    pesan.save(update_fields=["status", "berikutnya_at", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=pesan,
+        reason="Pesan keluar dikirim ulang",
+        data={"percobaan": pesan.percobaan},
+    )
+    schedule_sending([pesan.pk])
+    return pesan
+
+
+# --- Inbox ---------------------------------------------------------------------------
+
+
+def pesan_tandai_dibaca(*, user, pesan_ids: list[int]) -> None:
+    """Mark messages read for this user; callers pass ids from the user's scope."""
+    PesanDibaca.objects.bulk_create(
+        [PesanDibaca(pesan_id=pk, user=user) for pk in pesan_ids],
+        ignore_conflicts=True,
+    )
+
+
+def pesan_tandai_semua(*, user) -> int:
+    ids = list(
+        selectors.inbox_for_user(user).filter(dibaca=False).values_list("pk", flat=True)
+    )
+    pesan_tandai_dibaca(user=user, pesan_ids=ids)
+    return len(ids)
+
+
+# --- The public status check ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HasilCek:
+    hasil: str  # "ditemukan", "tidak_ditemukan" or "dibatasi"
+    status: selectors.StatusPublik | None = None
+
+
+def _key(kind: str, value: str) -> str:
+    return salted_hmac(
+        "notifikasi.cek_status", f"{kind}:{value}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _attempt_allowed(*, ip: str, nomor: str) -> bool:
+    """Record the attempt, then count the window: the database is shared by every
+    server process, and counting after writing lets no burst slip through."""
+    now = timezone.now()
+    window = datetime.timedelta(
+        minutes=int(getattr(settings, "KIS_CEK_STATUS_JENDELA_MENIT", 60))
+    )
+    PercobaanCekStatus.objects.filter(created_at__lt=now - window).delete()
+    keys = {"ip": _key("ip", ip), "nomor": _key("nomor", nomor)}
+    PercobaanCekStatus.objects.bulk_create(
+        [PercobaanCekStatus(kunci=key) for key in keys.values()]
+    )
+    counts = dict(
+        PercobaanCekStatus.objects.filter(
+            kunci__in=keys.values(), created_at__gte=now - window
+        )
+        .values("kunci")
+        .annotate(n=Count("pk"))
+        .values_list("kunci", "n")
+    )
+    limit_ip = int(getattr(settings, "KIS_CEK_STATUS_MAKS_IP", 20))
+    limit_nomor = int(getattr(settings, "KIS_CEK_STATUS_MAKS_NOMOR", 5))
+    return (
+        counts.get(keys["ip"], 0) <= limit_ip
+        and counts.get(keys["nomor"], 0) <= limit_nomor
+    )
+
+
+def cek_status(*, nomor: str, tanggal_lahir: datetime.date, ip: str) -> HasilCek:
+    """A citizen's check: the stage, only when the number and birth date match."""
+    if not _attempt_allowed(ip=ip, nomor=nomor):
+        logger.info("cek_status outcome=dibatasi")
+        return HasilCek("dibatasi")
+    status = selectors.status_publik(nomor=nomor, tanggal_lahir=tanggal_lahir)
+    outcome = "ditemukan" if status else "tidak_ditemukan"
+    logger.info("cek_status outcome=%s", outcome)
+    return HasilCek(outcome, status)
