@@ -320,3 +320,17 @@ def test_the_failed_household_is_fixed_and_resubmitted_by_its_desa(
     upload_all(usulan, operator_a)
     assert usulan_submit(usulan_id=usulan.pk, by=operator_a)
     assert Usulan.objects.get(pk=usulan.pk).status == Usulan.Status.DIAJUKAN
+
+
+def test_the_shared_sample_result_file_is_read_under_its_title_row():
+    """../shared/data/hasil_bpjs_contoh.xlsx (copied into tests/data): BPJS's shape."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "data/hasil_bpjs_contoh.xlsx"
+    parsed = parse_result(sample.read_bytes(), sample.name)
+    assert len(parsed.rows) == 20
+    assert {row.status for row in parsed.rows} == {"terdaftar", "gagal"}
+    assert not [row for row in parsed.rows if row.problems]
+    enrolled = [row for row in parsed.rows if row.status == "terdaftar"]
+    assert all(len(row.noka) == 13 and row.tmt for row in enrolled)
+    assert all(r.keterangan for r in parsed.rows if r.status == "gagal")
