@@ -15,6 +15,7 @@ from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import audit_record
+from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
 from kis_portal.uploads import check_upload
 
@@ -55,12 +56,6 @@ def _is_staff(request: HttpRequest) -> bool:
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Lists ---------------------------------------------------------------------------
@@ -144,7 +139,7 @@ def terima(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 if result.received:
                     messages.success(
@@ -167,14 +162,6 @@ def terima(request: HttpRequest) -> HttpResponse:
             "batch_form": forms.TerimaBatchForm(),
         },
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_POST
@@ -238,7 +225,7 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -313,7 +300,7 @@ def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'inline; filename="{tanda_terima_filename(serah)}"'
     )
-    return _no_store(response)
+    return private(response)
 
 
 @role_required(*LIST_ROLES)
@@ -349,7 +336,7 @@ def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
         filename=f"{tanda_terima_filename(serah)[:-4]}-ttd.{ext}",
         content_type=serah.scan_content_type,
     )
-    return _no_store(response)
+    return private(response)
 
 
 # --- One card ------------------------------------------------------------------------
@@ -450,7 +437,7 @@ def kartu_kembalikan_view(request: HttpRequest, pk: int) -> HttpResponse:
                 kartu_id=kartu.pk, alasan=form.cleaned_data["alasan"], by=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         except Kartu.DoesNotExist as exc:
             raise Http404 from exc
         else:
@@ -471,7 +458,7 @@ def kartu_foto(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"foto-kartu-{kartu.noka}.jpg",
         content_type="image/jpeg",
     )
-    return _no_store(response)
+    return private(response)
 
 
 # --- The desa's page -------------------------------------------------------------------

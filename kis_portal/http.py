@@ -1,7 +1,9 @@
-"""Request helpers shared by the public (no login) pages."""
+"""Request and response helpers shared by the apps' views."""
 
+from django import forms
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -18,3 +20,19 @@ def client_ip(request: HttpRequest) -> str:
         if parts:
             return parts[-1]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """A response carrying someone's data: never cached, never type-sniffed."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -39,6 +39,7 @@ from distribusi.models import Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.offices.choices import Kategori
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.pdf import BULAN
 from kis_portal.wilayah.models import Desa, Kecamatan
 from rekap_bpjs.models import Batch, BatchItem
 from usulan.models import Anggota, Usulan
@@ -57,20 +58,6 @@ BULAN_PENDEK = (
     "Okt",
     "Nov",
     "Des",
-)
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
 )
 # Stages of an usulan for the area table, in pipeline order.
 PROSES = (S.DIAJUKAN, S.DIKEMBALIKAN, S.CEK_LAPANGAN, S.MENUNGGU_ACC)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.accounts.access import operator_desa_id, role_required
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.selectors import history_for
-from kis_portal.http import client_ip
+from kis_portal.http import client_ip, form_add_errors, private
 from kis_portal.uploads import check_upload
 
 from . import forms
@@ -49,20 +49,6 @@ LIMIT_MESSAGE = (
     "Terlalu banyak pengaduan dikirim dari jaringan Anda dalam satu jam terakhir. "
     "Silakan coba lagi sekitar satu jam lagi, atau datang langsung ke loket Dinas Sosial."
 )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _pengaduan(request: HttpRequest, pk: int) -> Pengaduan:
@@ -136,7 +122,7 @@ def pengaduan_create(request: HttpRequest) -> HttpResponse:
                 lampiran=[check_upload(upload)] if upload else [],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -280,7 +266,7 @@ def lampiran_view(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"lampiran-{item.pengaduan.nomor}-{item.pk}.{ext}",
         content_type=item.content_type,
     )
-    return _no_store(response)
+    return private(response)
 
 
 # --- The public form -----------------------------------------------------------------
@@ -308,7 +294,7 @@ def lapor(request: HttpRequest) -> HttpResponse:
                     lampiran=[check_upload(upload)] if upload else [],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 request.session["lapor_nomor"] = pengaduan.nomor
                 return redirect("lapor:terkirim")
@@ -347,7 +333,7 @@ def buku_tamu(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, f"Tamu {tamu.nama} tercatat.")
                 return redirect("pengaduan:buku_tamu")

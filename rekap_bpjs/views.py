@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
 from kis_portal.audit.selectors import history_for
+from kis_portal.http import private
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.choices import Kategori
 
@@ -184,9 +185,7 @@ def batch_file(request: HttpRequest, periode: str, file_id: int) -> FileResponse
     response = FileResponse(
         batch_file.file.open("rb"), as_attachment=True, filename=batch_file.name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)
 
 
 def _result_key(periode: str) -> str:

@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kis_portal.http import private
+
 from .selectors import get_job_for_user, jobs_for_user
 
 
@@ -26,6 +28,4 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)

@@ -1,41 +1,18 @@
 """Parallel hand-overs on PostgreSQL: numbers unique and gap-free, one card once."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu, SerahTerima
 from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
 from kis_portal.accounts.roles import Role
 from tests.factories import make_user
+from tests.parallel import run_parallel
 
 from .builders import enrolled_batch
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_parallel(jobs) -> list[Exception]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[Exception] = []
-
-    def run(job) -> None:
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from notifikasi.models import Jenis, Pesan, PesanKeluar
 from notifikasi.services import keluar_kirim
+from tests.parallel import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -22,27 +22,6 @@ class CountingBackend:
         with LOCK:
             SENT[pesan.pk] += 1
         return "ok"
-
-
-def run_parallel(jobs) -> list[Exception]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[Exception] = []
-
-    def run(job) -> None:
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def test_parallel_workers_send_each_message_once(settings, desa_a):

@@ -11,6 +11,7 @@ from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.http import private
 
 from ..access import can_edit, get_dokumen_for_user, get_usulan_for_user
 from ..forms import DokumenForm
@@ -71,6 +72,4 @@ def dokumen_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"{dokumen.requirement_kode}-{dokumen.pk}.{ext}",
         content_type=dokumen.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)

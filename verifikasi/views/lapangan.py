@@ -12,6 +12,7 @@ from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.http import private
 from usulan.models import Usulan
 from usulan.selectors import review_usulan
 
@@ -144,6 +145,4 @@ def foto(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"foto-lapangan-{photo.pk}.jpg",
         content_type=photo.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)

@@ -14,6 +14,7 @@ from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.http import private
 from kis_portal.offices.selectors import get_active_profile
 from usulan.models import Usulan
 
@@ -198,6 +199,4 @@ def sk_pdf(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"{sk.nomor.replace('/', '-')}.pdf",
         content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)
