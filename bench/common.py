@@ -1,0 +1,163 @@
+"""Shared harness for the benchmarks in bench/: scale, database, timing, report.
+
+Every benchmark script:
+  1. calls ``setup()`` before importing project code (Django on PostgreSQL),
+  2. builds its data with a deterministic factory (``kis_portal.demo.people``),
+  3. measures the portal's path and the floor on the same data in the same run,
+  4. prints a ``Report``: workload, figures, floor, ratio and target.
+
+``QUICK=1`` (``make bench QUICK=1``) divides every workload by 100 so that all
+benchmarks run in under two minutes; CI runs that mode so the scripts never
+rot. Timings in quick mode are not compared to targets.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK = os.environ.get("QUICK", "") not in ("", "0")
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/kis_bench"
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "out"))
+
+
+def scale(n: int) -> int:
+    """The workload size: full, or 1/100 of it in quick mode (at least 1)."""
+    return max(1, n // 100) if QUICK else n
+
+
+def setup() -> None:
+    """Configure Django for a benchmark: PostgreSQL, no DEBUG, inline jobs."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kis_portal.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault(
+        "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+    )
+    import django
+
+    django.setup()
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit("Benchmarks run on PostgreSQL: set BENCH_DATABASE_URL.")
+
+
+def migrate() -> None:
+    """Bring the benchmark database to the current schema (quietly)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def timed(fn: Callable[[], object], repeat: int = 1) -> list[float]:
+    """Wall-clock seconds of ``repeat`` calls of ``fn``."""
+    out = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0-100) of values, nearest-rank."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def peak_memory_mb(fn: Callable[[], object]) -> tuple[float, object]:
+    """Peak Python heap (tracemalloc) in MB while ``fn`` runs, and its result."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 1024 / 1024, result
+
+
+class Report:
+    """Prints one benchmark's workload and figures; saves them as JSON."""
+
+    def __init__(self, code: str, title: str, workload: str) -> None:
+        self.code = code
+        self.title = title
+        self.workload = workload
+        self.rows: list[dict] = []
+        print(f"\n=== {code}: {title}{' (QUICK, 1/100 scale)' if QUICK else ''}")
+        print(f"workload: {workload}")
+
+    def figure(
+        self,
+        what: str,
+        value: float,
+        unit: str,
+        *,
+        floor: float | None = None,
+        target: str = "",
+        ok: bool | None = None,
+    ) -> None:
+        """One measured figure, with its floor (same unit) and target."""
+        ratio = value / floor if floor else None
+        row = {
+            "what": what,
+            "value": round(value, 4),
+            "unit": unit,
+            "floor": None if floor is None else round(floor, 4),
+            "ratio": None if ratio is None else round(ratio, 2),
+            "target": target,
+            "ok": None if QUICK else ok,
+        }
+        self.rows.append(row)
+        parts = [f"  {what}: {value:.3f} {unit}"]
+        if floor is not None:
+            parts.append(f"floor {floor:.3f} {unit}")
+            parts.append(f"ratio {ratio:.2f}x")
+        if target:
+            verdict = "" if QUICK or ok is None else (" OK" if ok else " MISSED")
+            parts.append(f"target {target}{verdict}")
+        print(" | ".join(parts))
+
+    def note(self, text: str) -> None:
+        print(f"  note: {text}")
+        self.rows.append({"note": text})
+
+    def save(self) -> None:
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = RESULTS_DIR / f"{self.code}.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "code": self.code,
+                    "title": self.title,
+                    "workload": self.workload,
+                    "quick": QUICK,
+                    "rows": self.rows,
+                },
+                indent=1,
+            )
+        )
