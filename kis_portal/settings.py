@@ -239,3 +239,71 @@ KIS_CEK_STATUS_JENDELA_MENIT = env_int("KIS_CEK_STATUS_JENDELA_MENIT", 60)
 KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 # BPJS segment names that mean "paid by this regency" in BPJS's participant lists.
 KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")
+
+# --- Login security and headers ----------------------------------------------
+# Failed logins (django-axes): after KIS_LOGIN_MAKS_GAGAL failures for one
+# username from one client address, that pair waits KIS_LOGIN_JEDA_MENIT minutes.
+# Unlock early: the "Buka kunci" button on the user's page, the Django admin
+# (Axes > Access attempts) or `manage.py axes_reset_username <username>`.
+KIS_LOGIN_MAKS_GAGAL = env_int("KIS_LOGIN_MAKS_GAGAL", 5)
+KIS_LOGIN_JEDA_MENIT = env_int("KIS_LOGIN_JEDA_MENIT", 15)
+AXES_FAILURE_LIMIT = KIS_LOGIN_MAKS_GAGAL
+AXES_COOLOFF_TIME = KIS_LOGIN_JEDA_MENIT / 60  # hours, as a float
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "kis_portal.http.client_ip"  # honours KIS_CLIENT_IP_HEADER
+AXES_LOCKOUT_CALLABLE = "kis_portal.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures yes, chatter no
+AUTHENTICATION_BACKENDS = [
+    "kis_portal.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sessions end after KIS_SESI_DIAM_MENIT minutes without a request and, when
+# KIS_SESI_TENGAH_MALAM is on, at local midnight (TIME_ZONE).
+KIS_SESI_DIAM_MENIT = env_int("KIS_SESI_DIAM_MENIT", 30)
+KIS_SESI_TENGAH_MALAM = env_bool("KIS_SESI_TENGAH_MALAM", True)
+# Two-factor login (TOTP app) for kepala dinas, verifikator, staf rekap and admin.
+KIS_2FA = env_bool("KIS_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("KIS_2FA_PENERBIT", "KIS Portal")
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "kis_portal.accounts.middleware.NoStoreMiddleware",
+    "kis_portal.accounts.middleware.SessionExpiryMiddleware",
+    "kis_portal.accounts.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
+]
+# HTTPS. Behind a TLS-terminating proxy that already redirects http to https,
+# SECURE_SSL_REDIRECT=0 is fine (check --deploy then warns security.W008).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancer probes over plain http
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to HTTPS in browsers for months: the
+# domain owner's decision, so it is opt-in (and its deploy warning silenced).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+# Content Security Policy (django-csp): no inline script or style anywhere; the
+# templates use data attributes handled by static/js/portal.js and CSS classes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap's icons are data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],  # 'self' where X-Frame-Options is SAMEORIGIN
+    }
+}

@@ -15,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", include("kis_portal.accounts.urls_2fa")),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

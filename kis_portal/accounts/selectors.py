@@ -1,8 +1,13 @@
 from dataclasses import dataclass
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kis_portal.jobs.models import Job
 from kis_portal.offices.selectors import get_active_profile
@@ -76,4 +81,24 @@ def setup_status() -> SetupStatus:
         profile_name=str(profile) if profile else "",
         users_by_role={role: counts.get(role, 0) for role in Role.values},
         failed_jobs=Job.objects.filter(status=Job.Status.FAILED).count(),
+    )
+
+
+@dataclass
+class LoginSecurity:
+    failures: int
+    locked: bool
+    has_device: bool
+
+
+def login_security(user) -> LoginSecurity:
+    """Recent failed logins, lockout and two-factor device, for the admin."""
+    since = timezone.now() - get_cool_off()
+    worst = AccessAttempt.objects.filter(
+        username=user.get_username(), attempt_time__gte=since
+    ).aggregate(n=Max("failures_since_start"))["n"]
+    return LoginSecurity(
+        failures=worst or 0,
+        locked=(worst or 0) >= settings.AXES_FAILURE_LIMIT,
+        has_device=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     )

@@ -11,7 +11,15 @@ from .models import UserProfile
 from .roles import Role, user_roles
 
 # Apps whose models the admin role manages in the Django admin.
-ADMIN_MANAGED_APPS = ("auth", "accounts", "wilayah", "offices", "audit")
+ADMIN_MANAGED_APPS = (
+    "auth",
+    "accounts",
+    "wilayah",
+    "offices",
+    "audit",
+    "axes",  # failed logins: unlock
+    "otp_totp",  # two-factor devices: reset
+)
 
 
 def ensure_role_groups(*, using: str = "default") -> None:
@@ -120,3 +128,19 @@ def user_update(
         },
     )
     return user
+
+
+@transaction.atomic
+def unlock_logins(user, *, by) -> int:
+    """Clear a user's failed-login records (django-axes): the lockout ends now."""
+    from axes.utils import reset
+
+    count = reset(username=user.get_username())
+    audit_record(
+        action="config",
+        by=by,
+        target=user,
+        reason="kunci masuk dibuka",
+        data={"catatan_dihapus": count},
+    )
+    return count

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from kis_portal.jobs.selectors import jobs_for_user
 
@@ -11,8 +12,9 @@ from .access import role_required
 from .forms import UserForm
 from .home import summary_items, waiting_items
 from .roles import Role, primary_role, user_roles
-from .selectors import get_user_for_admin, setup_status, users_list
-from .services import user_create, user_update
+from .selectors import get_user_for_admin, login_security, setup_status, users_list
+from .services import unlock_logins, user_create, user_update
+from .twofactor import reset_devices
 
 
 @login_required
@@ -89,5 +91,34 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "is_new": False, "edited": user},
+        {
+            "form": form,
+            "is_new": False,
+            "edited": user,
+            "security": login_security(user),
+        },
     )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a failed-login lockout before its cool-off runs out."""
+    user = get_user_for_admin(pk)
+    unlock_logins(user, by=request.user)
+    messages.success(request, f"Kunci masuk {user.username} dibuka.")
+    return redirect("accounts:user_edit", pk=user.pk)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def user_reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forget a user's authenticator (lost phone): they enrol again at next login."""
+    user = get_user_for_admin(pk)
+    reset_devices(user, by=request.user)
+    messages.success(
+        request,
+        f"Verifikasi dua langkah {user.username} direset. Ia mendaftarkan "
+        "aplikasi autentikator lagi saat masuk berikutnya.",
+    )
+    return redirect("accounts:user_edit", pk=user.pk)

@@ -1,10 +1,7 @@
-// Card distribution pages: live checks on the NOKA scan field, select all, print.
+// Card distribution pages: live checks on the NOKA scan field, select all
+// (printing is portal.js's [data-print]).
 (function () {
   "use strict";
-
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
 
   // A barcode scanner types a NOKA and Enter: flag malformed and repeated lines at once.
   var field = document.querySelector("[data-noka-scan]");

@@ -1,0 +1,55 @@
+/* Behaviour every page may use, in place of inline handlers (the Content
+   Security Policy allows no inline script):
+   - [data-print]           a button that prints the page;
+   - [data-confirm="..."]   on a form or a submit button: ask before sending;
+   - form[data-submit-once] disable its buttons once sent (no double submit);
+   - [data-progress="42"]   a progress bar's width in percent. */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) { return; }
+    if (target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
+    var button = target.closest("button[data-confirm], input[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    if (form.hasAttribute("data-submit-once")) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+      // After this event: a button disabled now would drop its name=value.
+      window.setTimeout(function () {
+        form.querySelectorAll("[type=submit]").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    }
+  });
+
+  // Back from the next page (browser cache): the form may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-submit-once][data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("[type=submit]").forEach(function (b) { b.disabled = false; });
+    });
+  });
+
+  document.querySelectorAll("[data-progress]").forEach(function (bar) {
+    var percent = Math.max(0, Math.min(100, parseFloat(bar.dataset.progress) || 0));
+    bar.style.width = percent + "%";
+  });
+}());
