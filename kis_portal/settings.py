@@ -251,7 +251,8 @@ AXES_FAILURE_LIMIT = KIS_LOGIN_MAKS_GAGAL
 AXES_COOLOFF_TIME = KIS_LOGIN_JEDA_MENIT / 60  # hours, as a float
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "kis_portal.http.client_ip"  # honours KIS_CLIENT_IP_HEADER
+# kis_portal.http.client_ip (honours KIS_CLIENT_IP_HEADER), None if not an IP.
+AXES_CLIENT_IP_CALLABLE = "kis_portal.accounts.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "kis_portal.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures yes, chatter no

@@ -1,7 +1,11 @@
 """The page shown when failed logins have locked a username from an address."""
 
+import ipaddress
+
 from django.conf import settings
 from django.shortcuts import render
+
+from kis_portal.http import client_ip
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -15,3 +19,18 @@ def lockout_response(request, original_response=None, credentials=None):
     )
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def client_address(request) -> str | None:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: `kis_portal.http.client_ip`, checked.
+
+    Axes stores the address in an inet column on PostgreSQL, so anything that
+    is not an IP address (no REMOTE_ADDR, as in the test client's login(), or
+    a garbled proxy header) is None rather than a failed login request.
+    """
+    address = client_ip(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address

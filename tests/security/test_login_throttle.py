@@ -181,3 +181,15 @@ def test_the_admin_site_login_is_throttled_too(client, admin_user):
             {"username": admin_user.username, "password": "salah"},
         )
     assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_garbled_address_header_still_counts_failures_without_crashing(
+    settings, verifikator
+):
+    settings.KIS_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    client = Client(HTTP_X_REAL_IP="bukan-alamat")
+    assert fail(client, verifikator, 4).status_code == 200
+    assert AccessAttempt.objects.get().ip_address is None
+    assert fail(client, verifikator, 1).status_code == 429
+    assert attempt(Client(), verifikator.username, PASSWORD).status_code == 302
