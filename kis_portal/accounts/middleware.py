@@ -76,7 +76,7 @@ class SessionExpiryMiddleware:
 
 # Views a user who still owes the code may reach (URL names).
 TWO_FACTOR_OPEN_VIEWS = frozenset(
-    {"logout", "two_factor:verify", "two_factor:enrol", "healthz"}
+    {"logout", "admin:logout", "two_factor:verify", "two_factor:enrol", "healthz"}
 )
 
 
