@@ -13,10 +13,11 @@ def pytest_terminal_summary(terminalreporter, config):
     files = sorted({name for name, *_ in _TIMES})
     slowest = max(_TIMES, key=lambda row: row[3])
     write = terminalreporter.write_line
+    readers = sorted({reader for _, reader, _, _ in _TIMES})
     write(
-        f"Berkas berbahaya: {len(files)} berkas, {len(_TIMES)} percobaan pada "
-        f"{len({r for _, r, _, _ in _TIMES})} pembaca XLSX; terlama "
-        f"{slowest[3]:.2f} s ({slowest[0]} di {slowest[1]})."
+        f"Berkas berbahaya: {len(files)} berkas, {len(_TIMES)} percobaan "
+        f"({', '.join(readers)}); terlama {slowest[3]:.2f} s "
+        f"({slowest[0]} di {slowest[1]})."
     )
     if config.getoption("verbose") < 1:
         return
