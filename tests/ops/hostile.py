@@ -5,6 +5,7 @@ portal has) and by tests/ops/hostile_timings.py (how long each one took).
 """
 
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -139,6 +140,17 @@ def bomb_sheet() -> bytes:
     """The sheet itself inflates 1000x: a valid header, then 100 MB of padding."""
     xml = sheet_xml(inline_row(1, HEADER) + " " * (100 * MB))
     return rebuild(base(), {SHEET: xml})
+
+
+def bomb_total() -> bytes:
+    """60 MB unpacked at a modest ratio (~35:1, ~1.7 MB packed): only the limit on
+    the unpacked total stops it, not the ratio."""
+    chunks = [os.urandom(3000).hex() + " " * 150_000 for _ in range(400)]
+    parts = {
+        f"xl/media/isi{n}.xml": "".join(chunks[n * 20 : n * 20 + 20]).encode()
+        for n in range(20)
+    }
+    return rebuild(base(), parts)
 
 
 def bomb_many_members() -> bytes:
@@ -422,6 +434,9 @@ HOSTILE: list[Hostile] = [
     Hostile("terlalu-besar", "10 MB + 1 byte", oversize, ("melebihi batas",)),
     Hostile("bom-rasio", "200 MB of styles packed 1000:1", bomb_ratio, ("zip bomb",)),
     Hostile("bom-lembar", "a 100 MB sheet packed 1000:1", bomb_sheet, ("zip bomb",)),
+    Hostile(
+        "bom-total-60-mb", "60 MB unpacked at ratio ~35", bomb_total, ("zip bomb",)
+    ),
     Hostile("bom-600-bagian", "600 zip members", bomb_many_members, ("zip bomb",)),
     Hostile(
         "bom-ukuran-palsu",

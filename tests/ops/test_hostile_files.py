@@ -108,9 +108,11 @@ def no_network(monkeypatch):
 @pytest.fixture
 def same_limits(monkeypatch, settings):
     """The streaming readers take larger files; give them the small readers' limits
-    so one oversize file and one row-limit file serve all four."""
+    (10 MB packed, 50 MB unpacked, 2,000 rows) so one file serves all four."""
     monkeypatch.setattr(reconciliation, "MAX_BYTES", 10 * MB)
+    monkeypatch.setattr(reconciliation, "MAX_UNPACKED_BYTES", 50 * MB)
     settings.KIS_DTKS_MAX_MB = 10
+    monkeypatch.setattr(dtks, "XLSX_UNPACKED_FACTOR", 5)
     monkeypatch.setattr(bpjs_result, "MAX_ROWS", 2000)
     settings.KIS_BULK_MAX_ROWS = 2000
 
