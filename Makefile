@@ -55,3 +55,17 @@ format: $(VENV)/.dev-deps
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal
+
+# --- Backups (docs/deploy.md) ------------------------------------------------
+# make backup                         DATABASE_URL=postgres://... [MEDIA_ROOT=...] [BACKUP_DIR=backups]
+# make restore FROM=backups/<stamp>   into an EMPTY database and an empty MEDIA_ROOT
+BACKUP_DIR ?= backups
+
+.PHONY: backup restore
+
+backup:
+	@scripts/backup "$(BACKUP_DIR)"
+
+restore:
+	@test -n "$(FROM)" || { echo "pakai: make restore FROM=backups/<waktu>"; exit 2; }
+	@scripts/restore "$(FROM)"

@@ -177,13 +177,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Operations: request ids and logging (issue 10) ---------------------------
+# Every request gets an id (kept from a safe incoming X-Request-ID, e.g. nginx's
+# $request_id, else generated): it is in the X-Request-ID response header, on the
+# 500 page as "Kode kejadian", and in every log line written while it runs.
+MIDDLEWARE.insert(0, "kis_portal.request_id.RequestIdMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "kis_portal.request_id.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"
+        }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -191,6 +205,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# --- end of operations block ---------------------------------------------------
 
 # --- The office this portal serves -----------------------------------------
 # The one kabupaten/kota (Kemendagri code) whose kecamatan and desa are loaded.

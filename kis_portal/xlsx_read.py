@@ -22,12 +22,15 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
+from operator import is_not
 from pathlib import Path
 from typing import IO, Any
 
 import openpyxl.xml
 from django.core.exceptions import ImproperlyConfigured
 from openpyxl import load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 from openpyxl.xml import functions as xml_functions
 
@@ -343,9 +346,13 @@ def _read_sheet(
     rows: list[SheetRow] = []
     formulas: list[str] = []
     try:
-        for number, cells in enumerate(ws.iter_rows(max_col=max_columns), start=1):
+        for number, cells in _filled_rows(
+            ws.iter_rows(max_col=max_columns), deadline=deadline
+        ):
             if time.monotonic() > deadline:
                 raise _OutOfTime
+            if header is None and wanted and number > HEADER_SEARCH_ROWS:
+                raise no_header
             values: list[CellValue] = []
             errors: dict[int, str] = {}
             for index, cell in enumerate(cells):
@@ -391,6 +398,28 @@ def _read_sheet(
     # Values only in columns without a header do not make a row.
     rows = [r for r in rows if r.errors or any(v is not None for v in r.values)]
     return header, rows
+
+
+def _filled_rows(
+    rows: Iterator[tuple], *, start: int = 1, deadline: float | None = None
+) -> Iterator[tuple[int, tuple]]:
+    """(row number, cells) of the rows with at least one cell, cheaply.
+
+    A sheet may name row 1,048,576 alone, or hold a million empty <row/>
+    elements: openpyxl then yields a million rows of empty cells, and looking at
+    each cell of each took seconds. A row of nothing but openpyxl's empty cell
+    is skipped by identity, and openpyxl repeats one tuple for every missing row.
+    """
+    blank: tuple | None = None
+    for number, cells in enumerate(rows, start=start):
+        if cells is blank:
+            continue
+        if deadline is not None and time.monotonic() > deadline:
+            raise _OutOfTime
+        if not any(map(is_not, cells, repeat(EMPTY_CELL))):
+            blank = cells
+            continue
+        yield number, cells
 
 
 def _cell_value(cell: Any) -> tuple[CellValue, str]:
@@ -579,6 +608,8 @@ def _stream_sheet(
     header: list[str] | None = None
     header_number = 0
     for number, values, errors in search:
+        if wanted and number > HEADER_SEARCH_ROWS:
+            break
         if all(v is None for v in values) and not errors:
             continue
         if wanted and wanted.isdisjoint(map(normalise_header, values)):
@@ -616,7 +647,7 @@ def _numbered_rows(
 ) -> Iterator[tuple[int, list[CellValue], dict[int, str]]]:
     try:
         rows = ws.iter_rows(min_row=min_row, max_col=max_columns)
-        for number, cells in enumerate(rows, start=min_row):
+        for number, cells in _filled_rows(rows, start=min_row):
             values: list[CellValue] = []
             errors: dict[int, str] = {}
             for index, cell in enumerate(cells):

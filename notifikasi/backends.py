@@ -74,7 +74,7 @@ class HttpGatewayBackend(BaseBackend):
             self.url, data=body, headers=headers, method="POST"
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310  # scheme checked (http, https) above
                 raw = response.read(64 * 1024)
         except urllib.error.HTTPError as exc:
             detail = _snippet(exc.read(2000) if exc.fp else b"")

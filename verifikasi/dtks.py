@@ -799,7 +799,7 @@ def _replace_records(kode: str, spool: IO[str], result: ImportResult, *, by) -> 
     )
     fields = ", ".join(RECORD_FIELDS)
     ranked = (
-        f"SELECT baris, {fields}, "
+        f"SELECT baris, {fields}, "  # nosec B608  # identifiers are constants or quoted; values are parameters
         f"row_number() OVER (PARTITION BY nik ORDER BY baris) AS urutan FROM {STAGE}"
     )
     stage_ddl = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
@@ -820,7 +820,7 @@ def _replace_records(kode: str, spool: IO[str], result: ImportResult, *, by) -> 
             else:
                 _insert_stage(cursor, spool)
             cursor.execute(
-                f"SELECT baris, nik FROM ({ranked}) AS ranked "
+                f"SELECT baris, nik FROM ({ranked}) AS ranked "  # nosec B608  # identifiers are constants or quoted; values are parameters
                 "WHERE urutan > 1 ORDER BY baris"
             )
             while duplicates := cursor.fetchmany(BATCH_SIZE):
@@ -828,11 +828,10 @@ def _replace_records(kode: str, spool: IO[str], result: ImportResult, *, by) -> 
                     result.reject(baris, nik, MSG_NIK_DUPLICATE)
             # Raw SQL: the ORM's delete() would load every record when any
             # delete signal is connected.
+            delete = f"DELETE FROM {table} WHERE {periode_column} = %s"  # nosec B608  # identifiers are constants or quoted; values are parameters
+            cursor.execute(delete, [periode.pk])
             cursor.execute(
-                f"DELETE FROM {table} WHERE {periode_column} = %s", [periode.pk]
-            )
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT %s, {fields} "
+                f"INSERT INTO {table} ({columns}) SELECT %s, {fields} "  # nosec B608  # identifiers are constants or quoted; values are parameters
                 f"FROM ({ranked}) AS ranked WHERE urutan = 1 ORDER BY nik",
                 [periode.pk],
             )
@@ -863,7 +862,7 @@ def _copy_stage(cursor, spool: IO[str]) -> None:
 def _insert_stage(cursor, spool: IO[str]) -> None:
     """The spooled COPY lines as batched INSERTs (databases without COPY)."""
     placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
-    sql = f"INSERT INTO {STAGE} VALUES ({placeholders})"
+    sql = f"INSERT INTO {STAGE} VALUES ({placeholders})"  # nosec B608  # identifiers are constants or quoted; values are parameters
     batch: list[tuple] = []
     for line in spool:
         baris, nik, no_kk, nama, tanggal, jk, kode_desa, iddtks, desil = line[

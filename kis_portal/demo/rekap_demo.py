@@ -1,12 +1,11 @@
 """Demo batches: last month's, sent with BPJS's result applied; this month's ready to build."""
 
 import datetime
-import io
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from openpyxl import Workbook
 
+from kis_portal import xlsx
 from kis_portal.offices.choices import Kategori
 from rekap_bpjs.models import Batch
 from rekap_bpjs.results import result_apply
@@ -24,22 +23,23 @@ def _previous_month(today: datetime.date) -> datetime.date:
 
 def _result_file(batch: Batch) -> bytes:
     """BPJS's feedback for the demo batch: the last household failed, the rest enrolled."""
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["DATA UMPAN BALIK PENDAFTARAN PESERTA PBPU PEMDA"])
-    ws.append([f"PERIODE {batch.periode}"])
-    ws.append(["NO", "NIK", "NAMA", "NO KARTU", "STATUS", "KETERANGAN", "TMT"])
     items = list(
         batch.items.filter(diambil=True).select_related("anggota").order_by("urutan")
     )
     failed_usulan = items[-1].anggota.usulan_id
     tmt = (timezone.localdate().replace(day=1)).strftime("%d-%m-%Y")
+    rows: list[list] = [
+        [f"PERIODE {batch.periode}"],
+        ["NO", "NIK", "NAMA", "NO KARTU", "STATUS", "KETERANGAN", "TMT"],
+    ]
     for number, item in enumerate(items, start=1):
         if item.anggota.usulan_id != failed_usulan:
             noka = f"0002{item.nik[-9:]}"
-            ws.append([number, item.nik, item.anggota.nama, noka, "BERHASIL", "", tmt])
+            rows.append(
+                [number, item.nik, item.anggota.nama, noka, "BERHASIL", "", tmt]
+            )
         else:
-            ws.append(
+            rows.append(
                 [
                     number,
                     item.nik,
@@ -50,9 +50,13 @@ def _result_file(batch: Batch) -> bytes:
                     "",
                 ]
             )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    # Through the one writer, like every XLSX the portal makes: two title rows
+    # above BPJS's header, as BPJS sends them.
+    wb = xlsx.new_workbook()
+    xlsx.write_sheet(
+        wb, "Sheet1", ["DATA UMPAN BALIK PENDAFTARAN PESERTA PBPU PEMDA"], rows
+    )
+    return xlsx.to_bytes(wb)
 
 
 def seed_rekap() -> None:

@@ -1,0 +1,162 @@
+"""Every hostile spreadsheet through every reader the portal has.
+
+The four places an uploaded XLSX is read (the usulan import, BPJS's result file,
+BPJS's participant list for reconciliation, the DTKS extract) each get every
+file of tests/ops/hostile.py and must refuse it with its Indonesian message, or
+read it harmlessly, without touching the network. How long each took is printed
+at the end of the run (tests/ops/conftest.py); nothing here asserts a duration.
+"""
+
+import ast
+import io
+import socket
+import time
+import urllib.request
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rekap_bpjs import imports as bpjs_result
+from rekap_bpjs import reconciliation
+from tests.ops import conftest as timings
+from tests.ops.hostile import HOSTILE, MB, SECRET, Hostile
+from usulan import bulk
+from verifikasi import dtks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+
+class Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_usulan_import(content: bytes, ctx: dict) -> None:
+    try:
+        bulk.parse_upload(
+            SimpleUploadedFile("impor.xlsx", content),
+            user=ctx["user"],
+            desa=ctx["desa"],
+        )
+    except bulk.BulkFileError as exc:
+        raise Refused(exc.message) from exc
+
+
+def read_bpjs_result(content: bytes, ctx: dict) -> None:
+    try:
+        bpjs_result.parse_result(content, "hasil-bpjs.xlsx")
+    except bpjs_result.ResultFileError as exc:
+        raise Refused(exc.messages[0]) from exc
+
+
+def read_bpjs_active_list(content: bytes, ctx: dict) -> None:
+    try:
+        reconciliation.parse_active_list(content, "peserta-aktif.xlsx")
+    except reconciliation.ReconFileError as exc:
+        raise Refused(exc.message) from exc
+
+
+def read_dtks(content: bytes, ctx: dict) -> None:
+    try:
+        dtks.import_dtks(io.BytesIO(content), periode="2026-Q3")
+    except dtks.DtksFileError as exc:
+        raise Refused(exc.message) from exc
+
+
+# name -> (reader, the module that calls kis_portal.xlsx_read, budgeted)
+READERS: dict[str, tuple[Callable[[bytes, dict], None], str, bool]] = {
+    "impor-usulan": (read_usulan_import, "usulan/bulk.py", True),
+    "hasil-bpjs": (read_bpjs_result, "rekap_bpjs/imports.py", True),
+    "rekonsiliasi": (read_bpjs_active_list, "rekap_bpjs/reconciliation.py", False),
+    "dtks": (read_dtks, "verifikasi/dtks.py", False),
+}
+
+
+def applies(hostile: Hostile, budgeted: bool) -> bool:
+    return hostile.readers == "all" or (hostile.readers == "budgeted") == budgeted
+
+
+CASES = [
+    pytest.param(hostile, reader, id=f"{hostile.name}-{reader}")
+    for hostile in HOSTILE
+    for reader, (_, _, budgeted) in READERS.items()
+    if applies(hostile, budgeted)
+]
+
+
+@cache
+def built(name: str) -> bytes:
+    return next(h for h in HOSTILE if h.name == name).build()
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a reader opened the network: {args!r}")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
+
+
+@pytest.fixture
+def same_limits(monkeypatch, settings):
+    """The streaming readers take larger files; give them the small readers' limits
+    (10 MB packed, 50 MB unpacked, 2,000 rows) so one file serves all four."""
+    monkeypatch.setattr(reconciliation, "MAX_BYTES", 10 * MB)
+    monkeypatch.setattr(reconciliation, "MAX_UNPACKED_BYTES", 50 * MB)
+    settings.KIS_DTKS_MAX_MB = 10
+    monkeypatch.setattr(dtks, "XLSX_UNPACKED_FACTOR", 5)
+    monkeypatch.setattr(bpjs_result, "MAX_ROWS", 2000)
+    settings.KIS_BULK_MAX_ROWS = 2000
+
+
+@pytest.mark.parametrize(("hostile", "reader"), CASES)
+def test_hostile_file_is_refused_or_read_harmlessly(
+    hostile, reader, operator_a, desa_a, no_network, same_limits
+):
+    read, _, _ = READERS[reader]
+    content = built(hostile.name)
+    started = time.monotonic()
+    try:
+        read(content, {"user": operator_a, "desa": desa_a})
+    except Refused as exc:
+        outcome = exc.message
+    else:
+        outcome = None
+    timings.record(hostile.name, reader, len(content), time.monotonic() - started)
+
+    if hostile.message is not None:
+        assert outcome is not None, f"{hostile.name} was accepted by {reader}"
+        assert any(part in outcome for part in hostile.message), outcome
+    assert SECRET not in (outcome or "")
+    if hostile.name.startswith("zip-slip"):
+        assert not Path("/tmp/kis-zip-slip.txt").exists()
+
+
+def _modules_calling(names: set[str]) -> set[str]:
+    found = set()
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith((".venv/", "tests/", "bench/")) or "/migrations/" in rel:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = getattr(func, "id", None) or getattr(func, "attr", None)
+                if called in names and rel != "kis_portal/xlsx_read.py":
+                    found.add(rel)
+    return found
+
+
+def test_every_module_that_reads_an_xlsx_is_covered_here():
+    """A new reader (a new call of the one reader module) must join READERS."""
+    calling = _modules_calling({"read_xlsx_rows", "open_xlsx_stream"})
+    assert calling == {module for _, module, _ in READERS.values()}
