@@ -48,6 +48,13 @@ DEMO_USERNAMES = {
     Role.ADMIN: "admin",
 }
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# What the tests checked, printed at the end of the run ("URLs x roles checked").
+FIGURES: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    for name, line in FIGURES.items():
+        terminalreporter.write_line(f"{name}: {line}")
 
 
 @dataclass

@@ -36,7 +36,7 @@ from usulan.models import Usulan
 from usulan.workflow import TRANSITIONS as USULAN_TRANSITIONS
 from verifikasi.checklist import build_checklist
 
-from .conftest import SUBJECTS, client_for, jpeg_upload
+from .conftest import FIGURES, SUBJECTS, client_for, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,8 @@ class Action:
     """One thing a user can post that moves an object to `targets`."""
 
     name: str
-    url: Callable  # objects -> path
-    data: Callable  # objects -> POST body (fresh files each time)
+    url: Callable[[], str]  # the path to post to
+    data: Callable[[], dict]  # the POST body (built anew: files are read once)
     targets: set  # the statuses it moves to (DELETED for a delete)
     # role -> statuses it may start from (every other role: none)
     allowed: dict = field(default_factory=dict)
@@ -99,7 +99,6 @@ class Tally:
 
 def run_machine(
     tally: Tally,
-    demo,
     session_keys,
     *,
     machine: str,
@@ -156,7 +155,7 @@ def quiet():
 # --- Usulan --------------------------------------------------------------------------
 
 
-def usulan_actions(demo, usulan: Usulan) -> list[Action]:
+def usulan_actions(usulan: Usulan) -> list[Action]:
     checklist = build_checklist(usulan)
     keys = [item.key for item in checklist.items]
     all_ok = {f"{p}-{k}": "1" for k in keys for p in ("ada", "valid", "meterai")}
@@ -256,16 +255,15 @@ def test_usulan_moves_only_along_its_table(demo, session_keys, quiet):
 
     run_machine(
         tally,
-        demo,
         session_keys,
         machine="usulan",
         table=USULAN_TRANSITIONS,
-        actions=usulan_actions(demo, usulan),
+        actions=usulan_actions(usulan),
         statuses=list(U.values),
         put=put,
         read=read,
     )
-    print(f"\nUsulan: {tally.attempts} (action x status x role) attempts")
+    FIGURES["Workflow usulan"] = f"{tally.attempts} (action x status x role) attempts"
     assert not tally.problems, "\n".join(tally.problems)
     assert tally.attempts == 8 * len(U.values) * len(SUBJECTS)
     assert Usulan.objects.get(pk=usulan.pk).status == U.DRAFT
@@ -304,7 +302,6 @@ def test_batch_moves_only_forward(demo, session_keys, quiet):
     ]
     run_machine(
         tally,
-        demo,
         session_keys,
         machine="rekap",
         table=BATCH_TRANSITIONS,
@@ -353,7 +350,7 @@ def test_batch_moves_only_forward(demo, session_keys, quiet):
                 ok = after == start and "belum" in refused
             if not ok:
                 tally.problems.append(f"rekap hasil BPJS from {start}: {refused}")
-    print(f"\nRekap: {tally.attempts} attempts")
+    FIGURES["Workflow rekap"] = f"{tally.attempts} attempts"
     assert not tally.problems, "\n".join(tally.problems)
     assert tally.attempts == (2 + 1) * len(B.values) * len(SUBJECTS) + 2 * len(B.values)
 
@@ -414,7 +411,6 @@ def test_card_moves_only_along_its_table(demo, session_keys, quiet):
     ]
     run_machine(
         tally,
-        demo,
         session_keys,
         machine="kartu",
         table=KARTU_TRANSITIONS,
@@ -423,7 +419,7 @@ def test_card_moves_only_along_its_table(demo, session_keys, quiet):
         put=put,
         read=read,
     )
-    print(f"\nKartu: {tally.attempts} attempts")
+    FIGURES["Workflow kartu"] = f"{tally.attempts} attempts"
     assert not tally.problems, "\n".join(tally.problems)
     assert tally.attempts == 4 * len(K.values) * len(SUBJECTS)
 
@@ -495,7 +491,6 @@ def test_complaint_moves_only_along_its_table(demo, session_keys, quiet):
     )
     run_machine(
         tally,
-        demo,
         session_keys,
         machine="pengaduan",
         table=PENGADUAN_TRANSITIONS,
@@ -522,7 +517,7 @@ def test_complaint_moves_only_along_its_table(demo, session_keys, quiet):
             must_refuse = not handler or start == P.SELESAI
             if after != want or (must_refuse and not shown):
                 tally.problems.append(f"pengaduan tugaskan from {start} as {subject}")
-    print(f"\nPengaduan: {tally.attempts} attempts")
+    FIGURES["Workflow pengaduan"] = f"{tally.attempts} attempts"
     assert not tally.problems, "\n".join(tally.problems)
     assert tally.attempts == (len(P.values) + 1) * len(P.values) * len(SUBJECTS)
 
@@ -557,3 +552,4 @@ def test_change_status_refuses_every_pair_outside_the_table(demo, model, table):
             refused += 1
     allowed = sum(len(targets) for targets in table.values())
     assert refused == len(statuses) ** 2 - allowed
+    FIGURES[f"Service refusals {model.__name__}"] = f"{refused} pairs outside the table"
