@@ -432,6 +432,25 @@ def _locked_card_for(user, kartu_id: int) -> Kartu:
     return card
 
 
+# Channels through which a card reaches the desa/kelurahan itself, for its operator
+# to give out; a card given to a PKH companion or another channel never passes it.
+DESA_CHANNELS = frozenset({Kanal.DESA, Kanal.KELURAHAN})
+MSG_NOT_AT_DESA = (
+    "Kartu ini tidak diserahkan ke desa/kelurahan, melainkan melalui {kanal}; "
+    "petugas distribusi yang mencatat kelanjutannya."
+)
+
+
+def _require_at_desa(user, card: Kartu) -> None:
+    """A desa operator acts only on cards handed to the desa (not via PKH etc.)."""
+    if operator_desa_id(user) is None or card.serah_terima is None:
+        return
+    if card.serah_terima.kanal not in DESA_CHANNELS:
+        raise ValidationError(
+            MSG_NOT_AT_DESA.format(kanal=card.serah_terima.get_kanal_display())
+        )
+
+
 @transaction.atomic
 def kartu_diterima_warga(
     *, kartu_id: int, tanggal: datetime.date, by, foto: CheckedFile | None = None
@@ -440,6 +459,7 @@ def kartu_diterima_warga(
     card = _locked_card_for(by, kartu_id)
     if card.status == Kartu.Status.DITERIMA_WARGA:
         return card  # a double tap confirms once
+    _require_at_desa(by, card)
     _check_date(tanggal, not_before=card.diserahkan_tanggal)
     card.warga_tanggal, card.warga_dikonfirmasi_oleh = tanggal, by
     fields = ["warga_tanggal", "warga_dikonfirmasi_oleh"]
@@ -466,6 +486,7 @@ def kartu_kembalikan(*, kartu_id: int, alasan: str, by) -> Kartu:
         raise ValidationError({"alasan": "Alasan pengembalian wajib diisi."})
     if operator_desa_id(by) is not None and card.status != Kartu.Status.DISERAHKAN:
         raise ValidationError("Kartu ini belum diserahkan ke desa.")
+    _require_at_desa(by, card)
     card.kembali_alasan, card.kembali_tanggal = alasan[:250], timezone.localdate()
     change_status(
         card,

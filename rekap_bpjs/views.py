@@ -129,6 +129,14 @@ def batch_member(request: HttpRequest, periode: str, item_id: int) -> HttpRespon
 def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
     """GET asks for confirmation; POST locks (irreversible)."""
     batch = _batch(periode)
+    if request.method == "POST" and batch.status != Batch.Status.DRAFT:
+        # Locking is one way: a locked, answered or closed batch stays as it is.
+        messages.warning(
+            request,
+            f"Rekap {periode} sudah dikunci ({batch.get_status_display()}); "
+            "tidak ada yang berubah.",
+        )
+        return redirect("rekap_bpjs:detail", periode=periode)
     if request.method == "POST":
         try:
             batch_lock(periode=periode, by=request.user)
