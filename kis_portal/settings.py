@@ -239,3 +239,12 @@ KIS_CEK_STATUS_JENDELA_MENIT = env_int("KIS_CEK_STATUS_JENDELA_MENIT", 60)
 KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 # BPJS segment names that mean "paid by this regency" in BPJS's participant lists.
 KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")
+
+# --- Privacy (UU 27/2022) --------------------------------------------------
+# Scanned documents, field-check photos and complaint attachments of closed
+# cases are deleted this many days after the case closed (`manage.py
+# purge_dokumen`); the database rows stay and record the purge. Default 5 years.
+KIS_RETENSI_DOKUMEN_HARI = env_int("KIS_RETENSI_DOKUMEN_HARI", 5 * 365)
+# Log lines are written with NIK/KK and phone numbers masked (defence in depth:
+# code must not log them in the first place; the test suite checks that).
+LOGGING["formatters"]["plain"]["()"] = "kis_portal.privacy.MaskingFormatter"

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from kis_portal import privacy
 from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.roles import Role, has_role
 
@@ -15,14 +16,6 @@ READ_ALL_ROLES = (
     Role.KADIS,
     Role.REKAP,
     Role.DISTRIBUSI,
-    Role.ADMIN,
-)
-# Roles that need a person's full NIK/KK on the detail page.
-FULL_DATA_ROLES = (
-    Role.OPERATOR_DESA,
-    Role.LOKET,
-    Role.VERIFIKATOR,
-    Role.REKAP,
     Role.ADMIN,
 )
 
@@ -97,4 +90,5 @@ def can_edit(user, usulan: Usulan) -> bool:
 
 
 def sees_full_data(user, usulan: Usulan) -> bool:
-    return has_role(user, *FULL_DATA_ROLES)
+    """Full NIK/KK on the detail page: the roles of kis_portal.privacy."""
+    return privacy.sees_full(user, privacy.NIK)

@@ -12,6 +12,10 @@ from django.core.validators import RegexValidator
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
 
+# The one masking helper lives with the privacy rules; imported here for the
+# modules that have always taken it from the validators.
+from kis_portal.privacy import mask_identifier  # noqa: F401
+
 nik_format_validator = RegexValidator(r"^\d{16}$", "NIK harus 16 angka.")
 kk_format_validator = RegexValidator(r"^\d{16}$", "Nomor KK harus 16 angka.")
 noka_validator = RegexValidator(r"^\d{13}$", "Nomor kartu (NOKA) harus 13 angka.")
@@ -113,11 +117,3 @@ def normalise_phone(value: str) -> str:
             "Nomor HP tidak valid: gunakan format 08xxxxxxxxxx atau +628xxxxxxxxx."
         )
     return raw
-
-
-def mask_identifier(value: str) -> str:
-    """5108061234560001 -> 5108********0001 (for lists, exports and logs)."""
-    value = str(value or "")
-    if len(value) < 9:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
-from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.models import AksesData, AuditEvent
+from kis_portal.audit.services import audit_record, record_access
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import render_pdf, tanggal_indonesia
 
@@ -225,6 +225,14 @@ def loket_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         by=request.user,
         target=usulan,
         reason="cetak tanda terima berkas",
+    )
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.CETAK,
+        halaman="Tanda terima berkas (PDF)",
+        subjek_tipe="usulan",
+        ids=[usulan.pk],
+        niks=[m.nik for m in members],
     )
     logger.info("user=%s printed receipt usulan=%s", request.user.pk, usulan.pk)
     response = HttpResponse(pdf, content_type="application/pdf")

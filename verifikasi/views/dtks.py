@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
+from kis_portal.audit.models import AksesData
+from kis_portal.audit.services import record_access
 from kis_portal.jobs.services import job_start
 from kis_portal.wilayah.models import Desa
 from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC, ZIP_MAGIC
@@ -134,6 +136,15 @@ def dtks_search(request: HttpRequest) -> HttpResponse:
                 or ""
             )
         logger.info("user=%s dtks search found=%s", request.user.pk, record is not None)
+        record_access(
+            by=request.user,
+            tindakan=AksesData.Tindakan.CARI,
+            halaman="Cek DTKS",
+            subjek_tipe="dtks",
+            ids=[record.pk] if record else [],
+            niks=[nik],
+            keterangan="ditemukan" if record else "tidak ditemukan",
+        )
         # The full NIK is not echoed back into the page.
         form = DtksSearchForm()
     return render(
