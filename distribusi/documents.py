@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from kis_portal import xlsx
 from kis_portal.pdf import render_pdf, tanggal_indonesia
-from usulan.validators import mask_identifier
+from kis_portal.privacy import mask_identifier
 
 from .models import Kanal, Kartu, SerahTerima
 from .selectors import counts_by_batch, counts_by_desa

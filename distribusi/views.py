@@ -224,7 +224,6 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
             .order_by("anggota__nama", "pk")
         )
         selected = {c.pk for c in cards}
-        _record_cards(request, cards, f"Serah terima baru: {desa.nama}")
     if request.method == "POST" and desa is not None:
         form = forms.PenerimaForm(request.POST)
         selected = {int(pk) for pk in request.POST.getlist("kartu") if pk.isdigit()}
@@ -253,6 +252,8 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
                     "Cetak tanda terima untuk ditandatangani.",
                 )
                 return redirect(serah)
+    if cards:
+        _record_cards(request, cards, f"Serah terima baru: {desa.nama}")
     return render(
         request,
         "distribusi/serah_terima_form.html",

@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from kis_portal import privacy
 from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.roles import Role, has_role
 
@@ -87,8 +86,3 @@ def can_edit(user, usulan: Usulan) -> bool:
     if has_role(user, Role.LOKET):
         return usulan.sumber == Usulan.Sumber.LOKET
     return False
-
-
-def sees_full_data(user, usulan: Usulan) -> bool:
-    """Full NIK/KK on the detail page: the roles of kis_portal.privacy."""
-    return privacy.sees_full(user, privacy.NIK)

@@ -12,10 +12,6 @@ from django.core.validators import RegexValidator
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
 
-# The one masking helper lives with the privacy rules; imported here for the
-# modules that have always taken it from the validators.
-from kis_portal.privacy import mask_identifier  # noqa: F401
-
 nik_format_validator = RegexValidator(r"^\d{16}$", "NIK harus 16 angka.")
 kk_format_validator = RegexValidator(r"^\d{16}$", "Nomor KK harus 16 angka.")
 noka_validator = RegexValidator(r"^\d{13}$", "Nomor kartu (NOKA) harus 13 angka.")

@@ -31,6 +31,7 @@ class AksesFilterForm(forms.Form):
         label="Tindakan",
         required=False,
         choices=[("", "Semua tindakan"), *AksesData.Tindakan.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def clean_nik(self) -> str:

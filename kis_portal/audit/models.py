@@ -6,9 +6,9 @@ from django.db import models
 class AuditEvent(models.Model):
     """One append-only record of who did what to which record, and when.
 
-    Status changes carry from/to and the reason; views of a person's full data
-    carry the action `view_personal`. Rows are never updated or deleted (on
-    PostgreSQL a trigger refuses it).
+    Status changes carry from/to and the reason. Who saw a person's data is kept
+    in `AksesData` (older rows carry the action `view_personal`). Rows are never
+    updated or deleted (on PostgreSQL a trigger refuses it).
     """
 
     class Action(models.TextChoices):

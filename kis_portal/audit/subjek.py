@@ -122,7 +122,9 @@ def data_subjek(nik: str) -> DataSubjek:
         .order_by("pk")
     )
     data.serah_terima = list(
-        SerahTerima.objects.filter(kartu__in=data.kartu).distinct().order_by("pk")
+        SerahTerima.objects.filter(
+            pk__in={k.serah_terima_id for k in data.kartu if k.serah_terima_id}
+        ).order_by("pk")
     )
     data.pengaduan = list(
         Pengaduan.objects.filter(
@@ -164,3 +166,12 @@ def data_subjek(nik: str) -> DataSubjek:
     data.akses = list(akses[:MAX_ROWS])
     data.akses_total = akses.count()
     return data
+
+
+def anggota_of_subject(nik: str, anggota_id: int):
+    """The person's member record `anggota_id`, or None if it is someone else's."""
+    from usulan.models import Anggota
+
+    return (
+        Anggota.objects.select_related("usulan").filter(nik=nik, pk=anggota_id).first()
+    )

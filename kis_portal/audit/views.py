@@ -18,7 +18,7 @@ from .forms import AksesFilterForm, KoreksiForm, SubjekForm
 from .models import AksesData, AuditEvent
 from .selectors import audit_events
 from .services import record_access
-from .subjek import data_subjek
+from .subjek import anggota_of_subject, data_subjek
 
 
 @role_required(Role.ADMIN)
@@ -60,28 +60,51 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
 # --- Access records and data-subject requests (UU 27/2022) -------------------------
 
+# A NIK travels by POST and stays in the session, never in a URL: URLs end up in
+# proxy logs and browser history.
 SUBJEK_SESSION_KEY = "audit_subjek_nik"
+AKSES_FILTER_SESSION_KEY = "audit_akses_filter"
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
 def akses_list(request: HttpRequest) -> HttpResponse:
-    """Who saw, exported or printed whose data: filter by user, NIK, dates, action."""
-    form = AksesFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    """Who saw, exported or printed whose data: filter by user, NIK, dates, action.
+
+    The filter is posted and kept in the session (it may hold a NIK); the page
+    number is the only thing in the URL.
+    """
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("reset") == "1":
+            request.session.pop(AKSES_FILTER_SESSION_KEY, None)
+            return redirect("audit:akses")
+        form = AksesFilterForm(request.POST)
+        if form.is_valid():
+            request.session[AKSES_FILTER_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in form.fields
+            }
+            return redirect("audit:akses")
+        filters, status = {}, 400
+    else:
+        stored = request.session.get(AKSES_FILTER_SESSION_KEY)
+        form = AksesFilterForm(stored)
+        filters = form.cleaned_data if stored and form.is_valid() else {}
     page = Paginator(selectors.akses_list(**filters), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "audit/akses_list.html", {"form": form, "page_obj": page})
+    return render(
+        request,
+        "audit/akses_list.html",
+        {"form": form, "page_obj": page, "filtered": any(filters.values())},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
 def subjek(request: HttpRequest) -> HttpResponse:
-    """Enter a NIK, see everything held about that person.
-
-    The NIK travels by POST and stays in the session, never in a URL (URLs end up
-    in proxy logs and browser history).
-    """
+    """Enter a NIK (posted, kept in the session), see everything held about them."""
     form = SubjekForm(data=request.POST if "nik" in request.POST else None)
     if request.method == "POST":
         if request.POST.get("selesai") == "1":
@@ -157,11 +180,9 @@ def subjek_pdf(request: HttpRequest) -> HttpResponse:
 def subjek_koreksi(request: HttpRequest, anggota_id: int) -> HttpResponse:
     """Correct one member record of the person on the data-subject page."""
     nik = request.session.get(SUBJEK_SESSION_KEY, "")
-    anggota = next(
-        (a for a in (data_subjek(nik).anggota if nik else []) if a.pk == anggota_id),
-        None,
-    )
-    if anggota is None:  # only the person being looked at can be corrected
+    # Only a record of the person being looked at can be corrected.
+    anggota = anggota_of_subject(nik, anggota_id) if nik else None
+    if anggota is None:
         raise Http404
     form = KoreksiForm.for_anggota(anggota, data=request.POST)
     if form.is_valid():

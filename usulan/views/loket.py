@@ -20,6 +20,7 @@ from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import audit_record, record_access
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import render_pdf, tanggal_indonesia
+from kis_portal.privacy import mask_identifier
 
 from ..access import can_edit, get_usulan_for_user, usulan_for_user
 from ..forms import (
@@ -37,7 +38,6 @@ from ..services import (
     usulan_berkas_diterima_set,
     usulan_submit,
 )
-from ..validators import mask_identifier
 
 logger = logging.getLogger(__name__)
 

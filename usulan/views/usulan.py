@@ -21,7 +21,6 @@ from ..access import (
     READ_ALL_ROLES,
     can_edit,
     get_usulan_for_user,
-    sees_full_data,
     usulan_for_user,
 )
 from ..checks import nik_region_warning
@@ -255,7 +254,6 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
     review = review_usulan(usulan)
-    full = sees_full_data(request.user, usulan)
     record_access(
         by=request.user,
         tindakan=AksesData.Tindakan.LIHAT,
@@ -295,7 +293,6 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_note": open_notes.get(("data", None), ""),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
-            "show_full": full,
             "upload_form": DokumenForm(),
             "counter_checklist": (
                 [

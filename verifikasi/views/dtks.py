@@ -16,9 +16,10 @@ from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
 from kis_portal.jobs.services import job_start
+from kis_portal.privacy import mask_identifier
 from kis_portal.wilayah.models import Desa
 from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC, ZIP_MAGIC
-from usulan.validators import clean_digits, mask_identifier
+from usulan.validators import clean_digits
 
 from .. import dtks
 from ..models import DtksPeriode
