@@ -337,7 +337,9 @@ def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         ids=[serah.pk],
         jumlah=serah.jumlah,
     )
-    response = HttpResponse(tanda_terima_pdf(serah), content_type="application/pdf")
+    response = HttpResponse(
+        tanda_terima_pdf(serah, for_user=request.user), content_type="application/pdf"
+    )
     response["Content-Disposition"] = (
         f'inline; filename="{tanda_terima_filename(serah)}"'
     )

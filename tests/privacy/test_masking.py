@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from distribusi.models import Kanal, Kartu
 from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
@@ -148,12 +149,14 @@ def test_the_bpjs_file_carries_full_niks_for_the_rekap_staff_only(
     assert f"{url}{export.pk}/" not in page and export.name in page
 
 
-def test_the_card_list_export_masks_niks(login, distribusi, locked_batch, desa_a):
+def test_card_exports_mask_niks_and_the_receipt_shows_the_phone_by_role(
+    login, distribusi, kadis, locked_batch, desa_a
+):
     kartu_terima_batch(
         periode=locked_batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
     cards = list(Kartu.objects.select_related("anggota"))
-    serah_terima_buat(
+    serah = serah_terima_buat(
         kartu_ids=[c.pk for c in cards],
         kanal=Kanal.DESA,
         desa=desa_a,
@@ -168,6 +171,14 @@ def test_the_card_list_export_masks_niks(login, distribusi, locked_batch, desa_a
     for card in cards:
         assert card.anggota.nik not in cells
         assert masked(card.anggota.nik) in cells
+    # The printed receipt: NIKs masked for all, the collector's phone by role.
+    for user, phone in ((distribusi, PHONE), (kadis, masked(PHONE))):
+        pdf = login(user).get(f"/distribusi/serah-terima/{serah.pk}/pdf/").content
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert phone in text
+        assert all(masked(c.anggota.nik) in text for c in cards)
+        assert not any(c.anggota.nik in text for c in cards)
+    assert PHONE not in text
 
 
 # --- Logs ----------------------------------------------------------------------------
