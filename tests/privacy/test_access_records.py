@@ -2,6 +2,7 @@
 admin's page to search them."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -118,7 +119,7 @@ def test_downloading_an_export_records_it(login, rekap, operator_a):
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     response = login(rekap).get(f"/tugas/{job.pk}/unduh/")
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"PK")  # an XLSX
     record = AksesData.objects.get(actor=rekap)
     assert (record.tindakan, record.subjek_tipe, record.id_list) == (
         "ekspor",
@@ -134,14 +135,13 @@ def test_downloading_an_export_records_it(login, rekap, operator_a):
 @pytest.fixture
 def records(verifikator, kadis):
     nik = "5108061234560001"
-    first = record_access(
-        by=verifikator, tindakan="lihat", halaman="Detail usulan", niks=[nik]
-    )
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    with mock.patch("django.utils.timezone.now", return_value=ten_days_ago):
+        first = record_access(
+            by=verifikator, tindakan="lihat", halaman="Detail usulan", niks=[nik]
+        )
     second = record_access(by=kadis, tindakan="daftar", halaman="Daftar usulan")
     third = record_access(by=kadis, tindakan="cetak", halaman="SK", niks=[nik])
-    AksesData.objects.filter(pk=first.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=10)
-    )
     return nik, first, second, third
 
 

@@ -136,7 +136,6 @@ def test_the_bpjs_file_carries_full_niks_for_the_rekap_staff_only(
     response = client.get(f"/tugas/{job.pk}/unduh/")
     assert response.status_code == 200
     assert niks <= _cells(b"".join(response.streaming_content))
-    response.close()
     files = {f.kind: f for f in locked_batch.files.all()}
     export, letter = files[BatchFile.Kind.EKSPOR], files[BatchFile.Kind.SURAT]
     kadis_client = login(kadis)
@@ -144,7 +143,7 @@ def test_the_bpjs_file_carries_full_niks_for_the_rekap_staff_only(
     assert kadis_client.get(f"{url}{export.pk}/").status_code == 403
     letter_response = kadis_client.get(f"{url}{letter.pk}/")
     assert letter_response.status_code == 200
-    letter_response.close()
+    assert b"".join(letter_response.streaming_content).startswith(b"%PDF")
     page = kadis_client.get(f"/rekap/{locked_batch.periode}/").content.decode()
     assert f"{url}{export.pk}/" not in page and export.name in page
 
