@@ -8,6 +8,7 @@ line gets the masked form (README, "Privasi"). Templates use the `samar_nik` and
 
 import logging
 import re
+import traceback
 
 NIK = "nik"  # NIK and No. KK (16 digits)
 TELEPON = "telepon"  # phone numbers
@@ -64,6 +65,11 @@ def mask_numbers_in_text(text: str) -> str:
     """Every NIK/KK-like 16-digit number and mobile number in free text, masked."""
     text = _NIK_IN_TEXT.sub(lambda m: mask_identifier(m.group()), text)
     return _PHONE_IN_TEXT.sub(lambda m: mask_identifier(m.group()), text)
+
+
+def masked_traceback(exc: BaseException) -> str:
+    """A traceback to log, numbers masked: error messages may quote the data."""
+    return mask_numbers_in_text("".join(traceback.format_exception(exc))).rstrip()
 
 
 class MaskingFormatter(logging.Formatter):

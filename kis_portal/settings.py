@@ -241,9 +241,10 @@ KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")
 
 # --- Privacy (UU 27/2022) --------------------------------------------------
-# Scanned documents, field-check photos and complaint attachments of closed
-# cases are deleted this many days after the case closed (`manage.py
-# purge_dokumen`); the database rows stay and record the purge. Default 5 years.
+# Scanned documents, field-check photos, complaint attachments and card
+# hand-over photos of closed cases are deleted this many days after the case
+# closed (`manage.py purge_dokumen`); the rows stay and record the purge.
+# Default 5 years.
 KIS_RETENSI_DOKUMEN_HARI = env_int("KIS_RETENSI_DOKUMEN_HARI", 5 * 365)
 # Log lines are written with NIK/KK and phone numbers masked (defence in depth:
 # code must not log them in the first place; the test suite checks that).

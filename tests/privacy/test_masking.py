@@ -205,3 +205,22 @@ def test_ids_counts_and_dates_are_not_mistaken_for_numbers_to_mask():
 def test_the_console_log_handler_uses_the_masking_formatter():
     handlers = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     assert handlers and isinstance(handlers[0].formatter, MaskingFormatter)
+
+
+def test_a_crashing_job_logs_its_traceback_with_numbers_masked(caplog, verifikator):
+    from kis_portal.jobs.registry import HANDLERS, job_handler
+    from kis_portal.jobs.services import job_start
+
+    @job_handler("uji_bocor", label="Uji")
+    def crashes(ctx):
+        raise ValueError("baris 7: NIK 5108061234560001 sudah ada")
+
+    try:
+        with caplog.at_level(logging.ERROR, logger="kis_portal.jobs.services"):
+            job_start(kind="uji_bocor", by=verifikator)
+    finally:
+        HANDLERS.pop("uji_bocor")
+    (record,) = caplog.records
+    message = record.getMessage()
+    assert "ValueError: baris 7: NIK 5108********0001 sudah ada" in message
+    assert "5108061234560001" not in message and record.exc_info is None
