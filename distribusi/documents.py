@@ -4,18 +4,21 @@ from collections.abc import Iterable
 
 from kis_portal import xlsx
 from kis_portal.pdf import render_pdf, tanggal_indonesia
-from usulan.validators import mask_identifier
+from kis_portal.privacy import TELEPON, mask_identifier, number_for
 
 from .models import Kanal, Kartu, SerahTerima
 from .selectors import counts_by_batch, counts_by_desa
 
 
-def tanda_terima_pdf(serah: SerahTerima) -> bytes:
+def tanda_terima_pdf(serah: SerahTerima, *, for_user) -> bytes:
+    """The receipt; the collector's phone is masked for a reader who needs no phones."""
     by = serah.dibuat_oleh
+    telepon = number_for(for_user, serah.penerima_telepon, TELEPON)
     return render_pdf(
         "distribusi/pdf/tanda_terima.html",
         {
             "serah": serah,
+            "penerima_telepon": telepon,
             "rows": serah.rincian,
             "tanggal": tanggal_indonesia(serah.tanggal),
             "petugas": by.get_full_name() or by.username,

@@ -21,11 +21,12 @@ from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record, change_status
+from kis_portal.privacy import mask_identifier
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch, BatchItem
 from usulan.models import Anggota
-from usulan.validators import mask_identifier, normalise_phone
+from usulan.validators import normalise_phone
 
 from .models import Kanal, Kartu, NomorUrut, SerahTerima
 from .selectors import batch_cards_pending

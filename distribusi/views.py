@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
 from kis_portal.accounts.roles import Role, has_role
-from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.selectors import history_for
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.services import audit_record, record_access
 from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
 from kis_portal.uploads import check_upload
@@ -58,6 +58,24 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _record_cards(
+    request: HttpRequest,
+    cards: list[Kartu],
+    halaman: str,
+    *,
+    tindakan: str = AksesData.Tindakan.DAFTAR,
+) -> None:
+    """One access record for the cards shown (their holders' NIKs)."""
+    record_access(
+        by=request.user,
+        tindakan=tindakan,
+        halaman=halaman,
+        subjek_tipe="kartu",
+        ids=[card.pk for card in cards],
+        niks=[card.anggota.nik for card in cards],
+    )
+
+
 # --- Lists ---------------------------------------------------------------------------
 
 
@@ -69,6 +87,7 @@ def kartu_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("desa__nama", "anggota__nama", "pk"), 25).get_page(
         request.GET.get("page")
     )
+    _record_cards(request, list(page.object_list), "Daftar kartu")
     return render(
         request,
         "distribusi/kartu_list.html",
@@ -233,6 +252,8 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
                     "Cetak tanda terima untuk ditandatangani.",
                 )
                 return redirect(serah)
+    if cards:
+        _record_cards(request, cards, f"Serah terima baru: {desa.nama}")
     return render(
         request,
         "distribusi/serah_terima_form.html",
@@ -254,6 +275,13 @@ def serah_terima_list(request: HttpRequest) -> HttpResponse:
     st_filter = SerahTerimaFilter(request.GET or None, queryset=scope)
     qs = st_filter.qs if st_filter.is_bound else scope
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman="Daftar tanda terima kartu",
+        subjek_tipe="serah_terima",
+        ids=[serah.pk for serah in page.object_list],
+    )
     return render(
         request,
         "distribusi/serah_terima_list.html",
@@ -273,7 +301,12 @@ def _serah_terima(request: HttpRequest, pk: int):
 @role_required(*LIST_ROLES)
 def serah_terima_detail(request: HttpRequest, pk: int) -> HttpResponse:
     serah = _serah_terima(request, pk)
-    cards = serah.kartu_set.select_related("anggota").order_by("anggota__nama", "pk")
+    cards = list(
+        serah.kartu_set.select_related("anggota").order_by("anggota__nama", "pk")
+    )
+    _record_cards(
+        request, cards, f"Tanda terima {serah.nomor}", tindakan=AksesData.Tindakan.LIHAT
+    )
     return render(
         request,
         "distribusi/serah_terima_detail.html",
@@ -296,7 +329,17 @@ def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         target=serah,
         reason="cetak tanda terima",
     )
-    response = HttpResponse(tanda_terima_pdf(serah), content_type="application/pdf")
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.CETAK,
+        halaman=f"Tanda terima {serah.nomor} (PDF)",
+        subjek_tipe="serah_terima",
+        ids=[serah.pk],
+        jumlah=serah.jumlah,
+    )
+    response = HttpResponse(
+        tanda_terima_pdf(serah, for_user=request.user), content_type="application/pdf"
+    )
     response["Content-Disposition"] = (
         f'inline; filename="{tanda_terima_filename(serah)}"'
     )
@@ -329,6 +372,14 @@ def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(serah)
     if not serah.scan:
         raise Http404
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.UNDUH,
+        halaman=f"Scan tanda terima {serah.nomor}",
+        subjek_tipe="serah_terima",
+        ids=[serah.pk],
+        jumlah=serah.jumlah,
+    )
     ext = "pdf" if serah.scan_content_type == "application/pdf" else "jpg"
     response = FileResponse(
         serah.scan.open("rb"),
@@ -349,6 +400,7 @@ def _kartu(request: HttpRequest, pk: int) -> Kartu:
 @role_required(*LIST_ROLES)
 def kartu_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kartu = _kartu(request, pk)
+    _record_cards(request, [kartu], "Detail kartu", tindakan=AksesData.Tindakan.LIHAT)
     return render(
         request,
         "distribusi/kartu_detail.html",
@@ -443,6 +495,9 @@ def kartu_kembalikan_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Kartu {kartu.noka} dicatat dikembalikan.")
             return redirect(kartu)
+    _record_cards(
+        request, [kartu], "Kembalikan kartu", tindakan=AksesData.Tindakan.LIHAT
+    )
     return render(
         request, "distribusi/kartu_kembalikan.html", {"kartu": kartu, "form": form}
     )
@@ -453,6 +508,9 @@ def kartu_foto(request: HttpRequest, pk: int) -> FileResponse:
     kartu = _kartu(request, pk)
     if not kartu.warga_foto:
         raise Http404
+    _record_cards(
+        request, [kartu], "Foto penyerahan kartu", tindakan=AksesData.Tindakan.UNDUH
+    )
     response = FileResponse(
         kartu.warga_foto.open("rb"),
         filename=f"foto-kartu-{kartu.noka}.jpg",
@@ -473,11 +531,13 @@ def desa_page(request: HttpRequest) -> HttpResponse:
     ready = scope.filter(
         status=Kartu.Status.DISERAHKAN, serah_terima__kanal=Kanal.DESA
     ).order_by("anggota__nama", "pk")
+    page = Paginator(ready, 30).get_page(request.GET.get("page"))
+    _record_cards(request, list(page.object_list), "Kartu warga desa")
     return render(
         request,
         "distribusi/desa.html",
         {
-            "ready": Paginator(ready, 30).get_page(request.GET.get("page")),
+            "ready": page,
             "ready_count": ready.count(),
             "at_office": scope.filter(status=Kartu.Status.DITERIMA_DINSOS).count(),
             "not_printed": enrolled_without_card(request.user).count(),

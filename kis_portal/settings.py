@@ -323,3 +323,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],  # 'self' where X-Frame-Options is SAMEORIGIN
     }
 }
+
+# --- Privacy (UU 27/2022) --------------------------------------------------
+# Scanned documents, field-check photos, complaint attachments and card
+# hand-over photos of closed cases are deleted this many days after the case
+# closed (`manage.py purge_dokumen`); the rows stay and record the purge.
+# Default 5 years.
+KIS_RETENSI_DOKUMEN_HARI = env_int("KIS_RETENSI_DOKUMEN_HARI", 5 * 365)
+# Log lines are written with NIK/KK and phone numbers masked (defence in depth:
+# code must not log them in the first place; the test suite checks that).
+LOGGING["formatters"]["plain"]["()"] = "kis_portal.privacy.MaskingFormatter"

@@ -8,7 +8,7 @@ from kis_portal import xlsx
 from kis_portal.offices.choices import Kategori
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import render_pdf, tanggal_indonesia
-from usulan.validators import mask_identifier
+from kis_portal.privacy import mask_identifier
 
 from .selectors import Lingkup, enrolled_register, monthly_progress
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from usulan.validators import mask_identifier
+from kis_portal.privacy import mask_identifier
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import STAFF_ROLES, Role, has_role
+from kis_portal.audit.models import AksesData
+from kis_portal.audit.services import record_access
 
 from . import selectors, services
 from .forms import PesanKeluarFilter
@@ -79,6 +81,14 @@ def keluar_list(request: HttpRequest) -> HttpResponse:
     keluar_filter = PesanKeluarFilter(request.GET or None, queryset=scope)
     qs = keluar_filter.qs if keluar_filter.is_bound else scope
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman="Pesan keluar",
+        tujuan="pemantauan notifikasi",
+        subjek_tipe="pesan_keluar",
+        ids=[pesan.pk for pesan in page.object_list],
+    )
     return render(
         request,
         "notifikasi/keluar_list.html",

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import operator_desa_id, role_required
 from kis_portal.accounts.roles import Role, has_role
+from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
+from kis_portal.audit.services import record_access
 from kis_portal.http import client_ip, form_add_errors, private
 from kis_portal.uploads import check_upload
 
@@ -80,6 +82,14 @@ def pengaduan_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("-created_at", "-pk"), 25).get_page(
         request.GET.get("page")
     )
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman="Daftar pengaduan",
+        tujuan="penanganan pengaduan",
+        subjek_tipe="pengaduan",
+        ids=[p.pk for p in page.object_list],
+    )
     return render(
         request,
         "pengaduan/pengaduan_list.html",
@@ -143,6 +153,15 @@ def pengaduan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handler = is_handler(request.user)
     allowed = TRANSITIONS.get(pengaduan.status, frozenset())
     can_touch = handler or operator_desa_id(request.user) is not None
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.LIHAT,
+        halaman=f"Pengaduan {pengaduan.nomor}",
+        tujuan="penanganan pengaduan",
+        subjek_tipe="pengaduan",
+        ids=[pengaduan.pk],
+        niks=[pengaduan.anggota.nik] if pengaduan.anggota else [],
+    )
     return render(
         request,
         "pengaduan/pengaduan_detail.html",
@@ -259,6 +278,17 @@ def lampiran_view(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(
         Lampiran.objects.filter(pengaduan__in=pengaduan_for_user(request.user)), pk=pk
     )
+    if not item.berkas:  # purged at the end of its retention period
+        raise Http404("Lampiran sudah dihapus karena masa simpannya berakhir.")
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.UNDUH,
+        halaman=f"Lampiran pengaduan {item.pengaduan.nomor}",
+        tujuan="penanganan pengaduan",
+        subjek_tipe="pengaduan",
+        ids=[item.pengaduan_id],
+        jumlah=1,
+    )
     ext = "pdf" if item.content_type == "application/pdf" else "jpg"
     response = FileResponse(
         item.berkas.open("rb"),
@@ -338,6 +368,14 @@ def buku_tamu(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Tamu {tamu.nama} tercatat.")
                 return redirect("pengaduan:buku_tamu")
     tamu_list = list(buku_tamu_harian(tanggal))
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman=f"Buku tamu {tanggal:%d-%m-%Y}",
+        tujuan="pelayanan loket",
+        subjek_tipe="buku_tamu",
+        ids=[tamu.pk for tamu in tamu_list],
+    )
     return render(
         request,
         "pengaduan/buku_tamu.html",

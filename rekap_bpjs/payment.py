@@ -19,8 +19,8 @@ from django.utils import timezone
 from kis_portal import xlsx
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
+from kis_portal.privacy import mask_identifier
 from usulan.models import Anggota
-from usulan.validators import mask_identifier
 
 PREMI_DEFAULT = 42000
 PERIODE_RE = re.compile(r"^(\d{4})-(\d{2})$")

@@ -3,7 +3,7 @@
 import secrets
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
+from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
+from kis_portal.audit.services import record_access
 from kis_portal.http import private
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.choices import Kategori
@@ -29,6 +31,8 @@ from .selectors import (
 from .services import batch_build, batch_close, batch_lock, batch_set_member
 
 STAFF = (Role.REKAP, Role.ADMIN)
+# Files carrying full NIKs and KKs (what BPJS gets and sends back).
+FULL_NIK_FILES = (BatchFile.Kind.EKSPOR, BatchFile.Kind.HASIL)
 READERS = (Role.REKAP, Role.ADMIN, Role.KADIS)
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 
@@ -84,6 +88,14 @@ def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
         request.GET.get("page")
     )
     summary = batch_summary(batch)
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman=f"Rekap BPJS {batch.periode}",
+        subjek_tipe="anggota",
+        ids=[item.anggota_id for item in page.object_list],
+        niks=[item.nik for item in page.object_list],
+    )
     return render(
         request,
         "rekap_bpjs/batch_detail.html",
@@ -97,7 +109,7 @@ def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
                 (label, summary["by_kategori"].get(value, 0))
                 for value, label in Kategori.choices
             ],
-            "files": batch.files.select_related("created_by"),
+            "files": _files(request, batch),
             "is_draft": batch.status == Batch.Status.DRAFT,
             "can_edit": _is_staff(request),
             "events": history_for(batch, labels=dict(Batch.Status.choices)),
@@ -185,11 +197,30 @@ def batch_export(request: HttpRequest, periode: str) -> HttpResponse:
     return redirect(job)
 
 
+def _files(request: HttpRequest, batch: Batch) -> list[BatchFile]:
+    files = list(batch.files.select_related("created_by"))
+    staff = _is_staff(request)
+    for f in files:
+        f.can_download = staff or f.kind not in FULL_NIK_FILES
+    return files
+
+
 @role_required(*READERS)
 def batch_file(request: HttpRequest, periode: str, file_id: int) -> FileResponse:
     batch_file = get_object_or_404(BatchFile, pk=file_id, batch__periode=periode)
+    if batch_file.kind in FULL_NIK_FILES and not _is_staff(request):
+        raise PermissionDenied  # full NIKs and KKs: the rekap staff's work only
     if not batch_file.file:
         raise Http404
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.UNDUH,
+        halaman=f"Berkas rekap {periode}: {batch_file.get_kind_display()}",
+        tujuan="ekspor BPJS" if batch_file.kind == BatchFile.Kind.EKSPOR else "",
+        subjek_tipe="batch",
+        ids=[batch_file.batch_id],
+        keterangan=batch_file.name,
+    )
     response = FileResponse(
         batch_file.file.open("rb"), as_attachment=True, filename=batch_file.name
     )
@@ -227,6 +258,16 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
+                matched = [*preview.enrolled, *preview.failed]
+                record_access(
+                    by=request.user,
+                    tindakan=AksesData.Tindakan.DAFTAR,
+                    halaman=f"Pratinjau hasil BPJS {periode}",
+                    tujuan="impor hasil BPJS",
+                    subjek_tipe="batch",
+                    ids=[batch.pk],
+                    niks=[row.nik for row in matched],
+                )
                 name = default_storage.save(
                     f"hasil/{secrets.token_hex(16)}.bin", ContentFile(content)
                 )

@@ -14,6 +14,7 @@ from django.db import connection
 from kis_portal.accounts.roles import Role
 
 from .factories import PASSWORD, DesaFactory, make_user
+from .logscan import LogScan
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -23,6 +24,12 @@ def _is_postgres_run() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(
         ("postgres://", "postgresql://")
     )
+
+
+def pytest_configure(config):
+    # Every log line of the run is scanned for NIK/KK numbers (tests/logscan.py).
+    if not config.pluginmanager.has_plugin("kis-log-scan"):
+        config.pluginmanager.register(LogScan(), "kis-log-scan")
 
 
 def pytest_collection_modifyitems(config, items):

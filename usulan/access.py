@@ -17,14 +17,6 @@ READ_ALL_ROLES = (
     Role.DISTRIBUSI,
     Role.ADMIN,
 )
-# Roles that need a person's full NIK/KK on the detail page.
-FULL_DATA_ROLES = (
-    Role.OPERATOR_DESA,
-    Role.LOKET,
-    Role.VERIFIKATOR,
-    Role.REKAP,
-    Role.ADMIN,
-)
 
 
 def _verifier_kecamatan_ids(user) -> list[int]:
@@ -94,7 +86,3 @@ def can_edit(user, usulan: Usulan) -> bool:
     if has_role(user, Role.LOKET):
         return usulan.sumber == Usulan.Sumber.LOKET
     return False
-
-
-def sees_full_data(user, usulan: Usulan) -> bool:
-    return has_role(user, *FULL_DATA_ROLES)

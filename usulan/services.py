@@ -451,3 +451,75 @@ def usulan_advance(*, usulan_id: int, to: str, by, reason: str = "") -> Usulan:
     if to == Usulan.Status.DITOLAK:
         usulan.anggota_set.update(aktif=False)
     return usulan
+
+
+# A data-subject correction (UU 27/2022): what the admin may fix at any stage.
+# NIK and No. KK are not among them: those go back to the desa through verification.
+KOREKSI_MEMBER_FIELDS = ("nama", "tempat_lahir", "tanggal_lahir", "telepon")
+KOREKSI_HOUSEHOLD_FIELDS = ("alamat", "rt", "rw")
+
+
+def _as_json(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
+@transaction.atomic
+def anggota_koreksi(*, anggota_id: int, data: dict, alasan: str, by) -> dict:
+    """Correct one person's data at any stage; the audit row keeps old and new values.
+
+    Returns {field: {"lama": ..., "baru": ...}} of what changed ({} when nothing did).
+    """
+    if not has_role(by, Role.ADMIN):
+        raise ValidationError("Hanya admin yang dapat mengoreksi data warga.")
+    if not (alasan or "").strip():
+        raise ValidationError({"alasan": "Tuliskan alasan atau dasar koreksi."})
+    anggota = Anggota.objects.select_for_update().get(pk=anggota_id)
+    usulan = Usulan.objects.select_for_update().get(pk=anggota.usulan_id)
+    changes: dict[str, dict[str, str]] = {}
+    for obj, fields, label in (
+        (anggota, KOREKSI_MEMBER_FIELDS, "anggota"),
+        (usulan, KOREKSI_HOUSEHOLD_FIELDS, "keluarga"),
+    ):
+        for field in fields:
+            if field not in data:
+                continue
+            new = data[field] if data[field] is not None else ""
+            old = getattr(obj, field)
+            if new != old:
+                changes[f"{label}.{field}"] = {
+                    "lama": _as_json(old),
+                    "baru": _as_json(new),
+                }
+                setattr(obj, field, new)
+    if not changes:
+        return {}
+    errors = member_errors(
+        {
+            "nik": anggota.nik,
+            "tanggal_lahir": anggota.tanggal_lahir,
+            "jenis_kelamin": anggota.jenis_kelamin,
+        }
+    )
+    if errors:
+        raise ValidationError(errors)
+    anggota.full_clean(validate_constraints=False)
+    usulan.full_clean(exclude=["client_token"], validate_constraints=False)
+    anggota.save(update_fields=[f for f in KOREKSI_MEMBER_FIELDS if f in data])
+    if any(key.startswith("keluarga.") for key in changes):
+        # A form opened before the correction must not write the old address back.
+        usulan.version = F("version") + 1
+        usulan.save(update_fields=[*KOREKSI_HOUSEHOLD_FIELDS, "version", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=anggota,
+        reason=f"Koreksi data atas permintaan subjek data: {alasan.strip()}"[:1000],
+        data={"koreksi": changes, "usulan": usulan.pk},
+    )
+    logger.info(
+        "user=%s corrected anggota=%s fields=%s",
+        by.pk,
+        anggota.pk,
+        ",".join(sorted(changes)),
+    )
+    return changes

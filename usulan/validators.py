@@ -113,11 +113,3 @@ def normalise_phone(value: str) -> str:
             "Nomor HP tidak valid: gunakan format 08xxxxxxxxxx atau +628xxxxxxxxx."
         )
     return raw
-
-
-def mask_identifier(value: str) -> str:
-    """5108061234560001 -> 5108********0001 (for lists, exports and logs)."""
-    value = str(value or "")
-    if len(value) < 9:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]

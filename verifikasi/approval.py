@@ -23,11 +23,11 @@ from kis_portal.audit.services import audit_record
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
+from kis_portal.privacy import mask_identifier
 from kis_portal.uploads import check_upload
 from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_advance
-from usulan.validators import mask_identifier
 
 from .models import CekLapangan, FotoLapangan, Pemeriksaan, Persetujuan, SkPenetapan
 

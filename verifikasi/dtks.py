@@ -31,6 +31,7 @@ from stdnum.id import nik as stdnum_nik
 from kis_portal import xlsx
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.privacy import mask_identifier
 from kis_portal.xlsx_read import (
     MSG_NO_HEADER as XLSX_MSG_NO_HEADER,
 )
@@ -42,7 +43,7 @@ from kis_portal.xlsx_read import (
     normalise_header,
     open_xlsx_stream,
 )
-from usulan.validators import clean_digits, mask_identifier, validate_nik
+from usulan.validators import clean_digits, validate_nik
 
 from .models import DtksPeriode, DtksRecord
 from .selectors import latest_periode

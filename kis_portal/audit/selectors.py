@@ -1,8 +1,11 @@
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import AuditEvent
+from .models import AksesData, AuditEvent
 
 
 def history_for(
@@ -38,3 +41,31 @@ def audit_events(*, q: str = "", action: str = "") -> QuerySet[AuditEvent]:
             | models.Q(reason__icontains=q)
         )
     return qs
+
+
+def akses_list(
+    *,
+    pengguna: str = "",
+    nik: str = "",
+    dari: datetime.date | None = None,
+    sampai: datetime.date | None = None,
+    tindakan: str = "",
+) -> QuerySet[AksesData]:
+    """Access records, newest first, filtered as the admin asks."""
+    qs = AksesData.objects.select_related("actor")
+    if pengguna:
+        qs = qs.filter(actor__username__icontains=pengguna)
+    if nik:
+        qs = qs.filter(niks__contains=f" {nik} ")
+    if dari:
+        qs = qs.filter(created_at__gte=_start_of(dari))
+    if sampai:
+        qs = qs.filter(created_at__lt=_start_of(sampai + datetime.timedelta(days=1)))
+    if tindakan:
+        qs = qs.filter(tindakan=tindakan)
+    return qs
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight of `day` in the portal's time zone (WITA)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

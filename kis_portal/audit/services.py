@@ -1,13 +1,13 @@
 """One mechanism for history and audit, used by every app."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.dispatch import Signal
 
-from .models import AuditEvent
+from .models import AksesData, AuditEvent
 
 # Sent by `change_status` inside the caller's transaction, after the history row
 # is written: kwargs instance, from_status, to_status, by, reason. Receivers that
@@ -91,3 +91,61 @@ def change_status(
         reason=reason,
     )
     return event
+
+
+# Why a role looks at a person's data, when the view does not say more precisely.
+PURPOSE_BY_ROLE = {
+    "operator_desa": "pendataan usulan desa",
+    "petugas_loket": "pelayanan loket",
+    "verifikator": "verifikasi",
+    "petugas_lapangan": "cek lapangan",
+    "kepala_dinas": "persetujuan dan pengawasan",
+    "staf_rekap": "rekap BPJS",
+    "petugas_distribusi": "distribusi kartu",
+    "admin": "administrasi",
+}
+
+
+def _joined(values: Iterable) -> str:
+    """' a b c ': space at both ends so ' a ' matches one whole value."""
+    seen = dict.fromkeys(str(v) for v in values if v not in (None, ""))
+    return f" {' '.join(seen)} " if seen else ""
+
+
+def record_access(
+    *,
+    by,
+    tindakan: str,
+    halaman: str,
+    tujuan: str = "",
+    subjek_tipe: str = "",
+    ids: Iterable = (),
+    niks: Iterable[str] = (),
+    jumlah: int | None = None,
+    keterangan: str = "",
+) -> AksesData:
+    """Append one access record (one INSERT): who saw/exported/printed whose data, why.
+
+    `ids` are the primary keys of the `subjek_tipe` records shown (for a list: the
+    page's rows); `niks` the people's NIKs where the view has them at hand. The
+    purpose defaults to the one of the user's role.
+    """
+    from kis_portal.accounts.roles import primary_role
+
+    user = by if getattr(by, "is_authenticated", False) else None
+    role = primary_role(user) if user else None
+    id_text, nik_text = _joined(ids), _joined(niks)
+    if jumlah is None:
+        jumlah = max(len(id_text.split()), len(nik_text.split()))
+    return AksesData.objects.create(
+        actor=user,
+        peran=role or "",
+        tindakan=tindakan,
+        halaman=halaman[:100],
+        tujuan=(tujuan or PURPOSE_BY_ROLE.get(role or "", "layanan publik"))[:100],
+        subjek_tipe=subjek_tipe,
+        subjek_ids=id_text,
+        niks=nik_text,
+        jumlah=jumlah,
+        keterangan=keterangan[:250],
+    )

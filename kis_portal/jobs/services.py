@@ -3,6 +3,8 @@ import logging
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from kis_portal.privacy import masked_traceback
+
 from .models import Job
 from .registry import HANDLERS
 
@@ -65,8 +67,11 @@ def job_run(job_id: int) -> None:
         HANDLERS[job.kind].func(JobContext(job), **job.params)
     except JobFailed as exc:
         _finish(job, Job.Status.FAILED, str(exc))
-    except Exception:
-        logger.exception("job=%s kind=%s crashed", job.pk, job.kind)
+    except Exception as exc:
+        # Not logger.exception: an import's error may quote a cell (a NIK).
+        logger.error(
+            "job=%s kind=%s crashed\n%s", job.pk, job.kind, masked_traceback(exc)
+        )
         _finish(
             job, Job.Status.FAILED, "Terjadi kesalahan sistem. Hubungi admin portal."
         )

@@ -3,9 +3,24 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kis_portal.audit.models import AksesData
+from kis_portal.audit.services import record_access
 from kis_portal.http import private
 
 from .selectors import get_job_for_user, jobs_for_user
+
+# Why each kind of export is downloaded (other kinds: the purpose of the role).
+EXPORT_PURPOSE = {
+    "batch_export": "ekspor BPJS",
+    "payment_recommendation": "rekomendasi pembayaran iuran",
+    "payment_annex": "rekomendasi pembayaran iuran",
+    "recon_diff": "rekonsiliasi peserta BPJS",
+    "kartu_export": "distribusi kartu",
+    "serah_terima_export": "distribusi kartu",
+    "laporan_bulanan": "laporan bulanan",
+    "laporan_peserta": "laporan daftar peserta",
+    "audit_export": "pengawasan (jejak audit)",
+}
 
 
 @login_required
@@ -25,6 +40,16 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_job_for_user(request.user, pk)
     if not job.result_file:
         raise Http404
+    # Exports are built in the background; the download is when data leaves.
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.EKSPOR,
+        halaman=f"Unduh hasil tugas: {job.label}"[:100],
+        tujuan=EXPORT_PURPOSE.get(job.kind, ""),
+        subjek_tipe="tugas",
+        ids=[job.pk],
+        keterangan=job.result_name,
+    )
     response = FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_name
     )

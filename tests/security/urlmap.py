@@ -42,8 +42,11 @@ class UrlPattern:
             return None
         if not self.name:
             return "admin:*_object"  # <object_id>/ redirects to the change page
-        suffix = next(s for s in ADMIN_MODEL_SUFFIXES if self.name.endswith(f"_{s}"))
-        return f"admin:*_{suffix}"
+        suffix = next(
+            (s for s in ADMIN_MODEL_SUFFIXES if self.name.endswith(f"_{s}")), None
+        )
+        # A model's own extra admin view (e.g. a TOTP device's QR) has its own row.
+        return f"admin:*_{suffix}" if suffix else None
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.models import AksesData
 from usulan.models import Dokumen
 
 from .builders import make_usulan
@@ -81,15 +81,18 @@ def test_full_data_is_shown_to_the_verifier_and_audited(login, verifikator, usul
     nik = usulan_a.anggota_set.first().nik
     html = login(verifikator).get(usulan_a.get_absolute_url()).content.decode()
     assert nik in html
-    event = AuditEvent.objects.get(action="view_personal", actor=verifikator)
-    assert event.object_id == str(usulan_a.pk)
+    record = AksesData.objects.get(actor=verifikator, halaman="Detail usulan")
+    assert (record.subjek_tipe, record.id_list) == ("usulan", [str(usulan_a.pk)])
+    assert nik in record.nik_list and record.tujuan == "verifikasi"
 
 
 def test_kadis_sees_masked_data_only(login, kadis, usulan_a):
     nik = usulan_a.anggota_set.first().nik
     html = login(kadis).get(usulan_a.get_absolute_url()).content.decode()
     assert nik not in html and nik[:4] + "********" + nik[-4:] in html
-    assert not AuditEvent.objects.filter(action="view_personal", actor=kadis).exists()
+    # Masked or not, seeing a household's data is recorded with the reason.
+    record = AksesData.objects.get(actor=kadis, halaman="Detail usulan")
+    assert record.tujuan == "persetujuan dan pengawasan"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.models import AksesData
 from usulan.models import Dokumen
 from usulan.selectors import documents_for
 from verifikasi.models import DtksPeriode, DtksRecord
@@ -186,7 +186,9 @@ def test_download_is_an_audited_attachment_for_allowed_users_only(
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action="view_personal", actor=operator_a).exists()
+    assert AksesData.objects.filter(
+        actor=operator_a, tindakan="unduh", subjek_tipe="dokumen"
+    ).exists()
     staff = login(verifikator).get(f"/usulan/dokumen/{doc.pk}/")
     assert staff.status_code == 200
     assert b"".join(staff.streaming_content).startswith(b"%PDF")

@@ -18,11 +18,11 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AuditEvent
+from kis_portal.privacy import mask_identifier
 from tests.factories import KecamatanFactory, make_user
 from tests.usulan.builders import make_usulan, pdf_file
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_advance, usulan_submit
-from usulan.validators import mask_identifier
 from verifikasi.approval import cek_lapangan_record, persetujuan_decide, sk_issue
 from verifikasi.models import (
     CekLapangan,

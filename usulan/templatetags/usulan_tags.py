@@ -1,6 +1,6 @@
 from django import template
 
-from usulan.validators import mask_identifier
+from kis_portal.privacy import mask_identifier
 
 register = template.Library()
 

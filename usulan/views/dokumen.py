@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
-from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.models import AksesData
+from kis_portal.audit.services import record_access
 from kis_portal.http import private
 
 from ..access import can_edit, get_dokumen_for_user, get_usulan_for_user
@@ -58,11 +58,15 @@ def usulan_dokumen_upload(request: HttpRequest, pk: int, key: str) -> HttpRespon
 @role_required(*LIST_ROLES)
 def dokumen_download(request: HttpRequest, pk: int) -> FileResponse:
     dokumen = get_dokumen_for_user(request.user, pk)
-    audit_record(
-        action=AuditEvent.Action.VIEW_PERSONAL,
+    if not dokumen.file:  # purged at the end of its retention period
+        raise Http404("Berkas sudah dihapus karena masa simpannya berakhir.")
+    record_access(
         by=request.user,
-        target=dokumen,
-        reason="unduh dokumen",
+        tindakan=AksesData.Tindakan.UNDUH,
+        halaman=f"Dokumen {dokumen.requirement_nama}",
+        subjek_tipe="dokumen",
+        ids=[dokumen.pk],
+        niks=[dokumen.anggota.nik] if dokumen.anggota else [],
     )
     inline = request.GET.get("lihat") == "1"
     ext = dokumen.file.name.rsplit(".", 1)[-1]

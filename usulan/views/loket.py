@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
-from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.models import AksesData, AuditEvent
+from kis_portal.audit.services import audit_record, record_access
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import render_pdf, tanggal_indonesia
+from kis_portal.privacy import mask_identifier
 
 from ..access import can_edit, get_usulan_for_user, usulan_for_user
 from ..forms import (
@@ -37,7 +38,6 @@ from ..services import (
     usulan_berkas_diterima_set,
     usulan_submit,
 )
-from ..validators import mask_identifier
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +225,14 @@ def loket_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         by=request.user,
         target=usulan,
         reason="cetak tanda terima berkas",
+    )
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.CETAK,
+        halaman="Tanda terima berkas (PDF)",
+        subjek_tipe="usulan",
+        ids=[usulan.pk],
+        niks=[m.nik for m in members],
     )
     logger.info("user=%s printed receipt usulan=%s", request.user.pk, usulan.pk)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -13,15 +13,14 @@ from django.views.decorators.http import require_POST
 from distribusi.selectors import cards_for_members
 from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
 from kis_portal.accounts.roles import Role
-from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.services import record_access
 
 from ..access import (
     READ_ALL_ROLES,
     can_edit,
     get_usulan_for_user,
-    sees_full_data,
     usulan_for_user,
 )
 from ..checks import nik_region_warning
@@ -58,6 +57,13 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
     qs = usulan_filter.qs if usulan_filter.is_bound else scope
     page = Paginator(annotate_list(qs).order_by("-created_at", "-pk"), 25).get_page(
         request.GET.get("page")
+    )
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman="Daftar usulan",
+        subjek_tipe="usulan",
+        ids=[u.pk for u in page.object_list],
     )
     return render(
         request,
@@ -229,6 +235,14 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(saved)
         if _wants_json(request):
             return _errors_json(form, formset)
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.LIHAT,
+        halaman="Ubah usulan",
+        subjek_tipe="usulan",
+        ids=[usulan.pk],
+        niks=[f.instance.nik for f in formset.forms if f.instance.pk],
+    )
     return render(
         request,
         "usulan/usulan_form.html",
@@ -240,14 +254,14 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
     review = review_usulan(usulan)
-    full = sees_full_data(request.user, usulan)
-    if full:
-        audit_record(
-            action=AuditEvent.Action.VIEW_PERSONAL,
-            by=request.user,
-            target=usulan,
-            reason="detail usulan",
-        )
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.LIHAT,
+        halaman="Detail usulan",
+        subjek_tipe="usulan",
+        ids=[usulan.pk],
+        niks=[m.nik for m in review.members],
+    )
     editable = can_edit(request.user, usulan)
     catatan = list(usulan.catatan_set.order_by("-putaran", "pk"))
     open_notes = {(c.item, c.anggota_id): c.pesan for c in catatan if not c.selesai}
@@ -279,7 +293,6 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_note": open_notes.get(("data", None), ""),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
-            "show_full": full,
             "upload_form": DokumenForm(),
             "counter_checklist": (
                 [

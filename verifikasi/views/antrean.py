@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
-from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.services import record_access
 from kis_portal.offices.selectors import get_active_profile
 from usulan.access import get_usulan_for_user, usulan_for_user
 from usulan.models import Usulan
@@ -123,11 +123,14 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"Usulan {usulan.nomor}: {usulan.get_status_display()}."
             )
             return redirect("verifikasi:queue")
-    audit_record(
-        action=AuditEvent.Action.VIEW_PERSONAL,
+    record_access(
         by=request.user,
-        target=usulan,
-        reason="verifikasi",
+        tindakan=AksesData.Tindakan.LIHAT,
+        halaman="Periksa usulan",
+        tujuan="verifikasi",
+        subjek_tipe="usulan",
+        ids=[usulan.pk],
+        niks=[m.nik for m in checklist.review.members],
     )
     klaim = Klaim.objects.filter(usulan=usulan).select_related("verifikator").first()
     blank = {"ada": False, "valid": False, "bermeterai": False, "alasan": ""}

@@ -13,10 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
+from kis_portal.audit.models import AksesData
+from kis_portal.audit.services import record_access
 from kis_portal.jobs.services import job_start
+from kis_portal.privacy import mask_identifier
 from kis_portal.wilayah.models import Desa
 from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC, ZIP_MAGIC
-from usulan.validators import clean_digits, mask_identifier
+from usulan.validators import clean_digits
 
 from .. import dtks
 from ..models import DtksPeriode
@@ -134,6 +137,15 @@ def dtks_search(request: HttpRequest) -> HttpResponse:
                 or ""
             )
         logger.info("user=%s dtks search found=%s", request.user.pk, record is not None)
+        record_access(
+            by=request.user,
+            tindakan=AksesData.Tindakan.CARI,
+            halaman="Cek DTKS",
+            subjek_tipe="dtks",
+            ids=[record.pk] if record else [],
+            niks=[nik],
+            keterangan="ditemukan" if record else "tidak ditemukan",
+        )
         # The full NIK is not echoed back into the page.
         form = DtksSearchForm()
     return render(

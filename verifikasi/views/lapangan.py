@@ -4,14 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role
-from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.models import AksesData
+from kis_portal.audit.services import record_access
 from kis_portal.http import private
 from usulan.models import Usulan
 from usulan.selectors import review_usulan
@@ -83,6 +83,13 @@ def lapangan_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(field_check_queue(request.user, q=q), 25).get_page(
         request.GET.get("page")
     )
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman="Daftar cek lapangan",
+        subjek_tipe="usulan",
+        ids=[u.pk for u in page.object_list],
+    )
     return render(request, "verifikasi/lapangan_list.html", {"page_obj": page, "q": q})
 
 
@@ -122,6 +129,14 @@ def lapangan_form(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("verifikasi:lapangan_list")
     review = review_usulan(usulan)
     rows = [{"anggota": m, "dtks": review.dtks[m.nik]} for m in review.members]
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.LIHAT,
+        halaman="Formulir cek lapangan",
+        subjek_tipe="usulan",
+        ids=[usulan.pk],
+        niks=[m.nik for m in review.members],
+    )
     return render(
         request,
         "verifikasi/lapangan_form.html",
@@ -132,12 +147,16 @@ def lapangan_form(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.LAPANGAN, *FOTO_READ_ROLES)
 def foto(request: HttpRequest, pk: int) -> FileResponse:
     photo = get_foto_for_user(request.user, pk)
-    audit_record(
-        action=AuditEvent.Action.VIEW_PERSONAL,
+    if not photo.file:  # purged at the end of its retention period
+        raise Http404("Foto sudah dihapus karena masa simpannya berakhir.")
+    record_access(
         by=request.user,
-        target=photo.cek.usulan,
-        reason="lihat foto cek lapangan",
-        data={"foto": photo.pk},
+        tindakan=AksesData.Tindakan.UNDUH,
+        halaman="Foto cek lapangan",
+        subjek_tipe="usulan",
+        ids=[photo.cek.usulan_id],
+        jumlah=1,
+        keterangan=f"foto {photo.pk}",
     )
     response = FileResponse(
         photo.file.open("rb"),

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.accounts.access import role_required
 from kis_portal.accounts.roles import Role, has_role
-from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record
+from kis_portal.audit.models import AksesData, AuditEvent
+from kis_portal.audit.services import audit_record, record_access
 from kis_portal.http import private
 from kis_portal.offices.selectors import get_active_profile
 from usulan.models import Usulan
@@ -72,10 +72,24 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 def approval_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = Paginator(approval_queue(q=q), 25).get_page(request.GET.get("page"))
+    rows = _rows(list(page.object_list), request.user)
+    _record_rows(request, rows, "Daftar persetujuan Kepala Dinas")
     return render(
         request,
         "verifikasi/approval_list.html",
-        {"page_obj": page, "rows": _rows(list(page.object_list), request.user), "q": q},
+        {"page_obj": page, "rows": rows, "q": q},
+    )
+
+
+def _record_rows(request: HttpRequest, rows: list[dict], halaman: str) -> None:
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.DAFTAR,
+        halaman=halaman,
+        tujuan="persetujuan Kepala Dinas",
+        subjek_tipe="usulan",
+        ids=[row["usulan"].pk for row in rows],
+        niks=[m.nik for row in rows for m in row["members"]],
     )
 
 
@@ -120,6 +134,7 @@ def approval_confirm(request: HttpRequest) -> HttpResponse:
     if not waiting:
         return redirect("verifikasi:approval_list")
     rows = _rows(waiting, request.user)
+    _record_rows(request, rows, "Konfirmasi persetujuan")
     return render(
         request,
         "verifikasi/approval_confirm.html",
@@ -192,6 +207,15 @@ def sk_pdf(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     audit_record(
         action=AuditEvent.Action.EXPORT, by=request.user, target=sk, reason="unduh SK"
+    )
+    record_access(
+        by=request.user,
+        tindakan=AksesData.Tindakan.CETAK,
+        halaman=f"SK penetapan {sk.nomor} (PDF)",
+        tujuan="SK penetapan",
+        subjek_tipe="sk",
+        ids=[sk.pk],
+        niks=sk.anggota.values_list("nik", flat=True),
     )
     response = FileResponse(
         sk.file.open("rb"),
