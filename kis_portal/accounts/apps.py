@@ -13,6 +13,12 @@ class AccountsConfig(AppConfig):
         # migrate so a new model's permissions reach the admin role at once.
         post_migrate.connect(_ensure_roles, dispatch_uid="kis_ensure_roles")
         user_logged_in.connect(_start_session_clock, dispatch_uid="kis_session_clock")
+        # The admin site has discovered every app's admin by now (its app is first).
+        from django.contrib import admin
+
+        from .admin_otp import replace_totp_admin
+
+        replace_totp_admin(admin.site)
 
 
 def _ensure_roles(sender, using="default", **kwargs) -> None:

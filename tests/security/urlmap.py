@@ -175,6 +175,11 @@ def sample_kwargs(pattern: UrlPattern, objs: dict, demo) -> dict[str, str] | Non
         "notifikasi:tandai_dibaca": {"pk": objs["pesan"].pk},
         "notifikasi:keluar_kirim_ulang": {"pk": objs["keluar"].pk},
         "accounts:user_edit": {"pk": demo.users["desa2"].pk},
+        "accounts:user_unlock": {"pk": demo.users["desa2"].pk},
+        "accounts:user_reset_2fa": {"pk": demo.users["desa2"].pk},
+        "audit:subjek_koreksi": {
+            "anggota_id": objs["usulan"].anggota_set.order_by("pk").first().pk
+        },
         "wilayah:desa_detail": {"kode": demo.users["desa1"].profile.desa.kode},
         "jobs:detail": {"pk": objs["job"].pk},
         "jobs:download": {"pk": objs["job"].pk},
