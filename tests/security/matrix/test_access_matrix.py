@@ -1,12 +1,12 @@
 """Who reaches which URL: every pattern x every role x GET/POST against a committed table.
 
-The table is tests/security/access_matrix.txt. A pattern missing from it fails the
+The table is tests/security/matrix/access_matrix.txt. A pattern missing from it fails the
 test, as does a row whose pattern is gone. Each request runs in a savepoint that
 is rolled back, so a POST that changes something (a delete, a logout, a submit)
 does not change what the next request sees; POSTs carry no data.
 
 To see the table the code produces now (to review a change, never to accept it
-blindly): KIS_ACCESS_MATRIX_OUT=/tmp/observed.txt pytest tests/security -k every_url
+blindly): KIS_ACCESS_MATRIX_OUT=/tmp/observed.txt pytest tests/security/matrix -k every_url
 
 The second test asks, as desa2's operator, for every URL taking an object with
 each of desa1's objects: 404 (or the role's refusal), none of desa1's data in
@@ -179,7 +179,7 @@ def test_every_url_pattern_for_every_role_and_method(demo, session_keys, setting
     )
     assert not no_args, f"No sample arguments for these patterns: {no_args}"
     assert not missing, (
-        "URL patterns missing from tests/security/access_matrix.txt (add a row "
+        "URL patterns missing from tests/security/matrix/access_matrix.txt (add a row "
         f"per method): {sorted(set(missing))}"
     )
     stale = sorted(f"{k} {m}" for k, m in set(table) - used_rows)
