@@ -20,7 +20,11 @@ from django.utils import timezone
 from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record, change_status
+from kis_portal.audit.services import (
+    audit_record,
+    change_status,
+    change_status_bulk,
+)
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch, BatchItem
@@ -347,27 +351,25 @@ def serah_terima_buat(
         dibuat_oleh=by,
         token=token or None,
     )
-    for card in cards:
-        card.serah_terima, card.diserahkan_tanggal = serah, tanggal
-        change_status(
-            card,
-            to=Kartu.Status.DISERAHKAN,
+    # Set-based: a constant number of queries for 1 or 500 cards (bench B7).
+    change_status_bulk(
+        cards,
+        to=Kartu.Status.DISERAHKAN,
+        by=by,
+        allowed=TRANSITIONS,
+        reason=f"Diserahkan ({serah.get_kanal_display()}) kepada {penerima.nama}, "
+        f"tanda terima {serah.nomor}",
+        values={"serah_terima": serah, "diserahkan_tanggal": tanggal},
+    )
+    if langsung_warga:
+        change_status_bulk(
+            cards,
+            to=Kartu.Status.DITERIMA_WARGA,
             by=by,
             allowed=TRANSITIONS,
-            reason=f"Diserahkan ({serah.get_kanal_display()}) kepada {penerima.nama}, "
-            f"tanda terima {serah.nomor}",
-            update_fields=("serah_terima", "diserahkan_tanggal"),
+            reason="Diambil sendiri oleh warga di kantor",
+            values={"warga_tanggal": tanggal, "warga_dikonfirmasi_oleh": by},
         )
-        if langsung_warga:
-            card.warga_tanggal, card.warga_dikonfirmasi_oleh = tanggal, by
-            change_status(
-                card,
-                to=Kartu.Status.DITERIMA_WARGA,
-                by=by,
-                allowed=TRANSITIONS,
-                reason="Diambil sendiri oleh warga di kantor",
-                update_fields=("warga_tanggal", "warga_dikonfirmasi_oleh"),
-            )
     audit_record(
         action=AuditEvent.Action.CREATE,
         by=by,

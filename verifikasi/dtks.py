@@ -24,6 +24,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
@@ -45,7 +46,6 @@ from kis_portal.xlsx_read import (
 from usulan.validators import clean_digits, mask_identifier, validate_nik
 
 from .models import DtksPeriode, DtksRecord
-from .selectors import latest_periode
 
 logger = logging.getLogger(__name__)
 
@@ -239,13 +239,11 @@ def clean_periode(value: str) -> str:
 
 
 def find_in_latest(nik: str) -> DtksRecord | None:
-    """The record of one NIK in the latest period, or None."""
-    periode = latest_periode()
-    if periode is None:
-        return None
+    """The record of one NIK in the latest period, or None (one query)."""
+    latest = DtksPeriode.objects.order_by("-kode").values("pk")[:1]
     return (
         DtksRecord.objects.select_related("periode")
-        .filter(periode=periode, nik=nik)
+        .filter(periode_id=Subquery(latest), nik=nik)
         .first()
     )
 
