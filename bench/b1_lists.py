@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 USULAN = common.scale(250_000)
 DTKS = common.scale(1_000_000)
-REPEAT = 5 if common.QUICK else 40
+REPEAT = 3 if common.QUICK else 40
 MAX_QUERIES = 8
 P95_MS = 50.0
 MAX_GZ_KB = 30.0
@@ -62,7 +62,7 @@ def client_for(user) -> Client:
 
 
 def page_times(client: Client, url: str) -> list[float]:
-    for _ in range(3):  # warm: caches, connection, template loader
+    for _ in range(1 if common.QUICK else 3):  # warm: caches, template loader
         assert client.get(url).status_code == 200, url
     return common.timed(lambda: client.get(url), REPEAT)
 

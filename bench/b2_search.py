@@ -25,7 +25,7 @@ from verifikasi.dtks import find_in_latest  # noqa: E402
 from verifikasi.selectors import dtks_search_nama, name_words  # noqa: E402
 
 DTKS = common.scale(1_000_000)
-SAMPLES = 20 if common.QUICK else 150
+SAMPLES = 10 if common.QUICK else 150
 NAME_P95_MS = 60.0
 NIK_P95_MS = 2.0
 TABLE = "verifikasi_dtksrecord"
@@ -225,7 +225,7 @@ def main() -> None:
             client.post("/dtks/cari/", data)
         queries = len(ctx.captured_queries)
         times = common.timed(
-            lambda d=data: client.post("/dtks/cari/", d), 10 if common.QUICK else 30
+            lambda d=data: client.post("/dtks/cari/", d), 5 if common.QUICK else 30
         )
         page[label] = (common.percentile(times, 95) * 1000, queries)
     report.note(

@@ -235,19 +235,21 @@ def main() -> None:
     # Constant in N: a tenth of the cases costs the same number of queries.
     small = max(1, N // 10)
     ids = factory.waiting_approval(small, users)
+    kadis = fresh(users["kepala_dinas"])
     _, _, few = measured(
-        lambda: persetujuan_decide(
-            usulan_ids=ids, by=fresh(users["kepala_dinas"]), keputusan="setuju"
-        )
+        lambda: persetujuan_decide(usulan_ids=ids, by=kadis, keputusan="setuju")
     )
     cards = factory.cards_at_office(small, users)
+    staff = fresh(users["petugas_distribusi"])
+    desa = Desa.objects.get(kode=factory.BENCH_DESA)
     _, _, few_cards = measured(
         lambda: serah_terima_buat(
             kartu_ids=cards,
             kanal=Kanal.DESA,
-            desa=Desa.objects.get(kode=factory.BENCH_DESA),
+            desa=desa,
             penerima=Penerima(nama="Kadek Wiranata"),
-            by=fresh(users["petugas_distribusi"]),
+            by=staff,
+            token=secrets.token_urlsafe(24),
         )
     )
     report.note(

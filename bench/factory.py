@@ -234,6 +234,7 @@ def ensure_wilayah():
     )
 
 
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 ROLES = [
     "operator_desa",
     "verifikator",
@@ -248,6 +249,7 @@ ROLES = [
 def ensure_users() -> dict:
     """One account per role, keyed by role; the operator works for BENCH_DESA."""
     from django.contrib.auth import get_user_model
+    from django.test import override_settings
 
     from kis_portal.accounts.services import user_create
     from kis_portal.wilayah.models import Desa
@@ -261,16 +263,18 @@ def ensure_users() -> dict:
         username = f"bench_{role}"
         user = existing.get(username)
         if user is None:
-            user = user_create(
-                username=username,
-                password="bench-only-password-1",  # noqa: S106 - bench data
-                role=role,
-                desa=Desa.objects.get(kode=BENCH_DESA)
-                if role == "operator_desa"
-                else None,
-                first_name="Bench",
-                last_name=role.replace("_", " ").title(),
-            )
+            # Bench accounts log in with force_login: a fast hasher will do.
+            with override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+                user = user_create(
+                    username=username,
+                    password="bench-only-password-1",  # noqa: S106 - bench data
+                    role=role,
+                    desa=Desa.objects.get(kode=BENCH_DESA)
+                    if role == "operator_desa"
+                    else None,
+                    first_name="Bench",
+                    last_name=role.replace("_", " ").title(),
+                )
         users[role] = user
     return users
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kis_portal.accounts.access import operator_desa_id
@@ -236,14 +236,27 @@ def kartu_terima_batch(*, periode: str, tanggal: datetime.date, by) -> list[Kart
 
 
 def next_number(jenis: str, tahun: int) -> int:
-    """The next number of `jenis` in `tahun`; the caller's transaction holds it."""
-    NomorUrut.objects.bulk_create(
-        [NomorUrut(jenis=jenis, tahun=tahun)], ignore_conflicts=True
+    """The next number of `jenis` in `tahun`; the caller's transaction holds it.
+
+    One upsert: it creates the year's counter or increments it, and locks its
+    row until the caller commits (a rolled-back hand-over gives its number
+    back). PostgreSQL, and SQLite 3.35+, both speak ON CONFLICT ... RETURNING.
+    """
+    meta = NomorUrut._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    jenis_col, tahun_col, terakhir_col = (
+        quote(meta.get_field(name).column) for name in ("jenis", "tahun", "terakhir")
     )
-    counter = NomorUrut.objects.select_for_update().get(jenis=jenis, tahun=tahun)
-    counter.terakhir += 1
-    counter.save(update_fields=["terakhir"])
-    return counter.terakhir
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({jenis_col}, {tahun_col}, {terakhir_col}) "
+            f"VALUES (%s, %s, 1) ON CONFLICT ({jenis_col}, {tahun_col}) "
+            f"DO UPDATE SET {terakhir_col} = {table}.{terakhir_col} + 1 "
+            f"RETURNING {terakhir_col}",
+            [jenis, tahun],
+        )
+        return cursor.fetchone()[0]
 
 
 def _receipt_row(card: Kartu) -> dict:
