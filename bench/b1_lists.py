@@ -61,10 +61,10 @@ def client_for(user) -> Client:
     return client
 
 
-def page_times(client: Client, url: str) -> list[float]:
+def page_times(client: Client, url: str) -> tuple[list[float], list[float]]:
     for _ in range(1 if common.QUICK else 3):  # warm: caches, template loader
         assert client.get(url).status_code == 200, url
-    return common.timed(lambda: client.get(url), REPEAT)
+    return common.timed_cpu(lambda: client.get(url), REPEAT)
 
 
 def floor_times(sql: str, params: list) -> list[float]:
@@ -135,7 +135,7 @@ def main() -> None:
             (f"last page ({last})", f"{url}?page={last}", (last - 1) * 25),
         ]
         for label, page_url, offset in pages:
-            times = page_times(client, page_url)
+            times, cpu = page_times(client, page_url)
             sql, params = floor_sql(25, offset)
             floor = floor_times(sql, params)
             p95 = common.percentile(times, 95) * 1000
@@ -149,7 +149,8 @@ def main() -> None:
             )
             report.note(
                 f"{name} {label}: median {common.median(times) * 1000:.1f} ms, "
-                f"floor median {common.median(floor) * 1000:.2f} ms"
+                f"floor median {common.median(floor) * 1000:.2f} ms; Python CPU "
+                f"p95 {common.percentile(cpu, 95) * 1000:.1f} ms"
             )
         counts = {}
         sizes = {}
@@ -183,7 +184,7 @@ def main() -> None:
         report.note(
             f"{name} HTML gzipped with 50 rows: {sizes['50 rows'] / 1024:.1f} KB"
         )
-    report.note(f"total {time.perf_counter() - started:.0f} s")
+    report.note(f"total {time.perf_counter() - started:.0f} s; {common.load_average()}")
     report.save()
 
 

@@ -52,6 +52,16 @@ def timed_each(fn, items) -> list[float]:
     return out
 
 
+def cpu_each(fn, items) -> list[float]:
+    """This process's CPU time per call: the wall clock minus waiting for a core."""
+    out = []
+    for item in items:
+        start = time.process_time()
+        fn(item)
+        out.append(time.process_time() - start)
+    return out
+
+
 def floor_each(sql: str, params: list[list]) -> list[float]:
     def run(p):
         with connection.cursor() as cursor:
@@ -126,6 +136,7 @@ def main() -> None:
     found = sum(find_in_latest(nik) is not None for nik in lookups)
     assert found == len(niks), (found, len(niks))
     nik_times = timed_each(find_in_latest, lookups)
+    nik_cpu = cpu_each(find_in_latest, lookups)
     nik_floor = floor_each(NIK_FLOOR, [[periode_id, nik] for nik in lookups])
     p95 = common.percentile(nik_times, 95) * 1000
     report.figure(
@@ -138,7 +149,8 @@ def main() -> None:
     )
     report.note(
         f"NIK lookup median {common.median(nik_times) * 1000:.2f} ms, floor median "
-        f"{common.median(nik_floor) * 1000:.3f} ms"
+        f"{common.median(nik_floor) * 1000:.3f} ms; Python CPU p95 "
+        f"{common.percentile(nik_cpu, 95) * 1000:.2f} ms"
     )
 
     # --- Names --------------------------------------------------------------------
@@ -232,7 +244,7 @@ def main() -> None:
         "search page /dtks/cari/ (in-process, p95): "
         + ", ".join(f"{k} {ms:.1f} ms ({q} queries)" for k, (ms, q) in page.items())
     )
-    report.note(f"total {time.perf_counter() - started:.0f} s")
+    report.note(f"total {time.perf_counter() - started:.0f} s; {common.load_average()}")
     report.save()
 
 

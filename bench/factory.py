@@ -641,9 +641,12 @@ def _fresh_people(count: int, prefix6: str) -> list[Household]:
 def _usulan_for(homes, *, desa, status, by, now):
     from usulan.models import Anggota, Usulan
 
+    # Numbers of their own: the portal's random ones can meet the bulk set's.
+    first = 10**8 + Usulan.objects.count()
     usulan = Usulan.objects.bulk_create(
         [
             Usulan(
+                nomor=nomor("U", first + i, now),
                 jenis="MIG34",
                 sumber="desa",
                 desa=desa,

@@ -131,13 +131,15 @@ def notify_usulan_bulk(
     usulan_list: list[Usulan], *, jenis: str, reason: str = ""
 ) -> None:
     """`notify_usulan` for many usulan at once (a bulk decision): three queries."""
+    # One reverse() for all: 500 of them cost a sixth of a 500-usulan decision.
+    tautan = reverse("usulan:detail", args=[0]).replace("/0/", "/{pk}/")
     pesan_list = Pesan.objects.bulk_create(
         Pesan(
             desa_id=usulan.desa_id,
             jenis=jenis,
             judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
             isi=reason[:2000],
-            tautan=reverse("usulan:detail", args=[usulan.pk]),
+            tautan=tautan.format(pk=usulan.pk),
             usulan_id=usulan.pk,
         )
         for usulan in usulan_list

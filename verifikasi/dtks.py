@@ -241,11 +241,13 @@ def clean_periode(value: str) -> str:
 def find_in_latest(nik: str) -> DtksRecord | None:
     """The record of one NIK in the latest period, or None (one query)."""
     latest = DtksPeriode.objects.order_by("-kode").values("pk")[:1]
-    return (
-        DtksRecord.objects.select_related("periode")
-        .filter(periode_id=Subquery(latest), nik=nik)
-        .first()
+    # One NIK per period (a unique constraint): no ORDER BY needed, as first() adds.
+    found = list(
+        DtksRecord.objects.select_related("periode").filter(
+            periode_id=Subquery(latest), nik=nik
+        )[:1]
     )
+    return found[0] if found else None
 
 
 def import_dtks(

@@ -126,7 +126,9 @@ def test_declining_fifty_at_once_tells_each_desa_and_frees_the_niks(
         )
     }
     first = many[0]
-    assert Pesan.objects.get(usulan=first).judul == f"Usulan {first.nomor} ditolak"
+    inbox = Pesan.objects.get(usulan=first)
+    assert inbox.judul == f"Usulan {first.nomor} ditolak"
+    assert inbox.tautan == first.get_absolute_url()
     keluar = PesanKeluar.objects.filter(pesan__usulan__in=ids)
     assert keluar.count() == 55
     assert set(keluar.values_list("tujuan", flat=True)) == {"6281234567001"}
