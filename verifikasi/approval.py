@@ -197,10 +197,14 @@ def persetujuan_decide(
     if not ids:
         raise ValidationError("Pilih minimal satu usulan.")
 
-    # A fixed lock order keeps two batches that overlap from deadlocking.
+    # A fixed lock order keeps two batches that overlap from deadlocking. Only
+    # what a decision reads is loaded: 500 rows at once are cheaper so.
     locked = {
         u.pk: u
-        for u in Usulan.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        for u in Usulan.objects.select_for_update()
+        .filter(pk__in=ids)
+        .only("nomor", "status", "desa_id")
+        .order_by("pk")
     }
     involved = involved_user_ids(ids)
     decided_ids = [
