@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check demo clean help
+.PHONY: run test lint format migrations-check demo clean help bench
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with a job worker"
 	@echo "make test   - install and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
 	@echo "make format - ruff format and autofix"
+	@echo "make bench  - run the benchmarks on PostgreSQL (QUICK=1: 1/100 scale, ~2 min)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,12 @@ lint: $(VENV)/.dev-deps
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# --- Benchmarks (bench/run.py): a fresh PostgreSQL database, created and dropped.
+# BENCH_DATABASE_URL=postgres://user@host:5432/kis_bench by default; QUICK=1 for 1/100 scale.
+QUICK ?=
+bench: $(VENV)/.dev-deps
+	QUICK=$(QUICK) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal

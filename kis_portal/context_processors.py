@@ -3,22 +3,18 @@ from django.http import HttpRequest
 
 from kis_portal.accounts.navigation import menu_for
 from kis_portal.accounts.roles import primary_role
-from kis_portal.offices.models import OfficeProfile
+from kis_portal.offices.selectors import active_profile_for
 
 
 def portal(request: HttpRequest) -> dict:
     """The office's name and logo, and the navigation of the user's role."""
-    # Only the two names: one light query on every page.
-    profile = (
-        OfficeProfile.objects.filter(is_active=True)
-        .values("nama_dinas", "pemerintah")
-        .first()
-    )
+    # One light query on every page, shared with the view when it needs the profile.
+    profile = active_profile_for(request)
     user = getattr(request, "user", None)
     role = primary_role(user) if user is not None else None
     return {
-        "office_name": profile["nama_dinas"] if profile else settings.KIS_OFFICE_NAME,
-        "office_government": profile["pemerintah"] if profile else "",
+        "office_name": profile.nama_dinas if profile else settings.KIS_OFFICE_NAME,
+        "office_government": profile.pemerintah if profile else "",
         "office_logo": settings.KIS_OFFICE_LOGO,
         "nav_items": menu_for(user) if user is not None else [],
         "user_role": role,

@@ -127,6 +127,85 @@ def notify_kartu(kartu: Kartu) -> Pesan | None:
     return pesan
 
 
+def notify_usulan_bulk(
+    usulan_list: list[Usulan], *, jenis: str, reason: str = ""
+) -> None:
+    """`notify_usulan` for many usulan at once (a bulk decision): three queries."""
+    # One reverse() for all: 500 of them cost a sixth of a 500-usulan decision.
+    tautan = reverse("usulan:detail", args=[0]).replace("/0/", "/{pk}/")
+    pesan_list = Pesan.objects.bulk_create(
+        Pesan(
+            desa_id=usulan.desa_id,
+            jenis=jenis,
+            judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
+            isi=reason[:2000],
+            tautan=tautan.format(pk=usulan.pk),
+            usulan_id=usulan.pk,
+        )
+        for usulan in usulan_list
+    )
+    phones: dict[int, list[tuple[int, str]]] = {}
+    for usulan_id, anggota_id, telepon in (
+        Anggota.objects.filter(usulan_id__in=[u.pk for u in usulan_list])
+        .exclude(telepon="")
+        .order_by("pk")
+        .values_list("usulan_id", "pk", "telepon")
+    ):
+        phones.setdefault(usulan_id, []).append((anggota_id, telepon))
+    rows = []
+    for usulan, pesan in zip(usulan_list, pesan_list, strict=True):
+        rows.extend(
+            _outgoing_rows(
+                pesan,
+                jenis=jenis,
+                recipients=phones.get(usulan.pk, []),
+                isi=texts.sms_text(jenis, nomor=usulan.nomor),
+            )
+        )
+    _save_outgoing(rows)
+
+
+def notify_kartu_bulk(cards: list[Kartu]) -> None:
+    """`notify_kartu` for the cards of one receipt at once: one inbox message per
+    desa counting its cards, one outgoing message per card holder's number."""
+    serah = cards[0].serah_terima if cards else None
+    if serah is None or serah.kanal == Kanal.KANTOR:
+        return  # collected by the citizen at the office: nothing to announce
+    per_desa: dict[int, list[Kartu]] = {}
+    for kartu in cards:
+        per_desa.setdefault(kartu.desa_id, []).append(kartu)
+    pesan_list = Pesan.objects.bulk_create(
+        Pesan(
+            desa_id=desa_id,
+            jenis=Jenis.KARTU_SIAP,
+            judul=texts.JUDUL[Jenis.KARTU_SIAP].format(serah=serah.nomor),
+            isi=_kartu_isi(serah),
+            tautan=reverse("distribusi:desa"),
+            serah_terima=serah,
+            jumlah=len(desa_cards),
+        )
+        for desa_id, desa_cards in per_desa.items()
+    )
+    tempat = texts.kartu_tempat(serah.kanal)
+    rows = []
+    for pesan, desa_cards in zip(pesan_list, per_desa.values(), strict=True):
+        for kartu in desa_cards:
+            anggota = kartu.anggota
+            if anggota.telepon:
+                # One message per card, as notify_kartu sends them one by one.
+                rows.extend(
+                    _outgoing_rows(
+                        pesan,
+                        jenis=Jenis.KARTU_SIAP,
+                        recipients=[(anggota.pk, anggota.telepon)],
+                        isi=texts.sms_text(
+                            Jenis.KARTU_SIAP, nomor=anggota.usulan.nomor, tempat=tempat
+                        ),
+                    )
+                )
+    _save_outgoing(rows)
+
+
 def _kartu_isi(serah) -> str:
     if serah.kanal in (Kanal.DESA, Kanal.KELURAHAN):
         return (
@@ -143,6 +222,15 @@ def _queue_outgoing(
     pesan: Pesan, *, jenis: str, recipients: list[tuple[int, str]], isi: str
 ) -> list[int]:
     """One row per distinct number, sent after the transaction commits."""
+    return _save_outgoing(
+        _outgoing_rows(pesan, jenis=jenis, recipients=recipients, isi=isi)
+    )
+
+
+def _outgoing_rows(
+    pesan: Pesan, *, jenis: str, recipients: list[tuple[int, str]], isi: str
+) -> list[PesanKeluar]:
+    """The unsaved outgoing rows of one message: one per distinct number."""
     now = timezone.now()
     kanal = getattr(settings, "KIS_NOTIF_KANAL", PesanKeluar.Kanal.WHATSAPP)
     rows, seen = [], set()
@@ -162,6 +250,10 @@ def _queue_outgoing(
                 berikutnya_at=now,
             )
         )
+    return rows
+
+
+def _save_outgoing(rows: list[PesanKeluar]) -> list[int]:
     if not rows:
         return []
     created = PesanKeluar.objects.bulk_create(rows)

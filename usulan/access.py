@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kis_portal.accounts.access import operator_desa_id
+from kis_portal.accounts.models import UserProfile
 from kis_portal.accounts.roles import Role, has_role
 
 from .models import Dokumen, Pengajuan, Usulan
@@ -23,8 +24,9 @@ def _verifier_kecamatan_ids(user) -> list[int]:
     """A verifier narrowed to some kecamatan; [] means the whole regency."""
     if not has_role(user, Role.VERIFIKATOR) or has_role(user, Role.ADMIN, Role.KADIS):
         return []
-    profile = getattr(user, "profile", None)
-    return list(profile.kecamatan.values_list("pk", flat=True)) if profile else []
+    # Straight from the assignment table: one query, the profile row is not needed.
+    assigned = UserProfile.kecamatan.through.objects.filter(userprofile__user=user)
+    return list(assigned.values_list("kecamatan_id", flat=True))
 
 
 def usulan_for_user(user) -> QuerySet[Usulan]:

@@ -2,7 +2,8 @@ import django_filters
 from django import forms
 
 from kis_portal.offices.choices import JenisUsulan, Kategori
-from kis_portal.wilayah.models import Desa, Kecamatan
+from kis_portal.widgets import LongSelect
+from kis_portal.wilayah.selectors import region_choices
 
 from .models import Usulan
 from .selectors import search_usulan
@@ -37,14 +38,15 @@ class UsulanFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    kecamatan = django_filters.ModelChoiceFilter(
+    # Choices filled from one query in __init__ (region_choices).
+    kecamatan = django_filters.ChoiceFilter(
         label="Kecamatan",
         field_name="desa__kecamatan",
-        queryset=Kecamatan.objects.all(),
         empty_label="Semua kecamatan",
+        widget=LongSelect,
     )
-    desa = django_filters.ModelChoiceFilter(
-        label="Desa", queryset=Desa.objects.all(), empty_label="Semua desa"
+    desa = django_filters.ChoiceFilter(
+        label="Desa", empty_label="Semua desa", widget=LongSelect
     )
 
     class Meta:
@@ -65,6 +67,10 @@ class UsulanFilter(django_filters.FilterSet):
         if for_operator:
             # An operator's list is one desa already.
             del self.filters["kecamatan"], self.filters["desa"]
+        else:
+            kecamatan, desa = region_choices()
+            self.filters["kecamatan"].extra["choices"] = kecamatan
+            self.filters["desa"].extra["choices"] = desa
 
     def search(self, queryset, name, value):
         return search_usulan(queryset, value)

@@ -158,7 +158,8 @@ class Usulan(models.Model):
         verbose_name_plural = "usulan"
         indexes = [
             models.Index(fields=["desa", "status", "-created_at"]),
-            models.Index(fields=["status", "submitted_at"]),
+            # The verifier's queue: oldest first, a page read from the index alone.
+            models.Index(fields=["status", "submitted_at", "id"]),
             models.Index(fields=["no_kk"]),
         ]
         constraints = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record, change_status
+from kis_portal.audit.services import audit_record, change_status, change_status_bulk
 from kis_portal.offices.choices import Level
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
@@ -523,3 +523,21 @@ def anggota_koreksi(*, anggota_id: int, data: dict, alasan: str, by) -> dict:
         ",".join(sorted(changes)),
     )
     return changes
+
+
+@transaction.atomic(savepoint=False)
+def usulan_advance_bulk(
+    *, usulan_list: list[Usulan], to: str, by, reason: str = ""
+) -> list[Usulan]:
+    """`usulan_advance` for many usulan the caller has locked: constant queries.
+
+    One UPDATE of the usulan, one INSERT of their history rows, one UPDATE of
+    their members (ready since now, or no longer holding their NIK).
+    """
+    change_status_bulk(usulan_list, to=to, by=by, allowed=TRANSITIONS, reason=reason)
+    members = Anggota.objects.filter(usulan__in=[u.pk for u in usulan_list])
+    if to == Usulan.Status.SIAP:
+        members.filter(siap_sejak__isnull=True).update(siap_sejak=timezone.now())
+    if to == Usulan.Status.DITOLAK:
+        members.update(aktif=False)
+    return usulan_list

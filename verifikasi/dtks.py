@@ -24,6 +24,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
@@ -46,7 +47,6 @@ from kis_portal.xlsx_read import (
 from usulan.validators import clean_digits, validate_nik
 
 from .models import DtksPeriode, DtksRecord
-from .selectors import latest_periode
 
 logger = logging.getLogger(__name__)
 
@@ -240,15 +240,15 @@ def clean_periode(value: str) -> str:
 
 
 def find_in_latest(nik: str) -> DtksRecord | None:
-    """The record of one NIK in the latest period, or None."""
-    periode = latest_periode()
-    if periode is None:
-        return None
-    return (
-        DtksRecord.objects.select_related("periode")
-        .filter(periode=periode, nik=nik)
-        .first()
+    """The record of one NIK in the latest period, or None (one query)."""
+    latest = DtksPeriode.objects.order_by("-kode").values("pk")[:1]
+    # One NIK per period (a unique constraint): no ORDER BY needed, as first() adds.
+    found = list(
+        DtksRecord.objects.select_related("periode").filter(
+            periode_id=Subquery(latest), nik=nik
+        )[:1]
     )
+    return found[0] if found else None
 
 
 def import_dtks(

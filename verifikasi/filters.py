@@ -4,7 +4,8 @@ import django_filters
 from django.utils import timezone
 
 from kis_portal.offices.choices import JenisUsulan, Kategori
-from kis_portal.wilayah.models import Desa, Kecamatan
+from kis_portal.widgets import LongSelect
+from kis_portal.wilayah.selectors import region_choices
 from usulan.models import Usulan
 from usulan.selectors import search_usulan
 
@@ -13,14 +14,15 @@ class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Cari nama, NIK, No. KK, nomor", method="search"
     )
-    kecamatan = django_filters.ModelChoiceFilter(
+    # Choices filled from one query in __init__ (region_choices).
+    kecamatan = django_filters.ChoiceFilter(
         label="Kecamatan",
         field_name="desa__kecamatan",
-        queryset=Kecamatan.objects.all(),
         empty_label="Semua kecamatan",
+        widget=LongSelect,
     )
-    desa = django_filters.ModelChoiceFilter(
-        label="Desa", queryset=Desa.objects.all(), empty_label="Semua desa"
+    desa = django_filters.ChoiceFilter(
+        label="Desa", empty_label="Semua desa", widget=LongSelect
     )
     jenis = django_filters.ChoiceFilter(
         label="Jenis", choices=JenisUsulan.choices, empty_label="MIG34 dan MIG37"
@@ -45,6 +47,12 @@ class QueueFilter(django_filters.FilterSet):
     class Meta:
         model = Usulan
         fields = ["q", "kecamatan", "desa", "jenis", "kategori", "dtks", "umur"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kecamatan, desa = region_choices()
+        self.filters["kecamatan"].extra["choices"] = kecamatan
+        self.filters["desa"].extra["choices"] = desa
 
     def search(self, queryset, name, value):
         return search_usulan(queryset, value)

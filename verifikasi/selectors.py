@@ -1,4 +1,9 @@
+import re
 from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from .models import DtksPeriode, DtksRecord
 
@@ -25,6 +30,52 @@ def latest_periode() -> DtksPeriode | None:
     return DtksPeriode.objects.order_by("-kode").first()
 
 
+NAME_SEARCH_LIMIT = 50
+NAME_WORD = re.compile(r"[^\W_]+")
+# Matches the GIN index of migration 0003 (PostgreSQL): the words of the name.
+NAME_MATCH_PG = (
+    'to_tsvector(\'simple\'::regconfig, "verifikasi_dtksrecord"."nama") '
+    "@@ to_tsquery('simple'::regconfig, %s)"
+)
+
+
+def name_words(nama: str) -> list[str]:
+    """The words of a name as typed: letters and digits, upper case."""
+    return NAME_WORD.findall((nama or "").upper())
+
+
+def dtks_search_nama(
+    nama: str, *, limit: int = NAME_SEARCH_LIMIT
+) -> tuple[list[DtksRecord], bool]:
+    """People of the latest period whose name has every word of `nama`.
+
+    Whole words in any order: "putu suardana" finds I PUTU EKA SUARDANA. On
+    PostgreSQL the words of 3+ letters go through the word index (migration
+    0003); I, NI and other short words, which half the names carry, are checked
+    on the few rows it returns. Without an ORDER BY the database stops after
+    `limit` + 1 matches; the page shows them sorted, and whether there were more.
+    """
+    words = list(dict.fromkeys(name_words(nama)))
+    periode = latest_periode()
+    if periode is None or not words:
+        return [], False
+    qs = DtksRecord.objects.filter(periode=periode)
+    indexed = [w for w in words if len(w) >= 3]
+    if connection.vendor == "postgresql" and indexed:
+        tsquery = " & ".join(w.lower() for w in indexed)
+        qs = qs.filter(RawSQL(NAME_MATCH_PG, [tsquery], output_field=BooleanField()))
+        words = [w for w in words if len(w) < 3]
+    for word in words:
+        qs = qs.filter(nama__iregex=rf"(^|[\W_]){word}([\W_]|$)")
+    found = list(
+        qs.only("nik", "nama", "tanggal_lahir", "jenis_kelamin", "kode_desa", "desil")[
+            : limit + 1
+        ]
+    )
+    more = len(found) > limit
+    return sorted(found[:limit], key=lambda r: (r.nama, r.pk)), more
+
+
 def dtks_status_for(niks: list[str]) -> dict[str, DtksStatus]:
     """Look up many NIKs in the latest extract with one query."""
     periode = latest_periode()
@@ -44,34 +95,41 @@ def dtks_status_for(niks: list[str]) -> dict[str, DtksStatus]:
 
 
 def verification_queue(qs):
-    """Submitted usulan, oldest first, with their claim and members' DTKS presence."""
-    from django.db.models import Count, Exists, OuterRef, Q
+    """Submitted usulan, oldest first, with whether a member is outside DTKS.
+
+    The list's costly parts per row (member count, claim) are in `queue_rows`,
+    applied to one page only. `ada_non_dtks` stays here because the queue can be
+    filtered on it; it is only computed when used.
+    """
+    from django.db.models import Exists, OuterRef, Subquery
 
     from usulan.models import Anggota, Usulan
 
+    # The latest period as a subquery: no period means nobody is in DTKS.
+    latest = DtksPeriode.objects.order_by("-kode").values("pk")[:1]
+    in_dtks = DtksRecord.objects.filter(
+        periode_id=Subquery(latest), nik=OuterRef("nik")
+    )
+    outside = Anggota.objects.filter(usulan=OuterRef("pk")).exclude(Exists(in_dtks))
+    return (
+        qs.filter(status=Usulan.Status.DIAJUKAN, submitted_at__isnull=False)
+        .annotate(ada_non_dtks=Exists(outside))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def queue_rows(qs):
+    """The queue page's rows: member count, and the claim with its verifier."""
+    from django.db.models import Count, Exists, OuterRef
+
     from .models import Klaim
 
-    periode = latest_periode()
-    qs = qs.filter(status=Usulan.Status.DIAJUKAN)
-    if periode is not None:
-        in_dtks = DtksRecord.objects.filter(periode=periode, nik=OuterRef("nik"))
-        outside = Anggota.objects.filter(usulan=OuterRef("pk")).exclude(Exists(in_dtks))
-        qs = qs.annotate(ada_non_dtks=Exists(outside))
-    else:
-        qs = qs.annotate(
-            ada_non_dtks=Exists(Anggota.objects.filter(usulan=OuterRef("pk")))
-        )
-    return (
-        qs.annotate(
-            jumlah_anggota=Count("anggota_set", distinct=True),
-            klaim_aktif=Exists(
-                Klaim.objects.filter(usulan=OuterRef("pk"), expires_at__gt=_now())
-            ),
-        )
-        .select_related("desa__kecamatan", "klaim__verifikator")
-        .order_by("submitted_at", "pk")
-        .filter(Q(submitted_at__isnull=False))
-    )
+    return qs.annotate(
+        jumlah_anggota=Count("anggota_set", distinct=True),
+        klaim_aktif=Exists(
+            Klaim.objects.filter(usulan=OuterRef("pk"), expires_at__gt=_now())
+        ),
+    ).select_related("desa__kecamatan", "klaim__verifikator")
 
 
 def _now():

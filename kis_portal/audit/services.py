@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from .models import AksesData, AuditEvent
 
@@ -13,6 +14,11 @@ from .models import AksesData, AuditEvent
 # is written: kwargs instance, from_status, to_status, by, reason. Receivers that
 # talk to the outside world must defer it with transaction.on_commit.
 status_changed = Signal()
+# Sent once by `change_status_bulk` for every row it moved, inside the caller's
+# transaction: kwargs instances, from_statuses (same order), to_status, by,
+# reason. Receivers of status_changed that must also see bulk moves (the
+# notifications) connect to this one too.
+statuses_changed = Signal()
 
 
 class InvalidTransition(ValidationError):
@@ -149,3 +155,68 @@ def record_access(
         jumlah=jumlah,
         keterangan=keterangan[:250],
     )
+
+
+# No savepoint of its own: it runs inside the caller's transaction, which holds the
+# row locks, and a failure there rolls the caller back anyway.
+@transaction.atomic(savepoint=False)
+def change_status_bulk(
+    objs: list[models.Model],
+    *,
+    to: str,
+    by,
+    allowed: Mapping[str, set[str] | frozenset[str]],
+    reason: str = "",
+    field: str = "status",
+    values: Mapping[str, object] | None = None,
+    data: dict | None = None,
+) -> list[AuditEvent]:
+    """`change_status` for many rows of one model: one UPDATE, one INSERT of history.
+
+    For bulk decisions (hundreds of usulan or cards at once): the same checks,
+    history rows and signal (`statuses_changed`, once) in a constant number of
+    queries. `values` are further fields set to the same value on every row.
+    Callers lock the rows first (select_for_update), as for change_status.
+    """
+    if not objs:
+        return []
+    model = type(objs[0])
+    froms = [getattr(obj, field) for obj in objs]
+    for current in froms:
+        if to not in allowed.get(current, set()):
+            raise InvalidTransition(
+                f"Perubahan status dari '{current}' ke '{to}' tidak diizinkan.",
+                code="invalid_transition",
+            )
+    updates = {field: to, **(values or {})}
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        updates["updated_at"] = timezone.now()  # update() skips auto_now
+    model._default_manager.filter(pk__in=[obj.pk for obj in objs]).update(**updates)
+    for obj in objs:
+        for name, value in updates.items():
+            setattr(obj, name, value)
+    content_type = ContentType.objects.get_for_model(model)
+    actor = by if getattr(by, "is_authenticated", False) else None
+    events = AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=AuditEvent.Action.STATUS,
+            content_type=content_type,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            from_status=current,
+            to_status=to,
+            reason=reason,
+            data=data or {},
+        )
+        for obj, current in zip(objs, froms, strict=True)
+    )
+    statuses_changed.send(
+        sender=model,
+        instances=objs,
+        from_statuses=froms,
+        to_status=to,
+        by=by,
+        reason=reason,
+    )
+    return events

@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
+from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 
 from ..access import (
     READ_ALL_ROLES,
@@ -55,9 +55,9 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=scope, for_operator=is_operator
     )
     qs = usulan_filter.qs if usulan_filter.is_bound else scope
-    page = Paginator(annotate_list(qs).order_by("-created_at", "-pk"), 25).get_page(
-        request.GET.get("page")
-    )
+    page = RowsPaginator(
+        qs.order_by("-created_at", "-pk"), page_size(request), rows=annotate_list
+    ).get_page(request.GET.get("page"))
     record_access(
         by=request.user,
         tindakan=AksesData.Tindakan.DAFTAR,
@@ -71,6 +71,7 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": usulan_filter,
             "page_obj": page,
+            "page_sizes": PAGE_SIZES,
             "counts": status_counts(scope),
             "can_create": is_operator,
         },

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,14 +12,15 @@ from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
-from kis_portal.offices.selectors import get_active_profile
+from kis_portal.offices.selectors import active_profile_for
+from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from usulan.access import get_usulan_for_user, usulan_for_user
 from usulan.models import Usulan
 
 from ..checklist import COMMON_REASONS, build_checklist
 from ..filters import QueueFilter
 from ..models import Klaim, Pemeriksaan
-from ..selectors import verification_queue
+from ..selectors import queue_rows, verification_queue
 from ..services import (
     AlreadyDecided,
     ClaimHeld,
@@ -35,8 +35,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     base = verification_queue(usulan_for_user(request.user))
     queue_filter = QueueFilter(request.GET or None, queryset=base)
     qs = queue_filter.qs if queue_filter.is_bound else base
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    profile = get_active_profile()
+    page = RowsPaginator(qs, page_size(request), rows=queue_rows).get_page(
+        request.GET.get("page")
+    )
+    profile = active_profile_for(request)
     target = profile.verification_days if profile else 20
     today = timezone.localdate()
     now = timezone.now()
@@ -53,7 +55,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "verifikasi/queue.html",
-        {"filter": queue_filter, "page_obj": page, "target_days": target},
+        {
+            "filter": queue_filter,
+            "page_obj": page,
+            "page_sizes": PAGE_SIZES,
+            "target_days": target,
+        },
     )
 
 

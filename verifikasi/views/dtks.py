@@ -23,7 +23,12 @@ from usulan.validators import clean_digits
 
 from .. import dtks
 from ..models import DtksPeriode
-from ..selectors import latest_periode
+from ..selectors import (
+    NAME_SEARCH_LIMIT,
+    dtks_search_nama,
+    latest_periode,
+    name_words,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +70,34 @@ class DtksUploadForm(forms.Form):
 
 
 class DtksSearchForm(forms.Form):
-    nik = forms.CharField(label="NIK", max_length=40)
+    nik = forms.CharField(label="NIK", max_length=40, required=False)
+    nama = forms.CharField(
+        label="atau nama",
+        max_length=150,
+        required=False,
+        help_text="Kata-kata nama yang utuh, urutan bebas, misalnya PUTU SUARDANA.",
+    )
 
     def clean_nik(self) -> str:
         nik = clean_digits(self.cleaned_data["nik"])
-        if not re.fullmatch(r"[0-9]{16}", nik):
+        if nik and not re.fullmatch(r"[0-9]{16}", nik):
             raise ValidationError("NIK harus 16 angka.", code="nik")
         return nik
+
+    def clean_nama(self) -> str:
+        nama = " ".join(self.cleaned_data["nama"].split())
+        if nama and not any(len(word) >= 3 for word in name_words(nama)):
+            raise ValidationError(
+                "Tulis minimal satu kata nama yang utuh (3 huruf atau lebih).",
+                code="nama",
+            )
+        return nama
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("nik") and not data.get("nama"):
+            raise ValidationError("Isi NIK atau nama yang dicari.", code="kosong")
+        return data
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,31 +149,57 @@ def dtks_search(request: HttpRequest) -> HttpResponse:
     latest = latest_periode()
     searched = False
     record = None
-    nik_masked = desa_nama = ""
+    people: list = []
+    more = False
+    nik_masked = desa_nama = nama = ""
     if form.is_bound and form.is_valid():
         searched = True
-        nik = form.cleaned_data["nik"]
-        nik_masked = mask_identifier(nik)
-        record = dtks.find_in_latest(nik)
-        if record is not None and record.kode_desa:
-            desa_nama = (
-                Desa.objects.filter(kode=record.kode_desa)
-                .values_list("nama", flat=True)
-                .first()
-                or ""
+        nik, nama = form.cleaned_data["nik"], form.cleaned_data["nama"]
+        if nik:
+            nama = ""
+            nik_masked = mask_identifier(nik)
+            record = dtks.find_in_latest(nik)
+            if record is not None and record.kode_desa:
+                desa_nama = (
+                    Desa.objects.filter(kode=record.kode_desa)
+                    .values_list("nama", flat=True)
+                    .first()
+                    or ""
+                )
+            logger.info(
+                "user=%s dtks search found=%s", request.user.pk, record is not None
             )
-        logger.info("user=%s dtks search found=%s", request.user.pk, record is not None)
+        else:
+            people, more = dtks_search_nama(nama)
+            names = dict(
+                Desa.objects.filter(
+                    kode__in={p.kode_desa for p in people if p.kode_desa}
+                ).values_list("kode", "nama")
+            )
+            for person in people:
+                person.nik_masked = mask_identifier(person.nik)
+                person.desa_nama = names.get(person.kode_desa, person.kode_desa)
+            logger.info(
+                "user=%s dtks name search results=%s more=%s",
+                request.user.pk,
+                len(people),
+                more,
+            )
         record_access(
             by=request.user,
             tindakan=AksesData.Tindakan.CARI,
             halaman="Cek DTKS",
             subjek_tipe="dtks",
-            ids=[record.pk] if record else [],
-            niks=[nik],
-            keterangan="ditemukan" if record else "tidak ditemukan",
+            ids=[record.pk] if record else [p.pk for p in people],
+            niks=[nik] if nik else [],
+            keterangan=(
+                ("ditemukan" if record else "tidak ditemukan")
+                if nik
+                else f"cari nama: {len(people)} hasil"
+            ),
         )
         # The full NIK is not echoed back into the page.
-        form = DtksSearchForm()
+        form = DtksSearchForm(initial={"nama": nama})
     return render(
         request,
         "verifikasi/dtks_search.html",
@@ -157,6 +209,10 @@ def dtks_search(request: HttpRequest) -> HttpResponse:
             "record": record,
             "nik_masked": nik_masked,
             "desa_nama": desa_nama,
+            "nama": nama,
+            "people": people,
+            "more": more,
+            "limit": NAME_SEARCH_LIMIT,
             "latest_kode": latest.kode if latest else "",
         },
     )

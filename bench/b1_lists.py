@@ -1,0 +1,192 @@
+"""B1: the usulan lists with 250,000 usulan (and their members) over 148 desa.
+
+Two lists: the desa operator's own list (/usulan/, ~1,700 usulan of one desa)
+and the verifier's queue (/verifikasi/, every submitted usulan: ~50,000).
+Each is served in-process by django.test.Client on PostgreSQL with DEBUG off,
+first and last page. Floor: the same page's rows with one raw SQL query.
+Targets: queries per page constant (first = last page, 10 = 50 rows) and at
+most 8; server time p95 <= 50 ms; HTML <= 30 KB gzipped.
+"""
+
+import gzip
+import math
+import time
+
+import common
+
+common.setup()
+
+import factory  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+USULAN = common.scale(250_000)
+DTKS = common.scale(1_000_000)
+REPEAT = 3 if common.QUICK else 40
+MAX_QUERIES = 8
+P95_MS = 50.0
+MAX_GZ_KB = 30.0
+
+OPERATOR_FLOOR = """
+SELECT u.id, u.nomor, u.no_kk, d.nama, u.jenis, u.status, u.created_at,
+       (SELECT count(*) FROM usulan_anggota a WHERE a.usulan_id = u.id)
+FROM usulan_usulan u JOIN wilayah_desa d ON d.id = u.desa_id
+WHERE u.id IN (SELECT id FROM usulan_usulan WHERE desa_id = %s
+               ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s)
+ORDER BY u.created_at DESC, u.id DESC
+"""
+QUEUE_FLOOR = """
+SELECT u.id, u.nomor, u.sumber, d.nama, k.nama, u.jenis, u.submitted_at,
+       (SELECT count(*) FROM usulan_anggota a WHERE a.usulan_id = u.id),
+       EXISTS (SELECT 1 FROM usulan_anggota a WHERE a.usulan_id = u.id
+               AND NOT EXISTS (SELECT 1 FROM verifikasi_dtksrecord r
+                               WHERE r.periode_id = %s AND r.nik = a.nik)),
+       kl.expires_at, v.username
+FROM usulan_usulan u
+JOIN wilayah_desa d ON d.id = u.desa_id
+JOIN wilayah_kecamatan k ON k.id = d.kecamatan_id
+LEFT JOIN verifikasi_klaim kl ON kl.usulan_id = u.id
+LEFT JOIN auth_user v ON v.id = kl.verifikator_id
+WHERE u.id IN (SELECT id FROM usulan_usulan
+               WHERE status = 'diajukan' AND submitted_at IS NOT NULL
+               ORDER BY submitted_at, id LIMIT %s OFFSET %s)
+ORDER BY u.submitted_at, u.id
+"""
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_times(client: Client, url: str) -> tuple[list[float], list[float]]:
+    for _ in range(1 if common.QUICK else 3):  # warm: caches, template loader
+        assert client.get(url).status_code == 200, url
+    return common.timed_cpu(lambda: client.get(url), REPEAT)
+
+
+def floor_times(sql: str, params: list) -> list[float]:
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    run()
+    return common.timed(run, REPEAT)
+
+
+def queries_and_size(client: Client, url: str) -> tuple[int, int]:
+    reset_queries()  # the query log keeps 9,000 entries, then stops counting
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), len(gzip.compress(response.content))
+
+
+def main() -> None:
+    started = time.perf_counter()
+    common.migrate()
+    data = factory.ensure_usulan(USULAN)
+    periode_id = factory.ensure_dtks(DTKS)
+    users = factory.ensure_users()
+    desa_id = users["operator_desa"].profile.desa_id
+    built = time.perf_counter() - started
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM usulan_usulan WHERE desa_id = %s", [desa_id]
+        )
+        own = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM usulan_usulan "
+            "WHERE status = 'diajukan' AND submitted_at IS NOT NULL"
+        )
+        queued = cursor.fetchone()[0]
+    report = common.Report(
+        "B1",
+        "usulan lists: desa operator's list and verifier queue",
+        f"{data.usulan:,} usulan, {data.anggota:,} anggota, 148 desa; operator's "
+        f"desa {own:,} usulan, queue {queued:,}; DTKS {DTKS:,}; data ready in "
+        f"{built:.0f} s; {REPEAT} requests per page",
+    )
+
+    lists = [
+        (
+            "operator list",
+            client_for(users["operator_desa"]),
+            "/usulan/",
+            own,
+            lambda per, offset: (OPERATOR_FLOOR, [desa_id, per, offset]),
+        ),
+        (
+            "verifier queue",
+            client_for(users["verifikator"]),
+            "/verifikasi/",
+            queued,
+            lambda per, offset: (QUEUE_FLOOR, [periode_id, per, offset]),
+        ),
+    ]
+    for name, client, url, total, floor_sql in lists:
+        last = max(1, math.ceil(total / 25))
+        pages = [
+            ("page 1", f"{url}", 0),
+            (f"last page ({last})", f"{url}?page={last}", (last - 1) * 25),
+        ]
+        for label, page_url, offset in pages:
+            times, cpu = page_times(client, page_url)
+            sql, params = floor_sql(25, offset)
+            floor = floor_times(sql, params)
+            p95 = common.percentile(times, 95) * 1000
+            report.figure(
+                f"{name} {label} server time p95",
+                p95,
+                "ms",
+                floor=common.percentile(floor, 95) * 1000,
+                target=f"<= {P95_MS:.0f} ms",
+                ok=p95 <= P95_MS,
+            )
+            report.note(
+                f"{name} {label}: median {common.median(times) * 1000:.1f} ms, "
+                f"floor median {common.median(floor) * 1000:.2f} ms; Python CPU "
+                f"p95 {common.percentile(cpu, 95) * 1000:.1f} ms"
+            )
+        counts = {}
+        sizes = {}
+        for label, page_url in [
+            ("page 1", url),
+            ("last page", f"{url}?page={last}"),
+            ("10 rows", f"{url}?per=10"),
+            ("50 rows", f"{url}?per=50"),
+            ("50 rows last page", f"{url}?per=50&page={max(1, math.ceil(total / 50))}"),
+        ]:
+            counts[label], sizes[label] = queries_and_size(client, page_url)
+        constant = len(set(counts.values())) == 1
+        worst = max(counts.values())
+        report.figure(
+            f"{name} queries per page",
+            worst,
+            "queries",
+            floor=1,
+            target=f"constant, <= {MAX_QUERIES}",
+            ok=constant and worst <= MAX_QUERIES,
+        )
+        report.note(f"{name} queries: {counts}")
+        gz = max(sizes["page 1"], sizes["last page"]) / 1024
+        report.figure(
+            f"{name} HTML gzipped (25 rows)",
+            gz,
+            "KB",
+            target=f"<= {MAX_GZ_KB:.0f} KB",
+            ok=gz <= MAX_GZ_KB,
+        )
+        report.note(
+            f"{name} HTML gzipped with 50 rows: {sizes['50 rows'] / 1024:.1f} KB"
+        )
+    report.note(f"total {time.perf_counter() - started:.0f} s; {common.load_average()}")
+    report.save()
+
+
+if __name__ == "__main__":
+    main()
