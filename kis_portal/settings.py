@@ -273,7 +273,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures yes, chatter no
 AUTHENTICATION_BACKENDS = [
     "kis_portal.accounts.backends.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kis_portal.accounts.backends.PortalModelBackend",
 ]
 # Sessions end after KIS_SESI_DIAM_MENIT minutes without a request and, when
 # KIS_SESI_TENGAH_MALAM is on, at local midnight (TIME_ZONE).
