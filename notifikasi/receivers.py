@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from kis_portal.audit.services import status_changed
+from kis_portal.audit.services import status_changed, statuses_changed
 
 
 @receiver(status_changed, dispatch_uid="notifikasi.status_changed")
@@ -19,3 +19,16 @@ def on_status_changed(sender, instance, from_status, to_status, reason="", **kwa
             services.notify_usulan(instance, jenis=jenis, reason=reason or "")
     elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
         services.notify_kartu(instance)
+
+
+@receiver(statuses_changed, dispatch_uid="notifikasi.statuses_changed")
+def on_statuses_changed(sender, instances, to_status, reasons=None, **kwargs):
+    """The same messages as `on_status_changed`, for a bulk move, in bulk."""
+    from usulan.models import Usulan
+
+    from . import services, texts
+
+    if sender is Usulan:
+        jenis = texts.USULAN_JENIS.get(to_status)
+        if jenis:
+            services.notify_usulan_many(instances, jenis=jenis, reasons=reasons or {})

@@ -209,3 +209,183 @@ def test_two_thousand_rows_of_twenty_columns_are_read_in_full():
     ]
     header, data = read(workbook_bytes(rows), max_rows=2000)
     assert len(header) == 20 and len(data) == 2000
+
+
+# --- The fast path (python-calamine) reads what openpyxl reads --------------------
+
+
+def both_ways(content: bytes, **kwargs):
+    """(fast path used?, rows by read_xlsx_rows, rows by openpyxl alone)."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    fast = xlsx_read._calamine_reads_exactly(archive)
+    options = {
+        "deadline": float("inf"),
+        "sheet": kwargs.get("sheet"),
+        "max_rows": 100,
+        "max_columns": xlsx_read.MAX_COLUMNS,
+        "header_names": kwargs.get("header_names", ()),
+    }
+    return fast, read(content, **kwargs), xlsx_read._parse(content, **options)
+
+
+def as_tuples(result):
+    header, rows = result
+    return header, [(r.number, r.values, r.errors) for r in rows]
+
+
+def test_the_fast_reader_gives_exactly_what_openpyxl_gives():
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws["B2"] = "Daftar hasil"  # a title, away from A1
+    ws.append([])
+    ws.append([None, "NIK", "Tanggal", "Jam", "RT", "Nama", "Aktif", "Nilai"])
+    ws.append(
+        [
+            None,
+            5108061234560001,  # a 16-digit number cell: exact digits
+            datetime.date(1985, 3, 12),
+            datetime.datetime(2026, 11, 2, 9, 30),  # noqa: DTZ001 - as Excel holds it
+            3.0,
+            "  I MADE\u00a0 ",
+            True,
+            2.5,
+        ]
+    )
+    ws.append([None, "'5108064703850002", "12-03-1985", None, "003", "", False, -7])
+    ws.append([None, None, None, None, None, None, None, None, "di luar judul"])
+    ws.append([None, 9007199254740991, None, None, 0.1])  # 2**53 - 1: exact
+    wb.create_sheet("Lain").append(["x"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+
+    fast, result, slow = both_ways(buffer.getvalue(), header_names=["NIK"])
+
+    assert fast
+    assert as_tuples(result) == as_tuples(slow)
+    header, rows = result
+    assert header == ["", "NIK", "Tanggal", "Jam", "RT", "Nama", "Aktif", "Nilai"]
+    assert rows[0].values[1:] == [
+        "5108061234560001",
+        datetime.date(1985, 3, 12),
+        datetime.datetime(2026, 11, 2, 9, 30),  # noqa: DTZ001
+        "3",
+        "I MADE",
+        "YA",
+        "2.5",
+    ]
+    assert [r.number for r in rows] == [5, 6, 8]
+    assert rows[2].values[1] == "9007199254740991"
+    assert rows[2].values[4] == "0.1"
+
+
+def test_a_named_sheet_is_read_by_the_fast_reader_too():
+    wb = Workbook()
+    wb.active.append(["Petunjuk"])
+    data = wb.create_sheet("Data")
+    data.append(["NIK", "NAMA"])
+    data.append(["5108061234560001", "A"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    fast, result, slow = both_ways(buffer.getvalue(), sheet="Data")
+    assert fast and as_tuples(result) == as_tuples(slow)
+    assert result[1][0].values == ["5108061234560001", "A"]
+
+
+def sheet_xml(rows: bytes) -> bytes:
+    return (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + rows + b"</sheetData></worksheet>"
+    )
+
+
+def test_cells_at_opposite_corners_never_reach_the_fast_reader():
+    # Calamine would allocate 1,048,576 x 16,384 cells for this 2 KB file and
+    # abort the process; openpyxl streams it and the time budget stops it.
+    corners = rebuild(
+        workbook_bytes([["NIK"]]),
+        parts={
+            SHEET: sheet_xml(
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+                b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+            )
+        },
+    )
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(corners)))
+    with pytest.raises(XlsxError, match="terlalu rumit"):
+        read(corners, time_budget=1)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # Cells without a position: calamine would place them itself.
+        b'<row r="1"><c t="inlineStr"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c t="inlineStr"><is><t>5108061234560001</t></is></c></row>',
+        # A position that is not the first attribute.
+        b'<row r="1"><c t="inlineStr" r="A1"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c t="inlineStr" r="A2"><is><t>5108061234560001</t></is></c></row>',
+        # A cell beyond column AZ: the grid would be as wide.
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>5108061234560001</t></is></c>'
+        b'<c r="BZ2"/></row>',
+    ],
+    ids=["no-position", "position-not-first", "far-column"],
+)
+def test_files_the_fast_reader_cannot_bound_or_read_exactly_go_to_openpyxl(rows):
+    content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: sheet_xml(rows)})
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
+    header, data = read(content)
+    assert header == ["NIK"]
+    assert data[0].values == ["5108061234560001"]
+
+
+def test_a_nik_beyond_two_to_the_53_in_a_number_cell_stays_exact():
+    # Papua's NIKs (91-94...) exceed 2**53: a float would round the last digit,
+    # so the reading goes back to openpyxl, which keeps the digits.
+    rows = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c r="A2"><v>9471012304842753</v></c></row>'
+    )
+    content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: sheet_xml(rows)})
+    assert float(9471012304842753) != 9471012304842753
+    header, data = read(content)
+    assert data[0].values == ["9471012304842753"]
+
+
+def test_a_shared_string_count_above_the_strings_goes_to_openpyxl():
+    # Calamine reserves the declared count up front: 4e12 strings abort it.
+    content = workbook_bytes([["NIK"], ["5108061234560001"]])
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="2" uniqueCount="4000000000000"><si><t>NIK</t></si>'
+        b"<si><t>5108061234560001</t></si></sst>"
+    )
+    sheet = sheet_xml(
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    )
+    types = archive.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = archive.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>",
+    )
+    bomb = rebuild(
+        content,
+        parts={
+            SHEET: sheet,
+            "xl/sharedStrings.xml": strings,
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": rels,
+        },
+    )
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(bomb)))
+    header, data = read(bomb)
+    assert header == ["NIK"] and data[0].values == ["5108061234560001"]
