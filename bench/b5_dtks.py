@@ -18,7 +18,6 @@ whatever the size (peak RSS growth at 1/10 and at full size); progress shown
 
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from bench import common  # noqa: E402
 os.environ.setdefault("MEDIA_ROOT", str(common.RESULTS_DIR / "media"))
 common.setup()
 
-import psutil  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench import files_data  # noqa: E402
@@ -37,33 +35,6 @@ from bench import files_data  # noqa: E402
 FULL = common.scale(1_000_000)
 TENTH = FULL // 10
 FLOOR_TABLE = "bench_dtks_floor"
-
-
-class PeakRss:
-    """Samples this process's resident memory every 20 ms while running."""
-
-    def __init__(self) -> None:
-        self.process = psutil.Process()
-        self.start = self.peak = self.process.memory_info().rss
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.process.memory_info().rss)
-
-    def __enter__(self) -> "PeakRss":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-
-    @property
-    def growth_mb(self) -> float:
-        return (self.peak - self.start) / 1024 / 1024
 
 
 def floor_copy(path: Path, *, indexes: bool = False) -> float:
@@ -120,7 +91,7 @@ def run_import(path: Path, kode: str, by) -> tuple[float, float, list, object]:
     def on_progress(stage, rows, fraction):
         updates.append((stage, rows, fraction))
 
-    with path.open("rb") as handle, PeakRss() as memory:
+    with path.open("rb") as handle, files_data.PeakRss() as memory:
         start = time.perf_counter()
         result = import_dtks(handle, periode=kode, by=by, on_progress=on_progress)
         seconds = time.perf_counter() - start

@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime
 import io
 import random
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 from bench.common import RESULTS_DIR
 
@@ -452,3 +455,33 @@ def receipt_rows(base: Base, count: int, *, seed: int = 21) -> list[dict]:
                 }
             )
     return rows[:count]
+
+
+# --- Memory ---------------------------------------------------------------------
+
+
+class PeakRss:
+    """Samples this process's resident memory every 20 ms while running."""
+
+    def __init__(self) -> None:
+        self.process = psutil.Process()
+        self.start = self.peak = self.process.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self.process.memory_info().rss)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.process.memory_info().rss)
+
+    @property
+    def growth_mb(self) -> float:
+        return (self.peak - self.start) / 1024 / 1024
