@@ -19,6 +19,7 @@ counted: one per 2,000 rows, plus start and end).
 import io
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -122,7 +123,14 @@ def main() -> None:
             target="<= 100 MB",
             ok=peak <= 100,
         )
-        small_runs = common.timed(lambda: batch_workbook(small, profile), 3)
+        cpu = []
+
+        def export_small():
+            start = time.process_time()
+            batch_workbook(small, profile)
+            cpu.append(time.process_time() - start)
+
+        small_runs = common.timed(export_small, 3)
         small_time = common.median(small_runs)
         report.figure(
             f"export {SMALL:,} rows (median of 3; slowest {max(small_runs):.2f} s)",
@@ -130,6 +138,10 @@ def main() -> None:
             "s",
             target="< 3 s",
             ok=small_time < 3,
+        )
+        report.note(
+            f"export {SMALL:,} rows: {common.median(cpu):.3f} s of this process's CPU "
+            "(median): the rest of the wall time is waiting for a core or the database"
         )
 
         # The export as users start it: a background job with a progress bar.

@@ -241,6 +241,12 @@ def sent_batch(
             kept_homes.append(usulan)
             kept_people.append(fresh)
     homes, people = kept_homes, kept_people
+    kept = sum(len(group) for group in people)
+    if kept < 0.9 * members:
+        raise SystemExit(
+            f"Only {kept:,} of {members:,} generated NIKs are free: open usulan in "
+            "this database already use the rest (data another run left?)."
+        )
     with transaction.atomic():
         Usulan.objects.bulk_create(homes, batch_size=2000)
         for usulan, group in zip(homes, people, strict=True):
