@@ -2,16 +2,19 @@
 
 Every check that needs no XML parsing runs first, on the zip's directory only:
 size, signature, macros, unpacked size and compression ratio (zip bombs). Only
-then does a parser run. Python's zipfile never inflates a member past its
-declared size, so checking the declared sizes bounds the work even when a bomb
-lies about them.
+then does a parser run. Streamed reads stop at a member's declared size, so
+the declared sizes bound the work even when a bomb lies about them; full reads
+(`ZipFile.read`) would inflate the whole stream first, so `read_xlsx_rows`
+first inflates every part in bounded steps and refuses one whose stream goes
+on past its declared size.
 
-`read_xlsx_rows` parses with python-calamine (Rust, about 15x faster than
+`read_xlsx_rows` then parses with python-calamine (Rust, about 15x faster than
 openpyxl) when a plain-text scan of the inflated parts shows that calamine
 reads the file exactly as openpyxl would and within bounded memory: no
 formulas, error cells or ISO date cells, no number it would round, every cell
-and row with its position, no reference past row 99,999 (49,999 beyond column
-Z), and no shared-string count larger than the strings present. Calamine
+and row with exactly one position, first, no reference past row 99,999
+(49,999 beyond column Z), no UTF-16 parts, and no shared-string count larger
+than the strings present. Calamine
 builds a dense grid from the corner cells and reserves the declared
 shared-string count, so a 2 KB file with cells at A1 and XFD1048576 would make
 it allocate hundreds of GB and abort the process; the scan sends such a file to
@@ -293,6 +296,9 @@ _NOT_FOR_CALAMINE = [
     # makes it ask for 550 GB and abort the process.
     re.compile(rb'<c(?:[>/\t\n\r]| (?!r="(?:[A-Z]|A[A-Z])[1-9]\d{0,4}"))'),
     re.compile(rb'<row(?:[>/\t\n\r]| (?!r="[1-9]\d{0,4}"))'),
+    # A second position in the same tag (calamine keeps the last one).
+    re.compile(rb'<c r="[^"]*"[^>]*\sr\s*='),
+    re.compile(rb'<row r="[^"]*"[^>]*\sr\s*='),
     # A number in exponent form, or a whole number of 16+ digits with a decimal
     # point: openpyxl reads both as floats (a NIK that lost digits: an error);
     # calamine's floats cannot tell them from exact digits.
@@ -320,13 +326,15 @@ def _calamine_reads_exactly(archive: zipfile.ZipFile) -> bool:
 
     A plain-text scan of each inflated part (sizes already checked): no XML is
     parsed here. Every part is scanned, whatever its name, since calamine
-    follows the workbook's relationships wherever they point.
+    follows the workbook's relationships wherever they point. A part whose
+    compressed data holds more than its declared size is refused as a bomb.
     """
     for info in archive.infolist():
-        try:
-            data = archive.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-            return False  # openpyxl reports the broken file
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return False
+        data = _member_bytes(archive, info)
+        if b"\x00" in data[:4] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return False  # UTF-16/32 text: the patterns below would not see it
         if any(pattern.search(data) for pattern in _NOT_FOR_CALAMINE):
             return False
         if _WIDE.search(data) and any(p.search(data) for p in _TALL):
@@ -337,6 +345,31 @@ def _calamine_reads_exactly(archive: zipfile.ZipFile) -> bool:
             if any(int(n) > strings for n in declared):
                 return False
     return True
+
+
+def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes, inflated in bounded steps, or XlsxError.
+
+    `ZipFile.read` inflates a part's whole compressed stream before cutting it
+    to the declared size, so a part that declares 1 KB while holding a 10 GB
+    stream would fill the memory; reading in steps stops at the declared size,
+    and a stream that goes on past it is a bomb (calamine and openpyxl's full
+    reads would inflate all of it).
+    """
+    parts = []
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(MB):
+                parts.append(chunk)
+            decompressor = getattr(handle, "_decompressor", None)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise XlsxError(MSG_CORRUPT) from exc
+    if info.compress_type == zipfile.ZIP_DEFLATED and (
+        decompressor is None or not decompressor.eof or decompressor.unconsumed_tail
+    ):
+        logger.warning("xlsx rejected: member stream longer than its declared size")
+        raise XlsxError(MSG_BOMB)
+    return b"".join(parts)
 
 
 def _parse_calamine(
@@ -504,10 +537,7 @@ def _check_macros(archive: zipfile.ZipFile) -> None:
     )
     if info.file_size > RATIO_FLOOR_BYTES:
         raise XlsxError(MSG_CORRUPT)
-    try:
-        types = archive.read(info).lower()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-        raise XlsxError(MSG_CORRUPT) from exc
+    types = _member_bytes(archive, info).lower()
     if any(marker in types for marker in MACRO_MARKERS):
         raise XlsxError(MSG_MACRO)
 

@@ -353,6 +353,32 @@ def test_a_nik_beyond_two_to_the_53_in_a_number_cell_stays_exact():
     assert data[0].values == ["9471012304842753"]
 
 
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        # Two positions in one cell tag: calamine keeps the last one.
+        sheet_xml(
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+            b'<row r="2"><c r="A2" r="XFD1048576"><v>2</v></c></row>'
+        ),
+        # UTF-16 text, which the scan cannot read.
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="http://'
+            'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+            '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+            "</sheetData></worksheet>"
+        ).encode("utf-16"),
+    ],
+    ids=["two-positions", "utf-16"],
+)
+def test_hidden_corner_cells_never_reach_the_fast_reader(sheet):
+    content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: sheet})
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
+    with pytest.raises(XlsxError):
+        read(content, time_budget=1)
+
+
 def test_a_shared_string_count_above_the_strings_goes_to_openpyxl():
     # Calamine reserves the declared count up front: 4e12 strings abort it.
     content = workbook_bytes([["NIK"], ["5108061234560001"]])
@@ -389,3 +415,37 @@ def test_a_shared_string_count_above_the_strings_goes_to_openpyxl():
     assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(bomb)))
     header, data = read(bomb)
     assert header == ["NIK"] and data[0].values == ["5108061234560001"]
+
+
+def lie_about_size(content: bytes, name: str, size: int) -> bytes:
+    """The zip with `name` declared `size` bytes (and that prefix's CRC)."""
+    import struct
+    import zlib
+
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    info = archive.getinfo(name)
+    crc = zlib.crc32(archive.read(name)[:size])
+    data = bytearray(content)
+    local = info.header_offset
+    struct.pack_into("<III", data, local + 14, crc, info.compress_size, size)
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        length = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + length] == name.encode():
+            struct.pack_into("<I", data, central + 16, crc)
+            struct.pack_into("<I", data, central + 24, size)
+            break
+        central = data.find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
+def test_a_part_that_holds_more_than_it_declares_is_refused_as_a_zip_bomb():
+    # zipfile's read() inflates a part's whole stream before cutting it to the
+    # declared size: 20 MB declared as 100 bytes passes the size checks.
+    content = rebuild(
+        workbook_bytes([["NIK"], ["1"]]), parts={"xl/styles.xml": b" " * (20 * MB)}
+    )
+    liar = lie_about_size(content, "xl/styles.xml", 100)
+    assert zipfile.ZipFile(io.BytesIO(liar)).getinfo("xl/styles.xml").file_size == 100
+    with pytest.raises(XlsxError, match="zip bomb"):
+        read(liar)
