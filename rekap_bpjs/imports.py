@@ -116,6 +116,9 @@ class ParsedResult:
     rows: list[ParsedRow]
 
 
+HASIL_LABELS = dict(Anggota.StatusBpjs.choices)
+
+
 @dataclass(slots=True)
 class SentMember:
     """A member sent in the batch, as matching and applying a result need it.
@@ -138,9 +141,6 @@ class SentMember:
 
     def get_hasil_display(self) -> str:
         return str(HASIL_LABELS.get(self.hasil, self.hasil))
-
-
-HASIL_LABELS = dict(Anggota.StatusBpjs.choices)
 
 
 @dataclass

@@ -113,26 +113,23 @@ def result_apply(*, periode: str, content: bytes, filename: str, by) -> ApplyRes
             member.tmt = row.tmt if hasil == ENROLLED else None
             member.keterangan = row.keterangan
             changed.append(member)
-    values = {
-        "noka": [m.noka for m in changed],
-        "tmt": [m.tmt for m in changed],
-    }
-    bulk_set(
+    hasil = [m.hasil for m in changed]
+    noka = [m.noka for m in changed]
+    tmt = [m.tmt for m in changed]
+    keterangan = [m.keterangan for m in changed]
+    _bulk_set(
         BatchItem,
         [m.item_id for m in changed],
-        {
-            "hasil": [m.hasil for m in changed],
-            **values,
-            "keterangan": [m.keterangan for m in changed],
-        },
+        {"hasil": hasil, "noka": noka, "tmt": tmt, "keterangan": keterangan},
     )
-    bulk_set(
+    _bulk_set(
         Anggota,
         [m.anggota_id for m in changed],
         {
-            "status_bpjs": [m.hasil for m in changed],
-            **values,
-            "keterangan_bpjs": [m.keterangan for m in changed],
+            "status_bpjs": hasil,
+            "noka": noka,
+            "tmt": tmt,
+            "keterangan_bpjs": keterangan,
         },
     )
     terdaftar, gagal = _advance_households(batch, preview, changed, by=by)
@@ -194,7 +191,7 @@ def _previous_counts(batch: Batch, digest: str) -> dict[str, int]:
     return {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
 
 
-def bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
+def _bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
     """Set each row's own values: `columns` maps a field to one value per pk.
 
     PostgreSQL: one UPDATE joining the values as arrays. Django's bulk_update
