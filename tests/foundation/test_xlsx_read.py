@@ -152,7 +152,14 @@ def test_the_unpacked_total_has_a_limit_too():
         read(workbook_bytes(rows), max_unpacked_bytes=64 * 1024, max_rows=5000)
 
 
-def test_xml_entity_attacks_are_refused_by_defusedxml():
+@pytest.mark.parametrize(
+    "extra",
+    # As it is (the fast reader, which expands no entity) and with an error cell
+    # that sends it to openpyxl (defusedxml).
+    [b"", b'<row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>'],
+    ids=["calamine", "openpyxl"],
+)
+def test_xml_entity_attacks_are_refused_by_defusedxml(extra):
     assert xlsx_read.xml_functions.iterparse.__module__.startswith("defusedxml")
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -160,9 +167,11 @@ def test_xml_entity_attacks_are_refused_by_defusedxml():
         b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c>'
-        b"</row></sheetData></worksheet>"
+        b"</row>" + extra + b"</sheetData></worksheet>"
     )
     content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: laughs})
+    fast = xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
+    assert fast == (not extra)
     with pytest.raises(XlsxError, match="rusak"):
         read(content)
 
