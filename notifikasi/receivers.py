@@ -22,8 +22,10 @@ def on_status_changed(sender, instance, from_status, to_status, reason="", **kwa
 
 
 @receiver(statuses_changed, dispatch_uid="notifikasi.statuses_changed")
-def on_statuses_changed(sender, instances, to_status, reason="", **kwargs):
-    """The same messages for a bulk decision, in a constant number of queries."""
+def on_statuses_changed(
+    sender, instances, to_status, reason="", reasons=None, **kwargs
+):
+    """The same messages for a bulk move, in a constant number of queries."""
     from distribusi.models import Kartu
     from usulan.models import Usulan
 
@@ -32,6 +34,9 @@ def on_statuses_changed(sender, instances, to_status, reason="", **kwargs):
     if sender is Usulan:
         jenis = texts.USULAN_JENIS.get(to_status)
         if jenis:
-            services.notify_usulan_bulk(instances, jenis=jenis, reason=reason or "")
+            if reasons:  # a BPJS result file: a reason per household
+                services.notify_usulan_many(instances, jenis=jenis, reasons=reasons)
+            else:
+                services.notify_usulan_bulk(instances, jenis=jenis, reason=reason or "")
     elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
         services.notify_kartu_bulk(instances)

@@ -32,6 +32,7 @@ DUE_STATUSES = (K.MENUNGGU, K.ULANG)
 # A message stuck "being sent" this long (a worker died mid-send) is due again.
 STUCK_AFTER = datetime.timedelta(minutes=10)
 MAX_BACKOFF = datetime.timedelta(hours=6)
+BULK_SIZE = 1000
 
 
 def max_attempts() -> int:
@@ -85,6 +86,71 @@ def notify_usulan(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
         isi=texts.sms_text(jenis, nomor=usulan.nomor),
     )
     return pesan
+
+
+def notify_usulan_many(
+    usulan_list: list[Usulan], *, jenis: str, reasons: dict[int, str]
+) -> None:
+    """`notify_usulan` for many households at once (a BPJS result file).
+
+    The same inbox messages and outgoing rows, in a constant number of queries
+    per thousand households.
+    """
+    if not usulan_list:
+        return
+    # reverse() once: the same route for every household.
+    marker = 987654321
+    link = reverse("usulan:detail", args=[marker])
+    pesan_list = Pesan.objects.bulk_create(
+        [
+            Pesan(
+                desa_id=usulan.desa_id,
+                jenis=jenis,
+                judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
+                isi=(reasons.get(usulan.pk) or "")[:2000],
+                tautan=link.replace(str(marker), str(usulan.pk)),
+                usulan_id=usulan.pk,
+            )
+            for usulan in usulan_list
+        ],
+        batch_size=BULK_SIZE,
+    )
+    phones: dict[int, list[tuple[int, str]]] = {}
+    ids = [usulan.pk for usulan in usulan_list]
+    for start in range(0, len(ids), BULK_SIZE):
+        rows = (
+            Anggota.objects.filter(usulan_id__in=ids[start : start + BULK_SIZE])
+            .exclude(telepon="")
+            .order_by("pk")
+            .values_list("usulan_id", "pk", "telepon")
+        )
+        for usulan_id, anggota_id, telepon in rows:
+            phones.setdefault(usulan_id, []).append((anggota_id, telepon))
+    now = timezone.now()
+    kanal = getattr(settings, "KIS_NOTIF_KANAL", PesanKeluar.Kanal.WHATSAPP)
+    outgoing = []
+    for usulan, pesan in zip(usulan_list, pesan_list, strict=True):
+        isi = texts.sms_text(jenis, nomor=usulan.nomor)
+        seen: set[str] = set()
+        for anggota_id, raw in phones.get(usulan.pk, ()):
+            phone = normalize_phone(raw)
+            if not phone or phone in seen:
+                continue
+            seen.add(phone)
+            outgoing.append(
+                PesanKeluar(
+                    pesan_id=pesan.pk,
+                    anggota_id=anggota_id,
+                    jenis=jenis,
+                    kanal=kanal,
+                    tujuan=phone,
+                    isi=isi,
+                    berikutnya_at=now,
+                )
+            )
+    if outgoing:
+        created = PesanKeluar.objects.bulk_create(outgoing, batch_size=BULK_SIZE)
+        schedule_sending([row.pk for row in created if row.pk])
 
 
 _local = threading.local()

@@ -6,6 +6,7 @@ loads the batch's members once (a dict by NIK) and matches the rows in memory.
 
 import csv
 import datetime
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -21,13 +22,14 @@ from kis_portal.xlsx_read import (
     CellValue,
     XlsxError,
     cell_label,
+    gc_paused,
     normalise_header,
     read_xlsx_rows,
 )
 from usulan.models import Anggota
 from usulan.validators import clean_digits
 
-from .models import Batch, BatchItem
+from .models import Batch
 
 MAX_ROWS = 60_000
 # 40,000 rows take a few seconds to parse; the size and zip checks still apply.
@@ -114,6 +116,33 @@ class ParsedResult:
     rows: list[ParsedRow]
 
 
+HASIL_LABELS = dict(Anggota.StatusBpjs.choices)
+
+
+@dataclass(slots=True)
+class SentMember:
+    """A member sent in the batch, as matching and applying a result need it.
+
+    Plain values, not model instances: a batch holds up to 40,000 members and
+    building four model instances each took longer than the rest of the match.
+    """
+
+    item_id: int  # the BatchItem
+    nik: str
+    hasil: str
+    noka: str
+    keterangan: str
+    urutan: int
+    anggota_id: int
+    nama: str
+    usulan_id: int
+    desa: str  # "Desa Kalibukbuk"
+    tmt: datetime.date | None = None
+
+    def get_hasil_display(self) -> str:
+        return str(HASIL_LABELS.get(self.hasil, self.hasil))
+
+
 @dataclass
 class PreviewRow:
     """A file row as the office sees it: matched member or the reason it is not."""
@@ -124,15 +153,15 @@ class PreviewRow:
     tmt: datetime.date | None = None
     keterangan: str = ""
     reason: str = ""
-    item: BatchItem | None = None
+    item: SentMember | None = None
 
     @property
     def nama(self) -> str:
-        return self.item.anggota.nama if self.item else ""
+        return self.item.nama if self.item else ""
 
     @property
     def desa(self) -> str:
-        return str(self.item.anggota.usulan.desa) if self.item else ""
+        return self.item.desa if self.item else ""
 
 
 @dataclass
@@ -149,6 +178,8 @@ class ResultPreview:
     duplicates: int = 0  # identical repeated rows, counted once
     missing: int = 0  # batch members absent from the file: they stay waiting
     default_tmt: datetime.date | None = None
+    # Every member sent in the batch, by NIK.
+    items: dict[str, SentMember] = field(default_factory=dict, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -191,10 +222,11 @@ def parse_result(content: bytes, filename: str) -> ParsedResult:
         header, raw = _read_csv(content, names)
     columns = _match_columns(header)
     rows = []
-    for number, values, errors in raw:
-        row = _parse_row(number, values, errors, columns, header)
-        if row is not None:
-            rows.append(row)
+    with gc_paused():
+        for number, values, errors in raw:
+            row = _parse_row(number, values, errors, columns, header)
+            if row is not None:
+                rows.append(row)
     if not rows:
         raise ResultFileError(MSG_NO_ROWS)
     return ParsedResult(
@@ -301,23 +333,34 @@ def _parse_row(
     columns: dict[str, int],
     header: list[str],
 ) -> ParsedRow | None:
+    width = len(values)
+    cells = {
+        name: values[index] if index < width else None
+        for name, index in columns.items()
+    }
+
     def cell(name: str) -> CellValue:
-        index = columns.get(name)
-        if index is None or index >= len(values):
-            return None
-        return values[index]
+        return cells.get(name)
 
     nik_raw, noka_raw, status_raw = cell("nik"), cell("noka"), cell("status")
-    used = set(columns.values())
-    if all(cell(name) is None for name in columns) and not (set(errors) & used):
+    used = columns.values()
+    if all(value is None for value in cells.values()) and not (
+        errors and not set(used).isdisjoint(errors)
+    ):
         return None  # nothing in the columns we read (a numbering or total row)
-    if normalise_header(nik_raw) in COLUMNS["nik"]:
+    if not (type(nik_raw) is str and nik_raw.isdigit()) and (
+        normalise_header(nik_raw) in COLUMNS["nik"]
+    ):
         return None  # the header repeated (page breaks in BPJS's export)
-    problems = [
-        f"{cell_label(header, index)}: {message}"
-        for index, message in sorted(errors.items())
-        if index in used
-    ]
+    problems = (
+        [
+            f"{cell_label(header, index)}: {message}"
+            for index, message in sorted(errors.items())
+            if index in used
+        ]
+        if errors
+        else []
+    )
     nik, problem = _clean_nik(nik_raw)
     if problem and columns["nik"] not in errors:
         problems.append(problem)
@@ -358,6 +401,8 @@ def _parse_row(
 
 def _clean_nik(value: CellValue) -> tuple[str, str]:
     """(16-digit NIK or what was read, problem)."""
+    if type(value) is str and len(value) == 16 and value.isascii() and value.isdigit():
+        return value, ""  # the common case, as the checks below would find it
     text = _text(value)
     if not text:
         return "", "NIK kosong."
@@ -395,7 +440,12 @@ def _parse_date(value: CellValue) -> tuple[datetime.date | None, str]:
         return value.date(), ""
     if isinstance(value, datetime.date):
         return value, ""
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_date_text(text: str) -> tuple[datetime.date | None, str]:
+    # Cached: a result file repeats a handful of TMT spellings 40,000 times.
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date(), ""  # noqa: DTZ007
@@ -415,15 +465,41 @@ def first_of_next_month(periode: str) -> datetime.date:
     return datetime.date(year + month // 12, month % 12 + 1, 1)
 
 
+def sent_members(batch: Batch) -> dict[str, SentMember]:
+    """Every member sent in `batch`, by NIK: one query, no model instances."""
+    from kis_portal.wilayah.models import Desa
+
+    rows = list(
+        batch.items.filter(diambil=True)
+        .order_by("urutan")
+        .values_list(
+            "pk",
+            "nik",
+            "hasil",
+            "noka",
+            "keterangan",
+            "urutan",
+            "anggota_id",
+            "anggota__nama",
+            "anggota__usulan_id",
+            "anggota__usulan__desa_id",
+        )
+    )
+    desa = {d.pk: str(d) for d in Desa.objects.filter(pk__in={r[-1] for r in rows})}
+    return {row[1]: SentMember(*row[:-1], desa=desa.get(row[-1], "")) for row in rows}
+
+
 def preview_result(batch: Batch, parsed: ParsedResult) -> ResultPreview:
     """Match the file's rows to the batch's members; nothing is written."""
-    items = {
-        item.nik: item
-        for item in batch.items.filter(diambil=True).select_related(
-            "anggota__usulan__desa"
-        )
-    }
-    preview = ResultPreview(batch=batch, default_tmt=first_of_next_month(batch.periode))
+    with gc_paused():
+        return _preview(batch, parsed)
+
+
+def _preview(batch: Batch, parsed: ParsedResult) -> ResultPreview:
+    items = sent_members(batch)
+    preview = ResultPreview(
+        batch=batch, default_tmt=first_of_next_month(batch.periode), items=items
+    )
     by_nik: dict[str, list[ParsedRow]] = {}
     seen: set[str] = set()
     for row in parsed.rows:

@@ -152,7 +152,14 @@ def test_the_unpacked_total_has_a_limit_too():
         read(workbook_bytes(rows), max_unpacked_bytes=64 * 1024, max_rows=5000)
 
 
-def test_xml_entity_attacks_are_refused_by_defusedxml():
+@pytest.mark.parametrize(
+    "extra",
+    # As it is (the fast reader, which expands no entity) and with an error cell
+    # that sends it to openpyxl (defusedxml).
+    [b"", b'<row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>'],
+    ids=["calamine", "openpyxl"],
+)
+def test_xml_entity_attacks_are_refused_by_defusedxml(extra):
     assert xlsx_read.xml_functions.iterparse.__module__.startswith("defusedxml")
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -160,9 +167,11 @@ def test_xml_entity_attacks_are_refused_by_defusedxml():
         b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c>'
-        b"</row></sheetData></worksheet>"
+        b"</row>" + extra + b"</sheetData></worksheet>"
     )
     content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: laughs})
+    fast = xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
+    assert fast == (not extra)
     with pytest.raises(XlsxError, match="rusak"):
         read(content)
 
@@ -209,3 +218,243 @@ def test_two_thousand_rows_of_twenty_columns_are_read_in_full():
     ]
     header, data = read(workbook_bytes(rows), max_rows=2000)
     assert len(header) == 20 and len(data) == 2000
+
+
+# --- The fast path (python-calamine) reads what openpyxl reads --------------------
+
+
+def both_ways(content: bytes, **kwargs):
+    """(fast path used?, rows by read_xlsx_rows, rows by openpyxl alone)."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    fast = xlsx_read._calamine_reads_exactly(archive)
+    options = {
+        "deadline": float("inf"),
+        "sheet": kwargs.get("sheet"),
+        "max_rows": 100,
+        "max_columns": xlsx_read.MAX_COLUMNS,
+        "header_names": kwargs.get("header_names", ()),
+    }
+    return fast, read(content, **kwargs), xlsx_read._parse(content, **options)
+
+
+def as_tuples(result):
+    header, rows = result
+    return header, [(r.number, r.values, r.errors) for r in rows]
+
+
+def test_the_fast_reader_gives_exactly_what_openpyxl_gives():
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws["B2"] = "Daftar hasil"  # a title, away from A1
+    ws.append([])
+    ws.append([None, "NIK", "Tanggal", "Jam", "RT", "Nama", "Aktif", "Nilai"])
+    ws.append(
+        [
+            None,
+            5108061234560001,  # a 16-digit number cell: exact digits
+            datetime.date(1985, 3, 12),
+            datetime.datetime(2026, 11, 2, 9, 30),  # noqa: DTZ001 - as Excel holds it
+            3.0,
+            "  I MADE\u00a0 ",
+            True,
+            2.5,
+        ]
+    )
+    ws.append([None, "'5108064703850002", "12-03-1985", None, "003", "", False, -7])
+    ws.append([None, None, None, None, None, None, None, None, "di luar judul"])
+    ws.append([None, 9007199254740991, None, None, 0.1])  # 2**53 - 1: exact
+    wb.create_sheet("Lain").append(["x"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+
+    fast, result, slow = both_ways(buffer.getvalue(), header_names=["NIK"])
+
+    assert fast
+    assert as_tuples(result) == as_tuples(slow)
+    header, rows = result
+    assert header == ["", "NIK", "Tanggal", "Jam", "RT", "Nama", "Aktif", "Nilai"]
+    assert rows[0].values[1:] == [
+        "5108061234560001",
+        datetime.date(1985, 3, 12),
+        datetime.datetime(2026, 11, 2, 9, 30),  # noqa: DTZ001
+        "3",
+        "I MADE",
+        "YA",
+        "2.5",
+    ]
+    assert [r.number for r in rows] == [5, 6, 8]
+    assert rows[2].values[1] == "9007199254740991"
+    assert rows[2].values[4] == "0.1"
+
+
+def test_a_named_sheet_is_read_by_the_fast_reader_too():
+    wb = Workbook()
+    wb.active.append(["Petunjuk"])
+    data = wb.create_sheet("Data")
+    data.append(["NIK", "NAMA"])
+    data.append(["5108061234560001", "A"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    fast, result, slow = both_ways(buffer.getvalue(), sheet="Data")
+    assert fast and as_tuples(result) == as_tuples(slow)
+    assert result[1][0].values == ["5108061234560001", "A"]
+
+
+def sheet_xml(rows: bytes) -> bytes:
+    return (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + rows + b"</sheetData></worksheet>"
+    )
+
+
+def test_cells_at_opposite_corners_never_reach_the_fast_reader():
+    # Calamine would allocate 1,048,576 x 16,384 cells for this 2 KB file and
+    # abort the process; openpyxl streams it and the time budget stops it.
+    corners = rebuild(
+        workbook_bytes([["NIK"]]),
+        parts={
+            SHEET: sheet_xml(
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+                b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+            )
+        },
+    )
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(corners)))
+    with pytest.raises(XlsxError, match="terlalu rumit"):
+        read(corners, time_budget=1)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # Cells without a position: calamine would place them itself.
+        b'<row r="1"><c t="inlineStr"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c t="inlineStr"><is><t>5108061234560001</t></is></c></row>',
+        # A position that is not the first attribute.
+        b'<row r="1"><c t="inlineStr" r="A1"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c t="inlineStr" r="A2"><is><t>5108061234560001</t></is></c></row>',
+        # A cell beyond column AZ: the grid would be as wide.
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>5108061234560001</t></is></c>'
+        b'<c r="BZ2"/></row>',
+    ],
+    ids=["no-position", "position-not-first", "far-column"],
+)
+def test_files_the_fast_reader_cannot_bound_or_read_exactly_go_to_openpyxl(rows):
+    content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: sheet_xml(rows)})
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
+    header, data = read(content)
+    assert header == ["NIK"]
+    assert data[0].values == ["5108061234560001"]
+
+
+def test_a_nik_beyond_two_to_the_53_in_a_number_cell_stays_exact():
+    # Papua's NIKs (91-94...) exceed 2**53: a float would round the last digit,
+    # so the reading goes back to openpyxl, which keeps the digits.
+    rows = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+        b'<row r="2"><c r="A2"><v>9471012304842753</v></c></row>'
+    )
+    content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: sheet_xml(rows)})
+    assert float(9471012304842753) != 9471012304842753
+    header, data = read(content)
+    assert data[0].values == ["9471012304842753"]
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        # Two positions in one cell tag: calamine keeps the last one.
+        sheet_xml(
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+            b'<row r="2"><c r="A2" r="XFD1048576"><v>2</v></c></row>'
+        ),
+        # UTF-16 text, which the scan cannot read.
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="http://'
+            'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>NIK</t></is></c></row>'
+            '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+            "</sheetData></worksheet>"
+        ).encode("utf-16"),
+    ],
+    ids=["two-positions", "utf-16"],
+)
+def test_hidden_corner_cells_never_reach_the_fast_reader(sheet):
+    content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: sheet})
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
+    with pytest.raises(XlsxError):
+        read(content, time_budget=1)
+
+
+def test_a_shared_string_count_above_the_strings_goes_to_openpyxl():
+    # Calamine reserves the declared count up front: 4e12 strings abort it.
+    content = workbook_bytes([["NIK"], ["5108061234560001"]])
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="2" uniqueCount="4000000000000"><si><t>NIK</t></si>'
+        b"<si><t>5108061234560001</t></si></sst>"
+    )
+    sheet = sheet_xml(
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    )
+    types = archive.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = archive.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>",
+    )
+    bomb = rebuild(
+        content,
+        parts={
+            SHEET: sheet,
+            "xl/sharedStrings.xml": strings,
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": rels,
+        },
+    )
+    assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(bomb)))
+    header, data = read(bomb)
+    assert header == ["NIK"] and data[0].values == ["5108061234560001"]
+
+
+def lie_about_size(content: bytes, name: str, size: int) -> bytes:
+    """The zip with `name` declared `size` bytes (and that prefix's CRC)."""
+    import struct
+    import zlib
+
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    info = archive.getinfo(name)
+    crc = zlib.crc32(archive.read(name)[:size])
+    data = bytearray(content)
+    local = info.header_offset
+    struct.pack_into("<III", data, local + 14, crc, info.compress_size, size)
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        length = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + length] == name.encode():
+            struct.pack_into("<I", data, central + 16, crc)
+            struct.pack_into("<I", data, central + 24, size)
+            break
+        central = data.find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
+def test_a_part_that_holds_more_than_it_declares_is_refused_as_a_zip_bomb():
+    # zipfile's read() inflates a part's whole stream before cutting it to the
+    # declared size: 20 MB declared as 100 bytes passes the size checks.
+    content = rebuild(
+        workbook_bytes([["NIK"], ["1"]]), parts={"xl/styles.xml": b" " * (20 * MB)}
+    )
+    liar = lie_about_size(content, "xl/styles.xml", 100)
+    assert zipfile.ZipFile(io.BytesIO(liar)).getinfo("xl/styles.xml").file_size == 100
+    with pytest.raises(XlsxError, match="zip bomb"):
+        read(liar)

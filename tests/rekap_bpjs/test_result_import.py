@@ -334,3 +334,53 @@ def test_the_shared_sample_result_file_is_read_under_its_title_row():
     enrolled = [row for row in parsed.rows if row.status == "terdaftar"]
     assert all(len(row.noka) == 13 and row.tmt for row in enrolled)
     assert all(r.keterangan for r in parsed.rows if r.status == "gagal")
+
+
+def queries_to_apply(rekap, operator, *, households: int, periode: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for minute in range(households):
+        ready_household(operator, size=2, minutes=minute)
+    batch_build(periode=periode, by=rekap)
+    batch = batch_lock(periode=periode, by=rekap)
+    rows = []
+    for number, item in enumerate(batch.items.filter(diambil=True), start=1):
+        failed = number % 3 == 0
+        rows.append(
+            [
+                None if failed else noka(number),
+                item.nik,
+                "X",
+                "GAGAL" if failed else "BERHASIL",
+                "NIK tidak padan" if failed else None,
+                TMT,
+            ]
+        )
+    with CaptureQueriesContext(connection) as queries:
+        result = result_apply(
+            periode=periode, content=xlsx_bytes(rows), filename="h.xlsx", by=rekap
+        )
+    assert result.counts["usulan_terdaftar"] + result.counts["usulan_gagal"] == (
+        households
+    )
+    return len(queries)
+
+
+def test_applying_a_result_takes_as_many_queries_for_many_households(rekap, operator_a):
+    few = queries_to_apply(rekap, operator_a, households=2, periode="2026-11")
+    many = queries_to_apply(rekap, operator_a, households=12, periode="2026-12")
+    assert many == few
+    # Each household moved still has its history row and its desa message.
+    from notifikasi.models import Jenis, Pesan
+
+    moved = Usulan.objects.filter(
+        status__in=[Usulan.Status.TERDAFTAR, Usulan.Status.GAGAL_BPJS]
+    )
+    assert moved.count() == 14
+    assert (
+        AuditEvent.objects.filter(to_status__in=["terdaftar", "gagal_bpjs"]).count()
+        == 14
+    )
+    news = Pesan.objects.filter(jenis__in=[Jenis.TERDAFTAR, Jenis.GAGAL_BPJS])
+    assert news.filter(usulan__in=moved).count() == 14
