@@ -35,6 +35,7 @@ import re
 import time
 import warnings
 import zipfile
+import zlib
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -285,6 +286,9 @@ def _parse(
 # (one pass over a 14 MB sheet takes ~20 ms); together they find what calamine
 # reads differently from openpyxl or cannot bound:
 _NOT_FOR_CALAMINE = [
+    # A DTD or entity (Excel never writes one): openpyxl's defusedxml parser
+    # refuses it; calamine would read past it without saying so.
+    re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE),
     # Formulas (openpyxl names their cells), error cells (calamine returns ""),
     # ISO date cells.
     re.compile(rb"<f[\s>/]"),
@@ -365,7 +369,14 @@ def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
             while chunk := handle.read(MB):
                 parts.append(chunk)
             decompressor = getattr(handle, "_decompressor", None)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
         raise XlsxError(MSG_CORRUPT) from exc
     if info.compress_type == zipfile.ZIP_DEFLATED and (
         decompressor is None or not decompressor.eof or decompressor.unconsumed_tail

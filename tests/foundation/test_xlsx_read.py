@@ -154,8 +154,8 @@ def test_the_unpacked_total_has_a_limit_too():
 
 @pytest.mark.parametrize(
     "extra",
-    # As it is (the fast reader, which expands no entity) and with an error cell
-    # that sends it to openpyxl (defusedxml).
+    # As it is and with an error cell: a DTD alone keeps a file off the fast
+    # reader, so both go to openpyxl, whose defusedxml parser refuses it.
     [b"", b'<row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>'],
     ids=["calamine", "openpyxl"],
 )
@@ -171,7 +171,7 @@ def test_xml_entity_attacks_are_refused_by_defusedxml(extra):
     )
     content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: laughs})
     fast = xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
-    assert fast == (not extra)
+    assert fast is False
     with pytest.raises(XlsxError, match="rusak"):
         read(content)
 
@@ -310,7 +310,8 @@ def sheet_xml(rows: bytes) -> bytes:
 
 def test_cells_at_opposite_corners_never_reach_the_fast_reader():
     # Calamine would allocate 1,048,576 x 16,384 cells for this 2 KB file and
-    # abort the process; openpyxl streams it and the time budget stops it.
+    # abort the process; openpyxl streams it, skipping the empty rows cheaply,
+    # and the far cell lies outside the columns read.
     corners = rebuild(
         workbook_bytes([["NIK"]]),
         parts={
@@ -321,8 +322,9 @@ def test_cells_at_opposite_corners_never_reach_the_fast_reader():
         },
     )
     assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(corners)))
-    with pytest.raises(XlsxError, match="terlalu rumit"):
-        read(corners, time_budget=1)
+    header, rows = read(corners, time_budget=1)
+    assert header == ["NIK"]
+    assert rows == []
 
 
 @pytest.mark.parametrize(
@@ -384,8 +386,14 @@ def test_a_nik_beyond_two_to_the_53_in_a_number_cell_stays_exact():
 def test_hidden_corner_cells_never_reach_the_fast_reader(sheet):
     content = rebuild(workbook_bytes([["NIK"]]), parts={SHEET: sheet})
     assert not xlsx_read._calamine_reads_exactly(zipfile.ZipFile(io.BytesIO(content)))
-    with pytest.raises(XlsxError):
-        read(content, time_budget=1)
+    # openpyxl then refuses it or reads it harmlessly: the far cell is outside
+    # the columns read, and the empty rows before it are skipped cheaply.
+    try:
+        header, rows = read(content, time_budget=1)
+    except XlsxError:
+        return
+    assert header == ["NIK"]
+    assert rows == []
 
 
 def test_a_shared_string_count_above_the_strings_goes_to_openpyxl():
