@@ -43,30 +43,6 @@ HOMES_PER_OPERATOR = 8
 EXCLUDED_PAGES = {"admin:index"}
 
 
-def open_session(user) -> str:
-    """A logged-in session, as the user's browser holds it since the morning login.
-
-    Logging 270 people in through the form during the ramp costs ~0.35 s of
-    PBKDF2 CPU each and swamps a shared 2-core machine for minutes; the cut-off
-    day load is what they do once logged in. B8_REAL_LOGIN=1 logs in by form.
-    """
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    backends = settings.AUTHENTICATION_BACKENDS
-    model_backend = "django.contrib.auth.backends.ModelBackend"
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = (
-        model_backend if model_backend in backends else backends[0]
-    )
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
-
-
 def users_file(path: Path) -> None:
     """Accounts, the pages each one's menu shows, their usulan, fresh households."""
     from django.conf import settings
@@ -77,6 +53,7 @@ def users_file(path: Path) -> None:
         OPERATOR_PREFIX,
         STAFF_PREFIX,
         fresh_niks,
+        open_session,
     )
 
     from kis_portal.accounts.navigation import menu_for

@@ -334,6 +334,30 @@ def prepare_data(n_operators: int, n_staff: int, usulan_per_desa: int) -> None:
     log(f"data ready in {time.perf_counter() - start:.1f} s ({added} usulan added)")
 
 
+def open_session(user) -> str:
+    """A logged-in session key, as the browser holds it after the login form.
+
+    B8 uses it because logging 270 people in through the form during the ramp
+    costs ~0.35 s of PBKDF2 CPU each (B8_REAL_LOGIN=1 does that instead); B9
+    because the login page is measured on its own.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    backends = settings.AUTHENTICATION_BACKENDS
+    model_backend = "django.contrib.auth.backends.ModelBackend"
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = (
+        model_backend if model_backend in backends else backends[0]
+    )
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 # --- Server --------------------------------------------------------------------------
 
 

@@ -239,3 +239,12 @@ KIS_CEK_STATUS_JENDELA_MENIT = env_int("KIS_CEK_STATUS_JENDELA_MENIT", 60)
 KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 # BPJS segment names that mean "paid by this regency" in BPJS's participant lists.
 KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")
+
+# --- Page weight (bench B9) ------------------------------------------------
+# Gzip HTML and JSON responses (Django's middleware, padded against BREACH):
+# a list page is 20-50 KB of HTML, 4-8 KB compressed. Placed right after
+# whitenoise, which serves static files pre-compressed before reaching it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "kis_portal.compression.PageGZipMiddleware",
+)
