@@ -61,14 +61,13 @@ def config() -> dict:
 def _scan_pdf(kib: int = 150) -> bytes:
     """A one-page PDF carrying an incompressible image stream, like a scanner's."""
     body = random.Random(1).randbytes(kib * 1024)  # noqa: S311
-    return (
+    head = (
         b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
         b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-        b"3 0 obj << /Length %d >>\nstream\n"
-        % len(body)
-        + body
-        + b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     )
+    stream = b"3 0 obj << /Length " + str(len(body)).encode() + b" >>\nstream\n"
+    tail = b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%EOF\n"
+    return head + stream + body + tail
 
 
 def _phone_jpeg() -> bytes:
@@ -117,6 +116,12 @@ def _record(request_type, name, response_time, response_length, exception, **kw)
 _runner: dict = {}
 
 
+@events.user_error.add_listener
+def _task_error(user_instance, exception, tb, **kw):
+    """A task that crashed is an error too (it is not a failed request)."""
+    _raw.append((time.time(), f"task error: {exception!r}"[:120], 0.0, False))
+
+
 @events.init.add_listener
 def _init(environment, **kw):
     _runner["runner"] = environment.runner
@@ -161,7 +166,7 @@ class PortalUser(HttpUser):
         """GET a portal page; a failure unless it renders 200 for this user."""
         with self.client.get(url, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(f"HTTP {response.status_code} {response.error or ''}")
             elif "/accounts/login/" in response.url and "/accounts/login/" not in url:
                 response.failure("logged out")
             else:
@@ -181,7 +186,7 @@ class PortalUser(HttpUser):
         ) as response:
             text = response.text or ""
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(f"HTTP {response.status_code} {response.error or ''}")
             elif "/accounts/login/" in response.url:
                 response.failure("logged out")
             elif "alert-danger" in text or (expect and expect not in text):
