@@ -340,6 +340,12 @@ def main() -> None:
         target="< 100 % (CPU left over)",
         ok=planned < 100,
     )
+    report.figure(
+        "server threads' wait for a CPU per CPU second",
+        cpu["wait"],
+        "s",
+        target="~0 on a machine of its own",
+    )
     report.figure("load generator CPU (locust)", cpu["client"], "% of 2 cores")
     report.figure(
         "other processes' CPU (not this benchmark)",

@@ -571,7 +571,8 @@ class CpuMeter:
         self.psutil = psutil
         self.server = server
         self.interval = interval
-        self.samples: list[tuple[float, float, float, float, float]] = []
+        self.samples: list[tuple[float, ...]] = []
+        self._waits: dict[int, float] = {}
         self.client_pids: set[int] = set()
         self._procs: dict[int, object] = {}
         self._totals: dict[int, float] = {}
@@ -624,7 +625,25 @@ class CpuMeter:
         self._app_seen.update(app_pids)
         t = self.psutil.cpu_times()
         machine = t.user + t.nice + t.system + t.irq + t.softirq + t.steal
-        self.samples.append((time.time(), app, pg, machine, client))
+        wait = self._run_queue_wait(app_pids)
+        self.samples.append((time.time(), app, pg, machine, client, wait))
+
+    def _run_queue_wait(self, pids: list[int]) -> float:
+        """Seconds the server's threads spent runnable but waiting for a CPU.
+
+        Linux /proc/<pid>/task/<tid>/schedstat: (on-CPU ns, run-queue wait ns,
+        time slices). High wait next to low CPU use means other processes
+        held the cores.
+        """
+        for pid in pids:
+            total = 0
+            try:
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    total += int((task / "schedstat").read_text().split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            self._waits[pid] = max(self._waits.get(pid, 0.0), total / 1e9)
+        return sum(self._waits.values())
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -645,7 +664,9 @@ class CpuMeter:
     def window(self, t0: float, t1: float) -> dict[str, float]:
         inside = [s for s in self.samples if t0 <= s[0] <= t1]
         if len(inside) < 2:
-            return dict.fromkeys(("app", "db", "machine", "client", "seconds"), 0.0)
+            return dict.fromkeys(
+                ("app", "db", "machine", "client", "seconds", "wait"), 0.0
+            )
         a, b = inside[0], inside[-1]
         wall = (b[0] - a[0]) * self.cores
         return {
@@ -654,6 +675,8 @@ class CpuMeter:
             "machine": 100 * (b[3] - a[3]) / wall,
             "client": 100 * (b[4] - a[4]) / wall,
             "seconds": b[0] - a[0],
+            # run-queue wait of the server's threads per second of their CPU
+            "wait": (b[5] - a[5]) / max(1e-9, (b[1] - a[1])),
         }
 
 
