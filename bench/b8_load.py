@@ -363,6 +363,11 @@ def main() -> None:
         f"floor {len(floor_reqs)} /healthz requests; load average at start "
         f"{load_before:.2f}"
     )
+    retries = main_run["marks"].get("retries", 0)
+    report.note(
+        f"{retries} GET(s) resent once after a kept-alive connection closed under "
+        "them, as a browser does (gunicorn keep-alive 2 s)"
+    )
     for r in errors[:10]:
         report.note(f"error: {r[1]}")
     report.note(f"total B8 wall time {time.perf_counter() - started:.0f} s")

@@ -30,6 +30,8 @@ import uuid
 
 import gevent
 from locust import HttpUser, between, events, task
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 THINK = float(os.environ.get("B8_THINK", "10"))
 MAX_REQUESTS = int(os.environ.get("B8_MAX_REQUESTS", "100000"))
@@ -145,6 +147,20 @@ def _write(environment, **kw):
 # --- Users ---------------------------------------------------------------------------
 
 
+class BrowserRetry(Retry):
+    """Resend a GET once when a kept-alive connection was closed under it.
+
+    Browsers do this silently: gunicorn closes idle connections after 2 s
+    (its keep-alive), exactly the job page's refresh interval, and a request
+    sent on a connection the server is closing at that instant gets a reset.
+    Counted, and reported by b8_load.py.
+    """
+
+    def increment(self, *args, **kwargs):
+        _marks["retries"] = _marks.get("retries", 0) + 1
+        return super().increment(*args, **kwargs)
+
+
 class PortalUser(HttpUser):
     abstract = True
     wait_time = between(THINK / 2, THINK * 1.5)
@@ -153,6 +169,10 @@ class PortalUser(HttpUser):
     def on_start(self) -> None:
         self.rng = random.Random()  # noqa: S311
         self.csrf = ""
+        retry = BrowserRetry(
+            total=1, connect=1, read=1, status=0, other=0, allowed_methods={"GET"}
+        )
+        self.client.mount("http://", HTTPAdapter(max_retries=retry))
         self.login()
 
     # Helpers ---------------------------------------------------------------------
