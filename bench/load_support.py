@@ -687,7 +687,10 @@ def wait_for_quiet(max_wait: float, load: float = 2.0) -> float:
     measures them, not the portal. Returns the load average at the start.
     """
     deadline = time.monotonic() + max_wait
+    said = 0.0
     while os.getloadavg()[0] >= load and time.monotonic() < deadline:
-        log(f"waiting for a quieter machine: load average {os.getloadavg()[0]:.2f}")
-        time.sleep(20)
+        if time.monotonic() - said >= 60:
+            log(f"waiting for a quieter machine: load average {os.getloadavg()[0]:.2f}")
+            said = time.monotonic()
+        time.sleep(10)
     return os.getloadavg()[0]
