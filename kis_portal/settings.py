@@ -333,3 +333,13 @@ KIS_RETENSI_DOKUMEN_HARI = env_int("KIS_RETENSI_DOKUMEN_HARI", 5 * 365)
 # Log lines are written with NIK/KK and phone numbers masked (defence in depth:
 # code must not log them in the first place; the test suite checks that).
 LOGGING["formatters"]["plain"]["()"] = "kis_portal.privacy.MaskingFormatter"
+
+
+# --- Page weight (bench B9) ------------------------------------------------
+# Gzip HTML and JSON responses (Django's middleware, padded against BREACH):
+# a list page is 20-50 KB of HTML, 4-8 KB compressed. Placed right after
+# whitenoise, which serves static files pre-compressed before reaching it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "kis_portal.compression.PageGZipMiddleware",
+)
