@@ -11,7 +11,7 @@ from django.db import connections, router, transaction
 
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record, change_status_many
+from kis_portal.audit.services import audit_record, change_status_bulk
 from usulan.models import Anggota, Usulan
 from usulan.workflow import TRANSITIONS
 
@@ -270,7 +270,7 @@ def _advance_households(
         (Usulan.Status.GAGAL_BPJS, failed),
         (Usulan.Status.TERDAFTAR, enrolled),
     ):
-        change_status_many(
+        change_status_bulk(
             [usulan for usulan in households if usulan.pk in reasons],
             to=to,
             by=by,

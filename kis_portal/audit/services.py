@@ -14,12 +14,10 @@ from .models import AksesData, AuditEvent
 # is written: kwargs instance, from_status, to_status, by, reason. Receivers that
 # talk to the outside world must defer it with transaction.on_commit.
 status_changed = Signal()
-# Sent once by `change_status_bulk` / `change_status_many` for every row they
-# moved, inside the caller's transaction: kwargs instances, to_status, by, and
-# either reason (one for all, change_status_bulk, with from_statuses in the same
-# order) or reasons ({pk: reason}, change_status_many, with from_status {pk:
-# status}). Receivers of status_changed that must also see bulk moves (the
-# notifications) connect to this one too.
+# Sent once by `change_status_bulk` for every row it moved, inside the caller's
+# transaction: kwargs instances, from_statuses (same order), to_status, by,
+# reason, reasons ({pk: reason} when rows have their own). Receivers of
+# status_changed that must also see bulk moves (the notifications) connect here.
 statuses_changed = Signal()
 
 
@@ -159,6 +157,9 @@ def record_access(
     )
 
 
+BULK_SIZE = 1000
+
+
 # No savepoint of its own: it runs inside the caller's transaction, which holds the
 # row locks, and a failure there rolls the caller back anyway.
 @transaction.atomic(savepoint=False)
@@ -169,6 +170,7 @@ def change_status_bulk(
     by,
     allowed: Mapping[str, set[str] | frozenset[str]],
     reason: str = "",
+    reasons: Mapping[object, str] | None = None,
     field: str = "status",
     values: Mapping[str, object] | None = None,
     data: dict | None = None,
@@ -177,8 +179,10 @@ def change_status_bulk(
 
     For bulk decisions (hundreds of usulan or cards at once): the same checks,
     history rows and signal (`statuses_changed`, once) in a constant number of
-    queries. `values` are further fields set to the same value on every row.
-    Callers lock the rows first (select_for_update), as for change_status.
+    queries (per thousand rows). `reasons` ({pk: reason}) gives rows their own
+    reason (a BPJS result file), else `reason` is everyone's. `values` are
+    further fields set to the same value on every row. Callers lock the rows
+    first (select_for_update), as for change_status.
     """
     if not objs:
         return []
@@ -193,25 +197,32 @@ def change_status_bulk(
     updates = {field: to, **(values or {})}
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         updates["updated_at"] = timezone.now()  # update() skips auto_now
-    model._default_manager.filter(pk__in=[obj.pk for obj in objs]).update(**updates)
+    pks = [obj.pk for obj in objs]
+    for start in range(0, len(pks), BULK_SIZE):  # SQLite's variable limit
+        model._default_manager.filter(pk__in=pks[start : start + BULK_SIZE]).update(
+            **updates
+        )
     for obj in objs:
         for name, value in updates.items():
             setattr(obj, name, value)
     content_type = ContentType.objects.get_for_model(model)
     actor = by if getattr(by, "is_authenticated", False) else None
     events = AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            action=AuditEvent.Action.STATUS,
-            content_type=content_type,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            from_status=current,
-            to_status=to,
-            reason=reason,
-            data=data or {},
-        )
-        for obj, current in zip(objs, froms, strict=True)
+        [
+            AuditEvent(
+                actor=actor,
+                action=AuditEvent.Action.STATUS,
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                from_status=current,
+                to_status=to,
+                reason=reasons.get(obj.pk, reason) if reasons else reason,
+                data=data or {},
+            )
+            for obj, current in zip(objs, froms, strict=True)
+        ],
+        batch_size=BULK_SIZE,
     )
     statuses_changed.send(
         sender=model,
@@ -220,72 +231,6 @@ def change_status_bulk(
         to_status=to,
         by=by,
         reason=reason,
+        reasons=reasons or {},
     )
     return events
-
-
-BULK_SIZE = 1000
-
-
-def change_status_many(
-    objs: list[models.Model],
-    *,
-    to: str,
-    by,
-    allowed: Mapping[str, set[str] | frozenset[str]],
-    reasons: Mapping[object, str],
-    field: str = "status",
-) -> None:
-    """`change_status` for many objects of one model at once, set-based.
-
-    The same outcome as calling it for each object (the status, `updated_at`,
-    one history row each, the signal for each) in a constant number of queries
-    per thousand objects. Callers lock the rows first and pass them with their
-    current status; `reasons` maps each pk to its reason.
-    """
-    if not objs:
-        return
-    model = type(objs[0])
-    current = {obj.pk: getattr(obj, field) for obj in objs}
-    for status in set(current.values()):
-        if to not in allowed.get(status, set()):
-            raise InvalidTransition(
-                f"Perubahan status dari '{status}' ke '{to}' tidak diizinkan.",
-                code="invalid_transition",
-            )
-    changes = {field: to}
-    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-        changes["updated_at"] = timezone.now()
-    pks = list(current)
-    for start in range(0, len(pks), BULK_SIZE):
-        model.objects.filter(pk__in=pks[start : start + BULK_SIZE]).update(**changes)
-    for obj in objs:
-        for name, value in changes.items():
-            setattr(obj, name, value)
-    content_type = ContentType.objects.get_for_model(model)
-    actor = by if getattr(by, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                action=AuditEvent.Action.STATUS,
-                content_type=content_type,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                from_status=current[obj.pk],
-                to_status=to,
-                reason=reasons.get(obj.pk, ""),
-                data={},
-            )
-            for obj in objs
-        ],
-        batch_size=BULK_SIZE,
-    )
-    statuses_changed.send(
-        sender=model,
-        instances=objs,
-        from_status=current,
-        to_status=to,
-        by=by,
-        reasons=reasons,
-    )
