@@ -345,6 +345,9 @@ def main() -> None:
         }
     )
     report.save()
+    if bad_status:
+        # A page that does not load is a broken benchmark, not a light page.
+        raise SystemExit(f"B9: {len(bad_status)} pages did not answer 200")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ def setup() -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     os.environ.setdefault("STATIC_MANIFEST", "0")
     os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # plain HTTP in-process
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault(
         "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"

@@ -344,15 +344,23 @@ def open_session(user) -> str:
     from importlib import import_module
 
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
 
-    backends = settings.AUTHENTICATION_BACKENDS
-    model_backend = "django.contrib.auth.backends.ModelBackend"
+    # The first backend that can load a user from a session (the throttle
+    # backend in front of it only checks logins).
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(load_backend(path), "get_user")
+    )
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = (
-        model_backend if model_backend in backends else backends[0]
-    )
+    store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -380,6 +388,8 @@ def server_env() -> dict[str, str]:
             "STATIC_ROOT": str(STATIC_ROOT),
             "MEDIA_ROOT": str(MEDIA_ROOT),
             "SECURE_COOKIES": "0",  # plain HTTP on loopback
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             # Login throttling (django-axes), if present, must not count the bench.
