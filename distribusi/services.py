@@ -251,7 +251,7 @@ def next_number(jenis: str, tahun: int) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({jenis_col}, {tahun_col}, {terakhir_col}) "
+            f"INSERT INTO {table} ({jenis_col}, {tahun_col}, {terakhir_col}) "  # nosec B608 - quoted model identifiers; values are parameters
             f"VALUES (%s, %s, 1) ON CONFLICT ({jenis_col}, {tahun_col}) "
             f"DO UPDATE SET {terakhir_col} = {table}.{terakhir_col} + 1 "
             f"RETURNING {terakhir_col}",

@@ -5,7 +5,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
+SELECTED = mark_safe(" selected")  # noqa: S308  # nosec B308 B703 - a constant, no user input
 
 
 class LongSelect(forms.Select):

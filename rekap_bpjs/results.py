@@ -221,7 +221,7 @@ def _bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
     assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
+            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # nosec B608 - quoted model identifiers; values are parameters
             f"FROM unnest({types}) AS v({', '.join(names)}) "
             f"WHERE t.{names[0]} = v.{names[0]}",
             arrays,

@@ -63,7 +63,7 @@ def dtks_search_nama(
     indexed = [w for w in words if len(w) >= 3]
     if connection.vendor == "postgresql" and indexed:
         tsquery = " & ".join(w.lower() for w in indexed)
-        qs = qs.filter(RawSQL(NAME_MATCH_PG, [tsquery], output_field=BooleanField()))
+        qs = qs.filter(RawSQL(NAME_MATCH_PG, [tsquery], output_field=BooleanField()))  # nosec B611 - constant SQL, the words are a parameter
         words = [w for w in words if len(w) < 3]
     for word in words:
         qs = qs.filter(nama__iregex=rf"(^|[\W_]){word}([\W_]|$)")
