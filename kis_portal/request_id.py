@@ -26,7 +26,11 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar(
 
 
 def new_request_id() -> str:
-    return secrets.token_hex(8)
+    """16 hex digits, never all decimal: one in 1,800 would look like a NIK in
+    the logs (and be masked there, losing the id)."""
+    while (request_id := secrets.token_hex(8)).isdigit():
+        pass
+    return request_id
 
 
 def current_request_id() -> str:

@@ -194,3 +194,11 @@ def test_healthz_is_503_when_postgresql_does_not_answer(client):
     assert response.status_code == 503
     assert response.json() == {"status": "error"}
     assert client.get("/healthz").status_code == 200  # and back once it answers
+
+
+def test_a_generated_request_id_never_looks_like_a_nik(monkeypatch):
+    from kis_portal import request_id
+
+    tokens = iter(["8390290102374967", "83902901023749ab"])
+    monkeypatch.setattr(request_id.secrets, "token_hex", lambda n: next(tokens))
+    assert request_id.new_request_id() == "83902901023749ab"
