@@ -114,9 +114,9 @@ def main() -> None:
     base = files_data.prepare()
 
     receipt = serah_terima(base, files_data.receipt_rows(base, RECEIPT_ROWS))
-    cold = common.timed(lambda: tanda_terima_pdf(receipt))[0]
+    cold = common.timed(lambda: tanda_terima_pdf(receipt, for_user=None))[0]
     receipt_time = common.median(
-        common.timed(lambda: tanda_terima_pdf(receipt), REPEAT)
+        common.timed(lambda: tanda_terima_pdf(receipt, for_user=None), REPEAT)
     )
     report.figure(
         f"tanda terima, {RECEIPT_ROWS} cards (median of {REPEAT})",
@@ -125,7 +125,9 @@ def main() -> None:
         target="<= 0.5 s",
         ok=receipt_time <= 0.5,
     )
-    receipt_pages = len(PdfReader(io.BytesIO(tanda_terima_pdf(receipt))).pages)
+    receipt_pages = len(
+        PdfReader(io.BytesIO(tanda_terima_pdf(receipt, for_user=None))).pages
+    )
     report.note(
         f"first render in the process (fonts loaded): {cold:.3f} s; "
         f"{receipt_pages} page(s)"
@@ -133,13 +135,15 @@ def main() -> None:
 
     rows = files_data.receipt_rows(base, ROWS)
     listing = serah_terima(base, rows)
-    pages = len(PdfReader(io.BytesIO(tanda_terima_pdf(listing))).pages)
+    pages = len(PdfReader(io.BytesIO(tanda_terima_pdf(listing, for_user=None))).pages)
     table = [
         [str(n), r["noka"], r["nik"], r["nama"], f"{r['alamat']}, {r['desa']}"]
         for n, r in enumerate(rows, start=1)
     ]
     floor = common.median(common.timed(lambda: floor_pdf(table), LONG_REPEAT))
-    portal = common.median(common.timed(lambda: tanda_terima_pdf(listing), LONG_REPEAT))
+    portal = common.median(
+        common.timed(lambda: tanda_terima_pdf(listing, for_user=None), LONG_REPEAT)
+    )
     report.figure(
         f"tanda terima, {ROWS} cards (median of {LONG_REPEAT})",
         portal,

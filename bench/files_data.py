@@ -444,7 +444,7 @@ def dtks_extract(base: Base, rows: int, *, seed: int = 11) -> Path:
 
 def receipt_rows(base: Base, count: int, *, seed: int = 21) -> list[dict]:
     """Rows as distribusi stores them on a receipt (SerahTerima.rincian)."""
-    from usulan.validators import mask_identifier
+    from kis_portal.privacy import mask_identifier
 
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     rows = []
