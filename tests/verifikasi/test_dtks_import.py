@@ -308,6 +308,31 @@ def test_reimporting_a_period_replaces_its_records_without_duplicates():
     ]
 
 
+def test_the_first_row_of_a_nik_wins_and_every_later_row_is_reported():
+    people = [person(1, nama="PERTAMA"), person(2), person(1, nama="KEDUA")]
+    people += [person(3), person(1, nama="KETIGA"), person(2, nama="LAGI")]
+
+    result = load(text_file(people))
+
+    assert result.imported == 3
+    assert sorted(reasons(result).items()) == [
+        (4, MSG_NIK_DUPLICATE),
+        (6, MSG_NIK_DUPLICATE),
+        (7, MSG_NIK_DUPLICATE),
+    ]
+    assert DtksRecord.objects.get(nik=nik(1)).nama == "PERTAMA"
+
+
+def test_deleting_a_period_deletes_its_records_only():
+    # The records carry no database foreign key (bench B5): the ORM cascades.
+    load(text_file([person(1), person(2)]), periode="2026-Q2")
+    load(text_file([person(3)]), periode="2026-Q3")
+
+    DtksPeriode.objects.get(kode="2026-Q2").delete()
+
+    assert list(DtksRecord.objects.values_list("nik", flat=True)) == [nik(3)]
+
+
 def test_membership_is_looked_up_in_the_latest_period():
     load(text_file([person(1)]), periode="2026-Q2")
     load(text_file([person(2, desil="4")]), periode="2026-Q3")
