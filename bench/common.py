@@ -51,8 +51,12 @@ def setup() -> None:
     os.environ.setdefault(
         "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
     )
+    import warnings
+
     import django
 
+    # The benchmarks serve no static files from STATIC_ROOT (never collected here).
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         raise SystemExit("Benchmarks run on PostgreSQL: set BENCH_DATABASE_URL.")
