@@ -47,20 +47,11 @@ def calamine_floor(content: bytes) -> int:
     return len(workbook.get_sheet_by_index(0).to_python(skip_empty_area=False))
 
 
-class QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def apply(base, periode: str, result) -> tuple[float, int, object]:
     """(seconds, queries, ApplyResult) of applying one result file."""
     from rekap_bpjs.results import result_apply
 
-    counter = QueryCounter()
+    counter = common.QueryCounter()
     holder = {}
 
     def run():

@@ -193,3 +193,14 @@ class Report:
                 indent=1,
             )
         )
+
+
+class QueryCounter:
+    """Counts queries: ``with connection.execute_wrapper(counter): ...``."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)

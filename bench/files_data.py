@@ -157,12 +157,14 @@ def sent_batch(
     tag: str,
     serial: int = 0,
     jenis: str = "MIG37",
+    locked: bool = True,
 ):
     """A locked batch of `members` people, households DIKIRIM, snapshots stored.
 
     Built with bulk inserts (what batch_build + batch_lock leave behind), since
     building a 40,000-member batch through the verification path is not what
-    these benchmarks measure.
+    these benchmarks measure. With `locked=False`, what batch_build alone leaves:
+    a draft batch without snapshots, households SIAP, for batch_lock to take.
     """
     from django.db import transaction
     from django.utils import timezone
@@ -191,7 +193,7 @@ def sent_batch(
             telepon=f"0812{rng.randint(10_000_000, 99_999_999)}",
             noka_lama=f"{rng.randint(1, 9_999_999_999):013d}" if segmen else "",
             segmen_asal=segmen,
-            status=Usulan.Status.DIKIRIM,
+            status=Usulan.Status.DIKIRIM if locked else Usulan.Status.SIAP,
             submitted_at=now,
             created_by=base.rekap,
         )
@@ -256,12 +258,12 @@ def sent_batch(
         Anggota.objects.bulk_create(flat, batch_size=2000)
         batch = Batch.objects.create(
             periode=periode,
-            status=Batch.Status.TERKUNCI,
+            status=Batch.Status.TERKUNCI if locked else Batch.Status.DRAFT,
             tanggal_batas=datetime.date(int(periode[:4]), int(periode[5:]), 20),
             created_by=base.rekap,
             built_at=now,
-            locked_by=base.rekap,
-            locked_at=now,
+            locked_by=base.rekap if locked else None,
+            locked_at=now if locked else None,
         )
         items = []
         for position, anggota in enumerate(flat, start=1):
@@ -278,7 +280,9 @@ def sent_batch(
                         anggota,
                         nomor_urut=position,
                         dtks_label="Terdaftar DTKS" if position % 3 else "Non-DTKS",
-                    ),
+                    )
+                    if locked
+                    else {},
                 )
             )
         BatchItem.objects.bulk_create(items, batch_size=2000)

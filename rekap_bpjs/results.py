@@ -7,11 +7,12 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connections, router, transaction
+from django.db import transaction
 
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record, change_status_bulk
+from kis_portal.bulk import bulk_set
 from usulan.models import Anggota, Usulan
 from usulan.workflow import TRANSITIONS
 
@@ -117,12 +118,12 @@ def result_apply(*, periode: str, content: bytes, filename: str, by) -> ApplyRes
     noka = [m.noka for m in changed]
     tmt = [m.tmt for m in changed]
     keterangan = [m.keterangan for m in changed]
-    _bulk_set(
+    bulk_set(
         BatchItem,
         [m.item_id for m in changed],
         {"hasil": hasil, "noka": noka, "tmt": tmt, "keterangan": keterangan},
     )
-    _bulk_set(
+    bulk_set(
         Anggota,
         [m.anggota_id for m in changed],
         {
@@ -189,43 +190,6 @@ def _previous_counts(batch: Batch, digest: str) -> dict[str, int]:
     )
     counts = (event.data.get("counts") if event else None) or {}
     return {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
-
-
-def _bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
-    """Set each row's own values: `columns` maps a field to one value per pk.
-
-    PostgreSQL: one UPDATE joining the values as arrays. Django's bulk_update
-    builds one CASE per field and batch, which PostgreSQL evaluates row by row
-    (quadratic per batch); the arrays update 40,000 rows in one statement.
-    Elsewhere: bulk_update in batches.
-    """
-    if not pks:
-        return
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        objs = [
-            model(pk=pk, **{name: values[i] for name, values in columns.items()})
-            for i, pk in enumerate(pks)
-        ]
-        model.objects.bulk_update(objs, list(columns), batch_size=BULK_SIZE)
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields = [meta.pk, *(meta.get_field(name) for name in columns)]
-    arrays = [pks] + [
-        [field.get_db_prep_save(value, connection) for value in values]
-        for field, values in zip(fields[1:], columns.values(), strict=True)
-    ]
-    names = [quote(field.column) for field in fields]
-    types = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-    assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # nosec B608 - quoted model identifiers; values are parameters
-            f"FROM unnest({types}) AS v({', '.join(names)}) "
-            f"WHERE t.{names[0]} = v.{names[0]}",
-            arrays,
-        )
 
 
 def _advance_households(

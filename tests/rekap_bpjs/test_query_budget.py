@@ -28,3 +28,39 @@ def test_the_batch_page_costs_the_same_for_3_or_25_households(
             assert client.get(f"/rekap/{periode}/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_locking_costs_the_same_for_3_or_25_households_and_sends_each_once(
+    rekap, operator_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kis_portal.audit.models import AuditEvent
+    from rekap_bpjs.models import BatchItem
+    from rekap_bpjs.services import batch_lock
+    from usulan.models import Usulan
+
+    counts = []
+    for periode, households in (("2026-11", 3), ("2026-12", 25)):
+        made = [
+            ready_household(operator_a, size=2, minutes=minute).pk
+            for minute in range(households)
+        ]
+        batch_build(periode=periode, by=rekap)
+        with CaptureQueriesContext(connection) as captured:
+            batch_lock(periode=periode, by=rekap)
+        counts.append(len(captured))
+        sent = Usulan.objects.filter(pk__in=made)
+        assert set(sent.values_list("status", flat=True)) == {Usulan.Status.DIKIRIM}
+        history = AuditEvent.objects.filter(
+            object_id__in=[str(pk) for pk in made], to_status=Usulan.Status.DIKIRIM
+        )
+        assert history.count() == households
+        items = BatchItem.objects.filter(batch__periode=periode, diambil=True)
+        snapshots = [(i.nik, i.snapshot) for i in items.order_by("urutan")]
+        assert [s["nomor_urut"] for _, s in snapshots] == list(
+            range(1, 2 * households + 1)
+        )
+        assert all(nik == s["nik"] for nik, s in snapshots)
+    assert counts[0] == counts[1]
