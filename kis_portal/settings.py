@@ -9,6 +9,12 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env_str(name: str, default: str = "") -> str:
+    """The variable's value; unset or empty means the default."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -22,16 +28,12 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [
-        item.strip()
-        for item in os.environ.get(name, default).split(",")
-        if item.strip()
-    ]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -106,7 +108,7 @@ TEMPLATES = [
 
 # Database: SQLite file in the project folder unless DATABASE_URL is set
 # (postgres://user:password@host:5432/name in production).
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo runs a web server and a job worker on one file: wait for locks
@@ -137,12 +139,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Makassar")
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Makassar")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -156,7 +158,7 @@ STORAGES = {
 }
 # Uploaded files hold personal data: they live outside the web root and are
 # only ever served through views that check access (no MEDIA_URL route).
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-tidak-dilayani/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -167,7 +169,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Background jobs (django-tasks; the database backend, worker: manage.py db_worker).
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -198,7 +200,7 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
@@ -209,10 +211,10 @@ LOGGING = {
 
 # --- The office this portal serves -----------------------------------------
 # The one kabupaten/kota (Kemendagri code) whose kecamatan and desa are loaded.
-KIS_KABUPATEN = os.environ.get("KIS_KABUPATEN", "51.08")
+KIS_KABUPATEN = env_str("KIS_KABUPATEN", "51.08")
 # Shown when no office profile is active yet; the active profile's name wins.
-KIS_OFFICE_NAME = os.environ.get("KIS_OFFICE_NAME", "Dinas Sosial")
-KIS_OFFICE_LOGO = os.environ.get("KIS_OFFICE_LOGO", "img/logo.svg")
+KIS_OFFICE_NAME = env_str("KIS_OFFICE_NAME", "Dinas Sosial")
+KIS_OFFICE_LOGO = env_str("KIS_OFFICE_LOGO", "img/logo.svg")
 KIS_UPLOAD_MAX_MB = env_int("KIS_UPLOAD_MAX_MB", 5)
 KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)
 KIS_CLAIM_MINUTES = env_int("KIS_CLAIM_MINUTES", 60)
@@ -230,19 +232,19 @@ KIS_PENGADUAN_TARGET_HARI = {
 KIS_PENGADUAN_PUBLIK_PER_JAM = env_int("KIS_PENGADUAN_PUBLIK_PER_JAM", 5)
 # Behind nginx, the request META key holding the client address (for example
 # HTTP_X_REAL_IP); the last comma-separated entry is used. Empty: REMOTE_ADDR.
-KIS_CLIENT_IP_HEADER = os.environ.get(
+KIS_CLIENT_IP_HEADER = env_str(
     "KIS_CLIENT_IP_HEADER",
     "HTTP_X_FORWARDED_FOR" if env_bool("BEHIND_PROXY", False) else "",
 )
 # Notifications: inbox messages for the desa, SMS/WhatsApp through a backend
 # (the default only records them; HttpGatewayBackend posts to a gateway).
-KIS_NOTIF_BACKEND = os.environ.get(
+KIS_NOTIF_BACKEND = env_str(
     "KIS_NOTIF_BACKEND", "notifikasi.backends.DatabaseLogBackend"
 )
-KIS_NOTIF_KANAL = os.environ.get("KIS_NOTIF_KANAL", "whatsapp")  # or "sms"
-KIS_NOTIF_GATEWAY_URL = os.environ.get("KIS_NOTIF_GATEWAY_URL", "")
-KIS_NOTIF_GATEWAY_TOKEN = os.environ.get("KIS_NOTIF_GATEWAY_TOKEN", "")
-KIS_NOTIF_GATEWAY_HEADER = os.environ.get("KIS_NOTIF_GATEWAY_HEADER", "Authorization")
+KIS_NOTIF_KANAL = env_str("KIS_NOTIF_KANAL", "whatsapp")  # or "sms"
+KIS_NOTIF_GATEWAY_URL = env_str("KIS_NOTIF_GATEWAY_URL", "")
+KIS_NOTIF_GATEWAY_TOKEN = env_str("KIS_NOTIF_GATEWAY_TOKEN", "")
+KIS_NOTIF_GATEWAY_HEADER = env_str("KIS_NOTIF_GATEWAY_HEADER", "Authorization")
 KIS_NOTIF_GATEWAY_TIMEOUT = env_int("KIS_NOTIF_GATEWAY_TIMEOUT", 10)
 KIS_NOTIF_MAX_PERCOBAAN = env_int("KIS_NOTIF_MAX_PERCOBAAN", 5)
 KIS_NOTIF_JEDA_DETIK = env_int("KIS_NOTIF_JEDA_DETIK", 60)  # doubles per retry
@@ -281,7 +283,7 @@ KIS_SESI_DIAM_MENIT = env_int("KIS_SESI_DIAM_MENIT", 30)
 KIS_SESI_TENGAH_MALAM = env_bool("KIS_SESI_TENGAH_MALAM", True)
 # Two-factor login (TOTP app) for kepala dinas, verifikator, staf rekap and admin.
 KIS_2FA = env_bool("KIS_2FA", False)
-OTP_TOTP_ISSUER = os.environ.get("KIS_2FA_PENERBIT", "KIS Portal")
+OTP_TOTP_ISSUER = env_str("KIS_2FA_PENERBIT", "KIS Portal")
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,

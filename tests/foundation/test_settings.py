@@ -2,9 +2,13 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +68,36 @@ def test_production_without_secret_key_fails_with_a_clear_message():
     result = run_settings(DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def _variables_read_by_settings() -> set[str]:
+    source = (ROOT / "kis_portal" / "settings.py").read_text()
+    return set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', source))
+
+
+def _variables_set_by_the_suite() -> dict[str, str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    lines = config["tool"]["pytest"]["ini_options"]["env"]
+    return dict(line.split("=", 1) for line in lines)
+
+
+def test_settings_read_the_environment_only_through_the_env_helpers():
+    source = (ROOT / "kis_portal" / "settings.py").read_text()
+    direct = re.findall(r"os\.environ(?:\.get)?[\[(]\s*\"([A-Z0-9_]+)\"", source)
+    assert direct == [], "read these through env_str/env_bool/env_int/env_list"
+    assert len(_variables_read_by_settings()) > 30
+
+
+def test_the_suite_sets_every_variable_settings_read_but_the_database():
+    """A variable exported in the caller's shell (DEBUG=1, KIS_2FA=1) changes nothing."""
+    missing = _variables_read_by_settings() - set(_variables_set_by_the_suite())
+    assert missing == {"DATABASE_URL"}
+
+
+def test_the_running_suite_sees_its_own_values_not_the_callers():
+    suite = _variables_set_by_the_suite()
+    for name in _variables_read_by_settings() - {"DATABASE_URL"}:
+        assert os.environ[name] == suite[name]
+    assert settings.DEBUG is False
+    assert settings.TIME_ZONE == "Asia/Makassar"
+    assert settings.KIS_2FA is False
