@@ -7,14 +7,14 @@ September whose verification took 25 days, one submitted in October decided in
 Desa B (operator_b): a household of 2 (kronis) enrolled in batch 2026-11 and one
 usulan rejected.
 Complaints (today): two from desa A, one from desa B.
+The clock stands at 25 November 2026, 10:00 WITA for every test of the reports, so
+"this month" is November 2026 whatever day the suite runs on (tests/clock.py).
 Cards: every enrolled member's card received; desa A's handed over, two of them
 confirmed received by the citizen; desa B's kept at the office, one of desa B's
 enrolled members without a card record.
 """
 
 import datetime
-import zoneinfo
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -30,17 +30,20 @@ from distribusi.services import (
 from rekap_bpjs.models import Batch
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock
+from tests.clock import frozen, wita
 from tests.distribusi.builders import noka_for
 from tests.rekap_bpjs.test_batch import ready_household
 from tests.usulan.builders import make_usulan
 from usulan.models import Usulan
 from usulan.services import usulan_advance, usulan_reject, usulan_submit
 
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+TODAY = wita(2026, 11, 25, 10)
 
 
-def at(year, month, day, hour=9):
-    return datetime.datetime(year, month, day, hour, 0, tzinfo=WITA)
+@pytest.fixture(autouse=True)
+def _clock():
+    with frozen(TODAY):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -50,14 +53,14 @@ def sop_pbi(db):
 
 def submitted(operator, when: datetime.datetime) -> Usulan:
     """A complete usulan submitted at `when` (the history carries that moment)."""
-    with mock.patch("django.utils.timezone.now", return_value=when):
+    with frozen(when):
         usulan = make_usulan(operator, upload=True)
         usulan_submit(usulan_id=usulan.pk, by=operator)
     return usulan
 
 
 def decided(usulan: Usulan, to: str, by, when: datetime.datetime) -> None:
-    with mock.patch("django.utils.timezone.now", return_value=when):
+    with frozen(when):
         if to == Usulan.Status.DITOLAK:
             usulan_reject(usulan_id=usulan.pk, by=by, reason="Mampu secara ekonomi")
         else:
@@ -92,14 +95,14 @@ def pipeline(operator_a, operator_b, verifikator, rekap, distribusi, desa_a, des
     b_one = ready_household(operator_b, size=2, kategori="kronis", minutes=4)
     batch = batch_with_results(rekap, [], periode="2026-11", gagal=[a_failed])
 
-    slow = submitted(operator_a, at(2026, 9, 1))
-    decided(slow, Usulan.Status.SIAP, verifikator, at(2026, 9, 26))
-    fast = submitted(operator_a, at(2026, 10, 5))
-    decided(fast, Usulan.Status.SIAP, verifikator, at(2026, 10, 8))
-    waiting = submitted(operator_a, at(2026, 9, 10))
+    slow = submitted(operator_a, wita(2026, 9, 1))
+    decided(slow, Usulan.Status.SIAP, verifikator, wita(2026, 9, 26))
+    fast = submitted(operator_a, wita(2026, 10, 5))
+    decided(fast, Usulan.Status.SIAP, verifikator, wita(2026, 10, 8))
+    waiting = submitted(operator_a, wita(2026, 9, 10))
     draft = make_usulan(operator_a)
-    rejected = submitted(operator_b, at(2026, 10, 1))
-    decided(rejected, Usulan.Status.DITOLAK, verifikator, at(2026, 10, 2))
+    rejected = submitted(operator_b, wita(2026, 10, 1))
+    decided(rejected, Usulan.Status.DITOLAK, verifikator, wita(2026, 10, 2))
 
     today = timezone.localdate()
     kartu_terima_batch(periode="2026-11", tanggal=today, by=distribusi)

@@ -14,9 +14,8 @@ from laporan.forms import default_range
 from laporan.selectors import Lingkup, dashboard, stage_times
 from pengaduan.models import Pengaduan
 from rekap_bpjs.models import Batch
+from tests.clock import WITA
 from usulan.models import Anggota, Usulan
-
-from .conftest import WITA
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,8 @@ from kis_portal.jobs.models import Job
 from kis_portal.offices.choices import Kategori
 from pengaduan.models import Pengaduan
 from rekap_bpjs.models import BatchItem
+from tests.clock import WITA
 from usulan.models import Anggota, Usulan
-
-from .conftest import WITA
 
 pytestmark = pytest.mark.django_db
 

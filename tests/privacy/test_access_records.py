@@ -2,7 +2,6 @@
 admin's page to search them."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
 from pengaduan.models import Pengaduan
+from tests.clock import frozen
 from tests.pengaduan.helpers import complaint
 from tests.usulan.builders import make_usulan
 from verifikasi.models import DtksPeriode, DtksRecord
@@ -136,7 +136,7 @@ def test_downloading_an_export_records_it(login, rekap, operator_a):
 def records(verifikator, kadis):
     nik = "5108061234560001"
     ten_days_ago = timezone.now() - datetime.timedelta(days=10)
-    with mock.patch("django.utils.timezone.now", return_value=ten_days_ago):
+    with frozen(ten_days_ago):
         first = record_access(
             by=verifikator, tindakan="lihat", halaman="Detail usulan", niks=[nik]
         )

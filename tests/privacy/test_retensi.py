@@ -5,7 +5,6 @@ import datetime
 import hashlib
 import io
 import logging
-from unittest import mock
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +17,7 @@ from distribusi.models import Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import change_status
 from pengaduan.models import Lampiran, Pengaduan
+from tests.clock import frozen
 from tests.pengaduan.helpers import complaint
 from tests.usulan.builders import make_usulan
 from usulan.models import Dokumen, Usulan
@@ -45,7 +45,7 @@ def closed(operator, *, days_ago: int, to=Usulan.Status.TERDAFTAR) -> Usulan:
     before = Usulan.Status.DIKIRIM if to == Usulan.Status.TERDAFTAR else "diajukan"
     Usulan.objects.filter(pk=usulan.pk).update(status=before)
     usulan.refresh_from_db()
-    with mock.patch("django.utils.timezone.now", return_value=ago(days_ago)):
+    with frozen(ago(days_ago)):
         change_status(usulan, to=to, by=None, allowed=TRANSITIONS, reason="uji")
     return usulan
 
@@ -120,7 +120,7 @@ def cases(operator_a, lapangan, distribusi, loket):
     old = closed(operator_a, days_ago=DAYS + 30)
     refused = closed(operator_a, days_ago=DAYS + 1, to=Usulan.Status.DITOLAK)
     recent = closed(operator_a, days_ago=DAYS - 5)
-    with mock.patch("django.utils.timezone.now", return_value=ago(DAYS + 100)):
+    with frozen(ago(DAYS + 100)):
         still_open = make_usulan(operator_a, upload=True)
     Usulan.objects.filter(pk=still_open.pk).update(status=Usulan.Status.DIAJUKAN)
     done = complaint(operator_a)
