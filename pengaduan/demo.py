@@ -74,7 +74,8 @@ def seed_pengaduan() -> None:
     )
     past = timezone.now() - datetime.timedelta(days=20)
     Pengaduan.objects.filter(pk=terlambat.pk).update(
-        created_at=past, tenggat=past.date() + datetime.timedelta(days=14)
+        created_at=past,
+        tenggat=timezone.localdate(past) + datetime.timedelta(days=14),
     )
 
     # From the public form: new, nobody on it yet.

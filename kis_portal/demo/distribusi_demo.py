@@ -33,10 +33,16 @@ def seed_distribusi() -> None:
     )
     if len(enrolled) < 7:
         return
-    # Seven cards arrived three weeks ago; the others have not come from BPJS yet.
-    arrived = timezone.localdate() - datetime.timedelta(days=21)
+    # Six cards arrived three weeks ago and one two days ago; the others have not
+    # come from BPJS yet.
+    today = timezone.localdate()
     kartu_terima_noka(
-        text="\n".join(m.noka for m in enrolled[:7]), tanggal=arrived, by=staff
+        text="\n".join(m.noka for m in enrolled[:6]),
+        tanggal=today - datetime.timedelta(days=21),
+        by=staff,
+    )
+    kartu_terima_noka(
+        text=enrolled[6].noka, tanggal=today - datetime.timedelta(days=2), by=staff
     )
     cards = list(Kartu.objects.select_related("desa").order_by("pk"))
     desa = cards[0].desa
@@ -57,4 +63,5 @@ def seed_distribusi() -> None:
     kartu_kembalikan(
         kartu_id=cards[4].pk, alasan="Meninggal dunia sebelum kartu tiba", by=staff
     )
-    # cards[5:7] stay at the office, past the hand-over target: flagged as late.
+    # cards[5] stays at the office past the hand-over target (flagged as late);
+    # cards[6] arrived two days ago and is still within it.

@@ -8,6 +8,8 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 MALE_PREFIX = [
     "I Putu",
     "I Made",
@@ -97,7 +99,7 @@ class PeopleFactory:
         self.serial = seed * 1000
 
     def _birth(self, low: int, high: int) -> datetime.date:
-        year = 2026 - self.rng.randint(low, high)
+        year = timezone.localdate().year - self.rng.randint(low, high)
         return datetime.date(year, 1, 1) + datetime.timedelta(
             days=self.rng.randint(0, 364)
         )

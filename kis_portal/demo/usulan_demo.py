@@ -1,7 +1,10 @@
 """Demo usulan for desa1 and desa2 in draft, submitted and returned states."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from kis_portal.offices.choices import Kategori
 from usulan.models import Usulan
@@ -107,6 +110,14 @@ PLAN = [
 ]
 
 
+ROMAN_MONTHS = "I II III IV V VI VII VIII IX X XI XII".split()
+
+
+def _nomor_surat(seed: int, today: datetime.date) -> str:
+    """A desa letter number as offices write it: 400/001/XII/2026."""
+    return f"400/{seed:03d}/{ROMAN_MONTHS[today.month - 1]}/{today.year}"
+
+
 def seed_usulan() -> int:
     """Create the demo usulan once; return how many were created."""
     users = get_user_model().objects.select_related("profile__desa__kecamatan")
@@ -121,7 +132,7 @@ def seed_usulan() -> int:
         pengajuan = pengajuan_create(
             desa=desa,
             by=operator,
-            nomor_surat=f"400/{seed:03d}/XI/2026",
+            nomor_surat=_nomor_surat(seed, timezone.localdate()),
             keterangan="Usulan demo",
         )
         plan = PLAN if seed == 1 else PLAN[:1] + PLAN[2:3] + PLAN[4:]

@@ -1,6 +1,7 @@
 """Demo DTKS extract and usulan at every verification stage (desa1)."""
 
 import csv
+import datetime
 import io
 
 from django.contrib.auth import get_user_model
@@ -19,7 +20,15 @@ from verifikasi.services import keputusan_simpan
 from .people import PeopleFactory
 from .usulan_demo import _household, upload_all_documents
 
-DEMO_PERIODE = "2026-Q3"
+
+def demo_periode(today: datetime.date) -> str:
+    """The last full quarter before today's, as SIKS-NG names it (2026-Q3)."""
+    quarter = (today.month - 1) // 3  # 0-3: the previous quarter's number
+    if quarter == 0:
+        return f"{today.year - 1}-Q4"
+    return f"{today.year}-Q{quarter}"
+
+
 DTKS_HEADER = [
     "iddtks",
     "provinsi",
@@ -171,7 +180,10 @@ def seed_verifikasi() -> None:
     writer = csv.writer(buffer)
     writer.writerow(DTKS_HEADER)
     writer.writerows(rows)
-    import_dtks(io.BytesIO(buffer.getvalue().encode()), periode=DEMO_PERIODE)
+    import_dtks(
+        io.BytesIO(buffer.getvalue().encode()),
+        periode=demo_periode(timezone.localdate()),
+    )
 
     _accept(in_dtks, verifikator)  # in DTKS: ready at once
 

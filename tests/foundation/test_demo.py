@@ -1,10 +1,25 @@
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from distribusi.models import Kartu, SerahTerima
+from distribusi.selectors import overdue_q as card_late
 from kis_portal.accounts.roles import Role, user_roles
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.wilayah.models import Desa
+from laporan.forms import default_range
+from laporan.selectors import Lingkup, dashboard
+from pengaduan.models import Pengaduan
+from pengaduan.selectors import open_q
+from pengaduan.selectors import overdue_q as complaint_late
+from rekap_bpjs.models import Batch
+from tests.clock import frozen, wita
+from usulan.models import Anggota, Pengajuan, Usulan
+from verifikasi.models import DtksPeriode
+from verifikasi.selectors import dtks_status_for, members_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +55,6 @@ def test_seed_demo_creates_region_profile_and_every_account(settings, capsys, cl
 
 
 def test_seed_demo_leaves_usulan_at_every_stage_and_a_dtks_extract(settings):
-    from usulan.models import Usulan
-    from verifikasi.selectors import dtks_status_for
 
     settings.DEBUG = True
     call_command("seed_demo")
@@ -76,8 +89,6 @@ def test_seed_demo_leaves_usulan_at_every_stage_and_a_dtks_extract(settings):
 
 
 def test_seed_demo_leaves_a_batch_with_its_result_and_one_ready_to_build(settings):
-    from rekap_bpjs.models import Batch
-    from verifikasi.selectors import members_ready
 
     settings.DEBUG = True
     call_command("seed_demo")
@@ -89,15 +100,12 @@ def test_seed_demo_leaves_a_batch_with_its_result_and_one_ready_to_build(setting
 
 
 def test_seed_demo_leaves_cards_in_every_state_and_some_still_to_come(settings):
-    from distribusi.models import Kartu, SerahTerima
-    from distribusi.selectors import overdue_q
-    from usulan.models import Anggota
 
     settings.DEBUG = True
     call_command("seed_demo")
     states = set(Kartu.objects.values_list("status", flat=True))
     assert states == set(Kartu.Status.values)
-    assert Kartu.objects.filter(overdue_q()).exists()
+    assert Kartu.objects.filter(card_late()).exists()
     assert set(SerahTerima.objects.values_list("kanal", flat=True)) == {"desa", "pkh"}
     waiting = Anggota.objects.filter(status_bpjs="terdaftar", kartu__isnull=True)
     assert waiting.count() >= 10
@@ -106,8 +114,6 @@ def test_seed_demo_leaves_cards_in_every_state_and_some_still_to_come(settings):
 def test_seed_demo_twice_changes_nothing(settings):
     settings.DEBUG = True
     call_command("seed_demo")
-    from distribusi.models import Kartu
-    from usulan.models import Usulan
 
     before = (
         get_user_model().objects.count(),
@@ -132,3 +138,47 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
     assert not get_user_model().objects.exists()
     call_command("seed_demo", "--force")
     assert get_user_model().objects.filter(username="admin").exists()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [wita(2027, 3, 1, 1, 30), wita(2028, 2, 29, 23, 59), wita(2027, 1, 1, 0, 30)],
+    ids=["1-march-01:30", "leap-day-23:59", "new-year-00:30"],
+)
+def test_seed_demo_is_sensible_on_any_date(settings, moment):
+    """Last month's batch, cards and complaints late and not, data in the default range."""
+
+    settings.DEBUG = True
+    with frozen(moment):
+        call_command("seed_demo")
+        today = timezone.localdate()
+        last_month = today.replace(day=1) - datetime.timedelta(days=1)
+
+        batch = Batch.objects.get()
+        assert batch.periode == f"{last_month:%Y-%m}"
+        assert batch.status == Batch.Status.HASIL
+        assert members_ready().exists()  # this month's batch is ready to build
+
+        at_office = Kartu.objects.filter(status=Kartu.Status.DITERIMA_DINSOS)
+        assert at_office.filter(card_late()).exists()
+        assert at_office.exclude(card_late()).exists()
+        open_complaints = Pengaduan.objects.filter(open_q())
+        assert open_complaints.filter(complaint_late()).exists()
+        assert open_complaints.exclude(complaint_late()).exists()
+
+        first, last = (
+            datetime.date.fromisoformat(f"{month}-01") for month in default_range()
+        )
+        end = (last + datetime.timedelta(days=32)).replace(day=1)
+        data = dashboard(Lingkup(start=first, end=end))
+        assert sum(row["jumlah"] for row in data["status"]) > 0
+        assert [row["periode"] for row in data["kuota"]] == [batch.periode]
+
+        periode = DtksPeriode.objects.get().kode
+        year, quarter = int(periode[:4]), int(periode[-1])
+        quarter_end = datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1)
+        assert quarter_end <= today < quarter_end + datetime.timedelta(days=92)
+        assert all(
+            p.nomor_surat.endswith(f"/{today.year}")
+            for p in Pengajuan.objects.exclude(nomor_surat="")
+        )
