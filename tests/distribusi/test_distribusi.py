@@ -13,6 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from distribusi.models import Kanal, Kartu, SerahTerima
+from distribusi.selectors import overdue_q
 from distribusi.services import (
     Penerima,
     kartu_diterima_warga,
@@ -22,6 +23,7 @@ from distribusi.services import (
 )
 from kis_portal.audit.services import InvalidTransition
 from kis_portal.jobs.models import Job
+from tests.clock import frozen, wita
 from tests.usulan.builders import pdf_file
 
 from .builders import enrolled_batch, enrolled_members, noka_for
@@ -448,6 +450,23 @@ def test_cards_left_at_the_office_too_long_are_flagged(
     assert "Kartu terlambat diserahkan" in home
     summary = client.get("/distribusi/ringkasan/").content.decode()
     assert "Per desa/kelurahan" in summary and "2026-11" in summary
+
+
+def test_a_card_turns_late_at_midnight_wita_while_utc_is_still_the_day_before(
+    received, settings
+):
+    """At 00:30 WITA on 1 March (28 Feb in UTC), a card received on 15 Feb is 14 days old."""
+    settings.KIS_KARTU_BATAS_HARI = 14
+    first, second = received[0], received[1]
+    Kartu.objects.filter(pk=first.pk).update(
+        diterima_tanggal=datetime.date(2027, 2, 15)
+    )
+    Kartu.objects.filter(pk=second.pk).update(
+        diterima_tanggal=datetime.date(2027, 2, 16)
+    )
+    with frozen(wita(2027, 3, 1, 0, 30)):
+        late = Kartu.objects.filter(overdue_q(), pk__in=[first.pk, second.pk])
+        assert list(late) == [first]
 
 
 def test_the_filtered_list_exports_to_xlsx_in_the_background(

@@ -1,7 +1,6 @@
 import datetime
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -76,7 +75,10 @@ class Gateway:
         self.requests: list[dict] = []
         self.status = 200
         self.body: dict = {"status": True, "id": "wa-1"}
-        self.delay = 0.0
+        # Set: the gateway answers at once; cleared: it holds every request until
+        # set again (a slow peer, without the test sleeping).
+        self.answering = threading.Event()
+        self.answering.set()
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -88,8 +90,7 @@ class Gateway:
                         "json": json.loads(self.rfile.read(length)),
                     }
                 )
-                if gateway.delay:
-                    time.sleep(gateway.delay)
+                gateway.answering.wait(timeout=30)
                 payload = json.dumps(gateway.body).encode()
                 self.send_response(gateway.status)
                 self.send_header("Content-Type", "application/json")
@@ -107,6 +108,7 @@ class Gateway:
         self.thread.start()
 
     def close(self) -> None:
+        self.answering.set()
         self.server.shutdown()
         self.server.server_close()
 

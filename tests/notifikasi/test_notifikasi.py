@@ -245,10 +245,11 @@ def test_an_unreachable_or_slow_gateway_fails_within_the_timeout(
     settings, gateway, operator_a, verifikator, django_capture_on_commit_callbacks
 ):
     settings.KIS_NOTIF_GATEWAY_TIMEOUT = 0.3
-    gateway.delay = 1.5
+    gateway.answering.clear()  # the gateway holds the request past the timeout
     usulan = submitted(operator_a, "081234567001")
     with django_capture_on_commit_callbacks(execute=True):
         usulan_return(usulan_id=usulan.pk, by=verifikator, notes=NOTE)
+    gateway.answering.set()
     keluar = PesanKeluar.objects.get()
     assert keluar.status == PesanKeluar.Status.ULANG
     assert "tidak dapat dihubungi" in keluar.error_terakhir

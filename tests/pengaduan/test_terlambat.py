@@ -1,11 +1,15 @@
 """Complaints past their category's target are highlighted and counted."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from kis_portal.accounts.home import waiting_items
 from pengaduan.models import Pengaduan
+from pengaduan.selectors import overdue_q
 from pengaduan.services import pengaduan_ubah_status
+from tests.clock import frozen, wita
 
 from .helpers import backdate, complaint
 
@@ -73,3 +77,19 @@ def test_status_counts_on_the_list(operator_a, loket, login):
     assert counts["baru"] == 1
     assert counts["menunggu_dinkes"] == 1
     assert counts["terbuka"] == 2
+
+
+def test_overdue_turns_at_midnight_wita_while_utc_is_still_the_day_before(operator_a):
+    """At 00:30 WITA on 1 March (28 Feb in UTC), a target of 28 Feb is past."""
+    with frozen(wita(2027, 2, 20)):
+        due_yesterday = complaint(operator_a)
+        due_today = complaint(operator_a)
+    Pengaduan.objects.filter(pk=due_yesterday.pk).update(
+        tenggat=datetime.date(2027, 2, 28)
+    )
+    Pengaduan.objects.filter(pk=due_today.pk).update(tenggat=datetime.date(2027, 3, 1))
+    with frozen(wita(2027, 3, 1, 0, 30)):
+        assert list(Pengaduan.objects.filter(overdue_q())) == [due_yesterday]
+        due_yesterday.refresh_from_db()
+        due_today.refresh_from_db()
+        assert due_yesterday.terlambat and not due_today.terlambat

@@ -148,6 +148,25 @@ def test_members_ready_after_the_cutoff_wait_for_next_month(operator_a, rekap):
     assert "tanggal batas 20-11-2026" in batch.items.get().alasan
 
 
+@pytest.mark.parametrize(
+    ("ready_at", "taken_in_november"),
+    [
+        # 23:59:59 WITA on the 20th is 15:59:59 UTC: in.
+        (datetime.datetime(2026, 11, 20, 23, 59, 59, tzinfo=WITA), True),
+        # 00:00 WITA on the 21st is still the 20th in UTC (16:00): out.
+        (datetime.datetime(2026, 11, 21, 0, 0, tzinfo=WITA), False),
+    ],
+    ids=["last-second-of-the-20th", "first-second-of-the-21st"],
+)
+def test_the_cutoff_day_ends_at_midnight_wita_not_utc(
+    operator_a, rekap, ready_at, taken_in_november
+):
+    usulan = ready_household(operator_a)
+    Anggota.objects.filter(usulan=usulan).update(siap_sejak=ready_at)
+    batch = batch_build(periode="2026-11", by=rekap).batch
+    assert bool(taken(batch)) is taken_in_november
+
+
 def test_lock_freezes_what_was_sent(operator_a, rekap):
     usulan = ready_household(operator_a, size=2)
     batch_build(periode="2026-11", by=rekap)

@@ -79,11 +79,13 @@ def test_pages_load_without_csp_violations(
     assert csp_errors == []
 
     # The collector does see a violation: an inline handler is refused.
-    page.evaluate(
-        "document.body.insertAdjacentHTML('beforeend', "
-        '\'<img src="/static/img/logo.svg" onload="window.x = 1">\')'
-    )
-    page.wait_for_timeout(300)
+    with page.expect_console_message(
+        lambda message: "Content Security Policy" in message.text
+    ):
+        page.evaluate(
+            "document.body.insertAdjacentHTML('beforeend', "
+            '\'<img src="/static/img/logo.svg" onload="window.x = 1">\')'
+        )
     assert csp_errors and "inline event handler" in csp_errors[0]
 
 
