@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kis_portal.offices",
     "kis_portal.audit",
     "kis_portal.jobs",
+    "kis_portal.ratelimit",
     "kis_portal.demo",
     "usulan",
     "verifikasi",
@@ -218,6 +219,9 @@ KIS_OFFICE_LOGO = env_str("KIS_OFFICE_LOGO", "img/logo.svg")
 KIS_UPLOAD_MAX_MB = env_int("KIS_UPLOAD_MAX_MB", 5)
 KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)
 KIS_CLAIM_MINUTES = env_int("KIS_CLAIM_MINUTES", 60)
+# An operator told "already proposed in another desa" for more than this many
+# distinct NIKs in 24 hours gets no further answer about new NIKs until it passes.
+KIS_NIK_LAIN_MAKS_HARI = env_int("KIS_NIK_LAIN_MAKS_HARI", 10)
 # Cards received from BPJS but not handed over after this many days are flagged.
 KIS_KARTU_BATAS_HARI = env_int("KIS_KARTU_BATAS_HARI", 14)
 # Days to resolve a complaint, per category; open ones past it are flagged.

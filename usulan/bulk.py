@@ -39,10 +39,9 @@ from kis_portal.xlsx_read import (
     read_xlsx_rows,
 )
 
-from .checks import members_together_errors, nik_region_warning
+from .checks import members_together_errors, nik_region_warning, nik_taken_messages
 from .forms import AnggotaForm, UsulanForm
 from .models import Anggota, Usulan
-from .selectors import nik_conflicts
 from .services import pengajuan_current, usulan_save
 from .validators import clean_digits
 
@@ -545,19 +544,17 @@ def _check(
         )
     # One query for the whole file tells which households the per-household check
     # (the form's own) can find anything in; the others it would pass unchanged.
-    taken = set(
-        nik_conflicts(
-            [nik for niks in niks_by_household for nik in niks if nik],
-            exclude_usulan_id=None,
-            user=user,
-        )
+    taken = nik_taken_messages(
+        [nik for niks in niks_by_household for nik in niks if nik],
+        exclude_usulan_id=None,
+        user=user,
     )
     seen: dict[str, tuple[int, Household]] = {}  # NIK -> first row, across the file
     for household, niks in zip(households, niks_by_household, strict=True):
         present = [nik for nik in niks if nik]
-        if taken.intersection(present) or len(set(present)) < len(present):
+        if taken.keys() & set(present) or len(set(present)) < len(present):
             for index, message in members_together_errors(
-                niks, exclude_usulan_id=None, user=user
+                niks, exclude_usulan_id=None, user=user, taken=taken
             ).items():
                 household.rows[index].errors.append(f"{labels['nik']}: {message}")
         for row, nik in zip(household.rows, niks, strict=True):

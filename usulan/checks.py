@@ -1,12 +1,21 @@
 """Validation shared by the form, the counter form and the bulk import."""
 
+import datetime
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from kis_portal.accounts.access import operator_desa_id
+from kis_portal.audit.services import record_access
 from kis_portal.offices.choices import JenisUsulan
+from kis_portal.ratelimit.services import Limit, attempt_distinct, within_distinct
 from kis_portal.wilayah.models import Desa
 
-from .selectors import nik_conflicts
+from .selectors import member_niks, nik_conflicts
 from .validators import check_nik_matches, validate_nik
+
+logger = logging.getLogger(__name__)
 
 
 def member_errors(data: dict) -> dict[str, str]:
@@ -33,10 +42,65 @@ def household_errors(data: dict) -> dict[str, str]:
     return errors
 
 
+# An operator told "already proposed elsewhere" for more than KIS_NIK_LAIN_MAKS_HARI
+# distinct NIKs in 24 hours is told nothing more about any new NIK until the window
+# passes: typing other villages' NIKs is not a way to learn who is proposed.
+NIK_PAUSED = (
+    "Pemeriksaan NIK untuk akun Anda dihentikan sementara: dalam 24 jam terakhir "
+    "terlalu banyak NIK yang sudah diusulkan di desa/kelurahan lain dimasukkan. "
+    "Anggota yang sudah tersimpan tetap aman. Hubungi Dinas Sosial."
+)
+
+
+def nik_lookup_limit() -> Limit:
+    return Limit(
+        scope="nik-desa-lain",
+        maks=int(getattr(settings, "KIS_NIK_LAIN_MAKS_HARI", 10)),
+        jendela=datetime.timedelta(hours=24),
+    )
+
+
+def nik_taken_messages(
+    niks: list[str], *, exclude_usulan_id: int | None, user
+) -> dict[str, str]:
+    """The message for each NIK the asker may not propose here: already in another
+    usulan (where, only if the asker may open it), or every new NIK once the
+    asker has run past the limit of other-desa NIKs."""
+    conflicts = nik_conflicts(niks, exclude_usulan_id=exclude_usulan_id, user=user)
+    hidden = sorted(nik for nik, c in conflicts.items() if not c.visible)
+    allowed = True
+    if hidden:
+        outcome = attempt_distinct(nik_lookup_limit(), f"user:{user.pk}", hidden)
+        allowed = outcome.allowed
+        if outcome.new:
+            record_access(
+                by=user,
+                tindakan="cari",
+                halaman="Pemeriksaan NIK: sudah diusulkan di desa lain",
+                niks=sorted(outcome.new),
+            )
+        if not allowed:
+            logger.warning(
+                "user=%s NIK checks paused: too many other-desa NIKs in 24 hours",
+                user.pk,
+            )
+    elif operator_desa_id(user) is not None:
+        allowed = within_distinct(nik_lookup_limit(), f"user:{user.pk}")
+    if not allowed:
+        known = member_niks(exclude_usulan_id)
+        return {nik: NIK_PAUSED for nik in niks if nik not in known}
+    return {nik: conflict.message for nik, conflict in conflicts.items()}
+
+
 def members_together_errors(
-    niks: list[str | None], *, exclude_usulan_id: int | None, user
+    niks: list[str | None],
+    *,
+    exclude_usulan_id: int | None,
+    user,
+    taken: dict[str, str] | None = None,
 ) -> dict[int, str]:
-    """NIK errors by row: the same NIK twice here, or already in another usulan."""
+    """NIK errors by row: the same NIK twice here, or not to be proposed here
+    (`taken`: nik_taken_messages, when the caller already has it)."""
     errors: dict[int, str] = {}
     seen: dict[str, int] = {}
     for index, nik in enumerate(niks):
@@ -48,12 +112,13 @@ def members_together_errors(
             )
         else:
             seen[nik] = index
-    conflicts = nik_conflicts(
-        list(seen), exclude_usulan_id=exclude_usulan_id, user=user
-    )
+    if taken is None:
+        taken = nik_taken_messages(
+            list(seen), exclude_usulan_id=exclude_usulan_id, user=user
+        )
     for nik, index in seen.items():
-        if nik in conflicts and index not in errors:
-            errors[index] = conflicts[nik].message
+        if nik in taken and index not in errors:
+            errors[index] = taken[nik]
     return errors
 
 

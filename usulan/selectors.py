@@ -1,33 +1,45 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from kis_portal.accounts.access import operator_desa_id
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from verifikasi.selectors import DtksStatus, dtks_status_for
 
+from .access import usulan_for_user
 from .models import Anggota, Usulan
 from .requirements import RequiredDoc, required_documents
 
 
 @dataclass(frozen=True)
 class NikConflict:
-    """Where a NIK already is: enough to find it, nothing more of another desa's data."""
+    """Where a NIK already is. Only an asker who may open that usulan learns which."""
 
     nik: str
+    visible: bool  # the asker may open the usulan holding the NIK
+    nomor: str
     desa: str
     status: str
     tanggal: str
-    nomor: str  # only filled when the asker may see that usulan
 
     @property
     def message(self) -> str:
-        where = f"usulan {self.nomor}, " if self.nomor else ""
+        if not self.visible:
+            return NIK_ELSEWHERE
         return (
-            f"NIK ini sudah diusulkan ({where}{self.desa}, status: {self.status}, "
-            f"tanggal {self.tanggal})."
+            f"NIK ini sudah diusulkan (usulan {self.nomor}, {self.desa}, status: "
+            f"{self.status}, tanggal {self.tanggal})."
         )
+
+
+# Told to whoever may not see the other usulan: nothing of another desa's data,
+# whom to ask instead.
+NIK_ELSEWHERE = (
+    "NIK ini sudah diusulkan melalui desa/kelurahan lain atau loket Dinas Sosial. "
+    "Warga tidak dapat diusulkan dua kali; bila warga sudah pindah ke desa Anda, "
+    "hubungi Dinas Sosial."
+)
 
 
 def nik_conflicts(
@@ -37,19 +49,34 @@ def nik_conflicts(
     qs = Anggota.objects.filter(nik__in=niks, aktif=True).select_related("usulan__desa")
     if exclude_usulan_id:
         qs = qs.exclude(usulan_id=exclude_usulan_id)
-    own_desa = operator_desa_id(user)
-    out = {}
-    for member in qs:
-        usulan = member.usulan
-        visible = own_desa is None or usulan.desa_id == own_desa
-        out[member.nik] = NikConflict(
-            nik=member.nik,
-            desa=str(usulan.desa),
-            status=usulan.get_status_display(),
-            tanggal=usulan.created_at.strftime("%d-%m-%Y"),
-            nomor=usulan.nomor if visible else "",
+    members = list(qs)
+    if not members:
+        return {}
+    visible = set(
+        usulan_for_user(user)
+        .filter(pk__in={m.usulan_id for m in members})
+        .values_list("pk", flat=True)
+    )
+    return {
+        m.nik: NikConflict(
+            nik=m.nik,
+            visible=m.usulan_id in visible,
+            nomor=m.usulan.nomor,
+            desa=str(m.usulan.desa),
+            status=m.usulan.get_status_display(),
+            tanggal=timezone.localtime(m.usulan.created_at).strftime("%d-%m-%Y"),
         )
-    return out
+        for m in members
+    }
+
+
+def member_niks(usulan_id: int | None) -> set[str]:
+    """The NIKs already saved in this usulan (known to whoever edits it)."""
+    if not usulan_id:
+        return set()
+    return set(
+        Anggota.objects.filter(usulan_id=usulan_id).values_list("nik", flat=True)
+    )
 
 
 def usulan_members(usulan: Usulan) -> list[Anggota]:
