@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from kis_portal.identifiers import noka_validator
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch
 from usulan.models import Anggota
-from usulan.validators import noka_validator
 
 
 class Kanal(models.TextChoices):

@@ -25,12 +25,12 @@ from kis_portal.audit.services import (
     change_status,
     change_status_bulk,
 )
+from kis_portal.identifiers import normalise_phone
 from kis_portal.privacy import mask_identifier
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch, BatchItem
 from usulan.models import Anggota
-from usulan.validators import normalise_phone
 
 from .models import Kanal, Kartu, NomorUrut, SerahTerima
 from .selectors import batch_cards_pending

@@ -21,11 +21,11 @@ from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record, change_status
+from kis_portal.identifiers import clean_digits, normalise_phone
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
-from usulan.validators import clean_digits, normalise_phone
 
 from .models import BukuTamu, Lampiran, Pengaduan, PercobaanLapor, Tanggapan
 from .selectors import HANDLERS, READERS, handler_users, tenggat_for

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from openpyxl.utils.datetime import from_excel
 
+from kis_portal.identifiers import clean_digits
 from kis_portal.xlsx_read import (
     MAX_BYTES,
     OLE_MAGIC,
@@ -27,7 +28,6 @@ from kis_portal.xlsx_read import (
     read_xlsx_rows,
 )
 from usulan.models import Anggota
-from usulan.validators import clean_digits
 
 from .models import Batch
 

@@ -24,6 +24,7 @@ from pathlib import PurePath
 from django.conf import settings
 
 from kis_portal import xlsx
+from kis_portal.identifiers import clean_digits
 from kis_portal.privacy import mask_identifier
 from kis_portal.xlsx_read import (
     MB,
@@ -33,7 +34,6 @@ from kis_portal.xlsx_read import (
     open_xlsx_stream,
 )
 from usulan.models import Anggota
-from usulan.validators import clean_digits
 
 MAX_BYTES = 30 * MB
 MAX_UNPACKED_BYTES = 300 * MB

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dtks.selectors import dtks_status_for
 from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
@@ -16,10 +17,9 @@ from kis_portal.bulk import bulk_set
 from kis_portal.offices.selectors import get_active_profile
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
-from verifikasi.selectors import dtks_status_for, members_ready
 
 from .models import Batch, BatchItem, periode_validator
-from .selectors import batch_unanswered
+from .selectors import batch_unanswered, members_ready
 from .snapshot import member_snapshot
 
 logger = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.identifiers import clean_digits
 from kis_portal.offices.choices import JenisUsulan, Kategori
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
@@ -43,7 +44,6 @@ from .checks import members_together_errors, nik_region_warning, nik_taken_messa
 from .forms import AnggotaForm, UsulanForm
 from .models import Anggota, Usulan
 from .services import pengajuan_current, usulan_save
-from .validators import clean_digits
 
 logger = logging.getLogger(__name__)
 

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.accounts.roles import Role
 from tests.factories import make_user
 from tests.usulan.builders import make_usulan, member, upload_all
 from usulan.models import Anggota, Catatan, Usulan
 from usulan.services import usulan_submit
 from verifikasi.checklist import build_checklist
-from verifikasi.models import DtksPeriode, DtksRecord, Klaim, Pemeriksaan
+from verifikasi.models import Klaim, Pemeriksaan
 from verifikasi.services import AlreadyDecided, ClaimHeld, keputusan_simpan, klaim_ambil
 
 
@@ -299,7 +300,7 @@ def test_queue_and_checklist_use_a_bounded_number_of_queries(
 def test_ready_members_come_out_in_priority_order_then_by_readiness(
     operator_a, verifikator
 ):
-    from verifikasi.selectors import members_ready
+    from rekap_bpjs.selectors import members_ready
 
     desa = operator_a.profile.desa
     poor = submitted(operator_a, members=[member(desa, kategori="miskin")])

@@ -76,7 +76,7 @@ def jpeg_upload() -> SimpleUploadedFile:
 
 
 def pdf_upload(name: str = "scan.pdf") -> SimpleUploadedFile:
-    from kis_portal.demo.usulan_demo import demo_pdf
+    from demo.usulan_demo import demo_pdf
 
     return SimpleUploadedFile(name, demo_pdf("scan"), content_type="application/pdf")
 
@@ -195,7 +195,7 @@ def _extras(users: dict) -> dict:
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data with its extras, rolled back when the package is done."""
-    from kis_portal.demo.services import seed_demo
+    from demo.services import seed_demo
 
     media = tmp_path_factory.mktemp("media")
     with (
