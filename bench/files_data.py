@@ -51,10 +51,10 @@ def prepare() -> Base:
     """Wilayah, the active office profile and the benchmark's staff (idempotent)."""
     from django.contrib.auth import get_user_model
 
-    from kis_portal.accounts.roles import Role
     from kis_portal.accounts.services import user_create
     from kis_portal.offices.models import OfficeProfile
     from kis_portal.offices.services import profile_load_named
+    from kis_portal.roles import Role
     from kis_portal.wilayah.models import Desa
     from kis_portal.wilayah.services import load_wilayah
 

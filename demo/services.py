@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from kis_portal.accounts.roles import Role
 from kis_portal.accounts.services import user_create
 from kis_portal.offices.services import available_profiles, profile_load_named
+from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa
 from kis_portal.wilayah.services import load_wilayah
 

@@ -7,6 +7,7 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from dtks.imports import import_dtks
 from dtks.models import DtksPeriode
@@ -139,8 +140,6 @@ def _accept(usulan: Usulan, verifikator) -> None:
 
 
 def _house_photo() -> SimpleUploadedFile:
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", (320, 240), (170, 140, 110)).save(out, format="JPEG")
     return SimpleUploadedFile("rumah.jpg", out.getvalue(), content_type="image/jpeg")

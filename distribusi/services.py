@@ -17,8 +17,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from kis_portal.accounts.access import operator_desa_id
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import (
     audit_record,
@@ -27,6 +25,7 @@ from kis_portal.audit.services import (
 )
 from kis_portal.identifiers import normalise_phone
 from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role, has_role, operator_desa_id
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch, BatchItem

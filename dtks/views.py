@@ -11,13 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
 from kis_portal.identifiers import clean_digits
 from kis_portal.jobs.services import job_start
 from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role, role_required
 from kis_portal.wilayah.models import Desa
 from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC, ZIP_MAGIC
 

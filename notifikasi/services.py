@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from distribusi.models import Kanal, Kartu
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.roles import Role, has_role
 from usulan.models import Anggota, Usulan
 
 from . import selectors, texts

@@ -17,11 +17,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kis_portal.accounts.access import operator_desa_id
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record, change_status
 from kis_portal.identifiers import clean_digits, normalise_phone
+from kis_portal.roles import Role, has_role, operator_desa_id
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from usulan.access import usulan_for_user

@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import operator_desa_id, role_required
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.http import client_ip, form_add_errors, private
+from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.uploads import check_upload
 
 from . import forms

@@ -6,8 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit import selectors
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.selectors import audit_events
@@ -15,6 +13,7 @@ from kis_portal.audit.services import record_access
 from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
 from kis_portal.pdf import render_pdf, tanggal_indonesia
+from kis_portal.roles import Role, role_required
 from usulan.services import anggota_koreksi
 
 from .forms import AksesFilterForm, KoreksiForm, SubjekForm

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record, change_status_bulk
 from kis_portal.bulk import bulk_set
+from kis_portal.roles import Role, has_role
 from usulan.models import Anggota, Usulan
 from usulan.workflow import TRANSITIONS
 

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dtks.selectors import dtks_status_for
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.bulk import bulk_set
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role, has_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
 

@@ -2,7 +2,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from kis_portal.accounts.access import desa_for_user
 from kis_portal.identifiers import (
     clean_digits,
     normalise_phone,
@@ -17,6 +16,7 @@ from kis_portal.offices.choices import (
     Level,
 )
 from kis_portal.offices.models import DocumentRequirement, OfficeProfile
+from kis_portal.wilayah.access import desa_for_user
 from kis_portal.wilayah.models import Desa
 
 from .checks import household_errors, member_errors, members_together_errors

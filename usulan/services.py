@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record, change_status, change_status_bulk
 from kis_portal.offices.choices import Level
+from kis_portal.roles import Role, has_role
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
 

@@ -1,7 +1,10 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from usulan.models import Anggota, Usulan
 
@@ -114,10 +117,6 @@ class CekLapangan(models.Model):
 
 
 def foto_path(instance: "FotoLapangan", filename: str) -> str:
-    import secrets
-
-    from django.utils import timezone
-
     return f"lapangan/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.jpg"
 
 

@@ -8,6 +8,8 @@ from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from kis_portal.roles import primary_role
+
 from .models import AksesData, AuditEvent
 
 # Sent by `change_status` inside the caller's transaction, after the history row
@@ -136,7 +138,6 @@ def record_access(
     page's rows); `niks` the people's NIKs where the view has them at hand. The
     purpose defaults to the one of the user's role.
     """
-    from kis_portal.accounts.roles import primary_role
 
     user = by if getattr(by, "is_authenticated", False) else None
     role = primary_role(user) if user else None

@@ -9,8 +9,8 @@ from distribusi.models import Kartu, SerahTerima
 from distribusi.selectors import overdue_q as card_late
 from dtks.models import DtksPeriode
 from dtks.selectors import dtks_status_for
-from kis_portal.accounts.roles import Role, user_roles
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role, user_roles
 from kis_portal.wilayah.models import Desa
 from laporan.forms import default_range
 from laporan.selectors import Lingkup, dashboard

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dtks.models import DtksPeriode, DtksRecord
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 from tests.factories import make_user
 from tests.usulan.builders import make_usulan, member, upload_all
 from usulan.models import Anggota, Catatan, Usulan

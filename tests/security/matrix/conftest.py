@@ -22,7 +22,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 
 # Who is asked, in the order of the expectation table's columns.
 SUBJECTS = (

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu
 from distribusi.services import TRANSITIONS as KARTU_TRANSITIONS
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.services import InvalidTransition, change_status
+from kis_portal.roles import Role
 from pengaduan.models import Pengaduan
 from pengaduan.selectors import HANDLERS
 from pengaduan.services import TRANSITIONS as PENGADUAN_TRANSITIONS
