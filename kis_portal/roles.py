@@ -24,6 +24,7 @@ class Role(models.TextChoices):
 # Roles that work across the whole regency (everyone but the desa operator).
 STAFF_ROLES = frozenset(Role) - {Role.OPERATOR_DESA}
 
+
 def user_roles(user) -> frozenset[str]:
     """The role names of a user, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
