@@ -13,7 +13,7 @@ from usulan.models import Anggota
 
 
 class Kanal(models.TextChoices):
-    """Who carries the card from the office to the citizen (seed 003)."""
+    """Who hands a card on: the SOP PBI's channels (docs/domain.md, "Cards")."""
 
     DESA = "desa", "Desa/kelurahan"
     PKH = "pkh", "Pendamping PKH"

@@ -24,7 +24,7 @@ class DtksPeriode(models.Model):
 
 
 class DtksRecord(models.Model):
-    """One person in a DTKS/DTSEN extract (SIKS-NG columns, docs/domain.md)."""
+    """One person in a DTKS/DTSEN extract (docs/domain.md, "DTKS extract")."""
 
     # No database foreign key and no index of its own: a period's records are
     # written only by dtks.imports.import_dtks, which holds the period's row

@@ -307,7 +307,8 @@ CHOICE_LOOKUPS: dict[str, dict[str, str]] = {
         Anggota.Shdk.choices, kepala="1", isteri="3", famili="9", orangtua="7"
     ),
     "status_kawin": _lookup(Anggota.StatusKawin.choices, belummenikah="1", menikah="2"),
-    # Seed 003's priority letters A-E are what some offices' lists already use.
+    # The SOP PBI's priority letters A-E are what some offices' lists already use
+    # (docs/domain.md, "Rekap BPJS").
     "kategori": _lookup(
         Kategori.choices,
         a="tambahan",

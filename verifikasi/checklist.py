@@ -9,7 +9,8 @@ from usulan.checks import nik_region_warning
 from usulan.models import Anggota, Usulan
 from usulan.selectors import UsulanReview, review_usulan
 
-# Reasons the office writes most often (seeds 000-004): picked from a list or typed.
+# Reasons the office writes most often (docs/domain.md, "Office procedures"): picked
+# from a list or typed.
 COMMON_REASONS = [
     "Dokumen tidak terbaca/buram",
     "Dokumen bukan milik anggota ini",
