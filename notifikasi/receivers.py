@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from kis_portal.audit.services import status_changed, statuses_changed
+from kis_portal.workflow import status_changed, statuses_changed
 
 
 @receiver(status_changed, dispatch_uid="notifikasi.status_changed")
