@@ -159,6 +159,9 @@ class Workflow:
     ) -> AuditEvent | None:
         """Move `obj` to `to` if the table allows it; returns its history row.
 
+        What entering `to` does, the row and the history row are written
+        together (no savepoint of its own: a refusal is raised before any write).
+
         `update_fields` are further fields the caller set on `obj` to be saved
         with the status. Callers lock the row first (select_for_update) so two
         concurrent changes cannot both start from the same status.
@@ -173,11 +176,10 @@ class Workflow:
             reason=reason,
             now=timezone.now(),
         )
-        if not self.history:  # one row, one UPDATE: no transaction of its own
-            self._write_one(obj, entering, update_fields)
-            return None
         with transaction.atomic(savepoint=False):
             self._write_one(obj, entering, update_fields)
+            if not self.history:
+                return None
             event = self._history_row(obj, current, to, by, reason, data)
             event.save()
         status_changed.send(
