@@ -41,8 +41,10 @@ def compare(old_path: str, new_path: str) -> int:
     problems = [
         f"{table}: {rows} rows before, {new.get(table, 'no table')} after"
         for table, rows in old.items()
-        if table not in GROWING and new.get(table) != rows
-        or table in GROWING and new.get(table, 0) < rows
+        if table not in GROWING
+        and new.get(table) != rows
+        or table in GROWING
+        and new.get(table, 0) < rows
     ]
     for model in apps.get_models():
         try:
@@ -57,7 +59,9 @@ def compare(old_path: str, new_path: str) -> int:
     if stale:
         problems.append(f"content types without a model: {', '.join(stale)}")
     moved = sum(1 for table in old if table in new)
-    print(f"{moved} tables compared, {len(new) - moved} new; {sum(old.values())} rows before")
+    print(
+        f"{moved} tables compared, {len(new) - moved} new; {sum(old.values())} rows before"
+    )
     for line in problems:
         print("  " + line)
     return 1 if problems else 0

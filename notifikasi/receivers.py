@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from distribusi.models import Kartu
-from kis_portal.audit.services import status_changed, statuses_changed
+from kis_portal.workflow import status_changed, statuses_changed
 from usulan.models import Usulan
 
 from . import services, texts

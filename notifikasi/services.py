@@ -24,6 +24,7 @@ from usulan.models import Anggota, Usulan
 from . import selectors, texts
 from .backends import KirimGagal, backend_path, get_backend
 from .models import Jenis, PercobaanCekStatus, Pesan, PesanDibaca, PesanKeluar
+from .workflow import PESAN_KELUAR
 
 logger = logging.getLogger(__name__)
 
@@ -391,10 +392,11 @@ def keluar_kirim(ids: list[int] | None = None, *, limit: int = 500) -> dict[str,
 
 def _kirim_satu(pk: int, backend, path: str) -> str:
     now = timezone.now()
-    claimed = (
-        PesanKeluar.objects.filter(pk=pk)
-        .filter(_due_q(now))
-        .update(status=K.MENGIRIM, percobaan=F("percobaan") + 1, updated_at=now)
+    claimed = PESAN_KELUAR.move_where(
+        PesanKeluar.objects.filter(pk=pk).filter(_due_q(now)),
+        to=K.MENGIRIM,
+        percobaan=F("percobaan") + 1,
+        updated_at=now,
     )
     if not claimed:
         return "dilewati"
@@ -406,20 +408,15 @@ def _kirim_satu(pk: int, backend, path: str) -> str:
     except Exception as exc:
         error = str(exc) if isinstance(exc, KirimGagal) else f"{type(exc).__name__}"
         final = pesan.percobaan >= max_attempts()
-        pesan.status = K.GAGAL if final else K.ULANG
         pesan.berikutnya_at = None if final else now + backoff(pesan.percobaan)
         pesan.error_terakhir = error[:500]
         _history(pesan, now, "gagal", error)
         pesan.backend = path[:100]
-        pesan.save(
-            update_fields=[
-                "status",
-                "berikutnya_at",
-                "error_terakhir",
-                "riwayat",
-                "backend",
-                "updated_at",
-            ]
+        PESAN_KELUAR.move(
+            pesan,
+            to=K.GAGAL if final else K.ULANG,
+            by=None,
+            update_fields=["berikutnya_at", "error_terakhir", "riwayat", "backend"],
         )
         logger.warning(
             "notifikasi=%s attempt=%s failed final=%s: %s",
@@ -431,22 +428,22 @@ def _kirim_satu(pk: int, backend, path: str) -> str:
         if not final:
             _send_later(pk, pesan.berikutnya_at)
         return "gagal" if final else "ulang"
-    pesan.status = K.TERKIRIM
     pesan.terkirim_at = now
     pesan.berikutnya_at = None
     pesan.id_gateway = (reference or "")[:100]
     pesan.backend = path[:100]
     _history(pesan, now, "terkirim", "")
-    pesan.save(
+    PESAN_KELUAR.move(
+        pesan,
+        to=K.TERKIRIM,
+        by=None,
         update_fields=[
-            "status",
             "terkirim_at",
             "berikutnya_at",
             "id_gateway",
             "backend",
             "riwayat",
-            "updated_at",
-        ]
+        ],
     )
     return "terkirim"
 
@@ -476,10 +473,10 @@ def keluar_kirim_ulang(*, pk: int, by) -> PesanKeluar:
     if not has_role(by, Role.ADMIN):
         raise ValidationError("Hanya admin yang dapat mengirim ulang pesan.")
     pesan = PesanKeluar.objects.select_for_update().get(pk=pk)
-    if pesan.status not in (K.GAGAL, K.ULANG):
+    if not PESAN_KELUAR.may_move(pesan.status, K.MENUNGGU):
         raise ValidationError("Pesan ini tidak sedang gagal.")
-    pesan.status, pesan.berikutnya_at = K.MENUNGGU, timezone.now()
-    pesan.save(update_fields=["status", "berikutnya_at", "updated_at"])
+    pesan.berikutnya_at = timezone.now()
+    PESAN_KELUAR.move(pesan, to=K.MENUNGGU, by=by, update_fields=["berikutnya_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         by=by,

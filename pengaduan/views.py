@@ -32,7 +32,6 @@ from .selectors import (
     target_hari,
 )
 from .services import (
-    TRANSITIONS,
     Laporan,
     buku_tamu_catat,
     lampiran_tambah,
@@ -42,6 +41,7 @@ from .services import (
     pengaduan_tugaskan,
     pengaduan_ubah_status,
 )
+from .workflow import PENGADUAN
 
 VIEWERS = (*READERS, Role.OPERATOR_DESA)
 CREATORS = (*HANDLERS, Role.OPERATOR_DESA)
@@ -150,7 +150,7 @@ def pengaduan_create(request: HttpRequest) -> HttpResponse:
 def pengaduan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pengaduan = _pengaduan(request, pk)
     handler = is_handler(request.user)
-    allowed = TRANSITIONS.get(pengaduan.status, frozenset())
+    allowed = PENGADUAN.allowed_from(pengaduan.status)
     can_touch = handler or operator_desa_id(request.user) is not None
     record_access(
         by=request.user,

@@ -24,7 +24,7 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from pengaduan.models import Lampiran, Pengaduan
 from usulan.models import Dokumen, Usulan
-from usulan.workflow import TRANSITIONS
+from usulan.workflow import USULAN
 from verifikasi.models import FotoLapangan
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class HasilRetensi:
 def final_usulan_statuses() -> set[str]:
     """The usulan statuses a case never leaves (enrolled, refused)."""
 
-    return {status for status, nexts in TRANSITIONS.items() if not nexts}
+    return set(USULAN.final_statuses)
 
 
 def closed_usulan(cutoff: datetime.datetime) -> models.QuerySet:

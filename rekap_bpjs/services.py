@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from dtks.selectors import dtks_status_for
@@ -21,6 +21,7 @@ from usulan.services import usulan_advance_bulk
 from .models import Batch, BatchItem, periode_validator
 from .selectors import batch_unanswered, members_ready
 from .snapshot import member_snapshot
+from .workflow import BATCH
 
 logger = logging.getLogger(__name__)
 
@@ -245,18 +246,10 @@ def batch_lock(*, periode: str, by) -> Batch:
         by=by,
         reason=f"Dikirim ke BPJS dalam rekap {batch.periode}",
     )
-    batch.status = Batch.Status.TERKUNCI
-    batch.locked_by, batch.locked_at = by, timezone.now()
-    try:
-        batch.save(update_fields=["status", "locked_by", "locked_at"])
-    except IntegrityError as exc:  # pragma: no cover - the row lock prevents it
-        raise BatchLocked("Rekap baru saja dikunci staf lain.") from exc
-    audit_record(
-        action=AuditEvent.Action.STATUS,
+    BATCH.move(
+        batch,
+        to=Batch.Status.TERKUNCI,
         by=by,
-        target=batch,
-        from_status=Batch.Status.DRAFT,
-        to_status=Batch.Status.TERKUNCI,
         reason=f"Dikunci: {len(items)} orang dari {len(sent)} keluarga",
     )
     return batch
@@ -286,14 +279,10 @@ def batch_close(*, periode: str, by, alasan: str = "") -> Batch:
                 "tuliskan alasan menutup rekap."
             }
         )
-    batch.status = Batch.Status.DITUTUP
-    batch.save(update_fields=["status"])
-    audit_record(
-        action=AuditEvent.Action.STATUS,
+    BATCH.move(
+        batch,
+        to=Batch.Status.DITUTUP,
         by=by,
-        target=batch,
-        from_status=Batch.Status.HASIL,
-        to_status=Batch.Status.DITUTUP,
         reason=alasan.strip()[:250] or "Ditutup: semua anggota sudah ada hasil BPJS",
         data={"tanpa_hasil": waiting},
     )

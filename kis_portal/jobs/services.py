@@ -1,12 +1,12 @@
 import logging
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from kis_portal.privacy import masked_traceback
 
 from .models import Job
 from .registry import HANDLERS
+from .workflow import JOB
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,7 @@ def job_run(job_id: int) -> None:
     if job.status != Job.Status.QUEUED:
         logger.warning("job=%s skipped: status=%s", job.pk, job.status)
         return
-    job.status = Job.Status.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    JOB.move(job, to=Job.Status.RUNNING, by=None)
     logger.info("job=%s kind=%s started user=%s", job.pk, job.kind, job.created_by_id)
     try:
         HANDLERS[job.kind].func(JobContext(job), **job.params)
@@ -81,8 +79,6 @@ def job_run(job_id: int) -> None:
 
 
 def _finish(job: Job, status: str, message: str) -> None:
-    job.status = status
     job.message = message
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "finished_at"])
+    JOB.move(job, to=status, by=None, update_fields=["message"])
     logger.info("job=%s finished status=%s", job.pk, status)

@@ -21,8 +21,8 @@ from distribusi.services import (
     kartu_terima_batch,
     serah_terima_buat,
 )
-from kis_portal.audit.services import InvalidTransition
 from kis_portal.jobs.models import Job
+from kis_portal.workflow import InvalidTransition
 from tests.clock import frozen, wita
 from tests.usulan.builders import pdf_file
 

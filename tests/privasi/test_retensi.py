@@ -15,13 +15,12 @@ from django.utils import timezone
 
 from distribusi.models import Kartu
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import change_status
 from pengaduan.models import Lampiran, Pengaduan
 from tests.clock import frozen
 from tests.pengaduan.helpers import complaint
 from tests.usulan.builders import make_usulan
 from usulan.models import Dokumen, Usulan
-from usulan.workflow import TRANSITIONS
+from usulan.workflow import USULAN
 from verifikasi.models import CekLapangan, FotoLapangan
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def closed(operator, *, days_ago: int, to=Usulan.Status.TERDAFTAR) -> Usulan:
     Usulan.objects.filter(pk=usulan.pk).update(status=before)
     usulan.refresh_from_db()
     with frozen(ago(days_ago)):
-        change_status(usulan, to=to, by=None, allowed=TRANSITIONS, reason="uji")
+        USULAN.move(usulan, to=to, by=None, reason="uji")
     return usulan
 
 
