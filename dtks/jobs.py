@@ -3,7 +3,7 @@
 from django.core.files.storage import default_storage
 
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed
+from kis_portal.jobs.runner import JobFailed
 
 from .imports import DtksFileError, ImportResult, import_dtks, rejected_workbook
 

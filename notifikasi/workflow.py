@@ -8,7 +8,7 @@ S = PesanKeluar.Status
 
 TRANSITIONS: dict[str, set[str]] = {
     S.MENUNGGU: {S.MENGIRIM},
-    # A sender that hung past STUCK_AFTER loses its claim: another takes it again.
+    # A sender that hung past tasks.STUCK_AFTER loses its claim: another takes it again.
     S.MENGIRIM: {S.TERKIRIM, S.ULANG, S.GAGAL, S.MENGIRIM},
     # Tried again when due, or at once when an admin asks.
     S.ULANG: {S.MENGIRIM, S.MENUNGGU},

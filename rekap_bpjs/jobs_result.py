@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed
+from kis_portal.jobs.runner import JobFailed
 
 
 @job_handler("bpjs_result_apply", label="Impor hasil BPJS")

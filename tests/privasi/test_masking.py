@@ -216,7 +216,7 @@ def test_a_crashing_job_logs_its_traceback_with_numbers_masked(caplog, verifikat
         raise ValueError("baris 7: NIK 5108061234560001 sudah ada")
 
     try:
-        with caplog.at_level(logging.ERROR, logger="kis_portal.jobs.services"):
+        with caplog.at_level(logging.ERROR, logger="kis_portal.jobs.runner"):
             job_start(kind="uji_bocor", by=verifikator)
     finally:
         HANDLERS.pop("uji_bocor")
