@@ -29,7 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from distribusi.models import Kanal, Kartu, SerahTerima  # noqa: E402
-from distribusi.services import Penerima, serah_terima_buat  # noqa: E402
+from distribusi.services import Penerima, serah_terima_create  # noqa: E402
 from kis_portal.audit.models import AuditEvent  # noqa: E402
 from kis_portal.roles import has_role  # noqa: E402
 from kis_portal.wilayah.models import Desa  # noqa: E402
@@ -157,7 +157,7 @@ def hand_over(users) -> tuple[list[float], list[int], list[float], str]:
         staff = fresh(users["petugas_distribusi"])
         keluar_before = PesanKeluar.objects.count()
         serah, elapsed, count = measured(
-            lambda ids=ids, staff=staff: serah_terima_buat(
+            lambda ids=ids, staff=staff: serah_terima_create(
                 kartu_ids=ids,
                 kanal=Kanal.DESA,
                 desa=desa,
@@ -254,7 +254,7 @@ def main() -> None:
     staff = fresh(users["petugas_distribusi"])
     desa = Desa.objects.get(kode=factory.BENCH_DESA)
     _, _, few_cards = measured(
-        lambda: serah_terima_buat(
+        lambda: serah_terima_create(
             kartu_ids=cards,
             kanal=Kanal.DESA,
             desa=desa,

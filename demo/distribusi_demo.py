@@ -9,10 +9,10 @@ from django.utils import timezone
 from distribusi.models import Kanal, Kartu
 from distribusi.services import (
     Penerima,
-    kartu_diterima_warga,
-    kartu_kembalikan,
-    kartu_terima_noka,
-    serah_terima_buat,
+    kartu_confirm_received,
+    kartu_receive_scanned,
+    kartu_return,
+    serah_terima_create,
 )
 from rekap_bpjs.models import Batch
 from usulan.models import Anggota
@@ -36,31 +36,31 @@ def seed_distribusi() -> None:
     # Six cards arrived three weeks ago and one two days ago; the others have not
     # come from BPJS yet.
     today = timezone.localdate()
-    kartu_terima_noka(
+    kartu_receive_scanned(
         text="\n".join(m.noka for m in enrolled[:6]),
         tanggal=today - datetime.timedelta(days=21),
         by=staff,
     )
-    kartu_terima_noka(
+    kartu_receive_scanned(
         text=enrolled[6].noka, tanggal=today - datetime.timedelta(days=2), by=staff
     )
     cards = list(Kartu.objects.select_related("desa").order_by("pk"))
     desa = cards[0].desa
-    serah_terima_buat(
+    serah_terima_create(
         kartu_ids=[c.pk for c in cards[:3]],
         kanal=Kanal.DESA,
         desa=desa,
         penerima=Penerima(nama="Kadek Wiranata", jabatan="Kasi Kesejahteraan"),
         by=staff,
     )
-    kartu_diterima_warga(kartu_id=cards[0].pk, tanggal=timezone.localdate(), by=desa1)
-    serah_terima_buat(
+    kartu_confirm_received(kartu_id=cards[0].pk, tanggal=timezone.localdate(), by=desa1)
+    serah_terima_create(
         kartu_ids=[cards[3].pk],
         kanal=Kanal.PKH,
         penerima=Penerima(nama="Ni Putu Ayu Lestari", jabatan="Pendamping PKH"),
         by=staff,
     )
-    kartu_kembalikan(
+    kartu_return(
         kartu_id=cards[4].pk, alasan="Meninggal dunia sebelum kartu tiba", by=staff
     )
     # cards[5] stays at the office past the hand-over target (flagged as late);

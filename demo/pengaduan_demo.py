@@ -9,11 +9,11 @@ from django.utils import timezone
 from pengaduan.models import BukuTamu, Pengaduan
 from pengaduan.services import (
     Laporan,
-    buku_tamu_catat,
-    pengaduan_buat,
-    pengaduan_tanggapi,
-    pengaduan_tugaskan,
-    pengaduan_ubah_status,
+    buku_tamu_record,
+    pengaduan_assign,
+    pengaduan_change_status,
+    pengaduan_create,
+    pengaduan_reply,
 )
 from usulan.models import Usulan
 
@@ -34,7 +34,7 @@ def seed_pengaduan() -> None:
     nomor = usulan.nomor if usulan else ""
 
     # From desa1, about a household still waiting: answered and being handled.
-    dijawab = pengaduan_buat(
+    dijawab = pengaduan_create(
         data=Laporan(
             kategori=Pengaduan.Kategori.TERLAMBAT,
             uraian="Keluarga ini sudah diusulkan lebih dari sebulan, belum ada kabar.",
@@ -45,15 +45,15 @@ def seed_pengaduan() -> None:
         by=desa1,
         sumber=Pengaduan.Sumber.DESA,
     )
-    pengaduan_tugaskan(pengaduan_id=dijawab.pk, petugas=verifikator, by=verifikator)
-    pengaduan_tanggapi(
+    pengaduan_assign(pengaduan_id=dijawab.pk, petugas=verifikator, by=verifikator)
+    pengaduan_reply(
         pengaduan_id=dijawab.pk,
         isi="Usulan sedang diverifikasi; hasilnya paling lambat minggu ini.",
         by=verifikator,
     )
 
     # At the counter, two weeks ago: past its target, still waiting for Dukcapil.
-    terlambat = pengaduan_buat(
+    terlambat = pengaduan_create(
         data=Laporan(
             kategori=Pengaduan.Kategori.DATA_SALAH,
             uraian="Tanggal lahir pada kartu tidak sama dengan KTP.",
@@ -64,8 +64,8 @@ def seed_pengaduan() -> None:
         by=loket,
         sumber=Pengaduan.Sumber.LOKET,
     )
-    pengaduan_tugaskan(pengaduan_id=terlambat.pk, petugas=loket, by=loket)
-    pengaduan_ubah_status(
+    pengaduan_assign(pengaduan_id=terlambat.pk, petugas=loket, by=loket)
+    pengaduan_change_status(
         pengaduan_id=terlambat.pk,
         to=Pengaduan.Status.MENUNGGU_DUKCAPIL,
         alasan="Menunggu perbaikan data kependudukan.",
@@ -78,7 +78,7 @@ def seed_pengaduan() -> None:
     )
 
     # From the public form: new, nobody on it yet.
-    pengaduan_buat(
+    pengaduan_create(
         data=Laporan(
             kategori=Pengaduan.Kategori.TIDAK_DITERIMA,
             uraian="Kata petugas kartu sudah dikirim ke desa, tapi saya belum menerima.",
@@ -91,7 +91,7 @@ def seed_pengaduan() -> None:
     )
 
     # Resolved.
-    selesai = pengaduan_buat(
+    selesai = pengaduan_create(
         data=Laporan(
             kategori=Pengaduan.Kategori.TIDAK_DITERIMA,
             uraian="Kartu belum sampai ke rumah warga.",
@@ -101,7 +101,7 @@ def seed_pengaduan() -> None:
         by=desa1,
         sumber=Pengaduan.Sumber.DESA,
     )
-    pengaduan_ubah_status(
+    pengaduan_change_status(
         pengaduan_id=selesai.pk,
         to=Pengaduan.Status.SELESAI,
         alasan="Kartu diserahkan ke desa; warga mengambil di kantor desa.",
@@ -116,4 +116,4 @@ def seed_pengaduan() -> None:
     ]
     for nama, asal, keperluan, hour, minute in visitors:
         jam = datetime.time(min(hour, now.hour), minute if hour < now.hour else 0)
-        buku_tamu_catat(nama=nama, asal=asal, keperluan=keperluan, jam=jam, by=loket)
+        buku_tamu_record(nama=nama, asal=asal, keperluan=keperluan, jam=jam, by=loket)

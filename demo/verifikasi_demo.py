@@ -16,7 +16,7 @@ from usulan.models import Usulan
 from usulan.services import pengajuan_current, usulan_save, usulan_submit
 from verifikasi.approval import cek_lapangan_record, persetujuan_decide
 from verifikasi.checklist import build_checklist
-from verifikasi.services import keputusan_simpan
+from verifikasi.services import keputusan_save
 
 from .people import PeopleFactory
 from .usulan_demo import _household, upload_all_documents
@@ -134,9 +134,7 @@ def _accept(usulan: Usulan, verifikator) -> None:
         item.key: {"ada": True, "valid": True, "bermeterai": True}
         for item in build_checklist(usulan).items
     }
-    keputusan_simpan(
-        usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=items
-    )
+    keputusan_save(usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=items)
 
 
 def _house_photo() -> SimpleUploadedFile:
@@ -199,7 +197,7 @@ def seed_verifikasi() -> None:
     persetujuan_decide(usulan_ids=[approved.pk], by=kadis, keputusan="setuju")
 
     rejected = _new_usulan(desa1, factory, 1)
-    keputusan_simpan(
+    keputusan_save(
         usulan_id=rejected.pk,
         by=verifikator,
         keputusan="tolak",

@@ -154,7 +154,7 @@ def _create_cards(
 
 
 @transaction.atomic
-def kartu_terima_noka(*, text: str, tanggal: datetime.date, by) -> ScanResult:
+def kartu_receive_scanned(*, text: str, tanggal: datetime.date, by) -> ScanResult:
     """Record the cards whose NOKA was scanned or typed, one per line."""
     _require_staff(by)
     _check_date(tanggal)
@@ -194,7 +194,7 @@ def kartu_terima_noka(*, text: str, tanggal: datetime.date, by) -> ScanResult:
 
 
 @transaction.atomic
-def kartu_terima_batch(*, periode: str, tanggal: datetime.date, by) -> list[Kartu]:
+def kartu_receive_batch(*, periode: str, tanggal: datetime.date, by) -> list[Kartu]:
     """Record the cards of every member BPJS enrolled in a batch, not yet recorded."""
     _require_staff(by)
     _check_date(tanggal)
@@ -288,7 +288,7 @@ def _clean_penerima(penerima: Penerima) -> Penerima:
 
 
 @transaction.atomic
-def serah_terima_buat(
+def serah_terima_create(
     *,
     kartu_ids: list[int],
     kanal: str,
@@ -399,7 +399,9 @@ def serah_terima_buat(
 
 
 @transaction.atomic
-def serah_terima_scan(*, serah_terima_id: int, checked: CheckedFile, by) -> SerahTerima:
+def serah_terima_attach_scan(
+    *, serah_terima_id: int, checked: CheckedFile, by
+) -> SerahTerima:
     """Attach the signed receipt scan; a later upload replaces it, with history."""
     _require_staff(by)
     serah = SerahTerima.objects.select_for_update().get(pk=serah_terima_id)
@@ -469,7 +471,7 @@ def _require_at_desa(user, card: Kartu) -> None:
 
 
 @transaction.atomic
-def kartu_diterima_warga(
+def kartu_confirm_received(
     *, kartu_id: int, tanggal: datetime.date, by, foto: CheckedFile | None = None
 ) -> Kartu:
     """The citizen has the card in hand (confirmed by the desa or the office)."""
@@ -494,7 +496,7 @@ def kartu_diterima_warga(
 
 
 @transaction.atomic
-def kartu_kembalikan(*, kartu_id: int, alasan: str, by) -> Kartu:
+def kartu_return(*, kartu_id: int, alasan: str, by) -> Kartu:
     """A card that cannot reach its owner (moved, deceased) goes back, with why."""
     card = _locked_card_for(by, kartu_id)
     alasan = " ".join((alasan or "").split())

@@ -15,7 +15,7 @@ urlpatterns = [
     path("kartu/<int:pk>/diterima/", views.kartu_diterima, name="kartu_diterima"),
     path(
         "kartu/<int:pk>/kembalikan/",
-        views.kartu_kembalikan_view,
+        views.kartu_return_view,
         name="kartu_kembalikan",
     ),
     path("kartu/<int:pk>/foto/", views.kartu_foto, name="kartu_foto"),

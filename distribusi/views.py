@@ -37,12 +37,12 @@ from .selectors import (
 )
 from .services import (
     Penerima,
-    kartu_diterima_warga,
-    kartu_kembalikan,
-    kartu_terima_batch,
-    kartu_terima_noka,
-    serah_terima_buat,
-    serah_terima_scan,
+    kartu_confirm_received,
+    kartu_receive_batch,
+    kartu_receive_scanned,
+    kartu_return,
+    serah_terima_attach_scan,
+    serah_terima_create,
 )
 
 STAFF = (Role.DISTRIBUSI, Role.ADMIN)
@@ -152,7 +152,7 @@ def terima(request: HttpRequest) -> HttpResponse:
         form = forms.TerimaNokaForm(request.POST)
         if form.is_valid():
             try:
-                result = kartu_terima_noka(
+                result = kartu_receive_scanned(
                     text=form.cleaned_data["noka"],
                     tanggal=form.cleaned_data["tanggal"],
                     by=request.user,
@@ -192,7 +192,7 @@ def terima_batch(request: HttpRequest) -> HttpResponse:
         return redirect("distribusi:terima")
     periode = form.cleaned_data["periode"]
     try:
-        cards = kartu_terima_batch(
+        cards = kartu_receive_batch(
             periode=periode, tanggal=form.cleaned_data["tanggal"], by=request.user
         )
     except ValidationError as exc:
@@ -230,7 +230,7 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                serah = serah_terima_buat(
+                serah = serah_terima_create(
                     kartu_ids=sorted(selected),
                     kanal=Kanal.DESA,
                     desa=desa,
@@ -356,7 +356,7 @@ def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.ScanForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                serah_terima_scan(
+                serah_terima_attach_scan(
                     serah_terima_id=serah.pk,
                     checked=check_upload(form.cleaned_data["scan"]),
                     by=request.user,
@@ -428,7 +428,7 @@ def kartu_serahkan(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(kartu)
     data = form.cleaned_data
     try:
-        serah = serah_terima_buat(
+        serah = serah_terima_create(
             kartu_ids=[kartu.pk],
             kanal=data["kanal"],
             penerima=Penerima(
@@ -461,7 +461,7 @@ def kartu_diterima(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(target)
     try:
         foto = form.cleaned_data["foto"]
-        kartu_diterima_warga(
+        kartu_confirm_received(
             kartu_id=kartu.pk,
             tanggal=form.cleaned_data["tanggal"],
             foto=check_upload(foto, allowed={"image/jpeg", "image/png"})
@@ -479,13 +479,13 @@ def kartu_diterima(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.OPERATOR_DESA, *STAFF)
-def kartu_kembalikan_view(request: HttpRequest, pk: int) -> HttpResponse:
+def kartu_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for the reason and confirmation; POST returns the card (final)."""
     kartu = _kartu(request, pk)
     form = forms.KembalikanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            kartu_kembalikan(
+            kartu_return(
                 kartu_id=kartu.pk, alasan=form.cleaned_data["alasan"], by=request.user
             )
         except ValidationError as exc:

@@ -100,7 +100,8 @@ def check_nik_matches(
 
 
 def normalise_phone(value: str) -> str:
-    """Indonesian mobile numbers as 08...; '' stays ''."""
+    """A typed mobile number as the office writes it (08...), or a ValidationError;
+    '' stays ''. Stored this way; `phone_international` makes the gateway's form."""
     raw = re.sub(r"[\s\-().]", "", str(value or ""))
     if not raw:
         return ""
@@ -113,3 +114,16 @@ def normalise_phone(value: str) -> str:
             "Nomor HP tidak valid: gunakan format 08xxxxxxxxxx atau +628xxxxxxxxx."
         )
     return raw
+
+
+def phone_international(raw: str) -> str:
+    """A stored number in the gateway's international form: '0812-3456-7890' ->
+    '6281234567890'; '' when it is not a usable mobile number (no SMS is sent)."""
+    digits = re.sub(r"\D", "", raw or "")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    if not digits.startswith("628") or not 10 <= len(digits) <= 15:
+        return ""
+    return digits

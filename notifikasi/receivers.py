@@ -14,9 +14,9 @@ def on_status_changed(sender, instance, from_status, to_status, reason="", **kwa
     if sender is Usulan:
         jenis = texts.USULAN_JENIS.get(to_status)
         if jenis:
-            services.notify_usulan(instance, jenis=jenis, reason=reason or "")
+            services.usulan_notify(instance, jenis=jenis, reason=reason or "")
     elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
-        services.notify_kartu(instance)
+        services.kartu_notify(instance)
 
 
 @receiver(statuses_changed, dispatch_uid="notifikasi.statuses_changed")
@@ -28,8 +28,8 @@ def on_statuses_changed(
         jenis = texts.USULAN_JENIS.get(to_status)
         if jenis:
             if reasons:  # a BPJS result file: a reason per household
-                services.notify_usulan_many(instances, jenis=jenis, reasons=reasons)
+                services.usulan_notify_many(instances, jenis=jenis, reasons=reasons)
             else:
-                services.notify_usulan_bulk(instances, jenis=jenis, reason=reason or "")
+                services.usulan_notify_bulk(instances, jenis=jenis, reason=reason or "")
     elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
-        services.notify_kartu_bulk(instances)
+        services.kartu_notify_bulk(instances)

@@ -2,7 +2,6 @@
 
 import datetime
 import logging
-import re
 import threading
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.identifiers import phone_international
 from kis_portal.roles import Role, has_role
 from usulan.models import Anggota, Usulan
 
@@ -31,22 +31,10 @@ K = PesanKeluar.Status
 BULK_SIZE = 1000
 
 
-def normalize_phone(raw: str) -> str:
-    """'0812-3456-7890' -> '6281234567890'; '' if it is not a usable mobile number."""
-    digits = re.sub(r"\D", "", raw or "")
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    elif digits.startswith("8"):
-        digits = "62" + digits
-    if not digits.startswith("628") or not 10 <= len(digits) <= 15:
-        return ""
-    return digits
-
-
 # --- Creating messages (called by the status_changed receiver) ---------------------
 
 
-def notify_usulan(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
+def usulan_notify(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
     """The desa's inbox message and one outgoing message per member phone number.
 
     Runs inside the status change's transaction: three queries at most.
@@ -74,10 +62,10 @@ def notify_usulan(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
     return pesan
 
 
-def notify_usulan_many(
+def usulan_notify_many(
     usulan_list: list[Usulan], *, jenis: str, reasons: dict[int, str]
 ) -> None:
-    """`notify_usulan` for many households at once (a BPJS result file).
+    """`usulan_notify` for many households at once (a BPJS result file).
 
     The same inbox messages and outgoing rows, in a constant number of queries
     per thousand households.
@@ -119,7 +107,7 @@ def notify_usulan_many(
         isi = texts.sms_text(jenis, nomor=usulan.nomor)
         seen: set[str] = set()
         for anggota_id, raw in phones.get(usulan.pk, ()):
-            phone = normalize_phone(raw)
+            phone = phone_international(raw)
             if not phone or phone in seen:
                 continue
             seen.add(phone)
@@ -136,13 +124,13 @@ def notify_usulan_many(
             )
     if outgoing:
         created = PesanKeluar.objects.bulk_create(outgoing, batch_size=BULK_SIZE)
-        schedule_sending([row.pk for row in created if row.pk])
+        pesan_keluar_schedule([row.pk for row in created if row.pk])
 
 
 _local = threading.local()
 
 
-def notify_kartu(kartu: Kartu) -> Pesan | None:
+def kartu_notify(kartu: Kartu) -> Pesan | None:
     """A card handed over: one inbox message per receipt and desa, counting cards."""
     serah = kartu.serah_terima
     if serah is None or serah.kanal == Kanal.KANTOR:
@@ -179,10 +167,10 @@ def notify_kartu(kartu: Kartu) -> Pesan | None:
     return pesan
 
 
-def notify_usulan_bulk(
+def usulan_notify_bulk(
     usulan_list: list[Usulan], *, jenis: str, reason: str = ""
 ) -> None:
-    """`notify_usulan` for many usulan at once (a bulk decision): three queries."""
+    """`usulan_notify` for many usulan at once (a bulk decision): three queries."""
     # One reverse() for all: 500 of them cost a sixth of a 500-usulan decision.
     tautan = reverse("usulan:detail", args=[0]).replace("/0/", "/{pk}/")
     pesan_list = Pesan.objects.bulk_create(
@@ -217,7 +205,7 @@ def notify_usulan_bulk(
     _save_outgoing(rows)
 
 
-def notify_kartu_bulk(cards: list[Kartu]) -> None:
+def kartu_notify_bulk(cards: list[Kartu]) -> None:
     """`notify_kartu` for the cards of one receipt at once: one inbox message per
     desa counting its cards, one outgoing message per card holder's number."""
     serah = cards[0].serah_terima if cards else None
@@ -287,7 +275,7 @@ def _outgoing_rows(
     kanal = getattr(settings, "KIS_NOTIF_KANAL", PesanKeluar.Kanal.WHATSAPP)
     rows, seen = [], set()
     for anggota_id, raw in recipients:
-        phone = normalize_phone(raw)
+        phone = phone_international(raw)
         if not phone or phone in seen:
             continue
         seen.add(phone)
@@ -310,11 +298,11 @@ def _save_outgoing(rows: list[PesanKeluar]) -> list[int]:
         return []
     created = PesanKeluar.objects.bulk_create(rows)
     ids = [row.pk for row in created if row.pk]
-    schedule_sending(ids)
+    pesan_keluar_schedule(ids)
     return ids
 
 
-def schedule_sending(ids: list[int]) -> None:
+def pesan_keluar_schedule(ids: list[int]) -> None:
     """Send these messages once the current transaction has committed.
 
     Every call registers a callback; the first to run sends everything pending,
@@ -341,7 +329,7 @@ def _flush_pending() -> None:
 
 
 @transaction.atomic
-def keluar_kirim_ulang(*, pk: int, by) -> PesanKeluar:
+def pesan_keluar_retry(*, pk: int, by) -> PesanKeluar:
     """Admin: try a failed message again now (one more attempt)."""
     if not has_role(by, Role.ADMIN):
         raise ValidationError("Hanya admin yang dapat mengirim ulang pesan.")
@@ -357,14 +345,14 @@ def keluar_kirim_ulang(*, pk: int, by) -> PesanKeluar:
         reason="Pesan keluar dikirim ulang",
         data={"percobaan": pesan.percobaan},
     )
-    schedule_sending([pesan.pk])
+    pesan_keluar_schedule([pesan.pk])
     return pesan
 
 
 # --- Inbox ---------------------------------------------------------------------------
 
 
-def pesan_tandai_dibaca(*, user, pesan_ids: list[int]) -> None:
+def pesan_mark_read(*, user, pesan_ids: list[int]) -> None:
     """Mark messages read for this user; callers pass ids from the user's scope."""
     PesanDibaca.objects.bulk_create(
         [PesanDibaca(pesan_id=pk, user=user) for pk in pesan_ids],
@@ -372,11 +360,11 @@ def pesan_tandai_dibaca(*, user, pesan_ids: list[int]) -> None:
     )
 
 
-def pesan_tandai_semua(*, user) -> int:
+def pesan_mark_all_read(*, user) -> int:
     ids = list(
         selectors.inbox_for_user(user).filter(dibaca=False).values_list("pk", flat=True)
     )
-    pesan_tandai_dibaca(user=user, pesan_ids=ids)
+    pesan_mark_read(user=user, pesan_ids=ids)
     return len(ids)
 
 

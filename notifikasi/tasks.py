@@ -29,7 +29,7 @@ MAX_BACKOFF = datetime.timedelta(hours=6)
 @task()
 def kirim_pesan_keluar(ids: list[int]) -> dict:
     """Send these outgoing messages (those still due); failures are stored."""
-    return keluar_kirim(ids)
+    return pesan_keluar_send(ids)
 
 
 def max_attempts() -> int:
@@ -51,7 +51,9 @@ def _due_q(now) -> Q:
     )
 
 
-def keluar_kirim(ids: list[int] | None = None, *, limit: int = 500) -> dict[str, int]:
+def pesan_keluar_send(
+    ids: list[int] | None = None, *, limit: int = 500
+) -> dict[str, int]:
     """Send due messages (these ids, or every due one); returns counts per outcome.
 
     Each message is claimed with a conditional update first, so two workers never

@@ -11,7 +11,7 @@ urlpatterns = [
     path("keluar/", views.keluar_list, name="keluar"),
     path(
         "keluar/<int:pk>/kirim-ulang/",
-        views.keluar_kirim_ulang,
+        views.pesan_keluar_retry,
         name="keluar_kirim_ulang",
     ),
 ]

@@ -41,7 +41,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def buka(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a message: mark it read and go to what it is about."""
     pesan = get_object_or_404(selectors.inbox_for_user(request.user), pk=pk)
-    services.pesan_tandai_dibaca(user=request.user, pesan_ids=[pesan.pk])
+    services.pesan_mark_read(user=request.user, pesan_ids=[pesan.pk])
     target = pesan.tautan
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return redirect(target)
@@ -52,14 +52,14 @@ def buka(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.OPERATOR_DESA)
 def tandai_dibaca(request: HttpRequest, pk: int) -> HttpResponse:
     pesan = get_object_or_404(selectors.inbox_for_user(request.user), pk=pk)
-    services.pesan_tandai_dibaca(user=request.user, pesan_ids=[pesan.pk])
+    services.pesan_mark_read(user=request.user, pesan_ids=[pesan.pk])
     return redirect(_back(request))
 
 
 @require_POST
 @role_required(Role.OPERATOR_DESA)
 def tandai_semua(request: HttpRequest) -> HttpResponse:
-    count = services.pesan_tandai_semua(user=request.user)
+    count = services.pesan_mark_all_read(user=request.user)
     if count:
         messages.success(request, f"{count} pesan ditandai sudah dibaca.")
     return redirect("notifikasi:inbox")
@@ -104,10 +104,10 @@ def keluar_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def keluar_kirim_ulang(request: HttpRequest, pk: int) -> HttpResponse:
+def pesan_keluar_retry(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(PesanKeluar, pk=pk)
     try:
-        pesan = services.keluar_kirim_ulang(pk=pk, by=request.user)
+        pesan = services.pesan_keluar_retry(pk=pk, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -102,7 +102,7 @@ def _link(
 
 
 @transaction.atomic
-def pengaduan_buat(
+def pengaduan_create(
     *,
     data: Laporan,
     by,
@@ -190,7 +190,7 @@ def _may_touch(user, pengaduan: Pengaduan) -> bool:
 
 
 @transaction.atomic
-def lampiran_tambah(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
+def lampiran_add(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
     pengaduan = _lock(pengaduan_id)
     if not _may_touch(by, pengaduan):
         raise Pengaduan.DoesNotExist
@@ -207,7 +207,7 @@ def lampiran_tambah(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
 
 
 @transaction.atomic
-def pengaduan_tugaskan(*, pengaduan_id: int, petugas, by) -> Pengaduan:
+def pengaduan_assign(*, pengaduan_id: int, petugas, by) -> Pengaduan:
     """Give a complaint to a handler; a new one starts being processed."""
     _require(by, *HANDLERS, message="Anda tidak dapat menugaskan pengaduan.")
     pengaduan = _lock(pengaduan_id)
@@ -234,7 +234,7 @@ def pengaduan_tugaskan(*, pengaduan_id: int, petugas, by) -> Pengaduan:
 
 
 @transaction.atomic
-def pengaduan_ubah_status(
+def pengaduan_change_status(
     *, pengaduan_id: int, to: str, by, alasan: str = ""
 ) -> Pengaduan:
     _require(by, *HANDLERS, message="Anda tidak dapat mengubah status pengaduan.")
@@ -255,7 +255,7 @@ def pengaduan_ubah_status(
 
 
 @transaction.atomic
-def pengaduan_tanggapi(
+def pengaduan_reply(
     *, pengaduan_id: int, isi: str, by, internal: bool = False
 ) -> Tanggapan:
     """A reply; only handlers write internal notes (a desa's reply is always shown)."""
@@ -306,7 +306,7 @@ def lapor_boleh(ip: str, *, now: datetime.datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def buku_tamu_catat(
+def buku_tamu_record(
     *,
     nama: str,
     keperluan: str,

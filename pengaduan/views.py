@@ -16,7 +16,7 @@ from kis_portal.http import client_ip, form_add_errors, private
 from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.uploads import check_upload
 
-from . import forms
+from . import forms, services
 from .filters import PengaduanFilter
 from .models import BukuTamu, Lampiran, Pengaduan
 from .selectors import (
@@ -33,13 +33,12 @@ from .selectors import (
 )
 from .services import (
     Laporan,
-    buku_tamu_catat,
-    lampiran_tambah,
+    buku_tamu_record,
+    lampiran_add,
     lapor_boleh,
-    pengaduan_buat,
-    pengaduan_tanggapi,
-    pengaduan_tugaskan,
-    pengaduan_ubah_status,
+    pengaduan_assign,
+    pengaduan_change_status,
+    pengaduan_reply,
 )
 from .workflow import PENGADUAN
 
@@ -124,7 +123,7 @@ def pengaduan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             upload = form.cleaned_data.get("lampiran")
-            pengaduan = pengaduan_buat(
+            pengaduan = services.pengaduan_create(
                 data=_laporan(form.cleaned_data),
                 by=request.user,
                 sumber=Pengaduan.Sumber.DESA if is_operator else Pengaduan.Sumber.LOKET,
@@ -191,7 +190,7 @@ def pengaduan_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Pilih status baru.")
         return redirect(pengaduan)
     try:
-        pengaduan = pengaduan_ubah_status(
+        pengaduan = pengaduan_change_status(
             pengaduan_id=pengaduan.pk,
             to=form.cleaned_data["status"],
             alasan=form.cleaned_data["alasan"],
@@ -209,7 +208,7 @@ def pengaduan_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*HANDLERS)
-def pengaduan_tugaskan_view(request: HttpRequest, pk: int) -> HttpResponse:
+def pengaduan_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     pengaduan = _pengaduan(request, pk)
     if request.POST.get("saya") == "1":
         petugas = request.user
@@ -220,7 +219,7 @@ def pengaduan_tugaskan_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(pengaduan)
         petugas = form.cleaned_data["petugas"]
     try:
-        pengaduan_tugaskan(pengaduan_id=pengaduan.pk, petugas=petugas, by=request.user)
+        pengaduan_assign(pengaduan_id=pengaduan.pk, petugas=petugas, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -231,14 +230,14 @@ def pengaduan_tugaskan_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*HANDLERS, Role.OPERATOR_DESA)
-def pengaduan_tanggapi_view(request: HttpRequest, pk: int) -> HttpResponse:
+def pengaduan_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
     pengaduan = _pengaduan(request, pk)
     form = forms.TanggapanForm(request.POST, staff=is_handler(request.user))
     if not form.is_valid():
         messages.error(request, "Tanggapan tidak boleh kosong.")
         return redirect(pengaduan)
     try:
-        pengaduan_tanggapi(
+        pengaduan_reply(
             pengaduan_id=pengaduan.pk,
             isi=form.cleaned_data["isi"],
             internal=form.cleaned_data.get("internal", False),
@@ -260,7 +259,7 @@ def lampiran_tambah_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Pilih berkas lampiran.")
         return redirect(pengaduan)
     try:
-        item = lampiran_tambah(
+        item = lampiran_add(
             pengaduan_id=pengaduan.pk,
             checked=check_upload(form.cleaned_data["berkas"]),
             by=request.user,
@@ -316,7 +315,7 @@ def lapor(request: HttpRequest) -> HttpResponse:
                 return redirect("lapor:terkirim")
             try:
                 upload = form.cleaned_data.get("lampiran")
-                pengaduan = pengaduan_buat(
+                pengaduan = services.pengaduan_create(
                     data=_laporan(form.cleaned_data),
                     by=None,
                     sumber=Pengaduan.Sumber.PUBLIK,
@@ -352,7 +351,7 @@ def buku_tamu(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                tamu = buku_tamu_catat(
+                tamu = buku_tamu_record(
                     nama=data["nama"],
                     asal=data["asal"],
                     telepon=data["telepon"],

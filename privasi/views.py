@@ -14,7 +14,7 @@ from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
 from kis_portal.pdf import render_pdf, tanggal_indonesia
 from kis_portal.roles import Role, role_required
-from usulan.services import anggota_koreksi
+from usulan.services import anggota_correct
 
 from .forms import AksesFilterForm, KoreksiForm, SubjekForm
 from .subjek import anggota_of_subject, data_subjek
@@ -188,7 +188,7 @@ def subjek_koreksi(request: HttpRequest, anggota_id: int) -> HttpResponse:
         cleaned = dict(form.cleaned_data)
         alasan = cleaned.pop("alasan")
         try:
-            changes = anggota_koreksi(
+            changes = anggota_correct(
                 anggota_id=anggota.pk, data=cleaned, alasan=alasan, by=request.user
             )
         except ValidationError as exc:

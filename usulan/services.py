@@ -402,7 +402,7 @@ def loket_register(
 
 
 @transaction.atomic
-def usulan_berkas_diterima_set(*, usulan_id: int, kodes: list[str], by) -> Usulan:
+def usulan_set_berkas_diterima(*, usulan_id: int, kodes: list[str], by) -> Usulan:
     """Record which documents the counter received on paper for a walk-in usulan."""
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
     if usulan.sumber != Usulan.Sumber.LOKET or not usulan.is_editable_by_desa:
@@ -444,7 +444,7 @@ def _as_json(value) -> str:
 
 
 @transaction.atomic
-def anggota_koreksi(*, anggota_id: int, data: dict, alasan: str, by) -> dict:
+def anggota_correct(*, anggota_id: int, data: dict, alasan: str, by) -> dict:
     """Correct one person's data at any stage; the audit row keeps old and new values.
 
     Returns {field: {"lama": ..., "baru": ...}} of what changed ({} when nothing did).

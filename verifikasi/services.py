@@ -36,7 +36,7 @@ def _require_verifier(user) -> None:
 
 
 @transaction.atomic
-def klaim_ambil(*, usulan_id: int, by) -> Klaim:
+def klaim_take(*, usulan_id: int, by) -> Klaim:
     """Hold an usulan for `KIS_CLAIM_MINUTES`; refuse while another verifier holds it."""
     _require_verifier(by)
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
@@ -59,7 +59,7 @@ def klaim_ambil(*, usulan_id: int, by) -> Klaim:
 
 
 @transaction.atomic
-def klaim_lepas(*, usulan_id: int, by) -> None:
+def klaim_release(*, usulan_id: int, by) -> None:
     Klaim.objects.filter(usulan_id=usulan_id, verifikator=by).delete()
 
 
@@ -88,7 +88,7 @@ def _is_ok(row: dict) -> bool:
 
 
 @transaction.atomic
-def keputusan_simpan(
+def keputusan_save(
     *, usulan_id: int, by, keputusan: str, items: dict[str, dict], alasan: str = ""
 ) -> Pemeriksaan:
     """Record one round's checklist and decision; final for that round.

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu, SerahTerima
-from distribusi.services import Penerima, serah_terima_buat
+from distribusi.services import Penerima, serah_terima_create
 from kis_portal.audit.models import AuditEvent
 from kis_portal.roles import user_roles
 from notifikasi.models import Pesan, PesanKeluar
@@ -68,7 +68,7 @@ def cards_at_office(operator, distribusi, n: int) -> list[Kartu]:
 def hand_over(django_assert_max_num_queries, cards, desa, distribusi, token) -> int:
     user_roles(distribusi)  # read once per request, by role_required
     with django_assert_max_num_queries(MAX_QUERIES) as captured:
-        serah = serah_terima_buat(
+        serah = serah_terima_create(
             kartu_ids=[c.pk for c in cards],
             kanal=Kanal.DESA,
             desa=desa,
@@ -139,7 +139,7 @@ def test_the_hand_over_page_costs_the_same_queries_for_2_or_20_cards(
     assert counts[0] == counts[1]
 
     serah = Kartu.objects.first()
-    serah_terima_buat(
+    serah_terima_create(
         kartu_ids=list(Kartu.objects.values_list("pk", flat=True)),
         kanal=Kanal.DESA,
         desa=desa,

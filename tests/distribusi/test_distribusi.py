@@ -16,10 +16,10 @@ from distribusi.models import Kanal, Kartu, SerahTerima
 from distribusi.selectors import overdue_q
 from distribusi.services import (
     Penerima,
-    kartu_diterima_warga,
-    kartu_kembalikan,
-    kartu_terima_batch,
-    serah_terima_buat,
+    kartu_confirm_received,
+    kartu_receive_batch,
+    kartu_return,
+    serah_terima_create,
 )
 from kis_portal.jobs.models import Job
 from kis_portal.workflow import InvalidTransition
@@ -46,14 +46,14 @@ def batch(rekap, operator_a, operator_b):
 
 @pytest.fixture
 def received(batch, distribusi) -> list[Kartu]:
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
     return list(Kartu.objects.order_by("pk"))
 
 
 def hand_over(distribusi, cards, desa, **extra) -> SerahTerima:
-    return serah_terima_buat(
+    return serah_terima_create(
         kartu_ids=[c.pk for c in cards],
         kanal=Kanal.DESA,
         desa=desa,
@@ -163,21 +163,23 @@ def test_all_cards_of_a_batch_at_once_then_nothing_is_left(login, batch, distrib
 def test_no_skipping_and_no_way_back(received, distribusi, operator_a):
     card = received[0]
     with pytest.raises(InvalidTransition):
-        kartu_diterima_warga(
+        kartu_confirm_received(
             kartu_id=card.pk, tanggal=timezone.localdate(), by=distribusi
         )
     card.refresh_from_db()
     assert card.status == Kartu.Status.DITERIMA_DINSOS and card.warga_tanggal is None
 
     hand_over(distribusi, [card], card.desa)
-    kartu_diterima_warga(kartu_id=card.pk, tanggal=timezone.localdate(), by=operator_a)
+    kartu_confirm_received(
+        kartu_id=card.pk, tanggal=timezone.localdate(), by=operator_a
+    )
     with pytest.raises(InvalidTransition):
-        kartu_kembalikan(kartu_id=card.pk, alasan="pindah", by=distribusi)
+        kartu_return(kartu_id=card.pk, alasan="pindah", by=distribusi)
     card.refresh_from_db()
     assert card.status == Kartu.Status.DITERIMA_WARGA
 
     returned = received[1]
-    kartu_kembalikan(kartu_id=returned.pk, alasan="Meninggal dunia", by=distribusi)
+    kartu_return(kartu_id=returned.pk, alasan="Meninggal dunia", by=distribusi)
     with pytest.raises(ValidationError):
         hand_over(distribusi, [returned], returned.desa)
     returned.refresh_from_db()
@@ -385,7 +387,7 @@ def test_a_desa_operator_sees_nothing_of_another_desa(
     serah = hand_over(distribusi, [card_a], desa_a)
     client = login(distribusi)
     client.post(f"/distribusi/serah-terima/{serah.pk}/scan/", {"scan": pdf_file()})
-    kartu_diterima_warga(
+    kartu_confirm_received(
         kartu_id=card_a.pk,
         tanggal=timezone.localdate(),
         by=operator_a,

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu, SerahTerima
-from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
+from distribusi.services import Penerima, kartu_receive_batch, serah_terima_create
 from kis_portal.roles import Role
 from tests.factories import make_user
 from tests.parallel import run_parallel
@@ -19,14 +19,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def cards(operator_a, rekap, distribusi) -> list[Kartu]:
     call_command("load_profile", "sop-pbi", verbosity=0)
     batch = enrolled_batch(rekap, [(operator_a, 2)] * 4)
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
     return list(Kartu.objects.order_by("pk"))
 
 
 def hand_over(user, card_ids, desa):
-    return lambda: serah_terima_buat(
+    return lambda: serah_terima_create(
         kartu_ids=card_ids,
         kanal=Kanal.DESA,
         desa=desa,
@@ -61,7 +61,7 @@ def test_the_same_card_handed_over_at_once_goes_once(cards, distribusi, desa_a):
     serah = SerahTerima.objects.get()
     assert serah.urut == 1 and serah.kartu_set.count() == len(serah.rincian)
     # The loser's number was given back: the next receipt is number 2.
-    serah_terima_buat(
+    serah_terima_create(
         kartu_ids=[cards[5].pk],
         kanal=Kanal.DESA,
         desa=desa_a,

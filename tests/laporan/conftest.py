@@ -23,9 +23,9 @@ from django.utils import timezone
 from distribusi.models import Kanal, Kartu
 from distribusi.services import (
     Penerima,
-    kartu_diterima_warga,
-    kartu_terima_batch,
-    serah_terima_buat,
+    kartu_confirm_received,
+    kartu_receive_batch,
+    serah_terima_create,
 )
 from rekap_bpjs.models import Batch
 from rekap_bpjs.results import result_apply
@@ -105,12 +105,12 @@ def pipeline(operator_a, operator_b, verifikator, rekap, distribusi, desa_a, des
     decided(rejected, Usulan.Status.DITOLAK, verifikator, wita(2026, 10, 2))
 
     today = timezone.localdate()
-    kartu_terima_batch(periode="2026-11", tanggal=today, by=distribusi)
+    kartu_receive_batch(periode="2026-11", tanggal=today, by=distribusi)
     # One of desa B's members: the card is not recorded (still "printed at BPJS").
     b_member = b_one.anggota_set.order_by("pk").last()
     Kartu.objects.filter(anggota=b_member).delete()
     a_cards = list(Kartu.objects.filter(desa=desa_a).order_by("pk"))
-    serah_terima_buat(
+    serah_terima_create(
         kartu_ids=[c.pk for c in a_cards],
         kanal=Kanal.DESA,
         desa=desa_a,
@@ -118,7 +118,7 @@ def pipeline(operator_a, operator_b, verifikator, rekap, distribusi, desa_a, des
         by=distribusi,
     )
     for card in a_cards[:2]:
-        kartu_diterima_warga(kartu_id=card.pk, tanggal=today, by=distribusi)
+        kartu_confirm_received(kartu_id=card.pk, tanggal=today, by=distribusi)
 
     from tests.pengaduan.helpers import complaint
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu
-from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
+from distribusi.services import Penerima, kartu_receive_batch, serah_terima_create
 from notifikasi.models import PercobaanCekStatus
 from usulan.services import usulan_return
 
@@ -93,10 +93,10 @@ def test_a_card_waiting_at_the_desa_says_where_to_collect_it(
     apply_result(rekap, batch)
     html = check(client, household.nomor, datetime.date(1970, 1, 1)).content.decode()
     assert "Terdaftar sebagai peserta JKN-KIS" in html
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
-    serah_terima_buat(
+    serah_terima_create(
         kartu_ids=[Kartu.objects.get().pk],
         kanal=Kanal.DESA,
         desa=desa_a,

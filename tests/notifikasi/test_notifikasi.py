@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu
-from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
+from distribusi.services import Penerima, kartu_receive_batch, serah_terima_create
 from kis_portal.audit.models import AuditEvent
+from kis_portal.identifiers import phone_international
 from notifikasi.models import Jenis, Pesan, PesanKeluar
-from notifikasi.services import normalize_phone
-from notifikasi.tasks import keluar_kirim
+from notifikasi.tasks import pesan_keluar_send
 from tests.factories import make_user
 from usulan.models import Usulan
 from usulan.services import usulan_advance, usulan_reject, usulan_return
@@ -25,11 +25,11 @@ NOTE = [{"item": "sktm", "item_label": "SKTM", "pesan": "SKTM belum bermeterai"}
 
 
 def test_phone_numbers_are_normalised_for_the_gateway():
-    assert normalize_phone("0812-3456-7001") == "6281234567001"
-    assert normalize_phone("+62 812 3456 7001") == "6281234567001"
-    assert normalize_phone("812345670") == "62812345670"
-    assert normalize_phone("0361 21234") == ""  # a landline gets no SMS
-    assert normalize_phone("") == ""
+    assert phone_international("0812-3456-7001") == "6281234567001"
+    assert phone_international("+62 812 3456 7001") == "6281234567001"
+    assert phone_international("812345670") == "62812345670"
+    assert phone_international("0361 21234") == ""  # a landline gets no SMS
+    assert phone_international("") == ""
 
 
 def test_returned_usulan_reaches_the_desa_inbox_and_each_phone_once(
@@ -105,11 +105,11 @@ def test_cards_handed_to_a_desa_make_one_message_per_receipt(
         rekap, [(operator_a, 2, "081234567001"), (operator_a, 1, "")]
     )
     apply_result(rekap, batch)
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
     before = PesanKeluar.objects.count()
-    serah = serah_terima_buat(
+    serah = serah_terima_create(
         kartu_ids=list(Kartu.objects.values_list("pk", flat=True)),
         kanal=Kanal.DESA,
         desa=desa_a,
@@ -128,10 +128,10 @@ def test_cards_handed_to_a_desa_make_one_message_per_receipt(
 def test_a_card_collected_at_the_office_is_not_announced(rekap, distribusi, operator_a):
     batch, _ = sent_batch(rekap, [(operator_a, 1, "081234567001")])
     apply_result(rekap, batch)
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
-    serah_terima_buat(
+    serah_terima_create(
         kartu_ids=[Kartu.objects.get().pk],
         kanal=Kanal.KANTOR,
         penerima=Penerima(nama="Warga sendiri"),
@@ -211,10 +211,10 @@ def test_a_failing_gateway_keeps_the_staff_action_and_records_the_retry(
     wait = keluar.berikutnya_at - timezone.now()
     assert datetime.timedelta(seconds=100) < wait <= datetime.timedelta(seconds=120)
     assert keluar.riwayat[0]["hasil"] == "gagal"
-    assert keluar_kirim() == {}  # not due yet: nothing is sent early
+    assert pesan_keluar_send() == {}  # not due yet: nothing is sent early
 
     make_due(keluar)
-    assert keluar_kirim() == {"gagal": 1}  # second failure: attempts used up
+    assert pesan_keluar_send() == {"gagal": 1}  # second failure: attempts used up
     keluar.refresh_from_db()
     assert keluar.status == PesanKeluar.Status.GAGAL and keluar.percobaan == 2
     assert keluar.berikutnya_at is None and len(gateway.requests) == 2
@@ -257,7 +257,7 @@ def test_an_unreachable_or_slow_gateway_fails_within_the_timeout(
 
     settings.KIS_NOTIF_GATEWAY_URL = ""
     make_due(keluar)
-    keluar_kirim()
+    pesan_keluar_send()
     keluar.refresh_from_db()
     assert "belum diatur" in keluar.error_terakhir and keluar.percobaan == 2
 
@@ -359,12 +359,12 @@ def test_an_operator_marks_one_message_read(login, operator_a, verifikator):
 def test_the_receiver_costs_three_queries_at_most(
     operator_a, django_assert_max_num_queries
 ):
-    from notifikasi.services import notify_usulan
+    from notifikasi.services import usulan_notify
 
     usulan = submitted(operator_a, "081234567001", "081234567002")
     usulan = Usulan.objects.get(pk=usulan.pk)
     with django_assert_max_num_queries(3):
-        notify_usulan(usulan, jenis=Jenis.DIKIRIM, reason="Dikirim")
+        usulan_notify(usulan, jenis=Jenis.DIKIRIM, reason="Dikirim")
     assert PesanKeluar.objects.count() == 2
 
 
@@ -373,10 +373,10 @@ def test_the_inbox_shows_how_many_cards_a_receipt_holds(
 ):
     batch, _ = sent_batch(rekap, [(operator_a, 2, "")])
     apply_result(rekap, batch)
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
-    serah_terima_buat(
+    serah_terima_create(
         kartu_ids=list(Kartu.objects.values_list("pk", flat=True)),
         kanal=Kanal.DESA,
         desa=desa_a,

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from notifikasi.models import Jenis, Pesan, PesanKeluar
-from notifikasi.tasks import keluar_kirim
+from notifikasi.tasks import pesan_keluar_send
 from tests.parallel import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def test_parallel_workers_send_each_message_once(settings, desa_a):
         )
         for n in range(30)
     )
-    assert run_parallel([keluar_kirim] * 4) == []
+    assert run_parallel([pesan_keluar_send] * 4) == []
     assert len(SENT) == 30 and set(SENT.values()) == {1}
     assert PesanKeluar.objects.filter(status="terkirim", percobaan=1).count() == 30
 

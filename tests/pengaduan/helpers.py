@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pengaduan.models import Pengaduan
-from pengaduan.services import Laporan, pengaduan_buat
+from pengaduan.services import Laporan, pengaduan_create
 from tests.usulan.builders import household, member
 from usulan.models import Usulan
 from usulan.services import usulan_save
@@ -36,7 +36,7 @@ def complaint(
         desa=desa,
         **extra,
     )
-    return pengaduan_buat(data=data, by=by, sumber=sumber)
+    return pengaduan_create(data=data, by=by, sumber=sumber)
 
 
 def backdate(pengaduan: Pengaduan, *, days: int) -> Pengaduan:

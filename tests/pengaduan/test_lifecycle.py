@@ -10,7 +10,7 @@ from django.utils import timezone
 from kis_portal.audit.models import AuditEvent
 from kis_portal.workflow import InvalidTransition
 from pengaduan.models import Lampiran, Pengaduan, Tanggapan
-from pengaduan.services import pengaduan_tugaskan, pengaduan_ubah_status
+from pengaduan.services import pengaduan_assign, pengaduan_change_status
 from tests.usulan.builders import pdf_file
 
 from .helpers import complaint, fake_pdf, usulan_of
@@ -203,16 +203,16 @@ def test_full_lifecycle_with_replies_visible_to_the_desa(
 
 def test_transitions_are_enforced(operator_a, loket):
     pengaduan = complaint(operator_a)
-    pengaduan_ubah_status(
+    pengaduan_change_status(
         pengaduan_id=pengaduan.pk, to="selesai", alasan="Beres.", by=loket
     )
     with pytest.raises(InvalidTransition):
-        pengaduan_ubah_status(
+        pengaduan_change_status(
             pengaduan_id=pengaduan.pk, to="menunggu_bpjs", alasan="x", by=loket
         )
     with pytest.raises(ValidationError, match="dibuka kembali"):
-        pengaduan_ubah_status(pengaduan_id=pengaduan.pk, to="diproses", by=loket)
-    pengaduan_ubah_status(
+        pengaduan_change_status(pengaduan_id=pengaduan.pk, to="diproses", by=loket)
+    pengaduan_change_status(
         pengaduan_id=pengaduan.pk, to="diproses", alasan="Warga datang lagi.", by=loket
     )
     pengaduan.refresh_from_db()
@@ -223,8 +223,8 @@ def test_transitions_are_enforced(operator_a, loket):
 def test_only_handlers_can_be_assigned(operator_a, loket, kadis):
     pengaduan = complaint(operator_a)
     with pytest.raises(ValidationError, match="Pilih petugas"):
-        pengaduan_tugaskan(pengaduan_id=pengaduan.pk, petugas=kadis, by=loket)
-    pengaduan_tugaskan(pengaduan_id=pengaduan.pk, petugas=loket, by=loket)
+        pengaduan_assign(pengaduan_id=pengaduan.pk, petugas=kadis, by=loket)
+    pengaduan_assign(pengaduan_id=pengaduan.pk, petugas=loket, by=loket)
     pengaduan.refresh_from_db()
     assert pengaduan.petugas == loket
 

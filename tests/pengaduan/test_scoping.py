@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from kis_portal.uploads import check_upload
 from pengaduan.models import Lampiran, Pengaduan, Tanggapan
-from pengaduan.services import lampiran_tambah
+from pengaduan.services import lampiran_add
 from tests.usulan.builders import pdf_file
 
 from .helpers import complaint
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def theirs(operator_b):
     pengaduan = complaint(operator_b, uraian="Masalah milik desa B saja.")
-    lampiran_tambah(
+    lampiran_add(
         pengaduan_id=pengaduan.pk, checked=check_upload(pdf_file()), by=operator_b
     )
     return pengaduan

@@ -7,7 +7,7 @@ import pytest
 
 from pengaduan.models import Pengaduan
 from pengaduan.selectors import pengaduan_counts, pengaduan_per_desa
-from pengaduan.services import pengaduan_ubah_status
+from pengaduan.services import pengaduan_change_status
 
 from .helpers import complaint
 
@@ -40,7 +40,7 @@ def spread(operator_a, operator_b, loket):
         datetime.datetime(2026, 11, 3, 9, 0, tzinfo=WITA),
         tenggat=datetime.date(2099, 1, 1),
     )
-    pengaduan_ubah_status(
+    pengaduan_change_status(
         pengaduan_id=early.pk, to="selesai", alasan="Beres.", by=loket
     )
     return late_evening, early, other

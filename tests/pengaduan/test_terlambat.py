@@ -8,7 +8,7 @@ from django.urls import reverse
 from kis_portal.accounts.home import waiting_items
 from pengaduan.models import Pengaduan
 from pengaduan.selectors import overdue_q
-from pengaduan.services import pengaduan_ubah_status
+from pengaduan.services import pengaduan_change_status
 from tests.clock import frozen, wita
 
 from .helpers import backdate, complaint
@@ -20,7 +20,9 @@ def test_open_complaint_past_target_is_highlighted(operator_a, loket, login):
     late = backdate(complaint(operator_a, kategori="terlambat"), days=8)
     on_time = backdate(complaint(operator_a, kategori="terlambat"), days=7)
     done = backdate(complaint(operator_a, kategori="terlambat"), days=30)
-    pengaduan_ubah_status(pengaduan_id=done.pk, to="selesai", alasan="Beres.", by=loket)
+    pengaduan_change_status(
+        pengaduan_id=done.pk, to="selesai", alasan="Beres.", by=loket
+    )
     assert late.terlambat
     assert not on_time.terlambat
     done.refresh_from_db()
@@ -70,7 +72,7 @@ def test_home_page_of_the_desa_counts_its_open_complaints(operator_a, operator_b
 def test_status_counts_on_the_list(operator_a, loket, login):
     complaint(operator_a)
     second = complaint(operator_a)
-    pengaduan_ubah_status(
+    pengaduan_change_status(
         pengaduan_id=second.pk, to=Pengaduan.Status.MENUNGGU_DINKES, by=loket
     )
     counts = login(loket).get(reverse("pengaduan:list")).context["counts"]

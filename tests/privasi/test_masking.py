@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from distribusi.models import Kanal, Kartu
-from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
+from distribusi.services import Penerima, kartu_receive_batch, serah_terima_create
 from kis_portal.jobs.models import Job
 from kis_portal.privacy import (
     MaskingFormatter,
@@ -151,11 +151,11 @@ def test_the_bpjs_file_carries_full_niks_for_the_rekap_staff_only(
 def test_card_exports_mask_niks_and_the_receipt_shows_the_phone_by_role(
     login, distribusi, kadis, locked_batch, desa_a
 ):
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=locked_batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
     cards = list(Kartu.objects.select_related("anggota"))
-    serah = serah_terima_buat(
+    serah = serah_terima_create(
         kartu_ids=[c.pk for c in cards],
         kanal=Kanal.DESA,
         desa=desa_a,

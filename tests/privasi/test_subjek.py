@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from distribusi.services import kartu_terima_batch
+from distribusi.services import kartu_receive_batch
 from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import record_access
@@ -26,7 +26,7 @@ def person(rekap, distribusi, operator_a, kadis) -> Anggota:
     """An enrolled member with a card, a DTKS record, a complaint and a viewer."""
     call_command("load_profile", "sop-pbi", verbosity=0)
     batch = enrolled_batch(rekap, [(operator_a, 2)])
-    kartu_terima_batch(
+    kartu_receive_batch(
         periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
     )
     anggota = Anggota.objects.filter(usulan__desa=operator_a.profile.desa).first()

@@ -15,7 +15,7 @@ from usulan.models import Anggota, Catatan, Usulan
 from usulan.services import usulan_submit
 from verifikasi.checklist import build_checklist
 from verifikasi.models import Klaim, Pemeriksaan
-from verifikasi.services import AlreadyDecided, ClaimHeld, keputusan_simpan, klaim_ambil
+from verifikasi.services import AlreadyDecided, ClaimHeld, keputusan_save, klaim_take
 
 
 @pytest.fixture(autouse=True)
@@ -91,13 +91,13 @@ def test_queue_filters_by_dtks_and_age(login, verifikator, operator_a):
 def test_a_claim_keeps_a_second_verifier_out_until_it_expires(operator_a, verifikator):
     other = make_user(Role.VERIFIKATOR, username="verif2")
     usulan = submitted(operator_a)
-    klaim_ambil(usulan_id=usulan.pk, by=verifikator)
+    klaim_take(usulan_id=usulan.pk, by=verifikator)
     with pytest.raises(ClaimHeld, match="sedang diperiksa oleh"):
-        klaim_ambil(usulan_id=usulan.pk, by=other)
+        klaim_take(usulan_id=usulan.pk, by=other)
     Klaim.objects.filter(usulan=usulan).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    klaim = klaim_ambil(usulan_id=usulan.pk, by=other)
+    klaim = klaim_take(usulan_id=usulan.pk, by=other)
     assert klaim.verifikator == other
 
 
@@ -106,7 +106,7 @@ def test_accept_is_refused_while_an_item_is_invalid(operator_a, verifikator):
     items = all_ok(usulan)
     items["sktm"]["bermeterai"] = False
     with pytest.raises(ValidationError, match="semua item ada dan valid"):
-        keputusan_simpan(
+        keputusan_save(
             usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=items
         )
     usulan.refresh_from_db()
@@ -116,7 +116,7 @@ def test_accept_is_refused_while_an_item_is_invalid(operator_a, verifikator):
 def test_accepting_a_dtks_household_makes_its_members_ready(operator_a, verifikator):
     usulan = submitted(operator_a)
     in_dtks(usulan)
-    keputusan_simpan(
+    keputusan_save(
         usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
     )
     usulan.refresh_from_db()
@@ -126,7 +126,7 @@ def test_accepting_a_dtks_household_makes_its_members_ready(operator_a, verifika
 
 def test_a_non_dtks_member_sends_the_usulan_to_the_field_check(operator_a, verifikator):
     usulan = submitted(operator_a)
-    keputusan_simpan(
+    keputusan_save(
         usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
     )
     usulan.refresh_from_db()
@@ -139,7 +139,7 @@ def test_without_field_check_in_the_profile_non_dtks_goes_straight_to_ready(
 ):
     call_command("load_profile", "makassar", verbosity=0)
     usulan = submitted(operator_a)
-    keputusan_simpan(
+    keputusan_save(
         usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
     )
     usulan.refresh_from_db()
@@ -187,7 +187,7 @@ def test_returning_needs_a_reason_on_each_failing_item(operator_a, verifikator):
     items = all_ok(usulan)
     items["kk"]["valid"] = False
     with pytest.raises(ValidationError, match="Kartu Keluarga"):
-        keputusan_simpan(
+        keputusan_save(
             usulan_id=usulan.pk, by=verifikator, keputusan="kembalikan", items=items
         )
     assert Usulan.objects.get(pk=usulan.pk).status == "diajukan"
@@ -212,11 +212,11 @@ def test_reject_requires_a_reason_and_frees_the_niks(login, operator_a, verifika
 def test_a_second_decision_on_the_same_round_is_refused(operator_a, verifikator):
     other = make_user(Role.VERIFIKATOR, username="verif2")
     usulan = submitted(operator_a)
-    keputusan_simpan(
+    keputusan_save(
         usulan_id=usulan.pk, by=verifikator, keputusan="tolak", items={}, alasan="x"
     )
     with pytest.raises(AlreadyDecided, match="sudah diputuskan"):
-        keputusan_simpan(
+        keputusan_save(
             usulan_id=usulan.pk, by=other, keputusan="terima", items=all_ok(usulan)
         )
     assert Pemeriksaan.objects.count() == 1
@@ -328,7 +328,7 @@ def test_ready_members_come_out_in_priority_order_then_by_readiness(
     chronic = submitted(operator_a, members=[member(desa, kategori="kronis")])
     in_dtks(poor, pregnant, chronic)
     for usulan in (poor, chronic, pregnant):
-        keputusan_simpan(
+        keputusan_save(
             usulan_id=usulan.pk,
             by=verifikator,
             keputusan="terima",
@@ -344,7 +344,7 @@ def test_ready_households_wait_on_the_rekap_home_page(
 ):
     usulan = submitted(operator_a)
     in_dtks(usulan)
-    keputusan_simpan(
+    keputusan_save(
         usulan_id=usulan.pk, by=verifikator, keputusan="terima", items=all_ok(usulan)
     )
     page = login(rekap).get("/")
@@ -359,9 +359,9 @@ def test_a_decision_is_refused_while_another_verifier_holds_the_claim(
 ):
     other = make_user(Role.VERIFIKATOR, username="verif2")
     usulan = submitted(operator_a)
-    klaim_ambil(usulan_id=usulan.pk, by=verifikator)
+    klaim_take(usulan_id=usulan.pk, by=verifikator)
     with pytest.raises(ClaimHeld, match="sedang diperiksa oleh"):
-        keputusan_simpan(
+        keputusan_save(
             usulan_id=usulan.pk, by=other, keputusan="tolak", items={}, alasan="x"
         )
     assert Usulan.objects.get(pk=usulan.pk).status == "diajukan"

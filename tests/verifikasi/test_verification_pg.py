@@ -13,7 +13,7 @@ from usulan.models import Usulan
 from usulan.services import usulan_submit
 from verifikasi.checklist import build_checklist
 from verifikasi.models import Pemeriksaan
-from verifikasi.services import keputusan_simpan
+from verifikasi.services import keputusan_save
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_two_verifiers_deciding_at_once_store_exactly_one_decision(
         user, keputusan, alasan = decisions[index]
         try:
             barrier.wait()
-            results[index] = keputusan_simpan(
+            results[index] = keputusan_save(
                 usulan_id=usulan.pk,
                 by=user,
                 keputusan=keputusan,

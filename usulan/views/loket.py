@@ -34,7 +34,7 @@ from ..selectors import review_usulan, usulan_members
 from ..services import (
     IncompleteUsulan,
     loket_register,
-    usulan_berkas_diterima_set,
+    usulan_set_berkas_diterima,
     usulan_submit,
 )
 
@@ -253,7 +253,7 @@ def loket_berkas(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = {req.kode for req in counter_requirements(get_active_profile())}
     kodes = [kode for kode in request.POST.getlist("berkas") if kode in allowed]
     try:
-        usulan_berkas_diterima_set(usulan_id=usulan.pk, kodes=kodes, by=request.user)
+        usulan_set_berkas_diterima(usulan_id=usulan.pk, kodes=kodes, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

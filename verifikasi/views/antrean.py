@@ -23,9 +23,9 @@ from ..selectors import queue_rows, verification_queue
 from ..services import (
     AlreadyDecided,
     ClaimHeld,
-    keputusan_simpan,
-    klaim_ambil,
-    klaim_lepas,
+    keputusan_save,
+    klaim_release,
+    klaim_take,
 )
 
 
@@ -68,7 +68,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
     try:
-        klaim_ambil(usulan_id=usulan.pk, by=request.user)
+        klaim_take(usulan_id=usulan.pk, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("verifikasi:queue")
@@ -79,7 +79,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.VERIFIKATOR)
 def release(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
-    klaim_lepas(usulan_id=usulan.pk, by=request.user)
+    klaim_release(usulan_id=usulan.pk, by=request.user)
     messages.info(request, f"Usulan {usulan.nomor} dilepas kembali ke antrean.")
     return redirect("verifikasi:queue")
 
@@ -111,7 +111,7 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         posted = _posted_items(request, [item.key for item in checklist.items])
         try:
-            keputusan_simpan(
+            keputusan_save(
                 usulan_id=usulan.pk,
                 by=request.user,
                 keputusan=request.POST.get("keputusan", ""),

@@ -6,7 +6,7 @@ Run it every few minutes from cron (or a systemd timer) next to the job worker:
 
 from django.core.management.base import BaseCommand
 
-from notifikasi.tasks import keluar_kirim
+from notifikasi.tasks import pesan_keluar_send
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        counts = keluar_kirim(limit=options["batas"])
+        counts = pesan_keluar_send(limit=options["batas"])
         total = sum(counts.values())
         self.stdout.write(
             f"{total} pesan diproses: "

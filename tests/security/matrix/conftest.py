@@ -102,14 +102,14 @@ def _result_file(batch) -> bytes:
 def _extras(users: dict) -> dict:
     """The objects seed_demo does not make, through the apps' services."""
     from distribusi.models import Kanal, Kartu, SerahTerima
-    from distribusi.services import kartu_diterima_warga, serah_terima_scan
+    from distribusi.services import kartu_confirm_received, serah_terima_attach_scan
     from kis_portal.jobs.models import Job
     from kis_portal.jobs.services import job_start
     from kis_portal.offices.selectors import get_active_profile
     from kis_portal.uploads import check_upload
     from notifikasi.models import Pesan, PesanKeluar
     from pengaduan.models import Pengaduan
-    from pengaduan.services import lampiran_tambah
+    from pengaduan.services import lampiran_add
     from rekap_bpjs.models import Batch
     from tests.usulan.builders import household, member
     from usulan.models import Usulan
@@ -141,7 +141,7 @@ def _extras(users: dict) -> dict:
     assert batch.files.filter(kind="ekspor").exists()
 
     complaint = Pengaduan.objects.filter(desa=desa, created_by=desa1).first()
-    lampiran_tambah(
+    lampiran_add(
         pengaduan_id=complaint.pk, checked=check_upload(pdf_upload()), by=desa1
     )
 
@@ -153,14 +153,14 @@ def _extras(users: dict) -> dict:
         ).order_by("pk")
     )
     assert len(handed) >= 2
-    kartu_diterima_warga(
+    kartu_confirm_received(
         kartu_id=handed[-1].pk,
         tanggal=timezone.localdate(),
         foto=check_upload(jpeg_upload(), allowed={"image/jpeg", "image/png"}),
         by=desa1,
     )
     receipt = SerahTerima.objects.filter(desa=desa, kanal=Kanal.DESA).first()
-    serah_terima_scan(
+    serah_terima_attach_scan(
         serah_terima_id=receipt.pk,
         checked=check_upload(pdf_upload()),
         by=users["distribusi"],
