@@ -68,7 +68,7 @@ class PesanDibaca(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    dibaca_at = models.DateTimeField("dibaca", auto_now_add=True)
+    read_at = models.DateTimeField("dibaca", auto_now_add=True)
 
     class Meta:
         verbose_name = "pesan dibaca"
@@ -113,12 +113,12 @@ class PesanKeluar(models.Model):
         "status", max_length=10, choices=Status.choices, default=Status.MENUNGGU
     )
     percobaan = models.PositiveSmallIntegerField("percobaan", default=0)
-    berikutnya_at = models.DateTimeField("coba berikutnya", null=True, blank=True)
+    next_attempt_at = models.DateTimeField("coba berikutnya", null=True, blank=True)
     error_terakhir = models.CharField("kesalahan terakhir", max_length=500, blank=True)
     riwayat = models.JSONField("riwayat percobaan", default=list, blank=True)
     backend = models.CharField("backend", max_length=100, blank=True)
     id_gateway = models.CharField("ID dari gateway", max_length=100, blank=True)
-    terkirim_at = models.DateTimeField("terkirim", null=True, blank=True)
+    sent_at = models.DateTimeField("terkirim", null=True, blank=True)
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
@@ -126,7 +126,13 @@ class PesanKeluar(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = "pesan keluar"
         verbose_name_plural = "pesan keluar"
-        indexes = [models.Index(fields=["status", "berikutnya_at"])]
+        # The name was generated when the column was berikutnya_at.
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="notifikasi__status_3fe328_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Pesan keluar {self.pk} ({self.get_status_display()})"

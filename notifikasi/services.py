@@ -119,7 +119,7 @@ def usulan_notify_many(
                     kanal=kanal,
                     tujuan=phone,
                     isi=isi,
-                    berikutnya_at=now,
+                    next_attempt_at=now,
                 )
             )
     if outgoing:
@@ -287,7 +287,7 @@ def _outgoing_rows(
                 kanal=kanal,
                 tujuan=phone,
                 isi=isi,
-                berikutnya_at=now,
+                next_attempt_at=now,
             )
         )
     return rows
@@ -336,8 +336,8 @@ def pesan_keluar_retry(*, pk: int, by) -> PesanKeluar:
     pesan = PesanKeluar.objects.select_for_update().get(pk=pk)
     if not PESAN_KELUAR.may_move(pesan.status, K.MENUNGGU):
         raise ValidationError("Pesan ini tidak sedang gagal.")
-    pesan.berikutnya_at = timezone.now()
-    PESAN_KELUAR.move(pesan, to=K.MENUNGGU, by=by, update_fields=["berikutnya_at"])
+    pesan.next_attempt_at = timezone.now()
+    PESAN_KELUAR.move(pesan, to=K.MENUNGGU, by=by, update_fields=["next_attempt_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         by=by,

@@ -46,7 +46,7 @@ def backoff(attempt: int) -> datetime.timedelta:
 
 
 def _due_q(now) -> Q:
-    return Q(status__in=DUE_STATUSES, berikutnya_at__lte=now) | Q(
+    return Q(status__in=DUE_STATUSES, next_attempt_at__lte=now) | Q(
         status=K.MENGIRIM, updated_at__lt=now - STUCK_AFTER
     )
 
@@ -95,7 +95,7 @@ def _kirim_satu(pk: int, backend, path: str) -> str:
     except Exception as exc:
         error = str(exc) if isinstance(exc, KirimGagal) else f"{type(exc).__name__}"
         final = pesan.percobaan >= max_attempts()
-        pesan.berikutnya_at = None if final else now + backoff(pesan.percobaan)
+        pesan.next_attempt_at = None if final else now + backoff(pesan.percobaan)
         pesan.error_terakhir = error[:500]
         _history(pesan, now, "gagal", error)
         pesan.backend = path[:100]
@@ -103,7 +103,7 @@ def _kirim_satu(pk: int, backend, path: str) -> str:
             pesan,
             to=K.GAGAL if final else K.ULANG,
             by=None,
-            update_fields=["berikutnya_at", "error_terakhir", "riwayat", "backend"],
+            update_fields=["next_attempt_at", "error_terakhir", "riwayat", "backend"],
         )
         logger.warning(
             "notifikasi=%s attempt=%s failed final=%s: %s",
@@ -113,10 +113,10 @@ def _kirim_satu(pk: int, backend, path: str) -> str:
             error,
         )
         if not final:
-            _send_later(pk, pesan.berikutnya_at)
+            _send_later(pk, pesan.next_attempt_at)
         return "gagal" if final else "ulang"
-    pesan.terkirim_at = now
-    pesan.berikutnya_at = None
+    pesan.sent_at = now
+    pesan.next_attempt_at = None
     pesan.id_gateway = (reference or "")[:100]
     pesan.backend = path[:100]
     _history(pesan, now, "terkirim", "")
@@ -125,8 +125,8 @@ def _kirim_satu(pk: int, backend, path: str) -> str:
         to=K.TERKIRIM,
         by=None,
         update_fields=[
-            "terkirim_at",
-            "berikutnya_at",
+            "sent_at",
+            "next_attempt_at",
             "id_gateway",
             "backend",
             "riwayat",

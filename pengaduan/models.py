@@ -86,7 +86,7 @@ class Pengaduan(models.Model):
     )
     # The target day, fixed when the complaint arrives (KIS_PENGADUAN_TARGET_HARI).
     tenggat = models.DateField("target selesai")
-    selesai_at = models.DateTimeField("selesai", null=True, blank=True)
+    resolved_at = models.DateTimeField("selesai", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

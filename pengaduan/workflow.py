@@ -25,7 +25,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 def enter_selesai(entering: Entering) -> None:
     """Stamp the resolution; it is what the desa reads, so it is a reply too."""
-    entering.set(selesai_at=entering.now)
+    entering.set(resolved_at=entering.now)
     Tanggapan.objects.bulk_create(
         Tanggapan(
             pengaduan=pengaduan,
@@ -39,7 +39,7 @@ def enter_selesai(entering: Entering) -> None:
 
 def enter_open(entering: Entering) -> None:
     """Open again (or still): a reopened complaint has no resolution time."""
-    entering.set(selesai_at=None)
+    entering.set(resolved_at=None)
 
 
 PENGADUAN = Workflow(

@@ -103,7 +103,7 @@ def due_files(cutoff: datetime.datetime) -> list[tuple[JenisBerkas, models.Query
             JenisBerkas("lampiran_pengaduan", "Lampiran pengaduan", Lampiran, "berkas"),
             Lampiran.objects.filter(
                 pengaduan__status=Pengaduan.Status.SELESAI,
-                pengaduan__selesai_at__lt=cutoff,
+                pengaduan__resolved_at__lt=cutoff,
             ).exclude(berkas=""),
         ),
         (

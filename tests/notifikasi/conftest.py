@@ -129,5 +129,5 @@ def make_due(*pesan_keluar) -> None:
     from notifikasi.models import PesanKeluar
 
     PesanKeluar.objects.filter(pk__in=[p.pk for p in pesan_keluar]).update(
-        berikutnya_at=timezone.now() - datetime.timedelta(seconds=1)
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
     )

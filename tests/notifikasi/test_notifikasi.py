@@ -208,7 +208,7 @@ def test_a_failing_gateway_keeps_the_staff_action_and_records_the_retry(
     assert (
         "HTTP 500" in keluar.error_terakhir and "quota habis" in keluar.error_terakhir
     )
-    wait = keluar.berikutnya_at - timezone.now()
+    wait = keluar.next_attempt_at - timezone.now()
     assert datetime.timedelta(seconds=100) < wait <= datetime.timedelta(seconds=120)
     assert keluar.riwayat[0]["hasil"] == "gagal"
     assert pesan_keluar_send() == {}  # not due yet: nothing is sent early
@@ -217,7 +217,7 @@ def test_a_failing_gateway_keeps_the_staff_action_and_records_the_retry(
     assert pesan_keluar_send() == {"gagal": 1}  # second failure: attempts used up
     keluar.refresh_from_db()
     assert keluar.status == PesanKeluar.Status.GAGAL and keluar.percobaan == 2
-    assert keluar.berikutnya_at is None and len(gateway.requests) == 2
+    assert keluar.next_attempt_at is None and len(gateway.requests) == 2
 
     # Visible to staff, retried by the admin once the gateway works again.
     page = login(admin_user).get("/notifikasi/keluar/?status=gagal")

@@ -35,7 +35,7 @@ def test_parallel_workers_send_each_message_once(settings, desa_a):
             kanal="sms",
             tujuan=f"62812345670{n:02d}",
             isi="Uji",
-            berikutnya_at=timezone.now(),
+            next_attempt_at=timezone.now(),
         )
         for n in range(30)
     )

@@ -177,7 +177,7 @@ def test_full_lifecycle_with_replies_visible_to_the_desa(
     )
     pengaduan.refresh_from_db()
     assert pengaduan.status == Pengaduan.Status.SELESAI
-    assert pengaduan.selesai_at is not None
+    assert pengaduan.resolved_at is not None
     history = list(
         AuditEvent.objects.filter(
             object_id=str(pengaduan.pk), action=AuditEvent.Action.STATUS
@@ -217,7 +217,7 @@ def test_transitions_are_enforced(operator_a, loket):
     )
     pengaduan.refresh_from_db()
     assert pengaduan.status == Pengaduan.Status.DIPROSES
-    assert pengaduan.selesai_at is None
+    assert pengaduan.resolved_at is None
 
 
 def test_only_handlers_can_be_assigned(operator_a, loket, kadis):

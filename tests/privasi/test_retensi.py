@@ -124,11 +124,11 @@ def cases(operator_a, lapangan, distribusi, loket):
     Usulan.objects.filter(pk=still_open.pk).update(status=Usulan.Status.DIAJUKAN)
     done = complaint(operator_a)
     Pengaduan.objects.filter(pk=done.pk).update(
-        status=Pengaduan.Status.SELESAI, selesai_at=ago(DAYS + 10)
+        status=Pengaduan.Status.SELESAI, resolved_at=ago(DAYS + 10)
     )
     done_recently = complaint(operator_a)
     Pengaduan.objects.filter(pk=done_recently.pk).update(
-        status=Pengaduan.Status.SELESAI, selesai_at=ago(10)
+        status=Pengaduan.Status.SELESAI, resolved_at=ago(10)
     )
     waiting = complaint(operator_a)
     Pengaduan.objects.filter(pk=waiting.pk).update(created_at=ago(DAYS + 50))
