@@ -14,8 +14,9 @@ The caller names its columns (`Columns`: a key and the header spellings each
 answers to, compared loosely, the preferred first). The header is the first of
 the top 20 rows with a cell naming one of them; title rows above it are
 skipped. A `Table` gives the header, where each column was found, and the
-non-empty data rows with their row (line) numbers in the file and their cell
-errors (a formula, an Excel error, a number too long to be exact). Values are
+non-empty data rows, each `(number, values, errors)`: its row (line) number in
+the file, its values, and column index -> message for the cells that could not
+be read (a formula, an Excel error, a number too long to be exact). Values are
 text (stripped, without Excel's leading apostrophe; `="0812"` unwrapped in
 text files), dates from date cells, or None. A file that cannot be used raises
 `IncomingError` with a message for the uploader, in Indonesian.
@@ -40,6 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -71,7 +73,7 @@ __all__ = [
     "Columns",
     "Format",
     "IncomingError",
-    "SheetRow",
+    "Row",
     "Table",
     "cell_label",
     "gc_paused",
@@ -112,6 +114,10 @@ MSG_BROKEN_TEXT = (
 )
 # Headings listed in MSG_MISSING; a wide file's full header would drown the message.
 FOUND_SHOWN = 12
+
+# (number in the file, values, column index -> why the cell could not be read).
+# A plain tuple: a million of them are made for a DTKS extract.
+Row = tuple[int, list[CellValue], dict[int, str]]
 
 
 class IncomingError(Exception):
@@ -211,7 +217,7 @@ class Columns:
 
     def no_header(self) -> "IncomingError":
         required = [c.title for c in self.columns if c.required]
-        examples = required or [name for c in self.columns[:3] for name in c.names[:1]]
+        examples = (required or [c.title for c in self.columns])[:3]
         return IncomingError(
             self._hinted(
                 MSG_NO_HEADER.format(n=HEADER_SEARCH_ROWS, examples=", ".join(examples))
@@ -247,10 +253,9 @@ class Table:
     format: Format
     header: list[str]
     columns: dict[str, int]  # key -> column index, for the columns found
-    # SheetRow(number, values, errors): the row's number in the file (a text
-    # file's line), its values, and column index -> message for unreadable cells.
-    # A list from read_table, an iterator (read once) from open_table.
-    rows: Iterable[SheetRow]
+    # A list from read_table, an iterator (read once) from open_table. A text
+    # row has as many values as its line has cells; a sheet row, as the header.
+    rows: Iterable[Row]
     duplicated: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # headings no column answers to
     # How far through the file the reading is (0..1), for progress bars.
@@ -316,10 +321,12 @@ def read_table(
             )
         except XlsxError as exc:
             raise _refusal(exc, columns) from exc
-        return _table(kind, header, rows, columns)
+        with gc_paused():
+            numbered = [(row.number, row.values, row.errors) for row in rows]
+        return _table(kind, header, numbered, columns)
     stream = io.BytesIO(content)
     with _text_rows(stream, kind, columns, clean=True) as (header, numbered, _):
-        rows: list[SheetRow] = []
+        rows: list[Row] = []
         with gc_paused():
             for row in numbered:
                 rows.append(row)
@@ -411,9 +418,10 @@ def _refusal(exc: XlsxError, columns: Columns) -> IncomingError:
     )
 
 
-def _xlsx_rows(rows: Iterator[SheetRow], columns: Columns) -> Iterator[SheetRow]:
+def _xlsx_rows(rows: Iterator[SheetRow], columns: Columns) -> Iterator[Row]:
     try:
-        yield from rows
+        for row in rows:
+            yield row.number, row.values, row.errors
     except XlsxError as exc:
         raise _refusal(exc, columns) from exc
 
@@ -421,7 +429,7 @@ def _xlsx_rows(rows: Iterator[SheetRow], columns: Columns) -> Iterator[SheetRow]
 def _table(
     kind: Format,
     header: list[str],
-    rows: Iterable[SheetRow],
+    rows: Iterable[Row],
     columns: Columns,
     *,
     fraction: Callable[[], float | None] = lambda: None,
@@ -450,7 +458,7 @@ def _thousands(n: int) -> str:
 @contextmanager
 def _text_rows(
     stream: IO[bytes], kind: Format, columns: Columns, *, clean: bool
-) -> Iterator[tuple[list[str], Iterator[SheetRow], Callable[[], int]]]:
+) -> Iterator[tuple[list[str], Iterator[Row], Callable[[], int]]]:
     """(header, data rows, bytes read so far) of a delimited text file."""
     if kind is Format.UTF16:
         wrapper = io.TextIOWrapper(stream, encoding="utf-16", newline="")
@@ -461,22 +469,19 @@ def _text_rows(
         finally:
             wrapper.detach()  # the caller's stream stays open
         return
-    read = [0]
-    header, rows = _split(_decoded_lines(stream, read), columns, clean=clean)
-    yield header, rows, lambda: read[0]
+    header, rows = _split(_decoded_lines(stream), columns, clean=clean)
+    yield header, rows, stream.tell
 
 
-def _decoded_lines(stream: IO[bytes], read: list[int]) -> Iterator[str]:
+def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
     """Lines as text, each decoded by itself (files are stitched from several)."""
-    readline = stream.readline
-    number = 0
-    while raw := readline(MAX_LINE):
-        number += 1
-        read[0] += len(raw)
+    if stream.read(len(UTF8_BOM)) != UTF8_BOM:
+        stream.seek(0)
+    # A loop in C over the lines: this runs a million times for a DTKS extract.
+    lines = iter(partial(stream.readline, MAX_LINE), b"")
+    for number, raw in enumerate(lines, start=1):
         if len(raw) >= MAX_LINE and not raw.endswith(b"\n"):
             raise IncomingError(MSG_LONG_LINE.format(line=number))
-        if number == 1 and raw.startswith(UTF8_BOM):
-            raw = raw[len(UTF8_BOM) :]
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -497,7 +502,7 @@ def _utf16_lines(text: IO[str]) -> Iterator[str]:
 
 def _split(
     lines: Iterator[str], columns: Columns, *, clean: bool
-) -> tuple[list[str], Iterator[SheetRow]]:
+) -> tuple[list[str], Iterator[Row]]:
     """Find the header among the top lines, with its delimiter; then the rows below."""
     found = None
     header_line = 0
@@ -515,17 +520,19 @@ def _split(
         header.pop()
     reader = csv.reader(lines, delimiter=delimiter, strict=False)
 
-    def rows() -> Iterator[SheetRow]:
+    def rows() -> Iterator[Row]:
+        # A record's number is the line it ends on.
         try:
-            for values in reader:
-                if not any(values):
-                    continue
-                if clean:
-                    values = [text_value(cell) for cell in values]
-                    if all(value is None for value in values):
-                        continue
-                # A record's number is the line it ends on.
-                yield SheetRow(header_line + reader.line_num, values, {})
+            if clean:
+                for values in reader:
+                    if any(values):
+                        values = [text_value(cell) for cell in values]
+                        if any(value is not None for value in values):
+                            yield header_line + reader.line_num, values, {}
+            else:
+                for values in reader:
+                    if any(values):
+                        yield header_line + reader.line_num, values, {}
         except csv.Error as exc:
             line = header_line + reader.line_num
             raise IncomingError(MSG_BROKEN_TEXT.format(line=line)) from exc

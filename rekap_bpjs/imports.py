@@ -198,10 +198,8 @@ def parse_result(content: bytes, filename: str) -> ParsedResult:
     header, columns = table.header, table.columns
     rows = []
     with gc_paused():
-        for sheet_row in table.rows:
-            row = _parse_row(
-                sheet_row.number, sheet_row.values, sheet_row.errors, columns, table
-            )
+        for number, values, errors in table.rows:
+            row = _parse_row(number, values, errors, columns, table)
             if row is not None:
                 rows.append(row)
     if not rows:

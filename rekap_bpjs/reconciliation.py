@@ -186,14 +186,13 @@ def parse_active_list(source: bytes | IO[bytes]) -> list[ActiveRow]:
             max_bytes=MAX_BYTES,
             max_unpacked_bytes=MAX_UNPACKED_BYTES,
         ) as table:
-            for sheet_row in table.rows:
-                if sheet_row.errors:
+            for number, values, errors in table.rows:
+                if errors:
                     problems += [
-                        f"baris {sheet_row.number} kolom {table.label(i)}"
-                        for i in sheet_row.errors
+                        f"baris {number} kolom {table.label(i)}" for i in errors
                     ]
                     continue
-                row = _row(sheet_row.number, sheet_row.values, table.columns)
+                row = _row(number, values, table.columns)
                 if row:
                     rows.append(row)
     except IncomingError as exc:

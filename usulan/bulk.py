@@ -25,11 +25,11 @@ from kis_portal.incoming import (
     CellValue,
     Columns,
     IncomingError,
-    SheetRow,
     normalise_header,
     read_table,
 )
 from kis_portal.incoming import Column as FileColumn
+from kis_portal.incoming import Row as FileRow
 from kis_portal.offices.choices import JenisUsulan, Kategori
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
@@ -484,16 +484,16 @@ def parse_upload(file, *, user, desa: Desa) -> Preview:
     return Preview(households=households, ignored_columns=table.unknown)
 
 
-def _group(sheet_rows: list[SheetRow], positions: dict[str, int]) -> list[Household]:
+def _group(file_rows: Iterable[FileRow], positions: dict[str, int]) -> list[Household]:
     by_key: dict[tuple[str, str], Household] = {}
     labels = {c.key: c.header for c in TEMPLATE_COLUMNS}
-    for sheet_row in sheet_rows:
+    for number, cells, cell_errors in file_rows:
         values: dict[str, str] = {}
-        row = Row(number=sheet_row.number, values=values)
+        row = Row(number=number, values=values)
         for key, index in positions.items():
-            raw = sheet_row.values[index] if index < len(sheet_row.values) else None
-            if index in sheet_row.errors:
-                row.errors.append(f"{labels[key]}: {sheet_row.errors[index]}")
+            raw = cells[index] if index < len(cells) else None
+            if index in cell_errors:
+                row.errors.append(f"{labels[key]}: {cell_errors[index]}")
                 row.unreadable.add(key)
             if key == "tanggal_lahir" and isinstance(raw, datetime.date):
                 row.birth_date = raw

@@ -246,16 +246,16 @@ def import_dtks(
                     _Columns(index=table.columns, labels=table.header)
                 )
                 write = spool.write
-                for row in table.rows:
+                for number, values, errors in table.rows:
                     rows_read += 1
                     if rows_read % PROGRESS_EVERY == 0:
                         progress("membaca", rows_read, table.fraction())
                     try:
-                        line = checker.check(row.values, row.errors)
+                        line = checker.check(values, errors)
                     except _RowRejected as exc:
-                        result.reject(row.number, exc.nik, exc.reason)
+                        result.reject(number, exc.nik, exc.reason)
                         continue
-                    write(f"{row.number}\t{line}")
+                    write(f"{number}\t{line}")
                     accepted += 1
         except IncomingError as exc:
             raise DtksFileError(exc.message) from exc

@@ -46,7 +46,7 @@ def read(content: bytes, **kwargs):
 
 
 def values(table) -> list[list]:
-    return [row.values for row in table.rows]
+    return [values for _, values, _ in table.rows]
 
 
 # --- What a file is -----------------------------------------------------------------
@@ -167,9 +167,9 @@ def test_the_header_may_sit_below_title_rows_and_rows_keep_their_file_numbers():
     table = read(content)
 
     assert table.header == ["No", "NIK", "Nama"]
-    assert [row.number for row in table.rows] == [5, 7]
+    assert [number for number, _, _ in table.rows] == [5, 7]
     sheet = read(workbook([["HASIL VERIFIKASI"], [], ["NIK", "NAMA"], [NIK, "I MADE"]]))
-    assert [(row.number, row.values) for row in sheet.rows] == [(4, [NIK, "I MADE"])]
+    assert list(sheet.rows) == [(4, [NIK, "I MADE"], {})]
 
 
 def test_a_header_below_the_twentieth_row_is_not_searched_for():
@@ -234,15 +234,15 @@ def test_xlsx_row_errors_name_their_cell_and_the_row_is_still_given():
         ]
     )
 
-    rows = list(read(content).rows)
+    (number, first, first_errors), (_, second, second_errors), third = read(
+        content
+    ).rows
 
-    assert rows[0].number == 2 and rows[0].values[2] == datetime.date(1985, 3, 12)
-    assert (
-        rows[0].values[0] is None and "Format kolom sebagai Teks" in rows[0].errors[0]
-    )
-    assert rows[1].values[0] == NIK and list(rows[1].errors) == [1]
-    assert "galat Excel (#N/A)" in rows[1].errors[1]
-    assert rows[2].values == [KK, "I KETUT", None] and not rows[2].errors
+    assert number == 2 and first[2] == datetime.date(1985, 3, 12)
+    assert first[0] is None and "Format kolom sebagai Teks" in first_errors[0]
+    assert second[0] == NIK and list(second_errors) == [1]
+    assert "galat Excel (#N/A)" in second_errors[1]
+    assert third == (4, [KK, "I KETUT", None], {})
 
 
 def test_a_formula_refuses_a_previewed_file_but_is_a_cell_error_when_streamed():
@@ -257,8 +257,9 @@ def test_a_formula_refuses_a_previewed_file_but_is_a_cell_error_when_streamed():
     ) as table:
         rows = list(table.rows)
 
-    assert rows[0].errors == {1: rows[0].errors[1]} and "rumus" in rows[0].errors[1]
-    assert rows[1].values == [KK, "I KETUT"] and not rows[1].errors
+    (_, values, errors), second = rows
+    assert values == [NIK, None] and list(errors) == [1] and "rumus" in errors[1]
+    assert second == (3, [KK, "I KETUT"], {})
 
 
 # --- Streaming -----------------------------------------------------------------------
@@ -277,7 +278,7 @@ def test_open_table_streams_text_and_reports_how_far_it_has_read():
         end = table.fraction()
 
     # Text is read line by line whatever max_bytes says; cells stay as written.
-    assert first.values == [NIK, "  I MADE 0"] and first.number == 2
+    assert first == (2, [NIK, "  I MADE 0"], {})
     assert count == 5000 and halfway < 0.5 and end == 1.0
     assert not stream.closed
 
