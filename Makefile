@@ -12,7 +12,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with a job worker"
 	@echo "make test   - install and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
-	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint   - ruff check, ruff format --check, lint-imports (layers), makemigrations --check"
 	@echo "make format - ruff format and autofix"
 	@echo "make bench  - run the benchmarks on PostgreSQL (QUICK=1: 1/100 scale, ~2 min)"
 
@@ -48,6 +48,7 @@ test: $(VENV)/.dev-deps
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.dev-deps

@@ -1,6 +1,6 @@
 """B2: searching 1,000,000 DTKS people by name and by NIK.
 
-The portal's lookups (verifikasi.selectors.dtks_search_nama, verifikasi.dtks.
+The portal's lookups (dtks.selectors.dtks_search_nama, dtks.selectors.
 find_in_latest, as the DTKS search page /dtks/cari/ calls them) for people
 sampled from the data: the full name, two words of it, one common word, a name
 nobody has, and NIKs (present and absent). Floor: the same lookup as raw SQL
@@ -21,8 +21,11 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from verifikasi.dtks import find_in_latest  # noqa: E402
-from verifikasi.selectors import dtks_search_nama, name_words  # noqa: E402
+from dtks.selectors import (  # noqa: E402
+    dtks_search_nama,
+    find_in_latest,  # noqa: E402
+    name_words,
+)
 
 DTKS = common.scale(1_000_000)
 SAMPLES = 10 if common.QUICK else 150

@@ -110,7 +110,8 @@ def lock_batch(report, batch, by) -> None:
 
 def main() -> None:
     common.migrate()
-    from kis_portal.jobs.services import JobContext, job_start
+    from kis_portal.jobs.runner import JobContext
+    from kis_portal.jobs.services import job_start
     from kis_portal.offices.selectors import get_active_profile
     from rekap_bpjs.exports import batch_workbook
 

@@ -1,6 +1,6 @@
 """B5: loading a DTKS/DTSEN extract of 1,000,000 rows (SIKS-NG delimited text).
 
-Portal path: ``verifikasi.dtks.import_dtks`` (what the background job runs):
+Portal path: ``dtks.imports.import_dtks`` (what the background job runs):
 read and check every row while spooling the good ones, then replace the
 period's records in one transaction (COPY into a staging table, duplicates
 found by the database, INSERT in NIK order into the indexed table).
@@ -61,7 +61,7 @@ def floor_copy(path: Path, *, indexes: bool = False) -> float:
 
 def periodes() -> tuple[str, str]:
     """Codes in the format the database already uses (all periods share one)."""
-    from verifikasi.models import DtksPeriode
+    from dtks.models import DtksPeriode
 
     monthly = (
         DtksPeriode.objects.exclude(kode__contains="Q").exists()
@@ -71,7 +71,7 @@ def periodes() -> tuple[str, str]:
 
 
 def drop(codes) -> None:
-    from verifikasi.models import DtksPeriode
+    from dtks.models import DtksPeriode
 
     ids = list(DtksPeriode.objects.filter(kode__in=codes).values_list("pk", flat=True))
     if ids:
@@ -87,7 +87,7 @@ def run_import(path: Path, kode: str, by) -> tuple[float, float, list, object]:
 
     Each progress update carries the seconds since the start as its last item.
     """
-    from verifikasi.dtks import import_dtks
+    from dtks.imports import import_dtks
 
     updates: list[tuple] = []
 

@@ -30,8 +30,8 @@ from django.urls import reverse  # noqa: E402
 
 from distribusi.models import Kanal, Kartu, SerahTerima  # noqa: E402
 from distribusi.services import Penerima, serah_terima_buat  # noqa: E402
-from kis_portal.accounts.roles import has_role  # noqa: E402
 from kis_portal.audit.models import AuditEvent  # noqa: E402
+from kis_portal.roles import has_role  # noqa: E402
 from kis_portal.wilayah.models import Desa  # noqa: E402
 from notifikasi.models import Pesan, PesanKeluar  # noqa: E402
 from usulan.models import Anggota, Usulan  # noqa: E402

@@ -2,7 +2,7 @@
 
 Every benchmark script:
   1. calls ``setup()`` before importing project code (Django on PostgreSQL),
-  2. builds its data with a deterministic factory (``kis_portal.demo.people``),
+  2. builds its data with a deterministic factory (``demo.people``),
   3. measures the portal's path and the floor on the same data in the same run,
   4. prints a ``Report``: workload, figures, floor, ratio and target.
 

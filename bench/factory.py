@@ -1,6 +1,6 @@
 """Bulk benchmark data: deterministic, fast (COPY / bulk_create), never committed.
 
-People come from ``kis_portal.demo.people.PeopleFactory`` (Balinese names, valid
+People come from ``demo.people.PeopleFactory`` (Balinese names, valid
 Buleleng NIKs). Each ``ensure_*`` function leaves its data set in the database
 and records it in a small marker table, so a second benchmark that needs the
 same data (or a second run against a kept database) reuses it instead of
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from kis_portal.demo.people import GIVEN, Household, PeopleFactory
+from demo.people import GIVEN, Household, PeopleFactory
 
 # A fixed "now" for generated timestamps: the same data every run.
 BASE = datetime.datetime(2026, 6, 30, 10, 0, tzinfo=datetime.UTC)
@@ -525,8 +525,8 @@ def ensure_dtks(n: int, *, seed: int = 23) -> int:
     The members of 60% of the usulan households present are in it (so the
     verifier's queue shows both kinds), the rest are other residents.
     """
+    from dtks.models import DtksPeriode
     from usulan.models import Anggota
-    from verifikasi.models import DtksPeriode
 
     key = f"dtks:{n}:{seed}:{_marker('usulan')}:v2"
     if _marker("dtks") == key:

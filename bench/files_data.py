@@ -1,6 +1,6 @@
 """Deterministic data for the file benchmarks (B3-B6), made in the benchmark DB.
 
-People come from ``kis_portal.demo.people.PeopleFactory`` (Balinese names,
+People come from ``demo.people.PeopleFactory`` (Balinese names,
 valid Buleleng NIKs), one factory per kecamatan so that NIKs stay unique. The
 same seed always gives the same households, files and rows. Nothing here is
 committed data: every file is generated at run time into ``bench/out/data``.
@@ -51,10 +51,10 @@ def prepare() -> Base:
     """Wilayah, the active office profile and the benchmark's staff (idempotent)."""
     from django.contrib.auth import get_user_model
 
-    from kis_portal.accounts.roles import Role
     from kis_portal.accounts.services import user_create
     from kis_portal.offices.models import OfficeProfile
     from kis_portal.offices.services import profile_load_named
+    from kis_portal.roles import Role
     from kis_portal.wilayah.models import Desa
     from kis_portal.wilayah.services import load_wilayah
 
@@ -96,7 +96,7 @@ def _households(
     `serial` is where each kecamatan's NIK serials start: two data sets that
     exist at once use ranges that do not overlap (NIKs are unique).
     """
-    from kis_portal.demo.people import PeopleFactory
+    from demo.people import PeopleFactory
 
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     by_kecamatan: dict[str, list] = {}
@@ -420,7 +420,7 @@ def dtks_extract(base: Base, rows: int, *, seed: int = 11) -> Path:
     path = DATA_DIR / f"dtks-{rows}-{seed}.csv"
     if path.exists():
         return path
-    from kis_portal.demo.people import GIVEN
+    from demo.people import GIVEN
 
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     partial = path.with_suffix(".part")

@@ -72,7 +72,7 @@ def ensure_demo() -> None:
     """seed_demo once (the region, profiles, demo accounts and cases)."""
     from django.contrib.auth import get_user_model
 
-    from kis_portal.demo.services import seed_demo
+    from demo.services import seed_demo
 
     if not get_user_model().objects.filter(username="admin").exists():
         log("seed_demo ...")
@@ -158,7 +158,7 @@ class NikSource:
         self.rng = rng
 
     def take(self, sex: str, age: tuple[int, int]) -> tuple[str, datetime.date]:
-        from kis_portal.demo.people import nik_for
+        from demo.people import nik_for
 
         for _ in range(1000):
             birth = datetime.date(2026 - self.rng.randint(*age), 1, 1)
@@ -177,7 +177,7 @@ def taken_niks() -> set[str]:
 
 
 def _member(src: NikSource, rng, sex: str, shdk: str, kawin: str, age, kategori):
-    from kis_portal.demo.people import FEMALE_PREFIX, GIVEN, MALE_PREFIX, TEMPAT
+    from demo.people import FEMALE_PREFIX, GIVEN, MALE_PREFIX, TEMPAT
 
     nik, birth = src.take(sex, age)
     prefix = rng.choice(MALE_PREFIX if sex == "L" else FEMALE_PREFIX)
@@ -212,8 +212,8 @@ def ensure_usulan(per_desa: int) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
-    from kis_portal.demo.people import kk_for
-    from kis_portal.demo.usulan_demo import demo_pdf
+    from demo.people import kk_for
+    from demo.usulan_demo import demo_pdf
     from kis_portal.offices.selectors import get_active_profile
     from usulan.models import Anggota, Usulan
     from usulan.services import dokumen_upload, pengajuan_create

@@ -6,4 +6,5 @@ class DistribusiConfig(AppConfig):
     verbose_name = "Distribusi kartu"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401 - registers the home page providers
+        # Registers the home page items and the card lines of the usulan page.
+        from . import home, providers  # noqa: F401, PLC0415

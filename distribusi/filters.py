@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from kis_portal.accounts.access import operator_desa_id
+from kis_portal.roles import operator_desa_id
 from kis_portal.wilayah.models import Desa, Kecamatan
 from rekap_bpjs.models import Batch
 

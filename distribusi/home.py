@@ -2,9 +2,8 @@
 
 from django.urls import reverse
 
-from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.home import WaitingItem, home_provider
-from kis_portal.accounts.roles import Role, has_role
+from kis_portal.roles import Role, has_role, operator_desa_id
 
 from .models import Kanal, Kartu, SerahTerima
 from .selectors import batches_awaiting_cards, kartu_for_user, overdue_q

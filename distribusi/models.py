@@ -1,16 +1,19 @@
 """Cards printed by BPJS, from the office's hands to the citizen's."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
+from kis_portal.identifiers import noka_validator
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch
 from usulan.models import Anggota
-from usulan.validators import noka_validator
 
 
 class Kanal(models.TextChoices):
-    """Who carries the card from the office to the citizen (seed 003)."""
+    """Who hands a card on: the SOP PBI's channels (docs/domain.md, "Cards")."""
 
     DESA = "desa", "Desa/kelurahan"
     PKH = "pkh", "Pendamping PKH"
@@ -94,14 +97,10 @@ class Kartu(models.Model):
         return f"Kartu {self.noka}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("distribusi:kartu_detail", args=[self.pk])
 
 
 def scan_path(instance: "SerahTerima", filename: str) -> str:
-    import secrets
-
     ext = "pdf" if instance.scan_content_type == "application/pdf" else "jpg"
     return f"serah-terima/{instance.tahun}/{secrets.token_hex(16)}.{ext}"
 
@@ -161,8 +160,6 @@ class SerahTerima(models.Model):
         return self.nomor
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("distribusi:serah_terima_detail", args=[self.pk])
 
     @property

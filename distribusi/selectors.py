@@ -6,8 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from kis_portal.accounts.access import operator_desa_id
-from kis_portal.accounts.roles import Role, has_role
+from kis_portal.roles import Role, has_role, operator_desa_id
 from rekap_bpjs.models import Batch
 from usulan.models import Anggota
 

@@ -1,7 +1,7 @@
 """Card distribution: receive from BPJS, hand over with a numbered receipt, confirm.
 
-Every state change goes through the transition table below and leaves a history
-row. Cards are row-locked before they move, so one card is never handed over
+Every state change goes through the card's workflow (workflow.py) and leaves a
+history row. Cards are row-locked before they move, so one card is never handed over
 twice, and receipt numbers come from a locked counter row, so they are unique
 and gap-free per year (a rolled-back hand-over gives its number back).
 """
@@ -17,33 +17,22 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from kis_portal.accounts.access import operator_desa_id
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import (
-    audit_record,
-    change_status,
-    change_status_bulk,
-)
+from kis_portal.audit.services import audit_record
+from kis_portal.identifiers import normalise_phone
 from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role, has_role, operator_desa_id
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch, BatchItem
 from usulan.models import Anggota
-from usulan.validators import normalise_phone
 
 from .models import Kanal, Kartu, NomorUrut, SerahTerima
 from .selectors import batch_cards_pending
+from .workflow import KARTU
 
 logger = logging.getLogger(__name__)
 
-S = Kartu.Status
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DITERIMA_DINSOS: frozenset({S.DISERAHKAN, S.DIKEMBALIKAN}),
-    S.DISERAHKAN: frozenset({S.DITERIMA_WARGA, S.DIKEMBALIKAN}),
-    S.DITERIMA_WARGA: frozenset(),
-    S.DIKEMBALIKAN: frozenset(),
-}
 STAFF = (Role.DISTRIBUSI, Role.ADMIN)
 MAX_SCAN_LINES = 2000
 NOKA_JUNK = re.compile(r"[\s.\-']")
@@ -380,23 +369,21 @@ def serah_terima_buat(
         token=token or None,
     )
     # Set-based: a constant number of queries for 1 or 500 cards (bench B7).
-    change_status_bulk(
+    KARTU.move_bulk(
         cards,
         to=Kartu.Status.DISERAHKAN,
         by=by,
-        allowed=TRANSITIONS,
         reason=f"Diserahkan ({serah.get_kanal_display()}) kepada {penerima.nama}, "
         f"tanda terima {serah.nomor}",
         values={"serah_terima": serah, "diserahkan_tanggal": tanggal},
     )
     if langsung_warga:
-        change_status_bulk(
+        KARTU.move_bulk(
             cards,
             to=Kartu.Status.DITERIMA_WARGA,
             by=by,
-            allowed=TRANSITIONS,
             reason="Diambil sendiri oleh warga di kantor",
-            values={"warga_tanggal": tanggal, "warga_dikonfirmasi_oleh": by},
+            values={"warga_tanggal": tanggal},
         )
     audit_record(
         action=AuditEvent.Action.CREATE,
@@ -491,16 +478,15 @@ def kartu_diterima_warga(
         return card  # a double tap confirms once
     _require_at_desa(by, card)
     _check_date(tanggal, not_before=card.diserahkan_tanggal)
-    card.warga_tanggal, card.warga_dikonfirmasi_oleh = tanggal, by
-    fields = ["warga_tanggal", "warga_dikonfirmasi_oleh"]
+    card.warga_tanggal = tanggal
+    fields = ["warga_tanggal"]
     if foto is not None:
         card.warga_foto.save("foto.jpg", ContentFile(foto.content), save=False)
         fields.append("warga_foto")
-    change_status(
+    KARTU.move(
         card,
         to=Kartu.Status.DITERIMA_WARGA,
         by=by,
-        allowed=TRANSITIONS,
         reason=f"Diterima warga pada {tanggal.strftime('%d-%m-%Y')}",
         update_fields=tuple(fields),
     )
@@ -518,11 +504,10 @@ def kartu_kembalikan(*, kartu_id: int, alasan: str, by) -> Kartu:
         raise ValidationError("Kartu ini belum diserahkan ke desa.")
     _require_at_desa(by, card)
     card.kembali_alasan, card.kembali_tanggal = alasan[:250], timezone.localdate()
-    change_status(
+    KARTU.move(
         card,
         to=Kartu.Status.DIKEMBALIKAN,
         by=by,
-        allowed=TRANSITIONS,
         reason=f"Dikembalikan: {card.kembali_alasan}",
         update_fields=("kembali_alasan", "kembali_tanggal"),
     )

@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import audit_record, record_access
 from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
+from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.uploads import check_upload
+from kis_portal.wilayah.access import desa_for_user
 
 from . import forms
 from .documents import tanda_terima_filename, tanda_terima_pdf

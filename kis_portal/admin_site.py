@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kis_portal.roles import Role, has_role
+
 
 class KisAdminSite(admin.AdminSite):
     """The Django admin, open to the admin role only."""
@@ -10,8 +12,6 @@ class KisAdminSite(admin.AdminSite):
     index_title = "Pengaturan portal"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from kis_portal.accounts.roles import Role, has_role
-
         user = request.user
         return bool(
             user.is_active and (user.is_superuser or has_role(user, Role.ADMIN))

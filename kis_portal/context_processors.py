@@ -2,8 +2,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from kis_portal.accounts.navigation import menu_for
-from kis_portal.accounts.roles import primary_role
 from kis_portal.offices.selectors import active_profile_for
+from kis_portal.roles import Role, primary_role
 
 
 def portal(request: HttpRequest) -> dict:
@@ -23,6 +23,4 @@ def portal(request: HttpRequest) -> dict:
 
 
 def _role_label(role: str | None) -> str:
-    from kis_portal.accounts.roles import Role
-
     return Role(role).label if role else ""

@@ -10,6 +10,8 @@ import logging
 import re
 import traceback
 
+from kis_portal.roles import user_roles
+
 NIK = "nik"  # NIK and No. KK (16 digits)
 TELEPON = "telepon"  # phone numbers
 
@@ -50,7 +52,6 @@ def mask_identifier(value: str) -> str:
 
 def sees_full(user, kind: str = NIK) -> bool:
     """Whether `user`'s role needs the full number of this kind."""
-    from kis_portal.accounts.roles import user_roles
 
     return bool(user_roles(user) & FULL_NUMBER_ROLES[kind])
 

@@ -1,4 +1,10 @@
-"""KIS Portal settings, read from the environment (see README "Konfigurasi")."""
+"""KIS Portal settings, read from the environment (README "Konfigurasi").
+
+Read top to bottom: the environment helpers, then core Django, the apps and the
+middleware (each once, in the order they load and run), the database, security,
+logging and the office's own settings. Every variable read here is also listed in
+pyproject.toml's pytest `env`, so the test suite sets them all itself.
+"""
 
 import os
 from pathlib import Path
@@ -31,6 +37,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+# --- Core ------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY", "")
@@ -45,14 +52,29 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ROOT_URLCONF = "kis_portal.urls"
+WSGI_APPLICATION = "kis_portal.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia")]
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Makassar")
+USE_I18N = True
+USE_TZ = True
+
+# The demo data (seed_demo) is installed with DEBUG, or when KIS_DEMO asks for it
+# (the test suite, a training server); never in a production deployment.
+KIS_DEMO = env_bool("KIS_DEMO", DEBUG)
+
+# --- Apps: Django, third parties, then the portal from its base up (the layers
+# of docs/architecture.md) ---------------------------------------------------------
 INSTALLED_APPS = [
     "kis_portal.apps.KisAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
+    "whitenoise.runserver_nostatic",  # before staticfiles: runserver serves like prod
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
@@ -60,6 +82,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    # The base: regions, office profiles, accounts, history, jobs, limits, uploads.
     "kis_portal.wilayah",
     "kis_portal.accounts",
     "kis_portal.offices",
@@ -67,7 +94,8 @@ INSTALLED_APPS = [
     "kis_portal.jobs",
     "kis_portal.ratelimit",
     "kis_portal.staging",
-    "kis_portal.demo",
+    # The pipeline, in the order a household goes through it.
+    "dtks",
     "usulan",
     "verifikasi",
     "rekap_bpjs",
@@ -75,22 +103,35 @@ INSTALLED_APPS = [
     "pengaduan",
     "notifikasi",
     "laporan",
+    "privasi",
 ]
+if KIS_DEMO:
+    INSTALLED_APPS.append("demo")
 
+# --- Middleware, in the order a request passes through it -----------------------
 MIDDLEWARE = [
+    # Every request gets an id (kept from a safe incoming X-Request-ID, e.g. nginx's
+    # $request_id, else generated): in the X-Request-ID header, on the 500 page as
+    # "Kode kejadian" and in every log line written while it runs.
+    "kis_portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, pre-compressed
+    # Gzip for pages and JSON (padded against BREACH), after whitenoise.
+    "kis_portal.compression.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # right after authentication
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kis_portal.accounts.middleware.NoStoreMiddleware",  # personal pages uncached
+    "kis_portal.accounts.middleware.SessionExpiryMiddleware",
+    "kis_portal.accounts.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
-
-ROOT_URLCONF = "kis_portal.urls"
-WSGI_APPLICATION = "kis_portal.wsgi.application"
 
 TEMPLATES = [
     {
@@ -107,8 +148,11 @@ TEMPLATES = [
         },
     },
 ]
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Database: SQLite file in the project folder unless DATABASE_URL is set
+# --- Database -----------------------------------------------------------------------
+# SQLite file in the project folder unless DATABASE_URL is set
 # (postgres://user:password@host:5432/name in production).
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -121,30 +165,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Background jobs (django-tasks; the database backend, worker: manage.py db_worker).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
-LANGUAGE_CODE = "id"
-LANGUAGES = [("id", "Bahasa Indonesia")]
-TIME_ZONE = env_str("TIME_ZONE", "Asia/Makassar")
-USE_I18N = True
-USE_TZ = True
-
+# --- Files --------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -165,34 +194,96 @@ MEDIA_URL = "/media-tidak-dilayani/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# --- Login, sessions and two-factor login -------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "kis_portal.accounts.backends.LoginThrottleBackend",
+    "kis_portal.accounts.backends.PortalModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+# Sessions end after KIS_SESI_DIAM_MENIT minutes without a request and, when
+# KIS_SESI_TENGAH_MALAM is on, at local midnight (TIME_ZONE).
+KIS_SESI_DIAM_MENIT = env_int("KIS_SESI_DIAM_MENIT", 30)
+KIS_SESI_TENGAH_MALAM = env_bool("KIS_SESI_TENGAH_MALAM", True)
+# Failed logins (django-axes): after KIS_LOGIN_MAKS_GAGAL failures for one
+# username from one client address, that pair waits KIS_LOGIN_JEDA_MENIT minutes.
+# Unlock early: the "Buka kunci" button on the user's page, the Django admin
+# (Axes > Access attempts) or `manage.py axes_reset_username <username>`.
+KIS_LOGIN_MAKS_GAGAL = env_int("KIS_LOGIN_MAKS_GAGAL", 5)
+KIS_LOGIN_JEDA_MENIT = env_int("KIS_LOGIN_JEDA_MENIT", 15)
+AXES_FAILURE_LIMIT = KIS_LOGIN_MAKS_GAGAL
+AXES_COOLOFF_TIME = KIS_LOGIN_JEDA_MENIT / 60  # hours, as a float
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# kis_portal.http.client_ip (honours KIS_CLIENT_IP_HEADER), None if not an IP.
+AXES_CLIENT_IP_CALLABLE = "kis_portal.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "kis_portal.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Two-factor login (TOTP app) for kepala dinas, verifikator, staf rekap and admin.
+KIS_2FA = env_bool("KIS_2FA", False)
+OTP_TOTP_ISSUER = env_str("KIS_2FA_PENERBIT", "KIS Portal")
 
-# Background jobs (django-tasks; the database backend, worker: manage.py db_worker).
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+# --- HTTPS and headers -----------------------------------------------------------
+# Behind a TLS-terminating proxy that already redirects http to https,
+# SECURE_SSL_REDIRECT=0 is fine (check --deploy then warns security.W008).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancer probes over plain http
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to HTTPS in browsers for months: the
+# domain owner's decision, so it is opt-in (and its deploy warning silenced).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): no inline script or style anywhere; the
+# templates use data attributes handled by static/js/portal.js and CSS classes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap's icons are data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],  # 'self' where X-Frame-Options is SAMEORIGIN
     }
 }
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
-if env_bool("BEHIND_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-# --- Operations: request ids and logging (issue 10) ---------------------------
-# Every request gets an id (kept from a safe incoming X-Request-ID, e.g. nginx's
-# $request_id, else generated): it is in the X-Request-ID response header, on the
-# 500 page as "Kode kejadian", and in every log line written while it runs.
-MIDDLEWARE.insert(0, "kis_portal.request_id.RequestIdMiddleware")
+# --- Logging ------------------------------------------------------------------------
+# One line per event with the request id; NIK/KK and phone numbers are masked by
+# the formatter (defence in depth: code must not log them, the suite checks it).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "kis_portal.request_id.RequestIdFilter"}},
     "formatters": {
         "plain": {
-            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"
+            "()": "kis_portal.privacy.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s",
         }
     },
     "handlers": {
@@ -207,11 +298,11 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures yes, chatter no
     },
 }
-# --- end of operations block ---------------------------------------------------
 
-# --- The office this portal serves -----------------------------------------
+# --- The office this portal serves ----------------------------------------------
 # The one kabupaten/kota (Kemendagri code) whose kecamatan and desa are loaded.
 KIS_KABUPATEN = env_str("KIS_KABUPATEN", "51.08")
 # Shown when no office profile is active yet; the active profile's name wins.
@@ -241,8 +332,7 @@ KIS_PENGADUAN_PUBLIK_PER_JAM = env_int("KIS_PENGADUAN_PUBLIK_PER_JAM", 5)
 # Behind nginx, the request META key holding the client address (for example
 # HTTP_X_REAL_IP); the last comma-separated entry is used. Empty: REMOTE_ADDR.
 KIS_CLIENT_IP_HEADER = env_str(
-    "KIS_CLIENT_IP_HEADER",
-    "HTTP_X_FORWARDED_FOR" if env_bool("BEHIND_PROXY", False) else "",
+    "KIS_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR" if BEHIND_PROXY else ""
 )
 # Notifications: inbox messages for the desa, SMS/WhatsApp through a backend
 # (the default only records them; HttpGatewayBackend posts to a gateway).
@@ -265,91 +355,9 @@ KIS_PREMI_PBI = env_int("KIS_PREMI_PBI", 42000)
 # BPJS segment names that mean "paid by this regency" in BPJS's participant lists.
 KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")
 
-# --- Login security and headers ----------------------------------------------
-# Failed logins (django-axes): after KIS_LOGIN_MAKS_GAGAL failures for one
-# username from one client address, that pair waits KIS_LOGIN_JEDA_MENIT minutes.
-# Unlock early: the "Buka kunci" button on the user's page, the Django admin
-# (Axes > Access attempts) or `manage.py axes_reset_username <username>`.
-KIS_LOGIN_MAKS_GAGAL = env_int("KIS_LOGIN_MAKS_GAGAL", 5)
-KIS_LOGIN_JEDA_MENIT = env_int("KIS_LOGIN_JEDA_MENIT", 15)
-AXES_FAILURE_LIMIT = KIS_LOGIN_MAKS_GAGAL
-AXES_COOLOFF_TIME = KIS_LOGIN_JEDA_MENIT / 60  # hours, as a float
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-# kis_portal.http.client_ip (honours KIS_CLIENT_IP_HEADER), None if not an IP.
-AXES_CLIENT_IP_CALLABLE = "kis_portal.accounts.lockout.client_address"
-AXES_LOCKOUT_CALLABLE = "kis_portal.accounts.lockout.lockout_response"
-AXES_HTTP_RESPONSE_CODE = 429
-LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures yes, chatter no
-AUTHENTICATION_BACKENDS = [
-    "kis_portal.accounts.backends.LoginThrottleBackend",
-    "kis_portal.accounts.backends.PortalModelBackend",
-]
-# Sessions end after KIS_SESI_DIAM_MENIT minutes without a request and, when
-# KIS_SESI_TENGAH_MALAM is on, at local midnight (TIME_ZONE).
-KIS_SESI_DIAM_MENIT = env_int("KIS_SESI_DIAM_MENIT", 30)
-KIS_SESI_TENGAH_MALAM = env_bool("KIS_SESI_TENGAH_MALAM", True)
-# Two-factor login (TOTP app) for kepala dinas, verifikator, staf rekap and admin.
-KIS_2FA = env_bool("KIS_2FA", False)
-OTP_TOTP_ISSUER = env_str("KIS_2FA_PENERBIT", "KIS Portal")
-INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
-)
-MIDDLEWARE += [
-    "csp.middleware.CSPMiddleware",
-    "kis_portal.accounts.middleware.NoStoreMiddleware",
-    "kis_portal.accounts.middleware.SessionExpiryMiddleware",
-    "kis_portal.accounts.middleware.TwoFactorMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
-]
-# HTTPS. Behind a TLS-terminating proxy that already redirects http to https,
-# SECURE_SSL_REDIRECT=0 is fine (check --deploy then warns security.W008).
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancer probes over plain http
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-# Preloading commits the whole domain to HTTPS in browsers for months: the
-# domain owner's decision, so it is opt-in (and its deploy warning silenced).
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if not SECURE_HSTS_PRELOAD:
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-CSRF_COOKIE_HTTPONLY = True
-# Content Security Policy (django-csp): no inline script or style anywhere; the
-# templates use data attributes handled by static/js/portal.js and CSS classes.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],  # Bootstrap's icons are data: SVGs
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "frame-src": ["'self'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "frame-ancestors": ["'none'"],  # 'self' where X-Frame-Options is SAMEORIGIN
-    }
-}
-
 # --- Privacy (UU 27/2022) --------------------------------------------------
 # Scanned documents, field-check photos, complaint attachments and card
 # hand-over photos of closed cases are deleted this many days after the case
 # closed (`manage.py purge_dokumen`); the rows stay and record the purge.
 # Default 5 years.
 KIS_RETENSI_DOKUMEN_HARI = env_int("KIS_RETENSI_DOKUMEN_HARI", 5 * 365)
-# Log lines are written with NIK/KK and phone numbers masked (defence in depth:
-# code must not log them in the first place; the test suite checks that).
-LOGGING["formatters"]["plain"]["()"] = "kis_portal.privacy.MaskingFormatter"
-
-
-# --- Page weight (bench B9) ------------------------------------------------
-# Gzip HTML and JSON responses (Django's middleware, padded against BREACH):
-# a list page is 20-50 KB of HTML, 4-8 KB compressed. Placed right after
-# whitenoise, which serves static files pre-compressed before reaching it.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "kis_portal.compression.PageGZipMiddleware",
-)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 SIGNATURES = {
     b"%PDF-": "application/pdf",
@@ -79,8 +80,6 @@ def check_upload(
 
 
 def _reencode_image(content: bytes) -> tuple[bytes, str]:
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
     try:
         with Image.open(io.BytesIO(content)) as image:

@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path("usulan/", include("usulan.urls")),
     path("verifikasi/", include("verifikasi.urls")),
-    path("dtks/", include("verifikasi.urls_dtks")),
+    path("dtks/", include("dtks.urls")),
     path("rekap/", include("rekap_bpjs.urls")),
     path("distribusi/", include("distribusi.urls")),
     path("pengaduan/", include("pengaduan.urls")),
@@ -40,7 +40,7 @@ urlpatterns = [
     path("pengguna/", include("kis_portal.accounts.urls")),
     path("wilayah/", include("kis_portal.wilayah.urls")),
     path("tugas/", include("kis_portal.jobs.urls")),
-    path("audit/", include("kis_portal.audit.urls")),
+    path("audit/", include("privasi.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -103,6 +104,4 @@ def to_bytes(wb: Workbook) -> bytes:
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index)

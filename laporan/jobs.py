@@ -7,11 +7,11 @@ Kinds:
 
 import logging
 
-from kis_portal.accounts.roles import STAFF_ROLES, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed
+from kis_portal.jobs.runner import JobFailed
+from kis_portal.roles import STAFF_ROLES, has_role
 
 from .documents import monthly_pdf, monthly_workbook, register_workbook
 from .forms import LingkupForm

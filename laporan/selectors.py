@@ -41,6 +41,7 @@ from kis_portal.offices.choices import Kategori
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN
 from kis_portal.wilayah.models import Desa, Kecamatan
+from pengaduan.selectors import pengaduan_counts, pengaduan_per_desa
 from rekap_bpjs.models import Batch, BatchItem
 from usulan.models import Anggota, Usulan
 
@@ -501,7 +502,6 @@ def cards_pending(lingkup: Lingkup) -> dict[str, int]:
 
 def complaint_counts(lingkup: Lingkup) -> dict[str, int]:
     """The complaints app's counts (its period is of local dates, end inclusive)."""
-    from pengaduan.selectors import pengaduan_counts
 
     return pengaduan_counts(
         start=lingkup.start, end=lingkup.last_day, desa_ids=lingkup.desa_ids()
@@ -509,8 +509,6 @@ def complaint_counts(lingkup: Lingkup) -> dict[str, int]:
 
 
 def complaints_per_desa(lingkup: Lingkup) -> dict[int, int]:
-    from pengaduan.selectors import pengaduan_per_desa
-
     return pengaduan_per_desa(start=lingkup.start, end=lingkup.last_day)
 
 

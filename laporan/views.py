@@ -5,9 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import STAFF_ROLES
 from kis_portal.jobs.services import job_start
+from kis_portal.roles import STAFF_ROLES, role_required
 
 from . import charts
 from .forms import LingkupForm, default_range

@@ -6,4 +6,4 @@ class NotifikasiConfig(AppConfig):
     verbose_name = "Notifikasi dan cek status"
 
     def ready(self) -> None:
-        from . import home, receivers  # noqa: F401 - home provider, signal receiver
+        from . import home, receivers  # noqa: F401, PLC0415 - home provider, signal receiver

@@ -2,17 +2,15 @@
 
 from django.dispatch import receiver
 
-from kis_portal.audit.services import status_changed, statuses_changed
+from distribusi.models import Kartu
+from kis_portal.workflow import status_changed, statuses_changed
+from usulan.models import Usulan
+
+from . import services, texts
 
 
 @receiver(status_changed, dispatch_uid="notifikasi.status_changed")
 def on_status_changed(sender, instance, from_status, to_status, reason="", **kwargs):
-    # Imported here: the signal fires for every app's models.
-    from distribusi.models import Kartu
-    from usulan.models import Usulan
-
-    from . import services, texts
-
     if sender is Usulan:
         jenis = texts.USULAN_JENIS.get(to_status)
         if jenis:
@@ -26,11 +24,6 @@ def on_statuses_changed(
     sender, instances, to_status, reason="", reasons=None, **kwargs
 ):
     """The same messages for a bulk move, in a constant number of queries."""
-    from distribusi.models import Kartu
-    from usulan.models import Usulan
-
-    from . import services, texts
-
     if sender is Usulan:
         jenis = texts.USULAN_JENIS.get(to_status)
         if jenis:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from kis_portal.accounts.access import operator_desa_id
+from kis_portal.roles import operator_desa_id
 from usulan.models import Anggota
 
 from . import texts

@@ -4,45 +4,31 @@ import datetime
 import logging
 import re
 import threading
-from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from distribusi.models import Kanal, Kartu
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.roles import Role, has_role
 from usulan.models import Anggota, Usulan
 
 from . import selectors, texts
-from .backends import KirimGagal, backend_path, get_backend
 from .models import Jenis, PercobaanCekStatus, Pesan, PesanDibaca, PesanKeluar
+from .tasks import kirim_pesan_keluar
+from .workflow import PESAN_KELUAR
 
 logger = logging.getLogger(__name__)
 
 K = PesanKeluar.Status
-DUE_STATUSES = (K.MENUNGGU, K.ULANG)
-# A message stuck "being sent" this long (a worker died mid-send) is due again.
-STUCK_AFTER = datetime.timedelta(minutes=10)
-MAX_BACKOFF = datetime.timedelta(hours=6)
 BULK_SIZE = 1000
-
-
-def max_attempts() -> int:
-    return int(getattr(settings, "KIS_NOTIF_MAX_PERCOBAAN", 5))
-
-
-def backoff(attempt: int) -> datetime.timedelta:
-    """Wait before attempt `attempt + 1`: base, 2x base, 4x base... up to 6 hours."""
-    base = int(getattr(settings, "KIS_NOTIF_JEDA_DETIK", 60))
-    return min(datetime.timedelta(seconds=base * 2 ** max(attempt - 1, 0)), MAX_BACKOFF)
 
 
 def normalize_phone(raw: str) -> str:
@@ -351,123 +337,7 @@ def _flush_pending() -> None:
     ids = sorted(set(getattr(_local, "pending", None) or []))
     _local.pending = []
     if ids:
-        from .tasks import kirim_pesan_keluar
-
         kirim_pesan_keluar.enqueue(ids)
-
-
-# --- Sending -------------------------------------------------------------------------
-
-
-def _due_q(now) -> Q:
-    return Q(status__in=DUE_STATUSES, berikutnya_at__lte=now) | Q(
-        status=K.MENGIRIM, updated_at__lt=now - STUCK_AFTER
-    )
-
-
-def keluar_kirim(ids: list[int] | None = None, *, limit: int = 500) -> dict[str, int]:
-    """Send due messages (these ids, or every due one); returns counts per outcome.
-
-    Each message is claimed with a conditional update first, so two workers never
-    send the same message. A failure is stored on the row and never raised.
-    """
-    now = timezone.now()
-    qs = PesanKeluar.objects.filter(_due_q(now))
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    pks = list(qs.order_by("pk").values_list("pk", flat=True)[:limit])
-    if not pks:
-        return {}
-    try:
-        backend, path = get_backend(), backend_path()
-    except Exception as exc:  # a wrong KIS_NOTIF_BACKEND must show, not crash
-        logger.exception("notification backend cannot be loaded")
-        backend, path = None, f"{backend_path()} ({type(exc).__name__})"
-    counts: Counter = Counter()
-    for pk in pks:
-        counts[_kirim_satu(pk, backend, path)] += 1
-    return dict(counts)
-
-
-def _kirim_satu(pk: int, backend, path: str) -> str:
-    now = timezone.now()
-    claimed = (
-        PesanKeluar.objects.filter(pk=pk)
-        .filter(_due_q(now))
-        .update(status=K.MENGIRIM, percobaan=F("percobaan") + 1, updated_at=now)
-    )
-    if not claimed:
-        return "dilewati"
-    pesan = PesanKeluar.objects.get(pk=pk)
-    try:
-        if backend is None:
-            raise KirimGagal(f"Backend notifikasi tidak dapat dimuat: {path}")
-        reference = backend.send(pesan)
-    except Exception as exc:
-        error = str(exc) if isinstance(exc, KirimGagal) else f"{type(exc).__name__}"
-        final = pesan.percobaan >= max_attempts()
-        pesan.status = K.GAGAL if final else K.ULANG
-        pesan.berikutnya_at = None if final else now + backoff(pesan.percobaan)
-        pesan.error_terakhir = error[:500]
-        _history(pesan, now, "gagal", error)
-        pesan.backend = path[:100]
-        pesan.save(
-            update_fields=[
-                "status",
-                "berikutnya_at",
-                "error_terakhir",
-                "riwayat",
-                "backend",
-                "updated_at",
-            ]
-        )
-        logger.warning(
-            "notifikasi=%s attempt=%s failed final=%s: %s",
-            pk,
-            pesan.percobaan,
-            final,
-            error,
-        )
-        if not final:
-            _send_later(pk, pesan.berikutnya_at)
-        return "gagal" if final else "ulang"
-    pesan.status = K.TERKIRIM
-    pesan.terkirim_at = now
-    pesan.berikutnya_at = None
-    pesan.id_gateway = (reference or "")[:100]
-    pesan.backend = path[:100]
-    _history(pesan, now, "terkirim", "")
-    pesan.save(
-        update_fields=[
-            "status",
-            "terkirim_at",
-            "berikutnya_at",
-            "id_gateway",
-            "backend",
-            "riwayat",
-            "updated_at",
-        ]
-    )
-    return "terkirim"
-
-
-def _history(pesan: PesanKeluar, when, hasil: str, error: str) -> None:
-    entry = {"waktu": when.isoformat(), "percobaan": pesan.percobaan, "hasil": hasil}
-    if error:
-        entry["error"] = error[:300]
-    pesan.riwayat = [*(pesan.riwayat or []), entry][-20:]
-
-
-def _send_later(pk: int, when) -> None:
-    """Queue the retry for its time when the task backend can defer; otherwise
-    `manage.py kirim_notifikasi` (run by cron) sends it."""
-    from .tasks import kirim_pesan_keluar
-
-    try:
-        if kirim_pesan_keluar.get_backend().supports_defer:
-            kirim_pesan_keluar.using(run_after=when).enqueue([pk])
-    except Exception:
-        logger.exception("notifikasi=%s retry could not be queued", pk)
 
 
 @transaction.atomic
@@ -476,10 +346,10 @@ def keluar_kirim_ulang(*, pk: int, by) -> PesanKeluar:
     if not has_role(by, Role.ADMIN):
         raise ValidationError("Hanya admin yang dapat mengirim ulang pesan.")
     pesan = PesanKeluar.objects.select_for_update().get(pk=pk)
-    if pesan.status not in (K.GAGAL, K.ULANG):
+    if not PESAN_KELUAR.may_move(pesan.status, K.MENUNGGU):
         raise ValidationError("Pesan ini tidak sedang gagal.")
-    pesan.status, pesan.berikutnya_at = K.MENUNGGU, timezone.now()
-    pesan.save(update_fields=["status", "berikutnya_at", "updated_at"])
+    pesan.berikutnya_at = timezone.now()
+    PESAN_KELUAR.move(pesan, to=K.MENUNGGU, by=by, update_fields=["berikutnya_at"])
     audit_record(
         action=AuditEvent.Action.UPDATE,
         by=by,

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import STAFF_ROLES, Role, has_role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
+from kis_portal.roles import STAFF_ROLES, Role, has_role, role_required
 
 from . import selectors, services
 from .forms import PesanKeluarFilter

@@ -6,4 +6,4 @@ class PengaduanConfig(AppConfig):
     verbose_name = "Pengaduan dan buku tamu"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401 - registers the home page provider
+        from . import home  # noqa: F401, PLC0415 - registers the home page provider

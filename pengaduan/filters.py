@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from kis_portal.accounts.access import operator_desa_id
+from kis_portal.roles import operator_desa_id
 from kis_portal.wilayah.models import Desa
 
 from .models import Pengaduan

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.home import WaitingItem, home_provider
+from kis_portal.roles import operator_desa_id
 
 from .models import Pengaduan
 from .selectors import is_handler, open_q, overdue_q, pengaduan_for_user

@@ -1,4 +1,4 @@
-"""Complaints about an usulan or a card, and the counter's guest book (seed 003)."""
+"""Complaints about an usulan or a card; guest book (docs/domain.md, "Complaints")."""
 
 import secrets
 

@@ -3,11 +3,11 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from kis_portal.accounts.access import operator_desa_id
-from kis_portal.accounts.roles import Role, has_role
+from kis_portal.roles import Role, has_role, operator_desa_id
 
 from .models import BukuTamu, Pengaduan, Tanggapan
 
@@ -88,8 +88,6 @@ def status_counts(qs: QuerySet[Pengaduan]) -> dict[str, int]:
 
 
 def handler_users():
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name__in=HANDLERS)

@@ -1,7 +1,7 @@
 """Complaints: record, assign, reply, move through statuses; the guest book.
 
-Status changes go through the transition table below and leave a history row;
-the complaint's row is locked first so two handlers never both move it from the
+Status changes go through the complaint's workflow (workflow.py) and leave a
+history row; the complaint's row is locked first so two handlers never both move it from the
 same status.
 """
 
@@ -17,34 +17,20 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kis_portal.accounts.access import operator_desa_id
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record, change_status
+from kis_portal.audit.services import audit_record
+from kis_portal.identifiers import clean_digits, normalise_phone
+from kis_portal.roles import Role, has_role, operator_desa_id
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
-from usulan.validators import clean_digits, normalise_phone
 
 from .models import BukuTamu, Lampiran, Pengaduan, PercobaanLapor, Tanggapan
 from .selectors import HANDLERS, READERS, handler_users, tenggat_for
+from .workflow import PENGADUAN
 
 S = Pengaduan.Status
-WAITING = frozenset({S.MENUNGGU_BPJS, S.MENUNGGU_DINKES, S.MENUNGGU_DUKCAPIL})
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.BARU: frozenset({S.DIPROSES, *WAITING, S.SELESAI}),
-    S.DIPROSES: frozenset({*WAITING, S.SELESAI}),
-    S.MENUNGGU_BPJS: frozenset({S.DIPROSES, *WAITING, S.SELESAI} - {S.MENUNGGU_BPJS}),
-    S.MENUNGGU_DINKES: frozenset(
-        {S.DIPROSES, *WAITING, S.SELESAI} - {S.MENUNGGU_DINKES}
-    ),
-    S.MENUNGGU_DUKCAPIL: frozenset(
-        {S.DIPROSES, *WAITING, S.SELESAI} - {S.MENUNGGU_DUKCAPIL}
-    ),
-    # Reopened when the citizen comes back: the problem was not solved after all.
-    S.SELESAI: frozenset({S.DIPROSES}),
-}
 MAX_LAMPIRAN = 5
 
 
@@ -232,11 +218,10 @@ def pengaduan_tugaskan(*, pengaduan_id: int, petugas, by) -> Pengaduan:
     pengaduan.petugas = petugas
     reason = f"Ditugaskan ke {petugas.get_full_name() or petugas.username}."
     if pengaduan.status == S.BARU:
-        change_status(
+        PENGADUAN.move(
             pengaduan,
             to=S.DIPROSES,
             by=by,
-            allowed=TRANSITIONS,
             reason=reason,
             update_fields=("petugas",),
         )
@@ -261,24 +246,11 @@ def pengaduan_ubah_status(
         )
     if pengaduan.status == S.SELESAI and not alasan:
         raise ValidationError({"alasan": "Tuliskan mengapa pengaduan dibuka kembali."})
-    fields = ["selesai_at"]
-    pengaduan.selesai_at = timezone.now() if to == S.SELESAI else None
+    fields = []
     if pengaduan.petugas_id is None:
         pengaduan.petugas = by
         fields.append("petugas")
-    change_status(
-        pengaduan,
-        to=to,
-        by=by,
-        allowed=TRANSITIONS,
-        reason=alasan,
-        update_fields=tuple(fields),
-    )
-    if to == S.SELESAI:
-        # The resolution is what the desa reads: keep it with the replies too.
-        Tanggapan.objects.create(
-            pengaduan=pengaduan, isi=f"Selesai: {alasan}", internal=False, oleh=by
-        )
+    PENGADUAN.move(pengaduan, to=to, by=by, reason=alasan, update_fields=fields)
     return pengaduan
 
 

@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import operator_desa_id, role_required
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.http import client_ip, form_add_errors, private
+from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.uploads import check_upload
 
 from . import forms
@@ -33,7 +32,6 @@ from .selectors import (
     target_hari,
 )
 from .services import (
-    TRANSITIONS,
     Laporan,
     buku_tamu_catat,
     lampiran_tambah,
@@ -43,6 +41,7 @@ from .services import (
     pengaduan_tugaskan,
     pengaduan_ubah_status,
 )
+from .workflow import PENGADUAN
 
 VIEWERS = (*READERS, Role.OPERATOR_DESA)
 CREATORS = (*HANDLERS, Role.OPERATOR_DESA)
@@ -151,7 +150,7 @@ def pengaduan_create(request: HttpRequest) -> HttpResponse:
 def pengaduan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pengaduan = _pengaduan(request, pk)
     handler = is_handler(request.user)
-    allowed = TRANSITIONS.get(pengaduan.status, frozenset())
+    allowed = PENGADUAN.allowed_from(pengaduan.status)
     can_touch = handler or operator_desa_id(request.user) is not None
     record_access(
         by=request.user,

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from openpyxl.utils.datetime import from_excel
 
+from kis_portal.identifiers import clean_digits
 from kis_portal.incoming import (
     CellValue,
     Column,
@@ -24,7 +25,6 @@ from kis_portal.incoming import (
     read_table,
 )
 from usulan.models import Anggota
-from usulan.validators import clean_digits
 
 from .models import Batch
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed
+from kis_portal.jobs.runner import JobFailed
 from kis_portal.offices.selectors import get_active_profile
 
 from .exports import batch_workbook, cover_letter_pdf, sent_items

@@ -12,7 +12,7 @@ from django.core.files.base import File
 from django.utils import timezone
 
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed
+from kis_portal.jobs.runner import JobFailed
 from kis_portal.staging.services import staged_create, staged_delete, staged_open
 
 from .payment import (

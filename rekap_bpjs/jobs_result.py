@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed
+from kis_portal.jobs.runner import JobFailed
 from kis_portal.staging.services import staged_delete, staged_get
 
 from .results import result_apply

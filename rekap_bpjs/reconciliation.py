@@ -23,6 +23,7 @@ from typing import IO
 from django.conf import settings
 
 from kis_portal import xlsx
+from kis_portal.identifiers import clean_digits
 from kis_portal.incoming import (
     Column,
     Columns,
@@ -33,7 +34,6 @@ from kis_portal.incoming import (
 from kis_portal.privacy import mask_identifier
 from kis_portal.xlsx_read import MB
 from usulan.models import Anggota
-from usulan.validators import clean_digits
 
 MAX_BYTES = 30 * MB
 MAX_UNPACKED_BYTES = 300 * MB

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record, change_status_bulk
+from kis_portal.audit.services import audit_record
 from kis_portal.bulk import bulk_set
+from kis_portal.roles import Role, has_role
 from usulan.models import Anggota, Usulan
-from usulan.workflow import TRANSITIONS
+from usulan.services import usulan_advance_bulk
 
 from .imports import (
     ENROLLED,
@@ -25,6 +25,7 @@ from .imports import (
     preview_result,
 )
 from .models import Batch, BatchFile, BatchItem
+from .workflow import BATCH
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +151,12 @@ def result_apply(*, periode: str, content: bytes, filename: str, by) -> ApplyRes
     )
     stored.save()
     if batch.status == Batch.Status.TERKUNCI:
-        batch.status = Batch.Status.HASIL
-        batch.save(update_fields=["status"])
+        BATCH.move(
+            batch,
+            to=Batch.Status.HASIL,
+            by=by,
+            reason=f"Hasil BPJS pertama diimpor: {stored.name}",
+        )
     counts = {
         **preview.counts,
         "usulan_terdaftar": terdaftar,
@@ -234,11 +239,10 @@ def _advance_households(
         (Usulan.Status.GAGAL_BPJS, failed),
         (Usulan.Status.TERDAFTAR, enrolled),
     ):
-        change_status_bulk(
-            [usulan for usulan in households if usulan.pk in reasons],
+        usulan_advance_bulk(
+            usulan_list=[usulan for usulan in households if usulan.pk in reasons],
             to=to,
             by=by,
-            allowed=TRANSITIONS,
             reasons=reasons,
         )
     return len(enrolled), len(failed)

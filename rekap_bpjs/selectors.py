@@ -1,4 +1,8 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from kis_portal.offices.choices import Kategori
+from kis_portal.offices.selectors import get_active_profile
+from usulan.models import Anggota, Usulan
 
 from .models import Batch, BatchItem
 
@@ -53,3 +57,22 @@ def batch_summary(batch: Batch) -> dict:
 def batch_unanswered(batch: Batch) -> int:
     """Members sent in the batch for whom BPJS has not returned a result."""
     return batch.items.filter(diambil=True, hasil="").count()
+
+
+def members_ready(profile=None):
+    """The batch's candidates: members siap diusulkan, in the office profile's
+    priority order (kategori), then by the moment each became ready."""
+    profile = profile or get_active_profile()
+    order = profile.priority_order if profile else list(Kategori.values)
+    rank = Case(
+        *[When(kategori=kode, then=Value(index)) for index, kode in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
+    return (
+        Anggota.objects.filter(usulan__status=Usulan.Status.SIAP, aktif=True)
+        .exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
+        .select_related("usulan__desa")
+        .annotate(prioritas=rank)
+        .order_by("prioritas", "siap_sejak", "pk")
+    )

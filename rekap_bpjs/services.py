@@ -6,21 +6,22 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role, has_role
+from dtks.selectors import dtks_status_for
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.bulk import bulk_set
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role, has_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
-from verifikasi.selectors import dtks_status_for, members_ready
 
 from .models import Batch, BatchItem, periode_validator
-from .selectors import batch_unanswered
+from .selectors import batch_unanswered, members_ready
 from .snapshot import member_snapshot
+from .workflow import BATCH
 
 logger = logging.getLogger(__name__)
 
@@ -245,18 +246,10 @@ def batch_lock(*, periode: str, by) -> Batch:
         by=by,
         reason=f"Dikirim ke BPJS dalam rekap {batch.periode}",
     )
-    batch.status = Batch.Status.TERKUNCI
-    batch.locked_by, batch.locked_at = by, timezone.now()
-    try:
-        batch.save(update_fields=["status", "locked_by", "locked_at"])
-    except IntegrityError as exc:  # pragma: no cover - the row lock prevents it
-        raise BatchLocked("Rekap baru saja dikunci staf lain.") from exc
-    audit_record(
-        action=AuditEvent.Action.STATUS,
+    BATCH.move(
+        batch,
+        to=Batch.Status.TERKUNCI,
         by=by,
-        target=batch,
-        from_status=Batch.Status.DRAFT,
-        to_status=Batch.Status.TERKUNCI,
         reason=f"Dikunci: {len(items)} orang dari {len(sent)} keluarga",
     )
     return batch
@@ -286,14 +279,10 @@ def batch_close(*, periode: str, by, alasan: str = "") -> Batch:
                 "tuliskan alasan menutup rekap."
             }
         )
-    batch.status = Batch.Status.DITUTUP
-    batch.save(update_fields=["status"])
-    audit_record(
-        action=AuditEvent.Action.STATUS,
+    BATCH.move(
+        batch,
+        to=Batch.Status.DITUTUP,
         by=by,
-        target=batch,
-        from_status=Batch.Status.HASIL,
-        to_status=Batch.Status.DITUTUP,
         reason=alasan.strip()[:250] or "Ditutup: semua anggota sudah ada hasil BPJS",
         data={"tanpa_hasil": waiting},
     )

@@ -8,14 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.http import private
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.choices import Kategori
+from kis_portal.roles import Role, role_required
 from kis_portal.staging.services import staged_create, staged_delete
 
 from .jobs_recon import save_recon_upload
@@ -56,7 +55,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 def _is_staff(request: HttpRequest) -> bool:
-    from kis_portal.accounts.roles import has_role
+    from kis_portal.roles import has_role
 
     return has_role(request.user, *STAFF)
 

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from django.db import connection
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 
 from .factories import PASSWORD, DesaFactory, make_user
 from .logscan import LogScan

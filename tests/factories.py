@@ -3,8 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from kis_portal.accounts.roles import Role
 from kis_portal.accounts.services import user_create
+from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa, Kecamatan
 
 PASSWORD = "rahasia-uji-123"  # noqa: S105

@@ -3,9 +3,8 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.models import UserProfile
-from kis_portal.accounts.roles import Role, has_role
+from kis_portal.roles import Role, has_role, operator_desa_id
 
 from .models import Dokumen, Pengajuan, Usulan
 

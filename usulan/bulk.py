@@ -21,6 +21,7 @@ from django.db import transaction
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.identifiers import clean_digits
 from kis_portal.incoming import (
     CellValue,
     Columns,
@@ -41,7 +42,6 @@ from .checks import members_together_errors, nik_region_warning, nik_taken_messa
 from .forms import AnggotaForm, UsulanForm
 from .models import Anggota, Usulan
 from .services import pengajuan_current, usulan_save
-from .validators import clean_digits
 
 logger = logging.getLogger(__name__)
 
@@ -317,7 +317,8 @@ CHOICE_LOOKUPS: dict[str, dict[str, str]] = {
         Anggota.Shdk.choices, kepala="1", isteri="3", famili="9", orangtua="7"
     ),
     "status_kawin": _lookup(Anggota.StatusKawin.choices, belummenikah="1", menikah="2"),
-    # Seed 003's priority letters A-E are what some offices' lists already use.
+    # The SOP PBI's priority letters A-E are what some offices' lists already use
+    # (docs/domain.md, "Rekap BPJS").
     "kategori": _lookup(
         Kategori.choices,
         a="tambahan",

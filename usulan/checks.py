@@ -6,14 +6,14 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from kis_portal.accounts.access import operator_desa_id
 from kis_portal.audit.services import record_access
+from kis_portal.identifiers import check_nik_matches, validate_nik
 from kis_portal.offices.choices import JenisUsulan
 from kis_portal.ratelimit.services import Limit, attempt_distinct, within_distinct
+from kis_portal.roles import operator_desa_id
 from kis_portal.wilayah.models import Desa
 
 from .selectors import member_niks, nik_conflicts
-from .validators import check_nik_matches, validate_nik
 
 logger = logging.getLogger(__name__)
 

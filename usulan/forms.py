@@ -2,7 +2,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from kis_portal.accounts.access import desa_for_user
+from kis_portal.identifiers import (
+    clean_digits,
+    normalise_phone,
+    validate_kk,
+    validate_nik,
+)
 from kis_portal.offices.choices import (
     BerlakuUntuk,
     JenisUsulan,
@@ -11,11 +16,11 @@ from kis_portal.offices.choices import (
     Level,
 )
 from kis_portal.offices.models import DocumentRequirement, OfficeProfile
+from kis_portal.wilayah.access import desa_for_user
 from kis_portal.wilayah.models import Desa
 
 from .checks import household_errors, member_errors, members_together_errors
 from .models import Anggota, Pengajuan, Usulan
-from .validators import clean_digits, normalise_phone, validate_kk, validate_nik
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]

@@ -2,14 +2,13 @@
 
 from django.urls import reverse
 
-from kis_portal.accounts.access import operator_desa_id
 from kis_portal.accounts.home import (
     SummaryItem,
     WaitingItem,
     home_provider,
     summary_provider,
 )
-from kis_portal.accounts.roles import Role, has_role
+from kis_portal.roles import Role, has_role, operator_desa_id
 
 from .access import usulan_for_user
 from .models import Usulan

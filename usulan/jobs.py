@@ -3,10 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from kis_portal.accounts.access import desa_for_user
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed
+from kis_portal.jobs.runner import JobFailed
 from kis_portal.staging.services import staged_delete, staged_read
+from kis_portal.wilayah.access import desa_for_user
 
 from . import bulk
 

@@ -6,16 +6,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from kis_portal.offices.choices import JenisUsulan, Kategori, Level
-from kis_portal.wilayah.models import Desa
-
-from .validators import (
+from kis_portal.identifiers import (
     faskes_validator,
     kk_format_validator,
     nik_format_validator,
     noka_validator,
     rt_rw_validator,
 )
+from kis_portal.offices.choices import JenisUsulan, Kategori, Level
+from kis_portal.wilayah.models import Desa
 
 # Registration numbers are printed on receipts and typed by citizens on the public
 # status page: no 0/O or 1/I/L to misread, random so they cannot be enumerated.

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from kis_portal.offices.choices import Kategori, Kondisi, Level
 from kis_portal.offices.models import DocumentRequirement, OfficeProfile
 
@@ -106,8 +108,6 @@ def required_documents(
 
 
 def _documents_of(usulan: Usulan, members: list[Anggota]) -> list[Dokumen]:
-    from django.db.models import Q
-
     query = Q(usulan=usulan) | Q(anggota__in=[m.pk for m in members])
     if usulan.pengajuan_id:
         query |= Q(pengajuan_id=usulan.pengajuan_id)

@@ -3,9 +3,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from dtks.selectors import DtksStatus, dtks_status_for
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
-from verifikasi.selectors import DtksStatus, dtks_status_for
 
 from .access import usulan_for_user
 from .models import Anggota, Usulan

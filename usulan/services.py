@@ -9,17 +9,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import audit_record, change_status, change_status_bulk
+from kis_portal.audit.services import audit_record
 from kis_portal.offices.choices import Level
+from kis_portal.roles import Role, has_role
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
 
 from .checks import household_errors, member_errors, members_together_errors
 from .models import Anggota, Catatan, Dokumen, Pengajuan, Usulan
 from .selectors import missing_items
-from .workflow import TRANSITIONS
+from .workflow import USULAN
 
 logger = logging.getLogger(__name__)
 
@@ -243,17 +243,12 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
     if missing:
         raise IncompleteUsulan(missing)
     resubmit = usulan.status == Usulan.Status.DIKEMBALIKAN
-    usulan.submitted_at = timezone.now()
-    change_status(
+    USULAN.move(
         usulan,
         to=Usulan.Status.DIAJUKAN,
         by=by,
-        allowed=TRANSITIONS,
         reason="Diajukan ulang setelah diperbaiki" if resubmit else "Diajukan",
-        update_fields=("submitted_at",),
     )
-    if resubmit:
-        usulan.catatan_set.filter(selesai=False).update(selesai=True)
     logger.info(
         "usulan=%s submitted by user=%s resubmit=%s", usulan.pk, by.pk, resubmit
     )
@@ -275,11 +270,10 @@ def usulan_return(*, usulan_id: int, by, notes: list[dict]) -> Usulan:
         .first()
         or 0
     ) + 1
-    change_status(
+    USULAN.move(
         usulan,
         to=Usulan.Status.DIKEMBALIKAN,
         by=by,
-        allowed=TRANSITIONS,
         reason="; ".join(f"{n['item_label']}: {n['pesan'].strip()}" for n in notes),
     )
     Catatan.objects.bulk_create(
@@ -305,14 +299,7 @@ def usulan_reject(*, usulan_id: int, by, reason: str) -> Usulan:
     if not reason.strip():
         raise ValidationError({"reason": "Alasan penolakan wajib diisi."})
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
-    change_status(
-        usulan,
-        to=Usulan.Status.DITOLAK,
-        by=by,
-        allowed=TRANSITIONS,
-        reason=reason.strip(),
-    )
-    usulan.anggota_set.update(aktif=False)
+    USULAN.move(usulan, to=Usulan.Status.DITOLAK, by=by, reason=reason.strip())
     return usulan
 
 
@@ -439,17 +426,10 @@ def usulan_berkas_diterima_set(*, usulan_id: int, kodes: list[str], by) -> Usula
 def usulan_advance(*, usulan_id: int, to: str, by, reason: str = "") -> Usulan:
     """Move an usulan along the verification path (field check, approval, ready).
 
-    Reaching SIAP stamps every member with the moment it became ready: the BPJS
-    batch takes members in priority order, then by that moment.
+    What entering the status does (SIAP stamps the members) is in workflow.py.
     """
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
-    change_status(usulan, to=to, by=by, allowed=TRANSITIONS, reason=reason)
-    if to == Usulan.Status.SIAP:
-        usulan.anggota_set.filter(siap_sejak__isnull=True).update(
-            siap_sejak=timezone.now()
-        )
-    if to == Usulan.Status.DITOLAK:
-        usulan.anggota_set.update(aktif=False)
+    USULAN.move(usulan, to=to, by=by, reason=reason)
     return usulan
 
 
@@ -527,17 +507,18 @@ def anggota_koreksi(*, anggota_id: int, data: dict, alasan: str, by) -> dict:
 
 @transaction.atomic(savepoint=False)
 def usulan_advance_bulk(
-    *, usulan_list: list[Usulan], to: str, by, reason: str = ""
+    *,
+    usulan_list: list[Usulan],
+    to: str,
+    by,
+    reason: str = "",
+    reasons: dict[int, str] | None = None,
 ) -> list[Usulan]:
     """`usulan_advance` for many usulan the caller has locked: constant queries.
 
-    One UPDATE of the usulan, one INSERT of their history rows, one UPDATE of
-    their members (ready since now, or no longer holding their NIK).
+    Per thousand usulan: one UPDATE of the usulan, one INSERT of their history
+    rows, and what entering the status does (one UPDATE of their members for
+    SIAP or DITOLAK). `reasons` ({pk: reason}) gives each its own reason.
     """
-    change_status_bulk(usulan_list, to=to, by=by, allowed=TRANSITIONS, reason=reason)
-    members = Anggota.objects.filter(usulan__in=[u.pk for u in usulan_list])
-    if to == Usulan.Status.SIAP:
-        members.filter(siap_sejak__isnull=True).update(siap_sejak=timezone.now())
-    if to == Usulan.Status.DITOLAK:
-        members.update(aktif=False)
+    USULAN.move_bulk(usulan_list, to=to, by=by, reason=reason, reasons=reasons)
     return usulan_list

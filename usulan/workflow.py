@@ -1,6 +1,8 @@
-"""The allowed status transitions of an usulan. Later stages extend the table."""
+"""The usulan's statuses: the allowed moves and what entering a status does."""
 
-from .models import Usulan
+from kis_portal.workflow import Entering, Workflow
+
+from .models import Anggota, Catatan, Usulan
 
 S = Usulan.Status
 
@@ -22,5 +24,36 @@ TRANSITIONS: dict[str, set[str]] = {
     S.DITOLAK: set(),
 }
 
-# Statuses in which the usulan's members no longer hold their NIK.
-CLOSED_STATUSES = {S.DITOLAK}
+
+def enter_diajukan(entering: Entering) -> None:
+    """Stamp the submission; a returned usulan's notes count as dealt with."""
+    entering.set(submitted_at=entering.now)
+    if returned := entering.pks_from(S.DIKEMBALIKAN):
+        Catatan.objects.filter(usulan__in=returned, selesai=False).update(selesai=True)
+
+
+def enter_siap(entering: Entering) -> None:
+    """Stamp every member with the moment it became ready.
+
+    The BPJS batch takes members in priority order, then by that moment; a
+    member keeps its first moment if the household comes back.
+    """
+    Anggota.objects.filter(usulan__in=entering.pks, siap_sejak__isnull=True).update(
+        siap_sejak=entering.now
+    )
+
+
+def enter_ditolak(entering: Entering) -> None:
+    """The members no longer hold their NIK: another usulan may propose them."""
+    Anggota.objects.filter(usulan__in=entering.pks).update(aktif=False)
+
+
+USULAN = Workflow(
+    Usulan,
+    transitions=TRANSITIONS,
+    on_enter={
+        S.DIAJUKAN: enter_diajukan,
+        S.SIAP: enter_siap,
+        S.DITOLAK: enter_ditolak,
+    },
+)

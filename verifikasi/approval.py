@@ -17,13 +17,13 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role, has_role
 from kis_portal.uploads import check_upload
 from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan

@@ -6,4 +6,4 @@ class VerifikasiConfig(AppConfig):
     verbose_name = "Verifikasi"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401 - registers the home page providers
+        from . import home  # noqa: F401, PLC0415 - registers the home page providers

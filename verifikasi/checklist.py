@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from kis_portal.identifiers import check_nik_matches, validate_kk, validate_nik
 from usulan.checks import nik_region_warning
 from usulan.models import Anggota, Usulan
 from usulan.selectors import UsulanReview, review_usulan
-from usulan.validators import check_nik_matches, validate_kk, validate_nik
 
-# Reasons the office writes most often (seeds 000-004): picked from a list or typed.
+# Reasons the office writes most often (docs/domain.md, "Office procedures"): picked
+# from a list or typed.
 COMMON_REASONS = [
     "Dokumen tidak terbaca/buram",
     "Dokumen bukan milik anggota ini",

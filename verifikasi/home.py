@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from kis_portal.accounts.home import WaitingItem, home_provider
-from kis_portal.accounts.roles import Role, has_role
+from kis_portal.roles import Role, has_role
 from usulan.models import Usulan
 
 from .approval import lapangan_usulan_for_user

@@ -1,68 +1,12 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
-from kis_portal.wilayah.models import kode_desa_validator
 from usulan.models import Anggota, Usulan
-from usulan.validators import nik_format_validator
-
-
-class DtksPeriode(models.Model):
-    """One imported DTKS/DTSEN extract period (e.g. 2026-Q3)."""
-
-    kode = models.CharField("periode", max_length=20, unique=True)
-    imported_at = models.DateTimeField("diimpor", auto_now=True)
-    jumlah = models.PositiveIntegerField("jumlah orang", default=0)
-
-    class Meta:
-        ordering = ["-kode"]
-        verbose_name = "periode DTKS"
-        verbose_name_plural = "periode DTKS"
-
-    def __str__(self) -> str:
-        return f"DTKS {self.kode}"
-
-
-class DtksRecord(models.Model):
-    """One person in a DTKS/DTSEN extract (SIKS-NG columns, DOMAIN.md "Formats")."""
-
-    # No database foreign key and no index of its own: a period's records are
-    # written only by verifikasi.dtks.import_dtks, which holds the period's row
-    # lock, and a period is deleted only through the ORM, which deletes its
-    # records (CASCADE). The database's per-row check at commit took 3 s of a
-    # million-row import (bench B5); the unique (periode, nik) index serves
-    # every lookup by period.
-    periode = models.ForeignKey(
-        DtksPeriode,
-        on_delete=models.CASCADE,
-        related_name="records",
-        db_constraint=False,
-        db_index=False,
-    )
-    nik = models.CharField("NIK", max_length=16, validators=[nik_format_validator])
-    no_kk = models.CharField("No. KK", max_length=16, blank=True)
-    nama = models.CharField("nama", max_length=150)
-    tanggal_lahir = models.DateField("tanggal lahir", null=True, blank=True)
-    jenis_kelamin = models.CharField("jenis kelamin", max_length=1, blank=True)
-    kode_desa = models.CharField(
-        "kode desa", max_length=13, blank=True, validators=[kode_desa_validator]
-    )
-    iddtks = models.CharField("ID DTKS", max_length=40, blank=True)
-    desil = models.PositiveSmallIntegerField("desil", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "data DTKS"
-        verbose_name_plural = "data DTKS"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["periode", "nik"], name="dtks_one_nik_per_periode"
-            ),
-        ]
-        indexes = [models.Index(fields=["nik"])]
-
-    def __str__(self) -> str:
-        return f"{self.nama} ({self.periode.kode})"
 
 
 class Klaim(models.Model):
@@ -173,10 +117,6 @@ class CekLapangan(models.Model):
 
 
 def foto_path(instance: "FotoLapangan", filename: str) -> str:
-    import secrets
-
-    from django.utils import timezone
-
     return f"lapangan/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.jpg"
 
 

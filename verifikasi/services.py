@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role, has_role
+from kis_portal.roles import Role, has_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance, usulan_reject, usulan_return
 

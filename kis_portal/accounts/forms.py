@@ -2,9 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
+from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa, Kecamatan
-
-from .roles import Role
 
 
 class UserForm(forms.Form):

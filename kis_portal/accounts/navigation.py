@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .roles import STAFF_ROLES, Role, user_roles
+from kis_portal.roles import STAFF_ROLES, Role, user_roles
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kis_portal.jobs.models import Job
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa, Kecamatan
-
-from .roles import Role
 
 
 def users_list(*, q: str = "", role: str = "") -> QuerySet:

@@ -1,3 +1,4 @@
+from axes.utils import reset
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -5,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kis_portal.audit.services import audit_record
+from kis_portal.roles import Role, user_roles
 from kis_portal.wilayah.models import Desa
 
 from .models import UserProfile
-from .roles import Role, user_roles
 
 # Apps whose models the admin role manages in the Django admin.
 ADMIN_MANAGED_APPS = (
@@ -133,7 +134,6 @@ def user_update(
 @transaction.atomic
 def unlock_logins(user, *, by) -> int:
     """Clear a user's failed-login records (django-axes): the lockout ends now."""
-    from axes.utils import reset
 
     count = reset(username=user.get_username())
     audit_record(

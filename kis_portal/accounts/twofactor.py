@@ -14,8 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kis_portal.audit.services import audit_record
-
-from .roles import Role, has_role
+from kis_portal.roles import Role, has_role
 
 TWO_FACTOR_ROLES = (Role.KADIS, Role.VERIFIKATOR, Role.REKAP, Role.ADMIN)
 DEVICE_NAME = "Aplikasi autentikator"

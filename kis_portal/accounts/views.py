@@ -7,11 +7,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kis_portal.jobs.selectors import jobs_for_user
+from kis_portal.roles import Role, primary_role, role_required, user_roles
 
-from .access import role_required
 from .forms import UserForm
 from .home import summary_items, waiting_items
-from .roles import Role, primary_role, user_roles
 from .selectors import get_user_for_admin, login_security, setup_status, users_list
 from .services import unlock_logins, user_create, user_update
 from .twofactor import reset_devices

@@ -12,28 +12,11 @@ class AuditConfig(AppConfig):
     verbose_name = "Jejak audit"
 
     def ready(self) -> None:
-        user_logged_in.connect(_logged_in, dispatch_uid="kis_audit_login")
-        user_logged_out.connect(_logged_out, dispatch_uid="kis_audit_logout")
-        user_login_failed.connect(_login_failed, dispatch_uid="kis_audit_login_failed")
+        # Models can be imported only once the app registry is ready.
+        from . import receivers  # noqa: PLC0415
 
-
-def _logged_in(sender, request, user, **kwargs) -> None:
-    from .services import audit_record
-
-    audit_record(action="login", by=user, target=user)
-
-
-def _logged_out(sender, request, user, **kwargs) -> None:
-    from .services import audit_record
-
-    if user is not None:
-        audit_record(action="logout", by=user, target=user)
-
-
-def _login_failed(sender, credentials, request=None, **kwargs) -> None:
-    from .services import audit_record
-
-    audit_record(
-        action="login_failed",
-        data={"username": str(credentials.get("username", ""))[:150]},
-    )
+        user_logged_in.connect(receivers.logged_in, dispatch_uid="kis_audit_login")
+        user_logged_out.connect(receivers.logged_out, dispatch_uid="kis_audit_logout")
+        user_login_failed.connect(
+            receivers.login_failed, dispatch_uid="kis_audit_login_failed"
+        )

@@ -1,28 +1,13 @@
-"""One mechanism for history and audit, used by every app."""
+"""Audit and access records, used by every app (status changes: kis_portal.workflow)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.dispatch import Signal
-from django.utils import timezone
+from django.db import models
+
+from kis_portal.roles import primary_role
 
 from .models import AksesData, AuditEvent
-
-# Sent by `change_status` inside the caller's transaction, after the history row
-# is written: kwargs instance, from_status, to_status, by, reason. Receivers that
-# talk to the outside world must defer it with transaction.on_commit.
-status_changed = Signal()
-# Sent once by `change_status_bulk` for every row it moved, inside the caller's
-# transaction: kwargs instances, from_statuses (same order), to_status, by,
-# reason, reasons ({pk: reason} when rows have their own). Receivers of
-# status_changed that must also see bulk moves (the notifications) connect here.
-statuses_changed = Signal()
-
-
-class InvalidTransition(ValidationError):
-    pass
 
 
 def audit_record(
@@ -49,54 +34,6 @@ def audit_record(
         reason=reason,
         data=data or {},
     )
-
-
-@transaction.atomic
-def change_status(
-    obj: models.Model,
-    *,
-    to: str,
-    by,
-    allowed: Mapping[str, set[str] | frozenset[str]],
-    reason: str = "",
-    field: str = "status",
-    update_fields: tuple[str, ...] = (),
-    data: dict | None = None,
-) -> AuditEvent:
-    """Move `obj` to status `to` if the table allows it, and write the history row.
-
-    Callers lock the row first (select_for_update) so two concurrent changes
-    cannot both start from the same status.
-    """
-    current = getattr(obj, field)
-    if to not in allowed.get(current, set()):
-        raise InvalidTransition(
-            f"Perubahan status dari '{current}' ke '{to}' tidak diizinkan.",
-            code="invalid_transition",
-        )
-    setattr(obj, field, to)
-    fields = {field, *update_fields}
-    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
-        fields.add("updated_at")  # auto_now is only written when named
-    obj.save(update_fields=sorted(fields))
-    event = audit_record(
-        action=AuditEvent.Action.STATUS,
-        by=by,
-        target=obj,
-        from_status=current,
-        to_status=to,
-        reason=reason,
-        data=data,
-    )
-    status_changed.send(
-        sender=type(obj),
-        instance=obj,
-        from_status=current,
-        to_status=to,
-        by=by,
-        reason=reason,
-    )
-    return event
 
 
 # Why a role looks at a person's data, when the view does not say more precisely.
@@ -136,7 +73,6 @@ def record_access(
     page's rows); `niks` the people's NIKs where the view has them at hand. The
     purpose defaults to the one of the user's role.
     """
-    from kis_portal.accounts.roles import primary_role
 
     user = by if getattr(by, "is_authenticated", False) else None
     role = primary_role(user) if user else None
@@ -155,82 +91,3 @@ def record_access(
         jumlah=jumlah,
         keterangan=keterangan[:250],
     )
-
-
-BULK_SIZE = 1000
-
-
-# No savepoint of its own: it runs inside the caller's transaction, which holds the
-# row locks, and a failure there rolls the caller back anyway.
-@transaction.atomic(savepoint=False)
-def change_status_bulk(
-    objs: list[models.Model],
-    *,
-    to: str,
-    by,
-    allowed: Mapping[str, set[str] | frozenset[str]],
-    reason: str = "",
-    reasons: Mapping[object, str] | None = None,
-    field: str = "status",
-    values: Mapping[str, object] | None = None,
-    data: dict | None = None,
-) -> list[AuditEvent]:
-    """`change_status` for many rows of one model: one UPDATE, one INSERT of history.
-
-    For bulk decisions (hundreds of usulan or cards at once): the same checks,
-    history rows and signal (`statuses_changed`, once) in a constant number of
-    queries (per thousand rows). `reasons` ({pk: reason}) gives rows their own
-    reason (a BPJS result file), else `reason` is everyone's. `values` are
-    further fields set to the same value on every row. Callers lock the rows
-    first (select_for_update), as for change_status.
-    """
-    if not objs:
-        return []
-    model = type(objs[0])
-    froms = [getattr(obj, field) for obj in objs]
-    for current in froms:
-        if to not in allowed.get(current, set()):
-            raise InvalidTransition(
-                f"Perubahan status dari '{current}' ke '{to}' tidak diizinkan.",
-                code="invalid_transition",
-            )
-    updates = {field: to, **(values or {})}
-    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-        updates["updated_at"] = timezone.now()  # update() skips auto_now
-    pks = [obj.pk for obj in objs]
-    for start in range(0, len(pks), BULK_SIZE):  # SQLite's variable limit
-        model._default_manager.filter(pk__in=pks[start : start + BULK_SIZE]).update(
-            **updates
-        )
-    for obj in objs:
-        for name, value in updates.items():
-            setattr(obj, name, value)
-    content_type = ContentType.objects.get_for_model(model)
-    actor = by if getattr(by, "is_authenticated", False) else None
-    events = AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                action=AuditEvent.Action.STATUS,
-                content_type=content_type,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                from_status=current,
-                to_status=to,
-                reason=reasons.get(obj.pk, reason) if reasons else reason,
-                data=data or {},
-            )
-            for obj, current in zip(objs, froms, strict=True)
-        ],
-        batch_size=BULK_SIZE,
-    )
-    statuses_changed.send(
-        sender=model,
-        instances=objs,
-        from_statuses=froms,
-        to_status=to,
-        by=by,
-        reason=reason,
-        reasons=reasons or {},
-    )
-    return events

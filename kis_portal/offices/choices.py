@@ -9,7 +9,7 @@ class JenisUsulan(models.TextChoices):
 
 
 class Kategori(models.TextChoices):
-    """Priority categories of a member (seed 003 order A-E, plus ODGJ from Buleleng)."""
+    """Priority: A-E of the SOP PBI, plus ODGJ (docs/domain.md, "Rekap BPJS")."""
 
     TAMBAHAN = "tambahan", "Tambahan anggota keluarga peserta"
     HAMIL = "hamil", "Ibu hamil"

@@ -1,6 +1,6 @@
 """Default export layouts: BPJS's 34-column (new) and 37-column (has a NOKA) forms.
 
-The real BPJS templates are not public (DOMAIN.md, "Formats"): these follow the
+The real BPJS templates are not public (docs/domain.md, "Formats"): these follow the
 fields of the FDIP registration form. An office with its real template replaces
 them in its profile (admin screen or profile JSON) without a code change.
 """

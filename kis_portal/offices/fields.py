@@ -1,4 +1,4 @@
-"""The data fields an export column can take its value from (DOMAIN.md, "Formats").
+"""The data fields an export column can take its value from (docs/domain.md, "Formats").
 
 Column layouts in an office profile name these keys; the rekap exporter maps each
 key to a member's value. Adding a field here is the only code change a new layout

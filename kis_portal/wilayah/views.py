@@ -2,11 +2,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
-from kis_portal.accounts.roles import STAFF_ROLES, Role
+from kis_portal.roles import STAFF_ROLES, Role, operator_desa_id, role_required
 
+from .access import desa_for_user, get_desa_for_user
 from .filters import DesaFilter
-from .selectors import get_desa_for_user, kecamatan_with_counts
+from .selectors import kecamatan_with_counts
 
 
 @role_required(*STAFF_ROLES)

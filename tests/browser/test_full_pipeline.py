@@ -7,8 +7,8 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from demo.usulan_demo import demo_pdf
 from distribusi.models import Kartu
-from kis_portal.demo.usulan_demo import demo_pdf
 from rekap_bpjs.models import Batch
 from usulan.models import Usulan
 

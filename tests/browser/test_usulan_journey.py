@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from kis_portal.demo.usulan_demo import demo_pdf
+from demo.usulan_demo import demo_pdf
 
 pytestmark = pytest.mark.browser
 

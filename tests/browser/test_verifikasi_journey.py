@@ -4,7 +4,7 @@ the non-DTKS household then goes through the field check and the head of office.
 import pytest
 from playwright.sync_api import expect
 
-from kis_portal.demo.usulan_demo import demo_pdf
+from demo.usulan_demo import demo_pdf
 from usulan.models import Usulan
 
 pytestmark = pytest.mark.browser

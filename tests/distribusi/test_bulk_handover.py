@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu, SerahTerima
 from distribusi.services import Penerima, serah_terima_buat
-from kis_portal.accounts.roles import user_roles
 from kis_portal.audit.models import AuditEvent
+from kis_portal.roles import user_roles
 from notifikasi.models import Pesan, PesanKeluar
 from tests.usulan.builders import household, member
 from usulan.models import Anggota, Usulan

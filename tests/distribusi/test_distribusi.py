@@ -21,8 +21,8 @@ from distribusi.services import (
     kartu_terima_batch,
     serah_terima_buat,
 )
-from kis_portal.audit.services import InvalidTransition
 from kis_portal.jobs.models import Job
+from kis_portal.workflow import InvalidTransition
 from tests.clock import frozen, wita
 from tests.usulan.builders import pdf_file
 
@@ -516,3 +516,17 @@ def test_the_receipt_list_exports_with_its_filter_and_the_desa_gets_only_its_own
             )
         assert len(rows) == 1
         assert rows[0][3] == desa.nama and rows[0][6] == count and rows[0][7] == "Belum"
+
+
+def test_the_usulan_page_says_where_each_members_card_is(
+    login, operator_a, distribusi, received, desa_a
+):
+    """distribusi's line on the usulan page comes through usulan's registry."""
+    card = next(c for c in received if c.desa_id == desa_a.pk)
+    household = card.anggota.usulan
+    others = list(household.anggota_set.exclude(pk=card.anggota_id))
+    Kartu.objects.filter(anggota__in=others).delete()  # not arrived from BPJS yet
+    hand_over(distribusi, [card], desa_a)
+    html = login(operator_a).get(household.get_absolute_url()).content.decode()
+    assert "Kartu: Diserahkan" in html
+    assert html.count("Kartu belum diterima dari BPJS") == len(others)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu, SerahTerima
 from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 from tests.factories import make_user
 from tests.parallel import run_parallel
 

@@ -5,11 +5,21 @@ from django.db import DatabaseError, connection, transaction
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.selectors import history_for
-from kis_portal.audit.services import InvalidTransition, audit_record, change_status
+from kis_portal.audit.services import audit_record
 from kis_portal.jobs.models import Job
+from kis_portal.workflow import InvalidTransition, Workflow
 from tests.factories import PASSWORD
 
-ALLOWED = {"queued": {"running"}, "running": {"succeeded", "failed"}}
+# The jobs' own workflow keeps no history; this one, for the test, does.
+AUDITED = Workflow(
+    Job,
+    transitions={
+        "queued": {"running"},
+        "running": {"succeeded", "failed"},
+        "succeeded": set(),
+        "failed": set(),
+    },
+)
 
 
 @pytest.fixture
@@ -18,7 +28,7 @@ def job(verifikator):
 
 
 def test_status_change_writes_the_history_row_with_who_when_and_why(job, verifikator):
-    change_status(job, to="running", by=verifikator, allowed=ALLOWED, reason="mulai")
+    AUDITED.move(job, to="running", by=verifikator, reason="mulai")
     job.refresh_from_db()
     assert job.status == "running"
     [event] = history_for(job)
@@ -35,7 +45,7 @@ def test_a_transition_outside_the_table_is_refused_and_changes_nothing(
     job, verifikator
 ):
     with pytest.raises(InvalidTransition, match="tidak diizinkan"):
-        change_status(job, to="succeeded", by=verifikator, allowed=ALLOWED)
+        AUDITED.move(job, to="succeeded", by=verifikator)
     job.refresh_from_db()
     assert job.status == "queued"
     assert not history_for(job)

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from distribusi.models import Kartu, SerahTerima
 from distribusi.selectors import overdue_q as card_late
-from kis_portal.accounts.roles import Role, user_roles
+from dtks.models import DtksPeriode
+from dtks.selectors import dtks_status_for
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role, user_roles
 from kis_portal.wilayah.models import Desa
 from laporan.forms import default_range
 from laporan.selectors import Lingkup, dashboard
@@ -16,10 +18,9 @@ from pengaduan.models import Pengaduan
 from pengaduan.selectors import open_q
 from pengaduan.selectors import overdue_q as complaint_late
 from rekap_bpjs.models import Batch
+from rekap_bpjs.selectors import members_ready
 from tests.clock import frozen, wita
 from usulan.models import Anggota, Pengajuan, Usulan
-from verifikasi.models import DtksPeriode
-from verifikasi.selectors import dtks_status_for, members_ready
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from kis_portal.audit.services import audit_record
 from kis_portal.jobs.models import Job
 from kis_portal.jobs.registry import job_handler
-from kis_portal.jobs.services import JobFailed, job_start
+from kis_portal.jobs.runner import JobFailed
+from kis_portal.jobs.services import job_start
 
 
 def test_admin_exports_the_audit_trail_as_a_job_and_downloads_it(login, admin_user):

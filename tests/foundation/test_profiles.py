@@ -60,7 +60,7 @@ def test_makassar_asks_for_sktm_only_outside_dtks_and_receipt_only_for_mandiri_t
     assert mig34_keluarga == ["kk", "sktm"]
 
 
-def test_seed_003_has_quota_500_cutoff_20_and_priority_a_to_e():
+def test_sop_pbi_has_quota_500_cutoff_20_and_priority_a_to_e():
     call_command("load_profile", "sop-pbi")
     profile = get_active_profile()
     assert (profile.monthly_quota, profile.cutoff_day) == (500, 20)

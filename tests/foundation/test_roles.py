@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 from tests.factories import PASSWORD, DesaFactory, make_user
 
 HOME_TEXT = {

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from kis_portal.accounts.roles import Role
 from kis_portal.accounts.services import user_create
+from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa, Kecamatan
 from kis_portal.wilayah.services import load_wilayah
 from tests.factories import make_user

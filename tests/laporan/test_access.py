@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from kis_portal.accounts.roles import STAFF_ROLES
 from kis_portal.jobs.models import Job
+from kis_portal.roles import STAFF_ROLES
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

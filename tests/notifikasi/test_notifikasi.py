@@ -11,7 +11,8 @@ from distribusi.models import Kanal, Kartu
 from distribusi.services import Penerima, kartu_terima_batch, serah_terima_buat
 from kis_portal.audit.models import AuditEvent
 from notifikasi.models import Jenis, Pesan, PesanKeluar
-from notifikasi.services import keluar_kirim, normalize_phone
+from notifikasi.services import normalize_phone
+from notifikasi.tasks import keluar_kirim
 from tests.factories import make_user
 from usulan.models import Usulan
 from usulan.services import usulan_advance, usulan_reject, usulan_return

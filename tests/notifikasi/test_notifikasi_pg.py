@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from notifikasi.models import Jenis, Pesan, PesanKeluar
-from notifikasi.services import keluar_kirim
+from notifikasi.tasks import keluar_kirim
 from tests.parallel import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

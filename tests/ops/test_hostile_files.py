@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dtks import imports as dtks
 from rekap_bpjs import imports as bpjs_result
 from rekap_bpjs import reconciliation
 from tests.ops import conftest as timings
 from tests.ops.hostile import HOSTILE, MB, SECRET, Hostile
 from usulan import bulk
-from verifikasi import dtks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ READERS: dict[str, tuple[Callable[[bytes, dict], None], str, bool]] = {
     "impor-usulan": (read_usulan_import, "usulan/bulk.py", True),
     "hasil-bpjs": (read_bpjs_result, "rekap_bpjs/imports.py", True),
     "rekonsiliasi": (read_bpjs_active_list, "rekap_bpjs/reconciliation.py", False),
-    "dtks": (read_dtks, "verifikasi/dtks.py", False),
+    "dtks": (read_dtks, "dtks/imports.py", False),
 }
 
 

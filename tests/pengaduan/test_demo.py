@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role
-from pengaduan.demo import seed_pengaduan
+from demo.pengaduan_demo import seed_pengaduan
+from kis_portal.roles import Role
 from pengaduan.models import BukuTamu, Pengaduan
 from pengaduan.selectors import buku_tamu_harian, pengaduan_counts
 from tests.factories import make_user

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
-from kis_portal.audit.services import InvalidTransition
+from kis_portal.workflow import InvalidTransition
 from pengaduan.models import Lampiran, Pengaduan, Tanggapan
 from pengaduan.services import pengaduan_tugaskan, pengaduan_ubah_status
 from tests.usulan.builders import pdf_file

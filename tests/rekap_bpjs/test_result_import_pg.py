@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AuditEvent
+from kis_portal.roles import Role
 from rekap_bpjs.models import BatchFile
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock

@@ -5,7 +5,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser

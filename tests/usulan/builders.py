@@ -5,8 +5,8 @@ import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kis_portal.demo.people import kk_for, nik_for
-from kis_portal.demo.usulan_demo import demo_pdf, upload_all_documents
+from demo.people import kk_for, nik_for
+from demo.usulan_demo import demo_pdf, upload_all_documents
 from usulan.models import Usulan
 from usulan.services import pengajuan_current, usulan_save
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.audit.models import AksesData
 from usulan.models import Dokumen
 from usulan.selectors import documents_for
-from verifikasi.models import DtksPeriode, DtksRecord
 
 from .builders import household, make_usulan, member, pdf_file
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from kis_portal.identifiers import normalise_phone, validate_kk, validate_nik
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_reject, usulan_save
-from usulan.validators import normalise_phone, validate_kk, validate_nik
 
 from .builders import form_post, household, make_usulan, member
 

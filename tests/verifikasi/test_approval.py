@@ -16,9 +16,9 @@ from PIL import Image
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AuditEvent
 from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role
 from tests.factories import KecamatanFactory, make_user
 from tests.usulan.builders import make_usulan, pdf_file
 from usulan.models import Anggota, Usulan

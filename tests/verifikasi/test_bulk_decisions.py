@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from kis_portal.accounts.roles import user_roles
 from kis_portal.audit.models import AuditEvent
+from kis_portal.roles import user_roles
 from notifikasi.models import Pesan, PesanKeluar
 from tests.usulan.builders import household, member
 from usulan.models import Anggota, Usulan

@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from dtks.models import DtksPeriode, DtksRecord
 from tests.usulan.builders import make_usulan
 from usulan.models import Usulan
-from verifikasi.models import CekLapangan, DtksPeriode, DtksRecord
+from verifikasi.models import CekLapangan
 
 pytestmark = pytest.mark.django_db
 

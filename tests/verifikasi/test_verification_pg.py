@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 from tests.factories import make_user
 from tests.usulan.builders import make_usulan, upload_all
 from usulan.models import Usulan

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kis_portal.accounts.access import desa_for_user, role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role, role_required
 from kis_portal.staging.services import staged_create, staged_delete, staged_get
+from kis_portal.wilayah.access import desa_for_user
 from kis_portal.wilayah.models import Desa
 
 from .. import bulk

@@ -7,11 +7,10 @@ from django.shortcuts import redirect
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
 from kis_portal.http import private
+from kis_portal.roles import Role, role_required
 
 from ..access import can_edit, get_dokumen_for_user, get_usulan_for_user
 from ..forms import DokumenForm

@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import audit_record, record_access
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role, role_required
 
 from ..access import can_edit, get_usulan_for_user, usulan_for_user
 from ..forms import (

@@ -8,10 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.offices.choices import Level
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.wilayah.access import desa_for_user
 from kis_portal.wilayah.models import Desa
 
 from ..access import get_pengajuan_for_user, pengajuan_for_user

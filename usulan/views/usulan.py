@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from distribusi.selectors import cards_for_members
-from kis_portal.accounts.access import desa_for_user, operator_desa_id, role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
+from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.wilayah.access import desa_for_user
 
 from ..access import (
     READ_ALL_ROLES,
@@ -33,6 +32,7 @@ from ..forms import (
     counter_requirements,
 )
 from ..models import Usulan
+from ..registry import member_lines
 from ..selectors import review_usulan, status_counts
 from ..selectors import usulan_list as annotate_list
 from ..services import (
@@ -266,11 +266,11 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_edit(request.user, usulan)
     catatan = list(usulan.catatan_set.order_by("-putaran", "pk"))
     open_notes = {(c.item, c.anggota_id): c.pesan for c in catatan if not c.selesai}
-    cards = cards_for_members([m.pk for m in review.members])
+    later = member_lines(review.members)
     rows = [
         {
             "anggota": m,
-            "kartu": cards.get(m.pk),
+            "later": later.get(m.pk, []),
             "dtks": review.dtks[m.nik],
             "warning": nik_region_warning(m.nik, usulan.desa),
             "note": open_notes.get(("data", m.pk), ""),

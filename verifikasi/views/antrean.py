@@ -7,13 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.offices.selectors import active_profile_for
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
+from kis_portal.roles import Role, role_required
 from usulan.access import get_usulan_for_user, usulan_for_user
 from usulan.models import Usulan
 

@@ -8,11 +8,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
 from kis_portal.http import private
+from kis_portal.roles import Role, role_required
 from usulan.models import Usulan
 from usulan.selectors import review_usulan
 

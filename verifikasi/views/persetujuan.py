@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kis_portal.accounts.access import role_required
-from kis_portal.accounts.roles import Role, has_role
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import audit_record, record_access
 from kis_portal.http import private
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.roles import Role, has_role, role_required
 from usulan.models import Usulan
 
 from ..approval import (

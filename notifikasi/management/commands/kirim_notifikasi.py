@@ -6,7 +6,7 @@ Run it every few minutes from cron (or a systemd timer) next to the job worker:
 
 from django.core.management.base import BaseCommand
 
-from notifikasi.services import keluar_kirim
+from notifikasi.tasks import keluar_kirim
 
 
 class Command(BaseCommand):

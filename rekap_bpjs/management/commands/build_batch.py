@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 from rekap_bpjs.services import batch_build
 
 

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from kis_portal.accounts.roles import Role
 from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role
 from rekap_bpjs.imports import PreviewRow, parse_result, preview_result
 from rekap_bpjs.results import get_result_batch, result_apply
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 
 # Who is asked, in the order of the expectation table's columns.
 SUBJECTS = (
@@ -76,7 +76,7 @@ def jpeg_upload() -> SimpleUploadedFile:
 
 
 def pdf_upload(name: str = "scan.pdf") -> SimpleUploadedFile:
-    from kis_portal.demo.usulan_demo import demo_pdf
+    from demo.usulan_demo import demo_pdf
 
     return SimpleUploadedFile(name, demo_pdf("scan"), content_type="application/pdf")
 
@@ -195,7 +195,7 @@ def _extras(users: dict) -> dict:
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data with its extras, rolled back when the package is done."""
-    from kis_portal.demo.services import seed_demo
+    from demo.services import seed_demo
 
     media = tmp_path_factory.mktemp("media")
     with (

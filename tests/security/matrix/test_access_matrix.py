@@ -24,7 +24,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 
 from .conftest import FIGURES, SUBJECTS, client_for
 from .urlmap import (

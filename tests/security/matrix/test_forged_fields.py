@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from distribusi.models import Kartu
-from kis_portal.accounts.roles import Role
+from kis_portal.roles import Role
 from pengaduan.models import Pengaduan, Tanggapan
 from tests.usulan.builders import form_post, household, member
 from usulan.models import Anggota, Dokumen, Pengajuan, Usulan

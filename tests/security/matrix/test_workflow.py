@@ -8,8 +8,9 @@ allows it from that status; otherwise the status must not change and the user
 must be told (a 4xx, a message, or a form error). Asking for the status the object
 already has (a double click) may pass silently, as long as nothing changes.
 
-At the service level, every pair of statuses outside each transition table is
-refused by `change_status`, whoever asks.
+At the service level, for every workflow (kis_portal.workflow), every move in its
+table works on the single and the bulk path and writes one history row (none for
+the technical queues), and every other pair of statuses is refused.
 """
 
 import logging
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps
 from django.contrib.messages import SUCCESS, get_messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,16 +26,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from distribusi.models import Kanal, Kartu
-from distribusi.services import TRANSITIONS as KARTU_TRANSITIONS
-from kis_portal.accounts.roles import Role
-from kis_portal.audit.services import InvalidTransition, change_status
+from distribusi.workflow import KARTU
+from kis_portal.audit.models import AuditEvent
+from kis_portal.jobs.workflow import JOB
+from kis_portal.roles import Role
+from kis_portal.workflow import InvalidTransition, all_workflows
+from notifikasi.workflow import PESAN_KELUAR
 from pengaduan.models import Pengaduan
 from pengaduan.selectors import HANDLERS
-from pengaduan.services import TRANSITIONS as PENGADUAN_TRANSITIONS
+from pengaduan.workflow import PENGADUAN
 from rekap_bpjs.models import Batch, BatchItem
 from rekap_bpjs.results import result_apply
+from rekap_bpjs.workflow import BATCH
 from usulan.models import Usulan
-from usulan.workflow import TRANSITIONS as USULAN_TRANSITIONS
+from usulan.workflow import USULAN
 from verifikasi.checklist import build_checklist
 
 from .conftest import FIGURES, SUBJECTS, client_for, jpeg_upload
@@ -44,13 +50,16 @@ U = Usulan.Status
 B = Batch.Status
 K = Kartu.Status
 P = Pengaduan.Status
-# The batch has no table of its own: its services move it one way only.
+USULAN_TRANSITIONS = USULAN.transitions
+# The batch moves one way only (its table must say so).
 BATCH_TRANSITIONS = {
     B.DRAFT: {B.TERKUNCI},
     B.TERKUNCI: {B.HASIL},
     B.HASIL: {B.DITUTUP},
     B.DITUTUP: set(),
 }
+KARTU_TRANSITIONS = KARTU.transitions
+PENGADUAN_TRANSITIONS = PENGADUAN.transitions
 STAFF_KARTU = (Role.DISTRIBUSI, Role.ADMIN)
 STAFF_REKAP = (Role.REKAP, Role.ADMIN)
 
@@ -273,6 +282,7 @@ def test_usulan_moves_only_along_its_table(demo, session_keys, quiet):
 
 
 def test_batch_moves_only_forward(demo, session_keys, quiet):
+    assert BATCH.transitions == BATCH_TRANSITIONS
     batch = demo.objects["batch"]
     item = batch.items.order_by("pk").first()
     periode = batch.periode
@@ -524,32 +534,70 @@ def test_complaint_moves_only_along_its_table(demo, session_keys, quiet):
 
 # --- The tables themselves, at the service level ----------------------------------------
 
+WORKFLOWS = [USULAN, BATCH, KARTU, PENGADUAN, JOB, PESAN_KELUAR]
 
-@pytest.mark.parametrize(
-    ("model", "table"),
-    [
-        (Usulan, USULAN_TRANSITIONS),
-        (Kartu, KARTU_TRANSITIONS),
-        (Pengaduan, PENGADUAN_TRANSITIONS),
-    ],
-    ids=["usulan", "kartu", "pengaduan"],
-)
-def test_change_status_refuses_every_pair_outside_the_table(demo, model, table):
+
+def test_every_model_with_a_status_has_one_workflow():
+    with_status = {
+        model
+        for model in apps.get_models()
+        if "site-packages" not in model._meta.app_config.path  # the portal's own
+        and any(f.name == "status" and f.choices for f in model._meta.fields)
+    }
+    declared = [workflow.model for workflow in all_workflows()]
+    assert len(declared) == len(set(declared)), "one workflow per model"
+    assert set(declared) == with_status == {w.model for w in WORKFLOWS}
+
+
+def _history(obj) -> list[tuple]:
+    return list(
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.STATUS, object_id=str(obj.pk)
+        )
+        .filter(content_type__model=obj._meta.model_name)
+        .order_by("pk")
+        .values_list("from_status", "to_status", "actor", "reason")
+    )
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["move", "move_bulk"])
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.model.__name__)
+def test_every_move_in_the_table_works_and_every_other_is_refused(demo, workflow, bulk):
+    model = workflow.model
     obj = model.objects.order_by("pk").first()
+    assert obj is not None, f"the demo has a {model.__name__}"
     admin = demo.users["admin"]
     statuses = list(model.Status.values)
-    assert set(table) == set(statuses), "every status has a row in the table"
-    refused = 0
+    assert set(workflow.transitions) == set(statuses), "one row per status"
+    moved = refused = 0
     for start in statuses:
         for target in statuses:
-            if target in table[start]:
-                continue
-            model.objects.filter(pk=obj.pk).update(status=start)
-            obj.refresh_from_db()
-            with pytest.raises(InvalidTransition, match="tidak diizinkan"):
-                change_status(obj, to=target, by=admin, allowed=table)
-            assert model.objects.get(pk=obj.pk).status == start
-            refused += 1
-    allowed = sum(len(targets) for targets in table.values())
-    assert refused == len(statuses) ** 2 - allowed
-    FIGURES[f"Service refusals {model.__name__}"] = f"{refused} pairs outside the table"
+            with transaction.atomic():
+                model.objects.filter(pk=obj.pk).update(status=start)
+                obj.refresh_from_db()
+                before = _history(obj)
+
+                def move(target=target):
+                    if bulk:
+                        workflow.move_bulk([obj], to=target, by=admin, reason="uji")
+                    else:
+                        workflow.move(obj, to=target, by=admin, reason="uji")
+
+                if target in workflow.transitions[start]:
+                    move()
+                    moved += 1
+                    expected = [(start, target, admin.pk, "uji")] * workflow.history
+                else:
+                    with pytest.raises(InvalidTransition, match="tidak diizinkan"):
+                        move()
+                    refused += 1
+                    target, expected = start, []
+                assert model.objects.get(pk=obj.pk).status == target
+                assert _history(obj)[len(before) :] == expected
+                transaction.set_rollback(True)
+    allowed = sum(len(targets) for targets in workflow.transitions.values())
+    assert (moved, refused) == (allowed, len(statuses) ** 2 - allowed)
+    path = "bulk" if bulk else "single"
+    FIGURES[f"Service moves {model.__name__} ({path})"] = (
+        f"{moved} allowed, {refused} refused"
+    )

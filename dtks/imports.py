@@ -1,0 +1,720 @@
+"""Loading a DTKS/DTSEN extract from SIKS-NG into one period, streamed.
+
+A regency's extract has hundreds of thousands of rows, so the file is never held
+in memory. Phase 1, outside any transaction, reads and checks each row and
+spools the good ones to a temporary file in PostgreSQL's COPY text format: its
+progress is visible to the job page, and a whole-file error stops the import
+before the database is touched. Phase 2 replaces the period's records in one
+short transaction (through a temporary table: COPY on PostgreSQL, batched
+INSERTs elsewhere), so a failure leaves the previous data of the period in place.
+"""
+
+import datetime
+import logging
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connections, router, transaction
+from django.utils import timezone
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.id import nik as stdnum_nik
+
+from kis_portal import xlsx
+from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.services import audit_record
+from kis_portal.identifiers import clean_digits, validate_nik
+from kis_portal.incoming import Column, Columns, IncomingError, Table, open_table
+from kis_portal.privacy import mask_identifier
+
+from .models import DtksPeriode, DtksRecord
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 5000
+PROGRESS_EVERY = 10_000
+REJECTED_KEEP = 10_000
+# A sheet's XML is far bigger than its zip; 20x the upload limit still stops a bomb.
+XLSX_UNPACKED_FACTOR = 20
+# Bounds the lookup caches (a regency has few NIK prefixes and ~70,000 birth dates).
+CACHE_MAX = 200_000
+NULL = "\\N"  # COPY text format
+
+# Header spellings, compared after normalise_header ("Nomor_NIK" -> "nomornik").
+# The first alias found wins, so the more specific spellings come first.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "nik": ("nik", "nomornik", "nonik", "noktp"),
+    "no_kk": ("nokk", "nomorkk", "nomorkartukeluarga", "kk"),
+    "nama": ("nama", "namalengkap", "namaart"),
+    "tanggal_lahir": ("tanggallahir", "tgllahir", "tanggallhr", "tgllhr"),
+    "jenis_kelamin": ("jeniskelamin", "jk", "sex", "kelamin", "jnskelamin"),
+    "kode_desa": (
+        "kodedesa",
+        "kodekelurahan",
+        "kodedesakelurahan",
+        "kodewilayah",
+        "desakelurahan",
+        "desa",
+        "kelurahan",
+    ),
+    "iddtks": ("iddtks",),
+    "desil": ("desil", "decile", "desilnasional", "desilkesejahteraan"),
+}
+REQUIRED = {"nik": "NIK (nomor_nik)", "nama": "nama"}
+COLUMNS = Columns(
+    *(
+        Column(key, aliases, label=REQUIRED.get(key, ""), required=key in REQUIRED)
+        for key, aliases in ALIASES.items()
+    ),
+    hint="Berkas DTKS harus memuat kolom NIK (nomor_nik) dan nama. Tidak ada data "
+    "yang diimpor.",
+)
+
+PERIODE_RE = re.compile(r"(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))")
+KODE_DESA_RE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
+SCIENTIFIC_RE = re.compile(r"\d+(?:[.,]\d+)?[eE]\+?\d+")
+WHOLE_DECIMAL_RE = re.compile(r"(\d+)[.,]0+")
+ISO_DATE_RE = re.compile(
+    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+DMY_DATE_RE = re.compile(
+    r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+)
+JENIS_KELAMIN = {
+    "L": "L",
+    "LK": "L",
+    "LAKILAKI": "L",
+    "PRIA": "L",
+    "1": "L",
+    "P": "P",
+    "PR": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "2": "P",
+}
+DESIL = {str(n): str(n) for n in range(1, 11)} | {f"0{n}": str(n) for n in range(1, 10)}
+EMPTY_MARKERS = {"", "-", "NULL", "null", "0000-00-00"}
+
+MSG_PERIODE = (
+    "Periode harus berbentuk TTTT-Qn (triwulan, misalnya 2026-Q3) atau TTTT-BB "
+    "(bulan, misalnya 2026-07)."
+)
+MSG_PERIODE_MIXED = (
+    "Periode yang sudah ada memakai format lain ({example}). Gunakan format yang "
+    "sama agar periode terbaru dapat ditentukan."
+)
+MSG_EMPTY = "Berkas kosong: tidak ada data untuk diimpor."
+MSG_NOTHING = (
+    "Tidak ada baris yang dapat diimpor ({rejected} baris ditolak). Data periode "
+    "{periode} tidak diubah."
+)
+MSG_NIK_EMPTY = "NIK kosong."
+MSG_NIK_INEXACT = (
+    "NIK tersimpan sebagai angka (notasi ilmiah) sehingga digit terakhirnya hilang. "
+    "Ekspor ulang dengan kolom NIK sebagai teks."
+)
+MSG_NIK_DUPLICATE = (
+    "NIK ganda: NIK ini sudah ada di baris sebelumnya (baris pertama dipakai)."
+)
+MSG_NAMA_EMPTY = "Nama kosong."
+MSG_NAMA_LINES = (
+    'Nama memuat pergantian baris: kemungkinan ada tanda petik (") yang tidak '
+    "ditutup, sehingga baris-baris berikutnya ikut terbaca sebagai nama."
+)
+MSG_EXTRA_COLUMNS = (
+    "Jumlah kolom ({n}) lebih banyak dari judul ({width}): kemungkinan ada pemisah "
+    "di dalam isi kolom."
+)
+MSG_DATE_FORMAT = (
+    "Tanggal lahir tidak dikenali ({text}): gunakan TTTT-BB-HH, HH-BB-TTTT atau "
+    "HH/BB/TTTT."
+)
+MSG_DATE_IMPOSSIBLE = "Tanggal lahir tidak mungkin ({text})."
+MSG_DATE_RANGE = "Tanggal lahir di luar rentang wajar ({text})."
+MSG_DESIL = "Desil harus angka 1 sampai 10 (sekarang {text})."
+
+ProgressFn = Callable[[str, int, float | None], None]
+CellErrors = dict[int, str]
+
+
+class DtksFileError(Exception):
+    """The file as a whole cannot be imported; nothing was written."""
+
+    def __init__(self, message: str, result: "ImportResult | None" = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.result = result
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One row left out: its row/line number, masked NIK and why."""
+
+    baris: int
+    nik: str
+    alasan: str
+
+
+@dataclass
+class ImportResult:
+    periode: str
+    imported: int = 0
+    rejected: int = 0
+    rejected_sample: list[Rejected] = field(default_factory=list)
+
+    @property
+    def rejected_not_shown(self) -> int:
+        return self.rejected - len(self.rejected_sample)
+
+    def reject(self, baris: int, nik: str, alasan: str) -> None:
+        self.rejected += 1
+        if len(self.rejected_sample) < REJECTED_KEEP:
+            self.rejected_sample.append(
+                Rejected(baris=baris, nik=mask_identifier(nik), alasan=alasan)
+            )
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "KIS_DTKS_MAX_MB", 200)) * 1024 * 1024
+
+
+def clean_periode(value: str) -> str:
+    """'2026-q3' -> '2026-Q3'; ValidationError unless YYYY-Qn or YYYY-MM.
+
+    All periods share one format, because the latest is found by sorting codes.
+    """
+    kode = (value or "").strip().upper()
+    match = PERIODE_RE.fullmatch(kode)
+    if not match or not 2000 <= int(match[1]) <= 2100:
+        raise ValidationError(MSG_PERIODE, code="periode")
+    others = DtksPeriode.objects.exclude(kode=kode)
+    other = (
+        others.exclude(kode__contains="Q")
+        if "Q" in kode
+        else others.filter(kode__contains="Q")
+    ).first()
+    if other is not None:
+        raise ValidationError(
+            MSG_PERIODE_MIXED.format(example=other.kode), code="periode"
+        )
+    return kode
+
+
+def import_dtks(
+    source: IO[bytes],
+    *,
+    periode: str,
+    by=None,
+    on_progress: ProgressFn | None = None,
+) -> ImportResult:
+    """Replace `periode`'s records with the extract in `source` (a seekable file).
+
+    Raises DtksFileError, with nothing written, when the file as a whole cannot
+    be used. `on_progress(stage, rows, fraction)` is called every few thousand
+    rows; stage is "membaca" (fraction estimated, or None) then "menyimpan".
+    """
+    try:
+        kode = clean_periode(periode)
+    except ValidationError as exc:
+        raise DtksFileError(exc.messages[0]) from exc
+    progress = on_progress or _no_progress
+    result = ImportResult(periode=kode)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+        rows_read = accepted = 0
+        try:
+            with _open_table(source) as table:
+                checker = _RowChecker(
+                    _Columns(index=table.columns, labels=table.header)
+                )
+                write = spool.write
+                for number, values, errors in table.rows:
+                    rows_read += 1
+                    if rows_read % PROGRESS_EVERY == 0:
+                        progress("membaca", rows_read, table.fraction())
+                    try:
+                        line = checker.check(values, errors)
+                    except _RowRejected as exc:
+                        result.reject(number, exc.nik, exc.reason)
+                        continue
+                    write(f"{number}\t{line}")
+                    accepted += 1
+        except IncomingError as exc:
+            raise DtksFileError(exc.message) from exc
+        progress("membaca", rows_read, 1.0)
+        if not accepted:
+            if not rows_read:
+                raise DtksFileError(MSG_EMPTY, result)
+            raise DtksFileError(
+                MSG_NOTHING.format(rejected=_thousands(result.rejected), periode=kode),
+                result,
+            )
+        progress("menyimpan", accepted, None)
+        spool.seek(0)
+        _replace_records(kode, spool, accepted, result, by=by)
+    result.rejected_sample.sort(key=lambda item: item.baris)
+    logger.info(
+        "dtks import periode=%s rows=%s imported=%s rejected=%s user=%s",
+        kode,
+        rows_read,
+        result.imported,
+        result.rejected,
+        getattr(by, "pk", None),
+    )
+    return result
+
+
+def rejected_workbook(result: ImportResult) -> bytes:
+    """The rejected rows as an XLSX (row number, masked NIK, reason)."""
+    wb = xlsx.new_workbook()
+
+    def rows() -> Iterator[list]:
+        for item in result.rejected_sample:
+            yield [item.baris, item.nik, item.alasan]
+        if result.rejected_not_shown:
+            yield [
+                None,
+                None,
+                f"... dan {_thousands(result.rejected_not_shown)} baris lain "
+                "tidak ditampilkan.",
+            ]
+
+    xlsx.write_sheet(
+        wb,
+        f"Ditolak {result.periode}",
+        ["Baris", "NIK (disamarkan)", "Alasan"],
+        rows(),
+        widths=[10, 20, 100],
+    )
+    return xlsx.to_bytes(wb)
+
+
+# --- Reading -------------------------------------------------------------------
+
+
+def _open_table(source: IO[bytes]) -> AbstractContextManager[Table]:
+    """The extract's header and rows, streamed (kis_portal.incoming)."""
+    limit = max_bytes()
+    return open_table(
+        source,
+        columns=COLUMNS,
+        max_bytes=limit,
+        max_unpacked_bytes=limit * XLSX_UNPACKED_FACTOR,
+        # _RowChecker trims each cell it reads; the others are never looked at.
+        clean=False,
+    )
+
+
+# --- Checking rows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    index: dict[str, int]
+    labels: list[str]
+
+    @property
+    def width(self) -> int:
+        return len(self.labels)
+
+
+class _RowRejected(Exception):
+    def __init__(self, nik: str, reason: str) -> None:
+        super().__init__(reason)
+        self.nik = nik
+        self.reason = reason
+
+
+class _RowChecker:
+    """Turns one row into a COPY line, or raises _RowRejected with the reason.
+
+    This runs once per row of extracts of a million rows: the common case takes
+    the short paths (plain strings, dictionary look-ups), the rest is cached.
+    """
+
+    def __init__(self, columns: _Columns) -> None:
+        self.columns = columns
+        self.width = columns.width
+        self.used = set(columns.index.values())
+        index = columns.index
+        self.i_nik = index["nik"]
+        self.i_nama = index["nama"]
+        self.i_kk = index.get("no_kk")
+        self.i_tanggal = index.get("tanggal_lahir")
+        self.i_jk = index.get("jenis_kelamin")
+        self.i_desa = index.get("kode_desa")
+        self.i_iddtks = index.get("iddtks")
+        self.i_desil = index.get("desil")
+        self.today = timezone.localdate()
+        self.birth_ok: dict[str, bool] = {}
+        self.region_errors: dict[str, str] = {}
+        self.dates: dict[str, tuple[str | None, str]] = {}
+        self.desa: dict[str, str] = {}
+
+    def check(self, values: Sequence[Any], errors: CellErrors) -> str:
+        width = self.width
+        extra = False
+        if len(values) != width:
+            extra = len(values) > width and any(_text(v) for v in values[width:])
+            values = [*values[:width], *([""] * (width - len(values)))]
+        nik, nik_error = _identifier(values[self.i_nik])
+        if errors:
+            for i, message in errors.items():
+                if i in self.used:
+                    raise _RowRejected(nik, f"{self.columns.labels[i]}: {message}")
+        if extra:
+            raise _RowRejected(
+                nik, MSG_EXTRA_COLUMNS.format(n=len(values), width=width)
+            )
+        if nik_error or (nik_error := self._nik_error(nik)):
+            raise _RowRejected(nik, nik_error)
+        raw_nama = values[self.i_nama]
+        if type(raw_nama) is str and "\n" in raw_nama:
+            raise _RowRejected(nik, MSG_NAMA_LINES)
+        nama = _one_line(raw_nama)[:150]
+        if not nama:
+            raise _RowRejected(nik, MSG_NAMA_EMPTY)
+        i = self.i_tanggal
+        tanggal = self._date(values[i], nik) if i is not None else None
+        i = self.i_desil
+        desil = _desil(values[i], nik) if i is not None else None
+        i = self.i_kk
+        no_kk = _identifier(values[i])[0] if i is not None else ""
+        if len(no_kk) != 16 or not no_kk.isdigit():
+            no_kk = ""
+        i = self.i_jk
+        jk = _jenis_kelamin(values[i]) if i is not None else ""
+        i = self.i_desa
+        kode_desa = self._kode_desa(values[i]) if i is not None else ""
+        i = self.i_iddtks
+        iddtks = _one_line(values[i])[:40] if i is not None else ""
+        line = "\t".join(
+            (
+                nik,
+                no_kk,
+                _escape(nama),
+                tanggal or NULL,
+                jk,
+                kode_desa,
+                _escape(iddtks),
+                desil or NULL,
+            )
+        )
+        return line + "\n"
+
+    def _nik_error(self, nik: str) -> str:
+        """validate_nik's verdict, cached on the parts it looks at.
+
+        validate_nik checks the length, the birth date (digits 7-12) and the
+        region (digits 1-4); stdnum takes ~30 us per call, too slow for a
+        million rows, so each part's verdict is cached separately.
+        """
+        if not nik:
+            return MSG_NIK_EMPTY
+        if len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
+            return _validation_message(nik)
+        birth = nik[6:12]
+        birth_ok = self.birth_ok.get(birth)
+        if birth_ok is None:
+            try:
+                stdnum_nik.get_birth_date(nik)
+                birth_ok = True
+            except StdnumError:
+                birth_ok = False
+            if len(self.birth_ok) >= CACHE_MAX:
+                self.birth_ok.clear()
+            self.birth_ok[birth] = birth_ok
+        if not birth_ok:
+            return _validation_message(nik)
+        region = nik[:4]
+        error = self.region_errors.get(region)
+        if error is None:
+            # The birth date is fine, so validate_nik's verdict is the region's.
+            error = self.region_errors[region] = _validation_message(nik)
+        return error
+
+    def _date(self, value: Any, nik: str) -> str | None:
+        if type(value) is str:
+            cached = self.dates.get(value)
+            if cached is None:
+                text = value.strip()
+                if text in EMPTY_MARKERS:
+                    cached = (None, "")
+                else:
+                    cached = _parse_date(text, self.today)
+                if len(self.dates) >= CACHE_MAX:
+                    self.dates.clear()
+                self.dates[value] = cached
+            iso, error = cached
+        elif isinstance(value, datetime.date):
+            if isinstance(value, datetime.datetime):
+                value = value.date()
+            iso, error = _check_date(value, value.strftime("%d-%m-%Y"), self.today)
+        else:
+            return self._date(_text(value), nik)
+        if error:
+            raise _RowRejected(nik, error)
+        return iso
+
+    def _kode_desa(self, value: Any) -> str:
+        kode = self.desa.get(value)
+        if kode is None:
+            kode = _kode_desa(_text(value))
+            if len(self.desa) < CACHE_MAX:
+                self.desa[value] = kode
+        return kode
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def _one_line(value: Any) -> str:
+    """Whitespace collapsed: no tab, newline or NUL reaches the COPY line."""
+    text = value if type(value) is str else _text(value)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return " ".join(text.split())
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\")
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\\\", "\\")
+
+
+def _identifier(value: Any) -> tuple[str, str]:
+    """(digits, error) of a NIK or No. KK as text files and sheets deliver them."""
+    text = value.strip() if type(value) is str else _text(value)
+    if text.isdigit() and text.isascii():
+        return text, ""
+    if text.startswith('="') and text.endswith('"'):  # Excel's ="5108..." trick
+        text = text[2:-1].strip()
+    if SCIENTIFIC_RE.fullmatch(text):
+        # 5.108042303202654e+15 carries all 16 digits; 5.10804230320265E+15 does not.
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            return clean_digits(text), ""
+        exponent = number.as_tuple().exponent
+        if not isinstance(exponent, int) or exponent > 0:
+            return "", MSG_NIK_INEXACT
+        if number != number.to_integral_value():
+            return "", MSG_NIK_INEXACT
+        return str(int(number)), ""
+    if match := WHOLE_DECIMAL_RE.fullmatch(text):  # 5108042303202654.0
+        return match[1], ""
+    return clean_digits(text), ""
+
+
+def _validation_message(nik: str) -> str:
+    try:
+        validate_nik(nik)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return ""
+
+
+def _parse_date(text: str, today: datetime.date) -> tuple[str | None, str]:
+    shown = text[:30]
+    if match := ISO_DATE_RE.fullmatch(text):
+        year, month, day = match[1], match[2], match[3]
+    elif match := DMY_DATE_RE.fullmatch(text):
+        day, month, year = match[1], match[2], match[3]
+    else:
+        return None, MSG_DATE_FORMAT.format(text=shown)
+    try:
+        value = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None, MSG_DATE_IMPOSSIBLE.format(text=shown)
+    return _check_date(value, shown, today)
+
+
+def _check_date(
+    value: datetime.date, shown: str, today: datetime.date
+) -> tuple[str | None, str]:
+    if value.year < 1900 or value > today:
+        return None, MSG_DATE_RANGE.format(text=shown)
+    return value.isoformat(), ""
+
+
+def _desil(value: Any, nik: str) -> str | None:
+    if type(value) is str and (desil := DESIL.get(value)):
+        return desil
+    text = _text(value)
+    if text in EMPTY_MARKERS:
+        return None
+    match = WHOLE_DECIMAL_RE.fullmatch(text)
+    digits = match[1] if match else text
+    if not (digits.isascii() and digits.isdigit()) or not 1 <= int(digits) <= 10:
+        raise _RowRejected(nik, MSG_DESIL.format(text=text[:20]))
+    return str(int(digits))
+
+
+def _jenis_kelamin(value: Any) -> str:
+    if type(value) is str and (jk := JENIS_KELAMIN.get(value)):
+        return jk
+    return JENIS_KELAMIN.get(_text(value).upper().replace(" ", "").replace("-", ""), "")
+
+
+def _kode_desa(text: str) -> str:
+    if KODE_DESA_RE.fullmatch(text):
+        return text
+    if len(text) == 10 and text.isascii() and text.isdigit():
+        return f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
+    return ""
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _no_progress(stage: str, rows: int, fraction: float | None) -> None:
+    return None
+
+
+# --- Writing -------------------------------------------------------------------
+
+STAGE = "dtks_import_stage"
+STAGE_COLUMNS = (
+    ("baris", "integer"),
+    ("nik", "varchar(16)"),
+    ("no_kk", "varchar(16)"),
+    ("nama", "varchar(150)"),
+    ("tanggal_lahir", "date"),
+    ("jenis_kelamin", "varchar(1)"),
+    ("kode_desa", "varchar(13)"),
+    ("iddtks", "varchar(40)"),
+    ("desil", "smallint"),
+)
+RECORD_FIELDS = [name for name, _ in STAGE_COLUMNS[1:]]
+
+
+def _replace_records(
+    kode: str, spool: IO[str], staged: int, result: ImportResult, *, by
+) -> None:
+    """Replace the period's records with the `staged` spooled rows, in one transaction.
+
+    The rows go to a temporary table first (COPY on PostgreSQL); the database
+    inserts the first row of each NIK in NIK order, which keeps the indexes'
+    pages in cache (twice as fast as loading a million rows in file order on
+    PostgreSQL). Only when fewer rows went in than were staged does it look
+    for the NIKs that occur twice, to report their later rows.
+    """
+    using = router.db_for_write(DtksRecord)
+    connection = connections[using]
+    postgres = connection.vendor == "postgresql"
+    quote = connection.ops.quote_name
+    meta = DtksRecord._meta
+    table = quote(meta.db_table)
+    periode_column = quote(meta.get_field("periode").column)
+    columns = ", ".join(
+        quote(meta.get_field(name).column) for name in ["periode", *RECORD_FIELDS]
+    )
+    fields = ", ".join(RECORD_FIELDS)
+    if postgres:  # one sort; the window below costs a second pass (1 s per million)
+        first_of_each = (
+            f"SELECT DISTINCT ON (nik) %s, {fields} FROM {STAGE} ORDER BY nik, baris"  # nosec B608  # identifiers are constants or quoted; values are parameters
+        )
+    else:
+        first_of_each = (
+            f"SELECT %s, {fields} FROM (SELECT {fields}, "  # nosec B608  # identifiers are constants or quoted; values are parameters
+            "row_number() OVER (PARTITION BY nik ORDER BY baris) AS urutan "
+            f"FROM {STAGE}) AS ranked WHERE urutan = 1 ORDER BY nik"
+        )
+    later_rows = (
+        f"SELECT s.baris, s.nik FROM {STAGE} AS s JOIN ("  # nosec B608  # identifiers are constants or quoted; values are parameters
+        f"SELECT nik, min(baris) AS pertama FROM {STAGE} GROUP BY nik "
+        "HAVING count(*) > 1) AS d ON d.nik = s.nik "
+        "WHERE s.baris > d.pertama ORDER BY s.baris"
+    )
+    stage_ddl = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
+    with transaction.atomic(using=using):
+        periode, _ = (
+            DtksPeriode.objects.using(using)
+            .select_for_update()
+            .get_or_create(kode=kode)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGE} ({stage_ddl})"
+                + (" ON COMMIT DROP" if postgres else "")
+            )
+            if postgres:
+                _copy_stage(cursor, spool)
+            else:
+                _insert_stage(cursor, spool)
+            # Raw SQL: the ORM's delete() would load every record when any
+            # delete signal is connected.
+            delete = f"DELETE FROM {table} WHERE {periode_column} = %s"  # nosec B608  # identifiers are constants or quoted; values are parameters
+            cursor.execute(delete, [periode.pk])
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) {first_of_each}",  # nosec B608  # identifiers are constants or quoted; values are parameters
+                [periode.pk],
+            )
+            result.imported = cursor.rowcount
+            if result.imported < staged:
+                cursor.execute(later_rows)
+                while duplicates := cursor.fetchmany(BATCH_SIZE):
+                    for baris, nik in duplicates:
+                        result.reject(baris, nik, MSG_NIK_DUPLICATE)
+            if not postgres:
+                cursor.execute(f"DROP TABLE {STAGE}")
+        periode.jumlah = result.imported
+        periode.save(update_fields=["jumlah", "imported_at"])
+        audit_record(
+            action=AuditEvent.Action.IMPORT,
+            by=by,
+            target=periode,
+            data={"imported": result.imported, "rejected": result.rejected},
+        )
+
+
+def _copy_stage(cursor, spool: IO[str]) -> None:
+    sql = f"COPY {STAGE} FROM STDIN"
+    raw = cursor.cursor
+    if hasattr(raw, "copy_expert"):  # psycopg2
+        raw.copy_expert(sql, spool, size=1 << 16)
+        return
+    with raw.copy(sql) as copy:  # psycopg 3
+        while data := spool.read(1 << 16):
+            copy.write(data)
+
+
+def _insert_stage(cursor, spool: IO[str]) -> None:
+    """The spooled COPY lines as batched INSERTs (databases without COPY)."""
+    placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
+    sql = f"INSERT INTO {STAGE} VALUES ({placeholders})"  # nosec B608  # identifiers are constants or quoted; values are parameters
+    batch: list[tuple] = []
+    for line in spool:
+        baris, nik, no_kk, nama, tanggal, jk, kode_desa, iddtks, desil = line[
+            :-1
+        ].split("\t")
+        batch.append(
+            (
+                int(baris),
+                nik,
+                no_kk,
+                _unescape(nama),
+                None if tanggal == NULL else tanggal,
+                jk,
+                kode_desa,
+                _unescape(iddtks),
+                None if desil == NULL else int(desil),
+            )
+        )
+        if len(batch) >= BATCH_SIZE:
+            cursor.executemany(sql, batch)
+            batch = []
+    if batch:
+        cursor.executemany(sql, batch)

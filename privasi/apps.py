@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PrivasiConfig(AppConfig):
+    name = "privasi"
+    verbose_name = "Privasi dan akuntabilitas"

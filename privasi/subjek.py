@@ -1,0 +1,177 @@
+"""Everything the portal holds about one person, found by NIK (a data-subject request).
+
+UU 27/2022 gives a person the right to see and correct their data. This is the
+one read that crosses every app on purpose: the member records of their
+household's usulan, DTKS, the field check, the BPJS batches and SK, cards and
+hand-overs, complaints, messages, and the audit and access records about them.
+Other household members' data is left out: it is theirs, not the subject's.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from distribusi.models import Kartu, SerahTerima
+from dtks.models import DtksRecord
+from kis_portal.audit.models import AksesData, AuditEvent
+from notifikasi.models import Pesan, PesanKeluar
+from pengaduan.models import Pengaduan
+from rekap_bpjs.models import BatchItem
+from usulan.models import Anggota, Dokumen, Usulan
+from verifikasi.models import CekLapangan, SkPenetapan
+
+MAX_ROWS = 200  # audit events and access records shown (newest first)
+
+
+@dataclass
+class DataSubjek:
+    nik: str
+    anggota: list = field(default_factory=list)
+    dokumen: list = field(default_factory=list)
+    dtks: list = field(default_factory=list)
+    cek_lapangan: list = field(default_factory=list)
+    rekap: list = field(default_factory=list)
+    sk: list = field(default_factory=list)
+    kartu: list = field(default_factory=list)
+    serah_terima: list = field(default_factory=list)
+    pengaduan: list = field(default_factory=list)
+    pesan: list = field(default_factory=list)
+    pesan_keluar: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    events_total: int = 0
+    akses: list = field(default_factory=list)
+    akses_total: int = 0
+
+    @property
+    def found(self) -> bool:
+        return bool(self.anggota or self.dtks)
+
+    @property
+    def usulan_ids(self) -> list[int]:
+        return sorted({a.usulan_id for a in self.anggota})
+
+
+def _ids(rows) -> list[int]:
+    return [row.pk for row in rows]
+
+
+def _events(objects: dict) -> tuple[list[AuditEvent], int]:
+    """Audit events of the given records: {model: [ids]}."""
+    q = Q()
+    for model, ids in objects.items():
+        if ids:
+            q |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(i) for i in ids],
+            )
+    if not q:
+        return [], 0
+    qs = AuditEvent.objects.filter(q).select_related("actor", "content_type")
+    return list(qs[:MAX_ROWS]), qs.count()
+
+
+def akses_for_subject(nik: str, subjects: dict[str, list[int]]) -> Q:
+    """Access records naming the NIK, or showing one of the person's records."""
+    q = Q(niks__contains=f" {nik} ")
+    for tipe, ids in subjects.items():
+        if ids:
+            any_id = Q()
+            for pk in ids:
+                any_id |= Q(subjek_ids__contains=f" {pk} ")
+            q |= Q(subjek_tipe=tipe) & any_id
+    return q
+
+
+def data_subjek(nik: str) -> DataSubjek:
+    """All the data held about the person with this NIK."""
+
+    data = DataSubjek(nik=nik)
+    data.anggota = list(
+        Anggota.objects.filter(nik=nik)
+        .select_related("usulan__desa__kecamatan")
+        .order_by("usulan__created_at", "pk")
+    )
+    anggota_ids = _ids(data.anggota)
+    usulan_ids = data.usulan_ids
+    data.dokumen = list(
+        Dokumen.objects.filter(
+            Q(anggota_id__in=anggota_ids) | Q(usulan_id__in=usulan_ids)
+        ).order_by("pk")
+    )
+    data.dtks = list(
+        DtksRecord.objects.filter(nik=nik)
+        .select_related("periode")
+        .order_by("-periode__kode")
+    )
+    data.cek_lapangan = list(
+        CekLapangan.objects.filter(usulan_id__in=usulan_ids)
+        .select_related("petugas")
+        .order_by("created_at")
+    )
+    data.rekap = list(
+        BatchItem.objects.filter(anggota_id__in=anggota_ids)
+        .select_related("batch")
+        .order_by("batch__periode")
+    )
+    data.sk = list(
+        SkPenetapan.objects.filter(anggota__in=anggota_ids).distinct().order_by("pk")
+    )
+    data.kartu = list(
+        Kartu.objects.filter(anggota_id__in=anggota_ids)
+        .select_related("serah_terima", "batch")
+        .order_by("pk")
+    )
+    data.serah_terima = list(
+        SerahTerima.objects.filter(
+            pk__in={k.serah_terima_id for k in data.kartu if k.serah_terima_id}
+        ).order_by("pk")
+    )
+    data.pengaduan = list(
+        Pengaduan.objects.filter(
+            Q(anggota_id__in=anggota_ids) | Q(usulan_id__in=usulan_ids)
+        ).order_by("created_at")
+    )
+    data.pesan_keluar = list(
+        PesanKeluar.objects.filter(anggota_id__in=anggota_ids).order_by("created_at")
+    )
+    data.pesan = list(
+        Pesan.objects.filter(usulan_id__in=usulan_ids).order_by("created_at")
+    )
+    data.events, data.events_total = _events(
+        {
+            Usulan: usulan_ids,
+            Anggota: anggota_ids,
+            Dokumen: _ids(data.dokumen),
+            Kartu: _ids(data.kartu),
+            SerahTerima: _ids(data.serah_terima),
+            Pengaduan: _ids(data.pengaduan),
+        }
+    )
+    akses = AksesData.objects.filter(
+        akses_for_subject(
+            nik,
+            {
+                "usulan": usulan_ids,
+                "anggota": anggota_ids,
+                "dokumen": _ids(data.dokumen),
+                "dtks": _ids(data.dtks),
+                "kartu": _ids(data.kartu),
+                "serah_terima": _ids(data.serah_terima),
+                "pengaduan": _ids(data.pengaduan),
+                "sk": _ids(data.sk),
+                "batch": sorted({item.batch_id for item in data.rekap}),
+            },
+        )
+    ).select_related("actor")
+    data.akses = list(akses[:MAX_ROWS])
+    data.akses_total = akses.count()
+    return data
+
+
+def anggota_of_subject(nik: str, anggota_id: int):
+    """The person's member record `anggota_id`, or None if it is someone else's."""
+
+    return (
+        Anggota.objects.select_related("usulan").filter(nik=nik, pk=anggota_id).first()
+    )

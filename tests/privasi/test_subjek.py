@@ -1,0 +1,187 @@
+"""The data-subject page: everything held about one person, as a page and a PDF, and
+the correction of their data with old and new values in the audit trail."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
+
+from distribusi.services import kartu_terima_batch
+from dtks.models import DtksPeriode, DtksRecord
+from kis_portal.audit.models import AksesData, AuditEvent
+from kis_portal.audit.services import record_access
+from tests.distribusi.builders import enrolled_batch, noka_for
+from tests.pengaduan.helpers import complaint
+from usulan.models import Anggota
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(rekap, distribusi, operator_a, kadis) -> Anggota:
+    """An enrolled member with a card, a DTKS record, a complaint and a viewer."""
+    call_command("load_profile", "sop-pbi", verbosity=0)
+    batch = enrolled_batch(rekap, [(operator_a, 2)])
+    kartu_terima_batch(
+        periode=batch.periode, tanggal=timezone.localdate(), by=distribusi
+    )
+    anggota = Anggota.objects.filter(usulan__desa=operator_a.profile.desa).first()
+    periode = DtksPeriode.objects.create(kode="2026-Q3")
+    DtksRecord.objects.create(
+        periode=periode, nik=anggota.nik, nama=anggota.nama, desil=2
+    )
+    complaint(operator_a, nomor_usulan=anggota.usulan.nomor, nik_anggota=anggota.nik)
+    record_access(
+        by=kadis,
+        tindakan="lihat",
+        halaman="Detail usulan",
+        subjek_tipe="usulan",
+        ids=[anggota.usulan_id],
+    )
+    return anggota
+
+
+def events_of(anggota: Anggota):
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Anggota),
+        object_id=str(anggota.pk),
+    )
+
+
+def look_up(client, nik: str):
+    response = client.post("/audit/subjek/", {"nik": nik})
+    # The NIK is posted and kept in the session, never put in a URL.
+    assert response.status_code == 302 and response.url == "/audit/subjek/"
+    return client.get(response.url)
+
+
+def test_admin_sees_everything_held_about_the_person(login, admin_user, person):
+    other = person.usulan.anggota_set.exclude(pk=person.pk).get()
+    page = look_up(login(admin_user), person.nik)
+    html = page.content.decode()
+    assert person.nik in html and person.usulan.no_kk in html
+    assert person.usulan.nomor in html
+    assert "Tidak terdaftar." not in html  # the DTKS record
+    assert noka_for(person) in html  # the card
+    assert "Pengaduan (1)" in html
+    assert "kadis (kepala_dinas)" in html  # who looked at the household
+    assert other.nik not in html  # a relative's data is theirs, not the subject's
+    record = AksesData.objects.filter(actor=admin_user).latest("pk")
+    assert (record.tindakan, record.tujuan) == ("lihat", "permintaan subjek data")
+    assert record.nik_list == [person.nik]
+
+
+def test_an_unknown_nik_says_so(login, admin_user):
+    html = look_up(login(admin_user), "5108061234560001").content.decode()
+    assert "Tidak ada data usulan maupun DTKS dengan NIK ini." in html
+
+
+def test_the_pdf_holds_the_persons_data_and_is_recorded(login, admin_user, person):
+    client = login(admin_user)
+    look_up(client, person.nik)
+    response = client.get("/audit/subjek/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert person.nik in text and person.nama in text and noka_for(person) in text
+    record = AksesData.objects.filter(actor=admin_user).latest("pk")
+    assert (record.tindakan, record.nik_list) == ("cetak", [person.nik])
+
+
+def test_the_pdf_needs_a_person_chosen_first(login, admin_user):
+    assert login(admin_user).get("/audit/subjek/pdf/").status_code == 404
+
+
+def _koreksi(anggota: Anggota, **changes) -> dict:
+    data = {
+        "nama": anggota.nama,
+        "tempat_lahir": anggota.tempat_lahir,
+        "tanggal_lahir": anggota.tanggal_lahir.isoformat(),
+        "telepon": anggota.telepon,
+        "alamat": anggota.usulan.alamat,
+        "rt": anggota.usulan.rt,
+        "rw": anggota.usulan.rw,
+        "alasan": "Permintaan warga dengan KTP-el, 23-11-2026",
+        **changes,
+    }
+    return {f"a{anggota.pk}-{key}": value for key, value in data.items()}
+
+
+def test_admin_corrects_the_persons_data_and_the_audit_keeps_old_and_new(
+    login, admin_user, person
+):
+    old_name, old_address = person.nama, person.usulan.alamat
+    client = login(admin_user)
+    look_up(client, person.nik)
+    response = client.post(
+        f"/audit/subjek/koreksi/{person.pk}/",
+        _koreksi(person, nama="I MADE BENAR", alamat="JALAN BARU 1", telepon=""),
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.nama == "I MADE BENAR" and person.usulan.alamat == "JALAN BARU 1"
+    event = events_of(person).latest("pk")
+    assert event.actor == admin_user and "KTP-el" in event.reason
+    assert event.data["koreksi"] == {
+        "anggota.nama": {"lama": old_name, "baru": "I MADE BENAR"},
+        "keluarga.alamat": {"lama": old_address, "baru": "JALAN BARU 1"},
+    }
+    html = client.get("/audit/subjek/").content.decode()
+    assert "I MADE BENAR" in html and "Data dikoreksi: 2 isian." in html
+
+
+def test_a_birth_date_that_contradicts_the_nik_is_refused(login, admin_user, person):
+    client = login(admin_user)
+    look_up(client, person.nik)
+    wrong = person.tanggal_lahir + datetime.timedelta(days=3)
+    response = client.post(
+        f"/audit/subjek/koreksi/{person.pk}/",
+        _koreksi(person, tanggal_lahir=wrong.isoformat()),
+    )
+    assert response.status_code == 400
+    person.refresh_from_db()
+    assert person.tanggal_lahir != wrong
+    assert not events_of(person).filter(action=AuditEvent.Action.UPDATE).exists()
+
+
+def test_a_correction_needs_a_reason(login, admin_user, person):
+    client = login(admin_user)
+    look_up(client, person.nik)
+    response = client.post(
+        f"/audit/subjek/koreksi/{person.pk}/", _koreksi(person, nama="X", alasan="")
+    )
+    assert response.status_code == 400
+    person.refresh_from_db()
+    assert person.nama != "X"
+
+
+def test_only_the_person_being_looked_at_can_be_corrected(login, admin_user, person):
+    other = person.usulan.anggota_set.exclude(pk=person.pk).get()
+    client = login(admin_user)
+    look_up(client, person.nik)
+    response = client.post(
+        f"/audit/subjek/koreksi/{other.pk}/", _koreksi(other, nama="X")
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.nama != "X"
+
+
+def test_correction_is_post_only(login, admin_user, person):
+    client = login(admin_user)
+    look_up(client, person.nik)
+    assert client.get(f"/audit/subjek/koreksi/{person.pk}/").status_code == 405
+
+
+@pytest.mark.parametrize("persona", ["kadis", "verifikator", "loket", "operator_a"])
+def test_only_the_admin_opens_the_data_subject_page(request, login, persona):
+    client = login(request.getfixturevalue(persona))
+    assert client.get("/audit/subjek/").status_code == 403
+    assert client.post("/audit/subjek/", {"nik": "5108061234560001"}).status_code == 403
+    assert client.get("/audit/subjek/pdf/").status_code == 403

@@ -1,0 +1,150 @@
+"""What entering a status does happens on every path into it, single and bulk alike."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from kis_portal.audit.models import AuditEvent
+from tests.clock import frozen, wita
+from tests.usulan.builders import make_usulan, member
+from usulan.models import Anggota, Catatan, Usulan
+from usulan.services import (
+    usulan_advance,
+    usulan_advance_bulk,
+    usulan_reject,
+    usulan_return,
+    usulan_submit,
+)
+from usulan.workflow import USULAN
+
+pytestmark = pytest.mark.django_db
+
+S = Usulan.Status
+NOW = wita(2026, 11, 25, 10, 30)
+
+
+@pytest.fixture(autouse=True)
+def buleleng(db):
+    call_command("load_profile", "buleleng", verbosity=0)
+
+
+def placed(operator, status: str) -> Usulan:
+    usulan = make_usulan(operator)
+    Usulan.objects.filter(pk=usulan.pk).update(status=status)
+    return Usulan.objects.get(pk=usulan.pk)
+
+
+def reject_single(usulan: Usulan, by) -> None:
+    usulan_reject(usulan_id=usulan.pk, by=by, reason="Sudah peserta PPU")
+
+
+def advance_single(to: str):
+    def move(usulan: Usulan, by) -> None:
+        usulan_advance(usulan_id=usulan.pk, to=to, by=by, reason="uji")
+
+    return move
+
+
+def advance_bulk(to: str):
+    def move(usulan: Usulan, by) -> None:
+        locked = list(Usulan.objects.select_for_update().filter(pk=usulan.pk))
+        usulan_advance_bulk(usulan_list=locked, to=to, by=by, reason="uji")
+
+    return move
+
+
+def status_rows(usulan: Usulan) -> list[tuple[str, str]]:
+    return list(
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.STATUS, object_id=str(usulan.pk)
+        )
+        .order_by("pk")
+        .values_list("from_status", "to_status")
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "move"),
+    [
+        (S.DIAJUKAN, reject_single),
+        (S.MENUNGGU_ACC, advance_single(S.DITOLAK)),
+        (S.MENUNGGU_ACC, advance_bulk(S.DITOLAK)),
+    ],
+    ids=["usulan_reject", "usulan_advance", "usulan_advance_bulk"],
+)
+def test_rejecting_frees_the_niks_on_every_path(operator_a, verifikator, start, move):
+    usulan = placed(operator_a, start)
+    people = list(usulan.anggota_set.order_by("pk"))
+    move(usulan, verifikator)
+    assert Usulan.objects.get(pk=usulan.pk).status == S.DITOLAK
+    assert status_rows(usulan) == [(start, S.DITOLAK)]
+    assert not Anggota.objects.filter(usulan=usulan, aktif=True).exists()
+    # The same people may be proposed again in a new usulan.
+    desa = operator_a.profile.desa
+    again = make_usulan(
+        operator_a,
+        members=[
+            member(desa, sex=p.jenis_kelamin, birth=p.tanggal_lahir, nik=p.nik)
+            for p in people
+        ],
+    )
+    assert set(again.anggota_set.values_list("nik", flat=True)) == {
+        p.nik for p in people
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "move"),
+    [
+        (S.DIAJUKAN, advance_single(S.SIAP)),
+        (S.MENUNGGU_ACC, advance_single(S.SIAP)),
+        (S.MENUNGGU_ACC, advance_bulk(S.SIAP)),
+    ],
+    ids=["verifikator", "kepala dinas", "kepala dinas, bulk"],
+)
+def test_entering_siap_stamps_siap_sejak_on_every_path(
+    operator_a, verifikator, start, move
+):
+    usulan = placed(operator_a, start)
+    first, second = usulan.anggota_set.order_by("pk")
+    # A member ready before (the household came back from BPJS) keeps its moment.
+    earlier = NOW - datetime.timedelta(days=30)
+    Anggota.objects.filter(pk=second.pk).update(siap_sejak=earlier)
+    with frozen(NOW):
+        move(usulan, verifikator)
+    assert Usulan.objects.get(pk=usulan.pk).status == S.SIAP
+    assert status_rows(usulan) == [(start, S.SIAP)]
+    stamps = dict(usulan.anggota_set.values_list("pk", "siap_sejak"))
+    assert stamps == {first.pk: NOW, second.pk: earlier}
+    assert Anggota.objects.filter(usulan=usulan, aktif=True).count() == 2
+
+
+def test_submitting_stamps_the_moment_and_a_resubmission_closes_the_notes(
+    operator_a, verifikator
+):
+    usulan = make_usulan(operator_a, upload=True)
+    with frozen(NOW):
+        usulan_submit(usulan_id=usulan.pk, by=operator_a)
+    assert Usulan.objects.get(pk=usulan.pk).submitted_at == NOW
+    usulan_return(
+        usulan_id=usulan.pk,
+        by=verifikator,
+        notes=[{"item": "kk", "item_label": "Kartu Keluarga", "pesan": "Buram"}],
+    )
+    assert Catatan.objects.filter(usulan=usulan, selesai=False).count() == 1
+    later = NOW + datetime.timedelta(days=2)
+    with frozen(later):
+        usulan_submit(usulan_id=usulan.pk, by=operator_a)
+    usulan.refresh_from_db()
+    assert (usulan.status, usulan.submitted_at) == (S.DIAJUKAN, later)
+    assert not Catatan.objects.filter(usulan=usulan, selesai=False).exists()
+    assert status_rows(usulan) == [
+        (S.DRAFT, S.DIAJUKAN),
+        (S.DIAJUKAN, S.DIKEMBALIKAN),
+        (S.DIKEMBALIKAN, S.DIAJUKAN),
+    ]
+
+
+def test_the_entering_actions_are_declared_once_in_the_workflow():
+    assert set(USULAN.on_enter) == {S.DIAJUKAN, S.SIAP, S.DITOLAK}
