@@ -9,14 +9,12 @@ short transaction (through a temporary table: COPY on PostgreSQL, batched
 INSERTs elsewhere), so a failure leaves the previous data of the period in place.
 """
 
-import csv
 import datetime
-import io
 import logging
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -32,18 +30,8 @@ from kis_portal import xlsx
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import clean_digits, validate_nik
+from kis_portal.incoming import Column, Columns, IncomingError, Table, open_table
 from kis_portal.privacy import mask_identifier
-from kis_portal.xlsx_read import (
-    MSG_NO_HEADER as XLSX_MSG_NO_HEADER,
-)
-from kis_portal.xlsx_read import (
-    MSG_OLE,
-    OLE_MAGIC,
-    ZIP_MAGIC,
-    XlsxError,
-    normalise_header,
-    open_xlsx_stream,
-)
 
 from .models import DtksPeriode, DtksRecord
 
@@ -52,15 +40,10 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 5000
 PROGRESS_EVERY = 10_000
 REJECTED_KEEP = 10_000
-HEADER_SEARCH_LINES = 20
-HEAD_BYTES = 64 * 1024
-# No real row comes near this; a file without line breaks must not be read whole.
-MAX_LINE = 1024 * 1024
 # A sheet's XML is far bigger than its zip; 20x the upload limit still stops a bomb.
 XLSX_UNPACKED_FACTOR = 20
 # Bounds the lookup caches (a regency has few NIK prefixes and ~70,000 birth dates).
 CACHE_MAX = 200_000
-DELIMITERS = ("|", "\t", ";", ",")
 NULL = "\\N"  # COPY text format
 
 # Header spellings, compared after normalise_header ("Nomor_NIK" -> "nomornik").
@@ -83,10 +66,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "iddtks": ("iddtks",),
     "desil": ("desil", "decile", "desilnasional", "desilkesejahteraan"),
 }
-ALL_ALIASES = frozenset(alias for aliases in ALIASES.values() for alias in aliases)
 REQUIRED = {"nik": "NIK (nomor_nik)", "nama": "nama"}
-# Shown when no header is found in an XLSX ("misalnya ...").
-XLSX_HEADER_NAMES = ["nomor_nik", "NIK", "nama", *sorted(ALL_ALIASES)]
+COLUMNS = Columns(
+    *(
+        Column(key, aliases, label=REQUIRED.get(key, ""), required=key in REQUIRED)
+        for key, aliases in ALIASES.items()
+    ),
+    hint="Berkas DTKS harus memuat kolom NIK (nomor_nik) dan nama. Tidak ada data "
+    "yang diimpor.",
+)
 
 PERIODE_RE = re.compile(r"(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))")
 KODE_DESA_RE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
@@ -122,26 +110,6 @@ MSG_PERIODE_MIXED = (
     "sama agar periode terbaru dapat ditentukan."
 )
 MSG_EMPTY = "Berkas kosong: tidak ada data untuk diimpor."
-MSG_BINARY = (
-    "Berkas bukan teks (CSV/TXT) maupun XLSX. Unggah ekspor SIKS-NG apa adanya: "
-    "teks dengan pemisah | , ; atau tab, atau berkas .xlsx."
-)
-MSG_NO_HEADER = (
-    "Baris judul kolom tidak ditemukan di {n} baris pertama. Berkas DTKS harus "
-    "memuat kolom NIK (nomor_nik) dan nama. Tidak ada data yang diimpor."
-)
-MSG_MISSING = (
-    "Kolom wajib tidak ditemukan: {names}. Berkas DTKS harus memuat kolom NIK "
-    "(nomor_nik) dan nama. Tidak ada data yang diimpor."
-)
-MSG_BROKEN_TEXT = (
-    'Berkas rusak di sekitar baris {line}: kemungkinan ada tanda petik (") yang '
-    "tidak ditutup. Tidak ada data yang diimpor."
-)
-MSG_LONG_LINE = (
-    "Baris {line} lebih panjang dari 1 MB: berkas ini bukan teks dengan satu orang "
-    "per baris. Tidak ada data yang diimpor."
-)
 MSG_NOTHING = (
     "Tidak ada baris yang dapat diimpor ({rejected} baris ditolak). Data periode "
     "{periode} tidak diubah."
@@ -257,23 +225,27 @@ def import_dtks(
         raise DtksFileError(exc.messages[0]) from exc
     progress = on_progress or _no_progress
     result = ImportResult(periode=kode)
-    stream = getattr(source, "file", source)  # Django's File iterates lines slowly
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
         rows_read = accepted = 0
-        with _open_rows(stream) as rows:
-            checker = _RowChecker(_map_columns(rows.header))
-            write = spool.write
-            for number, values, errors in rows.rows:
-                rows_read += 1
-                if rows_read % PROGRESS_EVERY == 0:
-                    progress("membaca", rows_read, rows.fraction())
-                try:
-                    line = checker.check(values, errors)
-                except _RowRejected as exc:
-                    result.reject(number, exc.nik, exc.reason)
-                    continue
-                write(f"{number}\t{line}")
-                accepted += 1
+        try:
+            with _open_table(source) as table:
+                checker = _RowChecker(
+                    _Columns(index=table.columns, labels=table.header)
+                )
+                write = spool.write
+                for number, values, errors in table.rows:
+                    rows_read += 1
+                    if rows_read % PROGRESS_EVERY == 0:
+                        progress("membaca", rows_read, table.fraction())
+                    try:
+                        line = checker.check(values, errors)
+                    except _RowRejected as exc:
+                        result.reject(number, exc.nik, exc.reason)
+                        continue
+                    write(f"{number}\t{line}")
+                    accepted += 1
+        except IncomingError as exc:
+            raise DtksFileError(exc.message) from exc
         progress("membaca", rows_read, 1.0)
         if not accepted:
             if not rows_read:
@@ -325,143 +297,17 @@ def rejected_workbook(result: ImportResult) -> bytes:
 # --- Reading -------------------------------------------------------------------
 
 
-@dataclass
-class _Rows:
-    header: list[str]
-    rows: Iterator[tuple[int, Sequence[Any], CellErrors]]
-    fraction: Callable[[], float | None]
-
-
-@contextmanager
-def _open_rows(stream: IO[bytes]) -> Iterator[_Rows]:
-    """The header and data rows of a text or XLSX file, told apart by content."""
-    stream.seek(0)
-    head = stream.read(HEAD_BYTES)
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    if not head.strip():
-        raise DtksFileError(MSG_EMPTY)
-    if head.startswith(ZIP_MAGIC):
-        with _xlsx_rows(stream, size) as rows:
-            yield rows
-        return
-    if head.startswith(OLE_MAGIC):
-        raise DtksFileError(MSG_OLE)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode Text": UTF-16 with a byte order mark, tab-delimited.
-        text = io.TextIOWrapper(stream, encoding="utf-16", newline="")
-        try:
-            yield _text_rows(_utf16_lines(text), lambda: stream.tell() / size)
-        finally:
-            text.detach()
-        return
-    if b"\x00" in head or head.startswith(b"%PDF"):
-        raise DtksFileError(MSG_BINARY)
-    counter = [0]
-    yield _text_rows(_decoded_lines(stream, counter), lambda: counter[0] / size)
-
-
-@contextmanager
-def _xlsx_rows(stream: IO[bytes], size: int) -> Iterator[_Rows]:
+def _open_table(source: IO[bytes]) -> AbstractContextManager[Table]:
+    """The extract's header and rows, streamed (kis_portal.incoming)."""
     limit = max_bytes()
-    no_header = XLSX_MSG_NO_HEADER.format(columns=", ".join(XLSX_HEADER_NAMES[:3]))
-    try:
-        with open_xlsx_stream(
-            stream,
-            max_bytes=limit,
-            max_unpacked_bytes=limit * XLSX_UNPACKED_FACTOR,
-            header_names=XLSX_HEADER_NAMES,
-        ) as sheet:
-            rows = ((row.number, row.values, row.errors) for row in sheet.rows)
-            # The sheet is most of the archive and is inflated front to back, so
-            # the position in the file tells how far the reading has come.
-            yield _Rows(
-                header=sheet.header,
-                rows=rows,
-                fraction=lambda: min(1.0, stream.tell() / size),
-            )
-    except XlsxError as exc:
-        if exc.message == no_header:
-            raise DtksFileError(MSG_NO_HEADER.format(n=HEADER_SEARCH_LINES)) from exc
-        raise DtksFileError(exc.message) from exc
-
-
-def _decoded_lines(stream: IO[bytes], counter: list[int]) -> Iterator[str]:
-    """Lines as text: UTF-8 (with or without BOM), else Windows-1252, else Latin-1.
-
-    Decided per line, because real extracts are sometimes stitched together from
-    files saved with different encodings.
-    """
-    readline = stream.readline
-    number = 0
-    while raw := readline(MAX_LINE):
-        number += 1
-        counter[0] += len(raw)
-        if len(raw) >= MAX_LINE and not raw.endswith(b"\n"):
-            raise DtksFileError(MSG_LONG_LINE.format(line=number))
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                yield raw.decode("cp1252")
-            except UnicodeDecodeError:
-                yield raw.decode("latin-1")
-
-
-def _utf16_lines(text: IO[str]) -> Iterator[str]:
-    number = 0
-    while line := text.readline(MAX_LINE):
-        number += 1
-        if len(line) >= MAX_LINE and not line.endswith("\n"):
-            raise DtksFileError(MSG_LONG_LINE.format(line=number))
-        yield line
-
-
-def _text_rows(lines: Iterator[str], fraction: Callable[[], float]) -> _Rows:
-    """Find the header among the first lines, guess its delimiter, read the rest."""
-    line_no = 0
-    seen = 0
-    for line in lines:
-        line_no += 1
-        if not line.strip():
-            continue
-        seen += 1
-        delimiter = _guess_delimiter(line)
-        header = next(csv.reader([line], delimiter=delimiter), [])
-        if ALL_ALIASES.intersection(normalise_header(name) for name in header):
-            break
-        if seen >= HEADER_SEARCH_LINES:
-            raise DtksFileError(MSG_NO_HEADER.format(n=HEADER_SEARCH_LINES))
-    else:
-        if not seen:
-            raise DtksFileError(MSG_EMPTY)
-        raise DtksFileError(MSG_NO_HEADER.format(n=HEADER_SEARCH_LINES))
-    header = [" ".join(name.split()) for name in header]
-    reader = csv.reader(lines, delimiter=delimiter, strict=False)
-    header_line = line_no
-
-    def rows() -> Iterator[tuple[int, Sequence[Any], CellErrors]]:
-        no_errors: CellErrors = {}
-        try:
-            for values in reader:
-                if not values or not any(values):
-                    continue
-                yield header_line + reader.line_num, values, no_errors
-        except csv.Error as exc:
-            raise DtksFileError(
-                MSG_BROKEN_TEXT.format(line=header_line + reader.line_num)
-            ) from exc
-
-    return _Rows(header=header, rows=rows(), fraction=lambda: min(1.0, fraction()))
-
-
-def _guess_delimiter(line: str) -> str:
-    counts = [(line.count(d), -i, d) for i, d in enumerate(DELIMITERS)]
-    count, _, delimiter = max(counts)
-    return delimiter if count else ","
+    return open_table(
+        source,
+        columns=COLUMNS,
+        max_bytes=limit,
+        max_unpacked_bytes=limit * XLSX_UNPACKED_FACTOR,
+        # _RowChecker trims each cell it reads; the others are never looked at.
+        clean=False,
+    )
 
 
 # --- Checking rows -------------------------------------------------------------
@@ -475,20 +321,6 @@ class _Columns:
     @property
     def width(self) -> int:
         return len(self.labels)
-
-
-def _map_columns(header: list[str]) -> _Columns:
-    normalised = [normalise_header(name) for name in header]
-    index: dict[str, int] = {}
-    for name, aliases in ALIASES.items():
-        for alias in aliases:
-            if alias in normalised:
-                index[name] = normalised.index(alias)
-                break
-    missing = [label for name, label in REQUIRED.items() if name not in index]
-    if missing:
-        raise DtksFileError(MSG_MISSING.format(names=" dan ".join(missing)))
-    return _Columns(index=index, labels=header)
 
 
 class _RowRejected(Exception):

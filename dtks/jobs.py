@@ -1,16 +1,19 @@
 """Background import of an uploaded DTKS/DTSEN extract."""
 
-from django.core.files.storage import default_storage
-
 from kis_portal.jobs.registry import job_handler
 from kis_portal.jobs.runner import JobFailed
+from kis_portal.staging.services import staged_delete, staged_open
 
 from .imports import DtksFileError, ImportResult, import_dtks, rejected_workbook
 
+# What kis_portal.staging holds the uploaded extract as, until the job reads it.
+DTKS_STAGING = "dtks"
+MSG_GONE = "Berkas unggahan tidak ditemukan lagi. Unggah ulang berkasnya."
+
 
 @job_handler("dtks_import", label="Impor DTKS/DTSEN")
-def import_dtks_job(ctx, *, path: str, periode: str) -> None:
-    """Import the stored upload at `path` (MEDIA_ROOT) as `periode`, then delete it."""
+def import_dtks_job(ctx, *, token: str, periode: str) -> None:
+    """Import the upload held for `token` as `periode`, then delete it."""
 
     def on_progress(stage: str, rows: int, fraction: float | None) -> None:
         if stage == "menyimpan":
@@ -21,21 +24,21 @@ def import_dtks_job(ctx, *, path: str, periode: str) -> None:
         total = max(rows, int(rows / fraction)) if fraction else None
         ctx.progress(rows, total, f"{_n(rows)} baris dibaca ...")
 
+    user = ctx.job.created_by
     try:
-        with default_storage.open(path, "rb") as handle:
+        handle = staged_open(token, purpose=DTKS_STAGING, by=user)
+        if handle is None:
+            raise JobFailed(MSG_GONE)
+        with handle:
             result = import_dtks(
-                handle, periode=periode, by=ctx.job.created_by, on_progress=on_progress
+                handle, periode=periode, by=user, on_progress=on_progress
             )
-    except FileNotFoundError as exc:
-        raise JobFailed(
-            "Berkas unggahan tidak ditemukan lagi. Unggah ulang berkasnya."
-        ) from exc
     except DtksFileError as exc:
         if exc.result is not None and exc.result.rejected:
             _save_rejected(ctx, exc.result, exc.message)
         raise JobFailed(exc.message) from exc
     finally:
-        default_storage.delete(path)
+        staged_delete(token, by=user)
     rows = result.imported + result.rejected
     message = (
         f"Periode {result.periode}: {_n(result.imported)} baris diimpor, "

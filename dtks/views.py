@@ -2,11 +2,9 @@
 
 import logging
 import re
-import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,10 +15,12 @@ from kis_portal.identifiers import clean_digits
 from kis_portal.jobs.services import job_start
 from kis_portal.privacy import mask_identifier
 from kis_portal.roles import Role, role_required
+from kis_portal.staging.services import staged_create, staged_delete
 from kis_portal.wilayah.models import Desa
-from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC, ZIP_MAGIC
+from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC
 
 from . import imports
+from .jobs import DTKS_STAGING
 from .models import DtksPeriode
 from .selectors import (
     NAME_SEARCH_LIMIT,
@@ -107,19 +107,21 @@ def dtks_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["berkas"]
         kode = form.cleaned_data["periode"]
-        head = upload.read(len(ZIP_MAGIC))
-        upload.seek(0)
-        ext = "xlsx" if head.startswith(ZIP_MAGIC) else "txt"
-        path = default_storage.save(f"dtks/{secrets.token_hex(16)}.{ext}", upload)
+        token = staged_create(
+            content=upload,
+            purpose=DTKS_STAGING,
+            name=(upload.name or "")[-150:],
+            by=request.user,
+        )
         try:
             job = job_start(
                 kind="dtks_import",
                 by=request.user,
-                params={"path": path, "periode": kode},
+                params={"token": token, "periode": kode},
                 label=f"Impor DTKS {kode}",
             )
         except Exception:
-            default_storage.delete(path)
+            staged_delete(token, by=request.user)
             raise
         logger.info(
             "user=%s started dtks import job=%s periode=%s bytes=%s",

@@ -86,13 +86,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
-    # The base: regions, office profiles, accounts, history, jobs, limits.
+    # The base: regions, office profiles, accounts, history, jobs, limits, uploads.
     "kis_portal.wilayah",
     "kis_portal.accounts",
     "kis_portal.offices",
     "kis_portal.audit",
     "kis_portal.jobs",
     "kis_portal.ratelimit",
+    "kis_portal.staging",
     # The pipeline, in the order a household goes through it.
     "dtks",
     "usulan",
@@ -309,6 +310,9 @@ KIS_OFFICE_NAME = env_str("KIS_OFFICE_NAME", "Dinas Sosial")
 KIS_OFFICE_LOGO = env_str("KIS_OFFICE_LOGO", "img/logo.svg")
 KIS_UPLOAD_MAX_MB = env_int("KIS_UPLOAD_MAX_MB", 5)
 KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)
+# An upload waiting for its confirmation (or its background job) is deleted after
+# this many hours; `manage.py purge_staging` sweeps what nobody confirmed.
+KIS_STAGING_JAM = env_int("KIS_STAGING_JAM", 4)
 KIS_CLAIM_MINUTES = env_int("KIS_CLAIM_MINUTES", 60)
 # An operator told "already proposed in another desa" for more than this many
 # distinct NIKs in 24 hours gets no further answer about new NIKs until it passes.

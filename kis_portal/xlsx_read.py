@@ -163,6 +163,10 @@ class XlsxError(Exception):
         self.message = message
 
 
+class XlsxNoHeader(XlsxError):
+    """None of the top rows holds a header the caller named."""
+
+
 @dataclass
 class SheetRow:
     """One non-empty data row: its sheet row number, values, and unreadable cells."""
@@ -613,7 +617,7 @@ def _collect_rows(
 ) -> tuple[list[str], list[SheetRow]]:
     """The header and the data rows, from (number, values, errors, formula columns)."""
     wanted = {normalise_header(name) for name in header_names}
-    no_header = XlsxError(
+    no_header = XlsxNoHeader(
         MSG_NO_HEADER.format(columns=", ".join(list(header_names)[:3]))
     )
     header: list[str] | None = None
@@ -886,7 +890,7 @@ def _stream_sheet(
     search.close()
     if header is None:
         if wanted:
-            raise XlsxError(
+            raise XlsxNoHeader(
                 MSG_NO_HEADER.format(columns=", ".join(list(header_names)[:3]))
             )
         raise XlsxError(MSG_EMPTY)

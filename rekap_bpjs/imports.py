@@ -4,10 +4,8 @@ Both functions only read: `parse_result` touches no database, `preview_result`
 loads the batch's members once (a dict by NIK) and matches the rows in memory.
 """
 
-import csv
 import datetime
 import functools
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,16 +14,15 @@ from django.core.exceptions import ValidationError
 from openpyxl.utils.datetime import from_excel
 
 from kis_portal.identifiers import clean_digits
-from kis_portal.xlsx_read import (
-    MAX_BYTES,
-    OLE_MAGIC,
-    ZIP_MAGIC,
+from kis_portal.incoming import (
     CellValue,
-    XlsxError,
-    cell_label,
+    Column,
+    Columns,
+    IncomingError,
+    Table,
     gc_paused,
     normalise_header,
-    read_xlsx_rows,
+    read_table,
 )
 from usulan.models import Anggota
 
@@ -59,6 +56,12 @@ COLUMN_LABELS = {
     "tmt": "TMT",
 }
 REQUIRED = ("nik", "status")
+HEADER = Columns(
+    *(
+        Column(key, names, label=COLUMN_LABELS[key], required=key in REQUIRED)
+        for key, names in COLUMNS.items()
+    )
+)
 
 ENROLLED_WORDS = frozenset({"BERHASIL", "SUKSES", "TERDAFTAR", "AKTIF"})
 FAILED_WORDS = frozenset({"GAGAL", "DITOLAK"})
@@ -66,20 +69,6 @@ FAILED_WORDS = frozenset({"GAGAL", "DITOLAK"})
 ENROLLED = Anggota.StatusBpjs.TERDAFTAR
 FAILED = Anggota.StatusBpjs.GAGAL
 
-MSG_NOT_SPREADSHEET = (
-    "Berkas bukan lembar kerja: unggah hasil BPJS sebagai XLSX atau CSV."
-)
-MSG_ENCODING = (
-    "Berkas CSV tidak dapat dibaca (pengodean karakter tidak dikenal). Simpan "
-    'ulang sebagai "CSV UTF-8" lalu unggah ulang.'
-)
-MSG_MISSING = (
-    "Kolom wajib tidak ditemukan: {missing}. Judul kolom yang terbaca: {found}."
-)
-MSG_NO_HEADER = (
-    "Baris judul kolom tidak ditemukan: tidak ada kolom NIK atau STATUS di "
-    "20 baris pertama."
-)
 MSG_NO_ROWS = "Berkas tidak berisi baris data di bawah judul kolom."
 
 SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
@@ -200,31 +189,17 @@ class ResultPreview:
 
 def parse_result(content: bytes, filename: str) -> ParsedResult:
     """The rows of a BPJS result file (XLSX or CSV), or ResultFileError."""
-    if len(content) > MAX_BYTES:
-        raise ResultFileError(
-            f"Ukuran berkas melebihi batas {MAX_BYTES // (1024 * 1024)} MB."
+    try:
+        table = read_table(
+            content, columns=HEADER, max_rows=MAX_ROWS, time_budget=TIME_BUDGET_SECONDS
         )
-    names = [name for aliases in COLUMNS.values() for name in aliases]
-    if content.startswith((ZIP_MAGIC, OLE_MAGIC)) or filename.lower().endswith(
-        (".xlsx", ".xlsm", ".xls")
-    ):
-        try:
-            header, sheet_rows = read_xlsx_rows(
-                content,
-                max_rows=MAX_ROWS,
-                header_names=names,
-                time_budget=TIME_BUDGET_SECONDS,
-            )
-        except XlsxError as exc:
-            raise ResultFileError(exc.message) from exc
-        raw = [(r.number, r.values, r.errors) for r in sheet_rows]
-    else:
-        header, raw = _read_csv(content, names)
-    columns = _match_columns(header)
+    except IncomingError as exc:
+        raise ResultFileError(exc.message) from exc
+    header, columns = table.header, table.columns
     rows = []
     with gc_paused():
-        for number, values, errors in raw:
-            row = _parse_row(number, values, errors, columns, header)
+        for number, values, errors in table.rows:
+            row = _parse_row(number, values, errors, columns, table)
             if row is not None:
                 rows.append(row)
     if not rows:
@@ -235,87 +210,6 @@ def parse_result(content: bytes, filename: str) -> ParsedResult:
         columns={name: header[index] for name, index in columns.items()},
         rows=rows,
     )
-
-
-def _decode(content: bytes) -> str:
-    if b"\x00" in content[:4096]:
-        raise ResultFileError(MSG_NOT_SPREADSHEET)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ResultFileError(MSG_ENCODING)
-
-
-def _read_csv(
-    content: bytes, names: list[str]
-) -> tuple[list[str], list[tuple[int, list[CellValue], dict[int, str]]]]:
-    text = _decode(content)
-    wanted = set(names)
-    best: tuple[int, str, int] | None = None  # (matched columns, delimiter, line)
-    for delimiter in (",", ";", "|", "\t"):
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        try:
-            for index, cells in enumerate(reader):
-                if index >= 20:
-                    break
-                hits = sum(1 for c in cells if normalise_header(c) in wanted)
-                if hits and (best is None or hits > best[0]):
-                    best = (hits, delimiter, index)
-        except csv.Error as exc:
-            raise ResultFileError(MSG_NOT_SPREADSHEET) from exc
-    if best is None:
-        raise ResultFileError(MSG_NO_HEADER)
-    _, delimiter, header_index = best
-    header: list[str] = []
-    rows: list[tuple[int, list[CellValue], dict[int, str]]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        for index, cells in enumerate(reader):
-            if index < header_index:
-                continue
-            if index == header_index:
-                header = [" ".join(c.split()) for c in cells]
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ResultFileError(
-                    f"Berkas berisi lebih dari {MAX_ROWS} baris data. Bagi menjadi "
-                    "beberapa berkas."
-                )
-            values: list[CellValue] = [_csv_value(c) for c in cells]
-            if any(v is not None for v in values):
-                # The file's line number, as a spreadsheet program shows it.
-                rows.append((reader.line_num, values, {}))
-    except csv.Error as exc:
-        raise ResultFileError(MSG_NOT_SPREADSHEET) from exc
-    return header, rows
-
-
-def _csv_value(cell: str) -> str | None:
-    text = cell.replace("\u00a0", " ").strip()
-    if text.startswith("'"):
-        text = text[1:].strip()
-    if text.startswith('="') and text.endswith('"'):  # Excel's ="0001..." trick
-        text = text[2:-1].strip()
-    return text or None
-
-
-def _match_columns(header: list[str]) -> dict[str, int]:
-    normalised = [normalise_header(h) for h in header]
-    columns: dict[str, int] = {}
-    for name, aliases in COLUMNS.items():
-        for index, value in enumerate(normalised):
-            if value in aliases and index not in columns.values():
-                columns[name] = index
-                break
-    missing = [COLUMN_LABELS[name] for name in REQUIRED if name not in columns]
-    if missing:
-        found = ", ".join(h for h in header if h) or "(kosong)"
-        raise ResultFileError(
-            MSG_MISSING.format(missing=" dan ".join(missing), found=found)
-        )
-    return columns
 
 
 def _text(value: CellValue) -> str:
@@ -331,7 +225,7 @@ def _parse_row(
     values: list[CellValue],
     errors: dict[int, str],
     columns: dict[str, int],
-    header: list[str],
+    table: Table,
 ) -> ParsedRow | None:
     width = len(values)
     cells = {
@@ -354,7 +248,7 @@ def _parse_row(
         return None  # the header repeated (page breaks in BPJS's export)
     problems = (
         [
-            f"{cell_label(header, index)}: {message}"
+            f"{table.label(index)}: {message}"
             for index, message in sorted(errors.items())
             if index in used
         ]

@@ -1,22 +1,19 @@
 """Background jobs: the BPJS reconciliation and the payment recommendation.
 
 Job kinds and params:
-- "recon_diff", path: an upload saved as "rekon/<random>.<ext>" (`save_recon_upload`),
+- "recon_diff", token: an upload held by kis_portal.staging (`save_recon_upload`),
   filename (optional, the uploader's name); the result is the differences XLSX;
   the upload is deleted whatever happens.
 - "payment_recommendation", periode "YYYY-MM": the result is the PDF letter.
 - "payment_annex", periode "YYYY-MM": the result is the XLSX annex.
 """
 
-import secrets
-from pathlib import PurePosixPath
-
 from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from kis_portal.jobs.registry import job_handler
 from kis_portal.jobs.runner import JobFailed
+from kis_portal.staging.services import staged_create, staged_delete, staged_open
 
 from .payment import (
     Periode,
@@ -26,51 +23,39 @@ from .payment import (
     recommendation_pdf,
 )
 from .reconciliation import (
-    MAX_BYTES,
     ReconFileError,
     differences_workbook,
     parse_active_list,
     reconcile,
 )
 
-UPLOAD_DIR = "rekon"
-UPLOAD_SUFFIXES = {".xlsx", ".csv", ".txt"}
+RECON_STAGING = "bpjs_rekon"
 MSG_UPLOAD_GONE = "Berkas unggahan tidak ditemukan lagi. Unggah ulang daftar BPJS."
 
 
-def save_recon_upload(uploaded: File) -> str:
-    """Store an uploaded list as 'rekon/<random>.<ext>'; the path for the job."""
-    suffix = PurePosixPath(uploaded.name or "").suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise ReconFileError("Berkas harus XLSX atau CSV (.xlsx, .csv).")
-    name = f"{UPLOAD_DIR}/{secrets.token_hex(16)}{suffix}"
-    return default_storage.save(name, uploaded)
-
-
-def _upload_path(path: str) -> str:
-    pure = PurePosixPath(str(path or ""))
-    if (
-        len(pure.parts) != 2
-        or pure.parts[0] != UPLOAD_DIR
-        or pure.suffix.lower() not in UPLOAD_SUFFIXES
-    ):
-        raise JobFailed(MSG_UPLOAD_GONE)
-    return str(pure)
+def save_recon_upload(uploaded: File, *, by) -> str:
+    """Hold an uploaded list for the job (kis_portal.staging); the token for it."""
+    return staged_create(
+        content=uploaded,
+        purpose=RECON_STAGING,
+        name=(uploaded.name or "")[-150:],
+        by=by,
+    )
 
 
 @job_handler("recon_diff", label="Rekonsiliasi peserta aktif BPJS (XLSX)")
-def recon_diff(ctx, *, path: str, filename: str = "") -> None:
+def recon_diff(ctx, *, token: str, filename: str = "") -> None:
     """`filename` is the uploader's name of the file, for the message only."""
-    path = _upload_path(path)
+    user = ctx.job.created_by
     try:
-        if not default_storage.exists(path):
+        handle = staged_open(token, purpose=RECON_STAGING, by=user)
+        if handle is None:
             raise JobFailed(MSG_UPLOAD_GONE)
-        with default_storage.open(path, "rb") as handle:
-            content = handle.read(MAX_BYTES + 1)
-        try:
-            rows = parse_active_list(content, path)
-        except ReconFileError as exc:
-            raise JobFailed(exc.message) from exc
+        with handle:
+            try:
+                rows = parse_active_list(handle)
+            except ReconFileError as exc:
+                raise JobFailed(exc.message) from exc
         ctx.progress(0, len(rows))
         rec = reconcile(rows)
         ctx.progress(len(rows), len(rows))
@@ -81,8 +66,7 @@ def recon_diff(ctx, *, path: str, filename: str = "") -> None:
             (f"{filename}: " if filename else "") + rec.summary(),
         )
     finally:
-        if default_storage.exists(path):
-            default_storage.delete(path)
+        staged_delete(token, by=user)
 
 
 def _periode(periode: str) -> str:

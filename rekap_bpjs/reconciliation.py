@@ -14,30 +14,29 @@ A list without a STATUS column is taken as all active, and one without a
 SEGMEN column as all in our segment (it is the segment's list).
 """
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from typing import IO
 
 from django.conf import settings
 
 from kis_portal import xlsx
 from kis_portal.identifiers import clean_digits
-from kis_portal.privacy import mask_identifier
-from kis_portal.xlsx_read import (
-    MB,
-    XlsxError,
-    cell_label,
+from kis_portal.incoming import (
+    Column,
+    Columns,
+    IncomingError,
     normalise_header,
-    open_xlsx_stream,
+    open_table,
 )
+from kis_portal.privacy import mask_identifier
+from kis_portal.xlsx_read import MB
 from usulan.models import Anggota
 
 MAX_BYTES = 30 * MB
 MAX_UNPACKED_BYTES = 300 * MB
-HEADER_SEARCH_ROWS = 20
 NOKA_LENGTH = 13
 
 SEGMEN_APBD_DEFAULT = ["PBPU PEMDA", "PBI APBD", "PD PEMDA"]
@@ -58,7 +57,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "segmen": ("SEGMEN", "SEGMEN PESERTA", "SEGMENTASI", "JENIS PESERTA"),
 }
 REQUIRED = ("noka", "nik", "nama")
-COLUMN_LABELS = {"noka": "NOKA", "nik": "NIK", "nama": "NAMA"}
+HEADER = Columns(
+    *(Column(key, names, required=key in REQUIRED) for key, names in COLUMNS.items()),
+    hint="Periksa baris judul kolom.",
+)
 ACTIVE_STATUSES = {"aktif", "active"}
 
 TIDAK_AKTIF = "tidak_aktif"
@@ -90,14 +92,6 @@ DIFF_HEADERS = [
     "Kategori",
 ]
 
-MSG_TYPE = "Berkas harus XLSX atau CSV (.xlsx, .csv)."
-MSG_ENCODING = "Berkas CSV tidak dapat dibaca: simpan ulang sebagai CSV UTF-8."
-MSG_CSV_BAD = "Berkas CSV rusak atau tidak dapat dibaca."
-MSG_NO_HEADER = (
-    "Baris judul kolom tidak ditemukan di 20 baris pertama: pastikan ada kolom "
-    "NOKA dan NIK."
-)
-MSG_MISSING = "Kolom wajib tidak ditemukan: {columns}. Periksa baris judul kolom."
 MSG_CELLS = "Ada sel yang tidak dapat dibaca: {cells}. Perbaiki lalu unggah ulang."
 MSG_EMPTY = "Daftar peserta kosong: tidak ada baris dengan NOKA atau NIK."
 
@@ -180,115 +174,36 @@ def our_segments() -> set[str]:
 # --- Reading the list ---------------------------------------------------------
 
 
-def parse_active_list(content: bytes, filename: str) -> list[ActiveRow]:
+def parse_active_list(source: bytes | IO[bytes]) -> list[ActiveRow]:
     """BPJS's rows from an XLSX or CSV (title rows above the header skipped)."""
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix == ".xlsx":
-        return _parse_xlsx(content)
-    if suffix in {".csv", ".txt"}:
-        return _parse_csv(content)
-    raise ReconFileError(MSG_TYPE)
-
-
-def _header_aliases() -> set[str]:
-    return {normalise_header(a) for key in ("noka", "nik") for a in COLUMNS[key]}
-
-
-def _parse_xlsx(content: bytes) -> list[ActiveRow]:
-    aliases = [a for key in ("noka", "nik") for a in COLUMNS[key]]
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    problems: list[str] = []
+    rows: list[ActiveRow] = []
     try:
-        with open_xlsx_stream(
-            io.BytesIO(content),
+        with open_table(
+            stream,
+            columns=HEADER,
             max_bytes=MAX_BYTES,
             max_unpacked_bytes=MAX_UNPACKED_BYTES,
-            header_names=aliases,
-        ) as stream:
-            index = _column_index(stream.header)
-            problems: list[str] = []
-            rows: list[ActiveRow] = []
-            for sheet_row in stream.rows:
-                if sheet_row.errors:
+        ) as table:
+            for number, values, errors in table.rows:
+                if errors:
                     problems += [
-                        f"baris {sheet_row.number} kolom {cell_label(stream.header, i)}"
-                        for i in sheet_row.errors
+                        f"baris {number} kolom {table.label(i)}" for i in errors
                     ]
                     continue
-                row = _row(sheet_row.number, sheet_row.values, index)
+                row = _row(number, values, table.columns)
                 if row:
                     rows.append(row)
-    except XlsxError as exc:
+    except IncomingError as exc:
         raise ReconFileError(exc.message) from exc
     if problems:
         shown = ", ".join(problems[:10])
         more = f" dan {len(problems) - 10} sel lain" if len(problems) > 10 else ""
         raise ReconFileError(MSG_CELLS.format(cells=shown + more))
-    return _non_empty(rows)
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReconFileError(MSG_ENCODING)
-
-
-def _parse_csv(content: bytes) -> list[ActiveRow]:
-    if len(content) > MAX_BYTES:
-        raise ReconFileError(f"Ukuran berkas melebihi batas {MAX_BYTES // MB} MB.")
-    text = _decode(content)
-    lines = text.splitlines()
-    wanted = _header_aliases()
-    header_at = None
-    delimiter = ","
-    for number, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
-        for candidate in (";", "|", ",", "\t"):
-            cells = {
-                normalise_header(c)
-                for c in next(csv.reader([line], delimiter=candidate))
-            }
-            if not cells.isdisjoint(wanted):
-                header_at, delimiter = number, candidate
-                break
-        if header_at is not None:
-            break
-    if header_at is None:
-        raise ReconFileError(MSG_NO_HEADER)
-    try:
-        reader = csv.reader(lines[header_at:], delimiter=delimiter)
-        header = [" ".join(c.split()) for c in next(reader)]
-        index = _column_index(header)
-        rows = []
-        for offset, values in enumerate(reader):
-            cleaned = [_csv_cell(v) for v in values]
-            row = _row(header_at + 2 + offset, cleaned, index)
-            if row:
-                rows.append(row)
-    except csv.Error as exc:
-        raise ReconFileError(MSG_CSV_BAD) from exc
-    return _non_empty(rows)
-
-
-def _csv_cell(value: str) -> str | None:
-    text = value.replace("\u00a0", " ").strip()
-    if text.startswith("'"):  # Excel's text marker
-        text = text[1:].strip()
-    return text or None
-
-
-def _column_index(header: list[str]) -> dict[str, int]:
-    normalised = [normalise_header(h) for h in header]
-    index: dict[str, int] = {}
-    for key, aliases in COLUMNS.items():
-        for alias in map(normalise_header, aliases):
-            if alias in normalised:
-                index[key] = normalised.index(alias)
-                break
-    missing = [COLUMN_LABELS[key] for key in REQUIRED if key not in index]
-    if missing:
-        raise ReconFileError(MSG_MISSING.format(columns=", ".join(missing)))
-    return index
+    if not rows:
+        raise ReconFileError(MSG_EMPTY)
+    return rows
 
 
 def _text(values: list, position: int | None) -> str:
@@ -315,12 +230,6 @@ def _row(line: int, values: list, index: dict[str, int]) -> ActiveRow | None:
         status=_text(values, index.get("status")).upper(),
         segmen=_text(values, index.get("segmen")).upper(),
     )
-
-
-def _non_empty(rows: list[ActiveRow]) -> list[ActiveRow]:
-    if not rows:
-        raise ReconFileError(MSG_EMPTY)
-    return rows
 
 
 # --- Comparing ------------------------------------------------------------------

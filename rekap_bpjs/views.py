@@ -1,11 +1,7 @@
 """The batch screen: build, preview, adjust, lock, export, import BPJS's result."""
 
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +15,10 @@ from kis_portal.http import private
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.choices import Kategori
 from kis_portal.roles import Role, role_required
+from kis_portal.staging.services import staged_create, staged_delete
 
+from .jobs_recon import save_recon_upload
+from .jobs_result import RESULT_STAGING
 from .models import Batch, BatchFile, BatchItem
 from .selectors import (
     batch_items,
@@ -267,13 +266,16 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
                     ids=[batch.pk],
                     niks=[row.nik for row in matched],
                 )
-                name = default_storage.save(
-                    f"hasil/{secrets.token_hex(16)}.bin", ContentFile(content)
+                key = _result_key(periode)
+                if previous := request.session.pop(key, None):
+                    staged_delete(previous.get("token", ""), by=request.user)
+                token = staged_create(
+                    content=content,
+                    purpose=RESULT_STAGING,
+                    name=upload.name[-150:],
+                    by=request.user,
                 )
-                request.session[_result_key(periode)] = {
-                    "path": name,
-                    "filename": upload.name[-150:],
-                }
+                request.session[key] = {"token": token}
     return render(
         request,
         "rekap_bpjs/result_upload.html",
@@ -300,11 +302,7 @@ def result_apply_view(request: HttpRequest, periode: str) -> HttpResponse:
     job = job_start(
         kind="bpjs_result_apply",
         by=request.user,
-        params={
-            "periode": periode,
-            "path": stored["path"],
-            "filename": stored["filename"],
-        },
+        params={"periode": periode, "token": stored.get("token", "")},
     )
     return redirect(job)
 
@@ -328,14 +326,11 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
                 f"Berkas terlalu besar (paling besar {recon_max_bytes() // 2**20} MB)."
             )
         else:
-            ext = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
-            path = default_storage.save(
-                f"rekon/{secrets.token_hex(16)}.{ext}", ContentFile(upload.read())
-            )
+            token = save_recon_upload(upload, by=request.user)
             job = job_start(
                 kind="recon_diff",
                 by=request.user,
-                params={"path": path, "filename": upload.name[-150:]},
+                params={"token": token, "filename": upload.name[-150:]},
             )
             return redirect(job)
     return render(request, "rekap_bpjs/reconciliation.html", {"error": error})

@@ -10,7 +10,6 @@ the stored file is read and checked again when the operator confirms.
 import datetime
 import logging
 import re
-import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -18,27 +17,26 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import clean_digits
+from kis_portal.incoming import (
+    CellValue,
+    Columns,
+    IncomingError,
+    normalise_header,
+    read_table,
+)
+from kis_portal.incoming import Column as FileColumn
+from kis_portal.incoming import Row as FileRow
 from kis_portal.offices.choices import JenisUsulan, Kategori
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.wilayah.models import Desa
 from kis_portal.xlsx import cell, new_workbook, to_bytes, write_sheet
-from kis_portal.xlsx_read import (
-    CellValue,
-    SheetRow,
-    XlsxError,
-    normalise_header,
-    read_limited,
-    read_xlsx_rows,
-)
+from kis_portal.xlsx_read import XlsxError, read_limited
 
 from .checks import members_together_errors, nik_region_warning, nik_taken_messages
 from .forms import AnggotaForm, UsulanForm
@@ -52,9 +50,8 @@ MAX_BYTES = 10 * 1024 * 1024
 # The browser form takes at most this many members per household (formset max_num).
 MAX_MEMBERS = 20
 DATA_SHEET = "Data"
-STORAGE_DIR = "bulk"
-STALE_AFTER = datetime.timedelta(days=1)
-TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+# What kis_portal.staging holds the uploaded file as, between preview and job.
+STAGING_PURPOSE = "usulan_bulk"
 IMPORT_NAMESPACE = uuid.UUID("0b7c5f55-6a53-4d0e-9a53-2f1d1f3c9b21")
 
 
@@ -83,9 +80,6 @@ class Column:
     def field(self) -> str:
         """The form field the column feeds."""
         return "telepon" if self.key == "telepon_keluarga" else self.key
-
-    def names(self) -> set[str]:
-        return {normalise_header(n) for n in (self.header, self.key, *self.aliases)}
 
 
 def _codes(choices: Iterable[tuple[str, str]]) -> str:
@@ -282,6 +276,22 @@ def columns_for(profile: OfficeProfile | None) -> list[Column]:
     ]
 
 
+def _file_columns(columns: list[Column]) -> Columns:
+    """What the reader looks for: each column by its header, key or aliases."""
+    return Columns(
+        *(
+            FileColumn(
+                c.key,
+                (c.header, c.key, *c.aliases),
+                label=c.header,
+                required=c.required,
+            )
+            for c in columns
+        ),
+        hint="Gunakan templat dari portal dan jangan mengubah judul kolom.",
+    )
+
+
 # --- Codes: what people type -> the form's choice values -----------------------
 
 
@@ -445,19 +455,25 @@ def read_upload(upload) -> bytes:
 def parse_upload(file, *, user, desa: Desa) -> Preview:
     """Read and check every row as the browser form would; BulkFileError for the file."""
     columns = columns_for(get_active_profile())
-    names = {name: column for column in columns for name in column.names()}
     try:
-        header, sheet_rows = read_xlsx_rows(
+        table = read_table(
             file,
+            columns=_file_columns(columns),
             max_rows=max_rows(),
             max_bytes=MAX_BYTES,
+            text=False,
             sheet=DATA_SHEET,
-            header_names=[c.header for c in columns],
         )
-    except XlsxError as exc:
+    except IncomingError as exc:
         raise BulkFileError(exc.message) from exc
-    positions, ignored = _map_header(header, names, columns)
-    households = _group(sheet_rows, positions)
+    if table.duplicated:
+        headers = {c.key: c.header for c in columns}
+        raise BulkFileError(
+            "Kolom berikut muncul lebih dari sekali: "
+            + ", ".join(sorted(headers[key] for key in table.duplicated))
+            + ". Hapus salah satunya lalu unggah ulang."
+        )
+    households = _group(table.rows, table.columns)
     _check(households, user=user, desa=desa, columns=columns)
     logger.info(
         "user=%s bulk preview rows=%s households=%s ok=%s",
@@ -466,50 +482,19 @@ def parse_upload(file, *, user, desa: Desa) -> Preview:
         len(households),
         sum(1 for h in households if h.ok),
     )
-    return Preview(households=households, ignored_columns=ignored)
+    return Preview(households=households, ignored_columns=table.unknown)
 
 
-def _map_header(
-    header: list[str], names: dict[str, Column], columns: list[Column]
-) -> tuple[dict[str, int], list[str]]:
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    duplicated: list[str] = []
-    for index, text in enumerate(header):
-        column = names.get(normalise_header(text))
-        if column is None:
-            if text:
-                ignored.append(text)
-        elif column.key in positions:
-            duplicated.append(column.header)
-        else:
-            positions[column.key] = index
-    if duplicated:
-        raise BulkFileError(
-            "Kolom berikut muncul lebih dari sekali: "
-            + ", ".join(sorted(set(duplicated)))
-            + ". Hapus salah satunya lalu unggah ulang."
-        )
-    missing = [c.header for c in columns if c.required and c.key not in positions]
-    if missing:
-        raise BulkFileError(
-            "Kolom wajib tidak ditemukan: "
-            + ", ".join(missing)
-            + ". Gunakan templat dari portal dan jangan mengubah judul kolom."
-        )
-    return positions, ignored
-
-
-def _group(sheet_rows: list[SheetRow], positions: dict[str, int]) -> list[Household]:
+def _group(file_rows: Iterable[FileRow], positions: dict[str, int]) -> list[Household]:
     by_key: dict[tuple[str, str], Household] = {}
     labels = {c.key: c.header for c in TEMPLATE_COLUMNS}
-    for sheet_row in sheet_rows:
+    for number, cells, cell_errors in file_rows:
         values: dict[str, str] = {}
-        row = Row(number=sheet_row.number, values=values)
+        row = Row(number=number, values=values)
         for key, index in positions.items():
-            raw = sheet_row.values[index] if index < len(sheet_row.values) else None
-            if index in sheet_row.errors:
-                row.errors.append(f"{labels[key]}: {sheet_row.errors[index]}")
+            raw = cells[index] if index < len(cells) else None
+            if index in cell_errors:
+                row.errors.append(f"{labels[key]}: {cell_errors[index]}")
                 row.unreadable.add(key)
             if key == "tanggal_lahir" and isinstance(raw, datetime.date):
                 row.birth_date = raw
@@ -720,49 +705,6 @@ def create_drafts(
         len(preview.error_households),
     )
     return created
-
-
-# --- The uploaded file between preview and confirmation -------------------------
-
-
-def store_upload(content: bytes) -> str:
-    """Keep the file for the confirmation; return its token (the only thing shown)."""
-    _delete_stale()
-    token = secrets.token_hex(16)
-    default_storage.save(_path(token), ContentFile(content))
-    return token
-
-
-def load_upload(token: str) -> bytes | None:
-    if not TOKEN_RE.fullmatch(token or "") or not default_storage.exists(_path(token)):
-        return None
-    with default_storage.open(_path(token), "rb") as handle:
-        return handle.read()
-
-
-def discard_upload(token: str) -> None:
-    if TOKEN_RE.fullmatch(token or ""):
-        default_storage.delete(_path(token))
-
-
-def _path(token: str) -> str:
-    return f"{STORAGE_DIR}/{token}.xlsx"
-
-
-def _delete_stale() -> None:
-    """Previews nobody confirmed: personal data does not stay on disk for long."""
-    try:
-        _, files = default_storage.listdir(STORAGE_DIR)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - STALE_AFTER
-    for name in files:
-        path = f"{STORAGE_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except FileNotFoundError:
-            continue
 
 
 # --- Template -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from kis_portal.jobs.registry import job_handler
 from kis_portal.jobs.runner import JobFailed
+from kis_portal.staging.services import staged_delete, staged_read
 from kis_portal.wilayah.access import desa_for_user
 
 from . import bulk
@@ -15,7 +16,7 @@ def bulk_import(ctx, *, token: str) -> None:
     """Re-read the stored upload, check it again and create the valid households."""
     user = get_user_model().objects.get(pk=ctx.job.created_by_id)
     desa = desa_for_user(user).first()
-    content = bulk.load_upload(token)
+    content = staged_read(token, purpose=bulk.STAGING_PURPOSE, by=user)
     if desa is None or content is None:
         raise JobFailed("Berkas impor tidak ditemukan lagi. Unggah ulang berkasnya.")
     try:
@@ -32,7 +33,7 @@ def bulk_import(ctx, *, token: str) -> None:
             "Tidak ada usulan yang dibuat: " + " ".join(exc.messages)
         ) from exc
     finally:
-        bulk.discard_upload(token)
+        staged_delete(token, by=user)
     if not created:
         raise JobFailed(
             "Tidak ada usulan yang dibuat: data berubah sejak pratinjau dan tidak ada "

@@ -417,7 +417,7 @@ def test_rekap_uploads_an_extract_and_the_job_reports_rejections(
     assert DtksPeriode.objects.get().jumlah == 2
     sheet = load_workbook(job.result_file.path).active
     assert [c.value for c in sheet[2]] == [4, "***", "NIK harus 16 angka (sekarang 3)."]
-    assert not any((Path(settings.MEDIA_ROOT) / "dtks").iterdir())  # upload deleted
+    assert not any((Path(settings.MEDIA_ROOT) / "staging").iterdir())  # upload deleted
     listing = client.get("/dtks/").content.decode()
     assert "2026-Q3" in listing and "terbaru" in listing
 

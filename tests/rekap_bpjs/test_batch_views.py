@@ -1,10 +1,17 @@
 """The batch screen as staf rekap, kadis and others meet it."""
 
+import datetime
+import io
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from kis_portal.offices.models import OfficeProfile
+from kis_portal.staging.models import StagedFile
 from rekap_bpjs.models import Batch, BatchItem
+from tests.clock import frozen
 
 from .test_batch import ready_household
 
@@ -168,6 +175,7 @@ def test_rekap_previews_and_applies_a_result_and_desa_sees_the_failure(
     job = Job.objects.get(kind="bpjs_result_apply")
     assert response.url == job.get_absolute_url() and job.status == Job.Status.SUCCEEDED
     assert "Terdaftar 1, gagal 1" in job.message
+    assert not StagedFile.objects.exists()  # the previewed file is gone once applied
     assert Usulan.objects.get(pk=ok.pk).status == Usulan.Status.TERDAFTAR
     assert Usulan.objects.get(pk=bad.pk).status == Usulan.Status.GAGAL_BPJS
     assert ok.anggota_set.get().noka == "0001261832477"
@@ -179,6 +187,40 @@ def test_rekap_previews_and_applies_a_result_and_desa_sees_the_failure(
     client = login(rekap)
     again = client.post("/rekap/2026-11/hasil/terapkan/", follow=True).content.decode()
     assert "sudah diproses" in again
+
+
+def test_a_result_previewed_and_never_applied_is_gone_after_its_expiry(
+    login, rekap, operator_a, settings
+):
+    settings.KIS_STAGING_JAM = 3
+    sent = ready_household(operator_a, minutes=1)
+    client = login(rekap)
+    client.post("/rekap/susun/", {"periode": "2026-11"})
+    client.post("/rekap/2026-11/kunci/")
+    nik = sent.anggota_set.get().nik
+    upload = result_xlsx([[nik, "0001261832477", "BERHASIL", "", "01-12-2026"]])
+    content = upload.getvalue()
+    client.post("/rekap/2026-11/hasil/", {"berkas": upload})
+    upload.seek(0)
+    client.post("/rekap/2026-11/hasil/", {"berkas": upload})  # previewed twice
+    media = Path(settings.MEDIA_ROOT)
+
+    def held() -> list[Path]:
+        return [
+            p for p in media.rglob("*") if p.is_file() and p.read_bytes() == content
+        ]
+
+    # The second preview replaced the first: one copy, under a random name.
+    (path,) = held()
+    assert path.parent == media / "staging" and nik not in path.name
+    call_command("purge_staging", stdout=io.StringIO())
+    assert held() == [path]  # not expired yet
+
+    with frozen(timezone.now() + datetime.timedelta(hours=3, minutes=1)):
+        call_command("purge_staging", stdout=io.StringIO())
+
+    assert held() == [] and not StagedFile.objects.exists()
+    assert not any(p.is_file() for p in media.rglob("*"))
 
 
 def test_rekap_closes_a_batch_after_its_result_with_a_reason_for_the_unanswered(

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 import rekap_bpjs.jobs_recon  # noqa: F401  (registers the job kinds)
 from kis_portal.jobs.models import Job
 from kis_portal.jobs.services import job_start
+from kis_portal.staging.models import StagedFile
 from rekap_bpjs.jobs_recon import save_recon_upload
 from rekap_bpjs.payment import enrolled_per_month, recommendation, rupiah
 from rekap_bpjs.reconciliation import (
@@ -94,7 +95,7 @@ def scenario(operator_a):
 
 
 def test_reconcile_sorts_each_difference_into_its_category(scenario):
-    rows = parse_active_list(scenario["content"], "aktif.xlsx")
+    rows = parse_active_list(scenario["content"])
     assert len(rows) == 5
     rec = reconcile(rows)
     assert rec.counts() == {
@@ -118,7 +119,7 @@ def test_reconcile_sorts_each_difference_into_its_category(scenario):
 
 
 def test_differences_workbook_has_a_sheet_per_category_and_masks_niks(scenario):
-    rec = reconcile(parse_active_list(scenario["content"], "aktif.xlsx"))
+    rec = reconcile(parse_active_list(scenario["content"]))
     wb = load_workbook(io.BytesIO(differences_workbook(rec)))
     assert wb.sheetnames == [
         "Ringkasan",
@@ -150,7 +151,7 @@ def test_csv_with_semicolons_in_cp1252_is_read():
         "Daftar peserta aktif\nNOKA;NIK;NAMA;STATUS;SEGMEN\n"
         "'0001234567890;5108 0101 0101 0001;I GEDE RÉSA;AKTIF;PBI APBD\n"
     ).encode("cp1252")
-    (row,) = parse_active_list(content, "aktif.csv")
+    (row,) = parse_active_list(content)
     assert (row.noka, row.nik, row.nama) == (
         "0001234567890",
         "5108010101010001",
@@ -173,40 +174,46 @@ def test_a_list_without_nik_or_noka_is_refused_clearly(header, missing):
     buffer = io.BytesIO()
     wb.save(buffer)
     with pytest.raises(ReconFileError) as caught:
-        parse_active_list(buffer.getvalue(), "aktif.xlsx")
+        parse_active_list(buffer.getvalue())
     assert caught.value.message.startswith("Kolom wajib tidak ditemukan")
     assert missing in caught.value.message
 
 
 def test_other_files_are_refused():
     with pytest.raises(ReconFileError):
-        parse_active_list(b"%PDF-1.4", "aktif.pdf")
+        parse_active_list(b"%PDF-1.4")
     with pytest.raises(ReconFileError):
-        parse_active_list(b"not a zip", "aktif.xlsx")
+        parse_active_list(b"not a zip")
 
 
 def test_recon_job_saves_the_differences_and_deletes_the_upload(scenario, rekap):
-    path = save_recon_upload(SimpleUploadedFile("aktif.xlsx", scenario["content"]))
-    assert path.startswith("rekon/") and path.endswith(".xlsx")
+    token = save_recon_upload(
+        SimpleUploadedFile("aktif.xlsx", scenario["content"]), by=rekap
+    )
+    staged = StagedFile.objects.get()
+    assert staged.owner == rekap and default_storage.exists(staged.file.name)
     job = job_start(
-        kind="recon_diff", by=rekap, params={"path": path, "filename": "aktif.xlsx"}
+        kind="recon_diff", by=rekap, params={"token": token, "filename": "aktif.xlsx"}
     )
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert "Tidak aktif 1" in job.message and "Tidak dikenal 1" in job.message
-    assert not default_storage.exists(path)
+    assert not default_storage.exists(staged.file.name)
+    assert not StagedFile.objects.exists()
     with job.result_file.open("rb") as handle:
         wb = load_workbook(io.BytesIO(handle.read()))
     assert "Ringkasan" in wb.sheetnames
 
 
 def test_recon_job_reports_a_bad_file_and_deletes_it(rekap):
-    path = save_recon_upload(SimpleUploadedFile("aktif.csv", b"a;b\n1;2\n"))
-    job = job_start(kind="recon_diff", by=rekap, params={"path": path})
+    token = save_recon_upload(SimpleUploadedFile("aktif.csv", b"a;b\n1;2\n"), by=rekap)
+    path = StagedFile.objects.get().file.name
+    job = job_start(kind="recon_diff", by=rekap, params={"token": token})
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert "NOKA" in job.message
     assert not default_storage.exists(path)
+    assert not StagedFile.objects.exists()
 
 
 def pdf_text(content: bytes) -> str:

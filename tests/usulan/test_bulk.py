@@ -90,7 +90,7 @@ def messages_of(response) -> list[str]:
 
 
 def stored_files(settings) -> list:
-    folder = settings.MEDIA_ROOT / "bulk"
+    folder = settings.MEDIA_ROOT / "staging"
     return list(folder.iterdir()) if folder.exists() else []
 
 

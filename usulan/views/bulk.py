@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, role_required
+from kis_portal.staging.services import staged_create, staged_delete, staged_get
 from kis_portal.wilayah.access import desa_for_user
 from kis_portal.wilayah.models import Desa
 
@@ -58,10 +59,15 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
         else:
             key = _session_key(request.user)
             if previous := request.session.pop(key, None):
-                bulk.discard_upload(previous)
+                staged_delete(previous, by=request.user)
             token = ""
             if preview.ok_households:
-                token = bulk.store_upload(content)
+                token = staged_create(
+                    content=content,
+                    purpose=bulk.STAGING_PURPOSE,
+                    name=form.cleaned_data["berkas"].name,
+                    by=request.user,
+                )
                 request.session[key] = token
             return render(
                 request,
@@ -100,7 +106,9 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
         request.session[key] = token  # a newer preview (another tab) stays usable
         messages.warning(request, MSG_REPLACED)
         return redirect("usulan:bulk_upload")
-    if not token or bulk.load_upload(token) is None:
+    if not token or not staged_get(
+        token, purpose=bulk.STAGING_PURPOSE, by=request.user
+    ):
         messages.info(request, MSG_DONE)
         return redirect("usulan:list")
     # Creating up to 2,000 rows takes a while: the worker does it, the page shows progress.
