@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from pengaduan.models import Pengaduan, PercobaanLapor
 from pengaduan.services import lapor_boleh
-from tests.usulan.builders import pdf_file
+from tests.usulan.factories import pdf_file
 
-from .helpers import fake_pdf, usulan_of
+from .factories import fake_pdf, usulan_of
 
 pytestmark = pytest.mark.django_db
 URL = "/lapor/"
