@@ -378,6 +378,7 @@ def server_env() -> dict[str, str]:
             "SECURE_COOKIES": "0",  # plain HTTP on loopback
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
+            "KIS_2FA": "0",  # production's default is on; the load test times pages
             "LOG_LEVEL": "WARNING",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             # Login throttling (django-axes), if present, must not count the bench.
