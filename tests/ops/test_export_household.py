@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.usulan.builders import make_usulan
+from tests.usulan.factories import make_usulan
 from usulan.models import Anggota, Dokumen, Usulan
 
 pytestmark = pytest.mark.django_db
