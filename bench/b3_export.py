@@ -23,14 +23,6 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from kis_portal.jobs.models import Job
-from kis_portal.jobs.runner import JobContext
-from kis_portal.jobs.services import job_start
-from kis_portal.offices.selectors import get_active_profile
-from rekap_bpjs.exports import _converter, batch_workbook, profile_columns
-from rekap_bpjs.services import batch_lock
-from usulan.models import Usulan
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
@@ -42,6 +34,13 @@ from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from bench import files_data  # noqa: E402
+from kis_portal.jobs.models import Job  # noqa: E402
+from kis_portal.jobs.runner import JobContext  # noqa: E402
+from kis_portal.jobs.services import job_start  # noqa: E402
+from kis_portal.offices.selectors import get_active_profile  # noqa: E402
+from rekap_bpjs.exports import _converter, batch_workbook, profile_columns  # noqa: E402
+from rekap_bpjs.services import batch_lock  # noqa: E402
+from usulan.models import Usulan  # noqa: E402
 
 BIG, SMALL = common.scale(40_000), common.scale(5_000)
 PERIODE_BIG, PERIODE_SMALL = "2031-01", "2031-02"

@@ -23,12 +23,6 @@ import os
 import sys
 from pathlib import Path
 
-from kis_portal.audit.models import AuditEvent
-from notifikasi.models import Pesan, PesanKeluar
-from rekap_bpjs.imports import parse_result, preview_result
-from rekap_bpjs.results import result_apply
-from usulan.models import Usulan
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
@@ -42,6 +36,11 @@ from django.db import connection  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from bench import files_data  # noqa: E402
+from kis_portal.audit.models import AuditEvent  # noqa: E402
+from notifikasi.models import Pesan, PesanKeluar  # noqa: E402
+from rekap_bpjs.imports import parse_result, preview_result  # noqa: E402
+from rekap_bpjs.results import result_apply  # noqa: E402
+from usulan.models import Usulan  # noqa: E402
 
 BIG, SMALL = common.scale(40_000), common.scale(4_000)
 PERIODE_BIG, PERIODE_SMALL = "2032-01", "2032-02"

@@ -21,9 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-from dtks.imports import import_dtks
-from dtks.models import DtksPeriode
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
@@ -34,6 +31,8 @@ common.setup()
 from django.db import connection  # noqa: E402
 
 from bench import files_data  # noqa: E402
+from dtks.imports import import_dtks  # noqa: E402
+from dtks.models import DtksPeriode  # noqa: E402
 
 FULL = common.scale(1_000_000)
 TENTH = FULL // 10
