@@ -20,14 +20,6 @@ import sys
 from html import escape
 from pathlib import Path
 
-from distribusi.documents import tanda_terima_pdf
-from distribusi.models import Kanal, SerahTerima
-from kis_portal.offices.selectors import get_active_profile
-from kis_portal.pdf import render_pdf
-from usulan.models import Anggota, Usulan
-from verifikasi.approval import sk_context as portal_sk_context
-from verifikasi.models import SkPenetapan
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
@@ -39,6 +31,13 @@ from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from bench import files_data  # noqa: E402
+from distribusi.documents import tanda_terima_pdf  # noqa: E402
+from distribusi.models import Kanal, SerahTerima  # noqa: E402
+from kis_portal.offices.selectors import get_active_profile  # noqa: E402
+from kis_portal.pdf import render_pdf  # noqa: E402
+from usulan.models import Anggota, Usulan  # noqa: E402
+from verifikasi.approval import sk_context as portal_sk_context  # noqa: E402
+from verifikasi.models import SkPenetapan  # noqa: E402
 
 ROWS = common.scale(500)
 RECEIPT_ROWS = 3  # the most that fits on one page with the signatures
