@@ -17,7 +17,7 @@ from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import phone_international
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import Role, require_role
 from usulan.models import Anggota, Usulan
 
 from . import selectors, texts
@@ -331,8 +331,7 @@ def _flush_pending() -> None:
 @transaction.atomic
 def pesan_keluar_retry(*, pk: int, by) -> PesanKeluar:
     """Admin: try a failed message again now (one more attempt)."""
-    if not has_role(by, Role.ADMIN):
-        raise ValidationError("Hanya admin yang dapat mengirim ulang pesan.")
+    require_role(by, Role.ADMIN, message="Hanya admin yang dapat mengirim ulang pesan.")
     pesan = PesanKeluar.objects.select_for_update().get(pk=pk)
     if not PESAN_KELUAR.may_move(pesan.status, K.MENUNGGU):
         raise ValidationError("Pesan ini tidak sedang gagal.")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import clean_digits, normalise_phone
-from kis_portal.roles import Role, has_role, operator_desa_id
+from kis_portal.roles import Role, has_role, operator_desa_id, require_role
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from usulan.access import usulan_for_user
@@ -32,11 +32,6 @@ from .workflow import PENGADUAN
 
 S = Pengaduan.Status
 MAX_LAMPIRAN = 5
-
-
-def _require(user, *roles: str, message: str) -> None:
-    if not has_role(user, *roles):
-        raise ValidationError(message)
 
 
 @dataclass
@@ -111,13 +106,13 @@ def pengaduan_create(
 ) -> Pengaduan:
     """Record a complaint (`by` is None for the public form)."""
     if sumber == Pengaduan.Sumber.DESA:
-        _require(
+        require_role(
             by,
             Role.OPERATOR_DESA,
             message="Hanya operator desa yang mengadu atas nama desa.",
         )
     elif sumber == Pengaduan.Sumber.LOKET:
-        _require(by, *HANDLERS, message="Anda tidak dapat mencatat pengaduan.")
+        require_role(by, *HANDLERS, message="Anda tidak dapat mencatat pengaduan.")
     if data.kategori not in Pengaduan.Kategori.values:
         raise ValidationError({"kategori": "Pilih kategori pengaduan."})
     uraian = (data.uraian or "").strip()
@@ -209,7 +204,7 @@ def lampiran_add(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
 @transaction.atomic
 def pengaduan_assign(*, pengaduan_id: int, petugas, by) -> Pengaduan:
     """Give a complaint to a handler; a new one starts being processed."""
-    _require(by, *HANDLERS, message="Anda tidak dapat menugaskan pengaduan.")
+    require_role(by, *HANDLERS, message="Anda tidak dapat menugaskan pengaduan.")
     pengaduan = _lock(pengaduan_id)
     if petugas is None or not handler_users().filter(pk=petugas.pk).exists():
         raise ValidationError({"petugas": "Pilih petugas penanganan pengaduan."})
@@ -237,7 +232,7 @@ def pengaduan_assign(*, pengaduan_id: int, petugas, by) -> Pengaduan:
 def pengaduan_change_status(
     *, pengaduan_id: int, to: str, by, alasan: str = ""
 ) -> Pengaduan:
-    _require(by, *HANDLERS, message="Anda tidak dapat mengubah status pengaduan.")
+    require_role(by, *HANDLERS, message="Anda tidak dapat mengubah status pengaduan.")
     pengaduan = _lock(pengaduan_id)
     alasan = (alasan or "").strip()
     if to == S.SELESAI and not alasan:
@@ -317,7 +312,9 @@ def buku_tamu_record(
     jam: datetime.time | None = None,
 ) -> BukuTamu:
     """One visitor, today, at `jam` (default: now)."""
-    _require(by, Role.LOKET, Role.ADMIN, message="Hanya petugas loket yang mencatat.")
+    require_role(
+        by, Role.LOKET, Role.ADMIN, message="Hanya petugas loket yang mencatat."
+    )
     nama = " ".join((nama or "").split())
     if not nama:
         raise ValidationError({"nama": "Nama tamu wajib diisi."})

@@ -23,7 +23,7 @@ from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import Role, has_role, require_role
 from kis_portal.uploads import check_upload
 from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
@@ -68,10 +68,11 @@ def cek_lapangan_record(
     photos: list[UploadedFile],
 ) -> CekLapangan:
     """Record a home visit with its photos and pass the usulan to the head of office."""
-    if not has_role(by, Role.LAPANGAN):
-        raise ValidationError(
-            "Hanya petugas lapangan yang dapat mencatat cek lapangan."
-        )
+    require_role(
+        by,
+        Role.LAPANGAN,
+        message="Hanya petugas lapangan yang dapat mencatat cek lapangan.",
+    )
     usulan = Usulan.objects.select_for_update().select_related("desa").get(pk=usulan_id)
     if not _in_area(by, usulan):
         raise ValidationError("Usulan ini di luar kecamatan tugas Anda.")
@@ -184,8 +185,9 @@ def persetujuan_decide(
     *, usulan_ids: list[int], by, keputusan: str, alasan: str = ""
 ) -> list[Usulan]:
     """Approve or decline one or many waiting usulan: all of them, or none."""
-    if not has_role(by, Role.KADIS):
-        raise ValidationError("Hanya Kepala Dinas yang dapat memberi persetujuan.")
+    require_role(
+        by, Role.KADIS, message="Hanya Kepala Dinas yang dapat memberi persetujuan."
+    )
     if keputusan not in Persetujuan.Keputusan.values:
         raise ValidationError("Keputusan tidak dikenal.")
     alasan = (alasan or "").strip()
@@ -319,8 +321,11 @@ def sk_candidates(year: int, month: int) -> QuerySet[Anggota]:
 @transaction.atomic
 def sk_issue(*, periode: str, by) -> SkPenetapan:
     """Issue the next numbered SK for the people ready in `periode` (YYYY-MM)."""
-    if not has_role(by, Role.KADIS):
-        raise ValidationError("Hanya Kepala Dinas yang dapat menerbitkan SK penetapan.")
+    require_role(
+        by,
+        Role.KADIS,
+        message="Hanya Kepala Dinas yang dapat menerbitkan SK penetapan.",
+    )
     profile = get_active_profile()
     if profile is None or not profile.sk_penetapan:
         raise ValidationError("Profil kantor ini tidak menerbitkan SK penetapan.")
