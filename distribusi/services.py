@@ -21,19 +21,19 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import normalise_phone
 from kis_portal.privacy import mask_identifier
-from kis_portal.roles import Role, operator_desa_id, require_role
+from kis_portal.roles import operator_desa_id, require_role
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch, BatchItem
 from usulan.models import Anggota
 
+from .access import STAFF
 from .models import Kanal, Kartu, NomorUrut, SerahTerima
 from .selectors import batch_cards_pending
 from .workflow import KARTU
 
 logger = logging.getLogger(__name__)
 
-STAFF = (Role.DISTRIBUSI, Role.ADMIN)
 MAX_SCAN_LINES = 2000
 NOKA_JUNK = re.compile(r"[\s.\-']")
 MSG_STAFF_ONLY = "Hanya petugas distribusi yang dapat melakukan ini."

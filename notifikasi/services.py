@@ -21,6 +21,7 @@ from kis_portal.roles import Role, require_role
 from usulan.models import Anggota, Usulan
 
 from . import selectors, texts
+from .access import pesan_for_user
 from .models import Jenis, PercobaanCekStatus, Pesan, PesanDibaca, PesanKeluar
 from .tasks import kirim_pesan_keluar
 from .workflow import PESAN_KELUAR
@@ -360,9 +361,7 @@ def pesan_mark_read(*, user, pesan_ids: list[int]) -> None:
 
 
 def pesan_mark_all_read(*, user) -> int:
-    ids = list(
-        selectors.inbox_for_user(user).filter(dibaca=False).values_list("pk", flat=True)
-    )
+    ids = list(pesan_for_user(user).filter(dibaca=False).values_list("pk", flat=True))
     pesan_mark_read(user=user, pesan_ids=ids)
     return len(ids)
 

@@ -26,8 +26,9 @@ from kis_portal.wilayah.models import Desa
 from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
 
+from .access import HANDLERS, READERS, can_touch
 from .models import BukuTamu, Lampiran, Pengaduan, PercobaanLapor, Tanggapan
-from .selectors import HANDLERS, READERS, handler_users, tenggat_for
+from .selectors import handler_users, tenggat_for
 from .workflow import PENGADUAN
 
 S = Pengaduan.Status
@@ -176,18 +177,10 @@ def _store_lampiran(pengaduan: Pengaduan, checked: CheckedFile, *, by) -> Lampir
     return item
 
 
-def _may_touch(user, pengaduan: Pengaduan) -> bool:
-    """Handlers touch every complaint; a desa operator only its own desa's."""
-    if has_role(user, *HANDLERS):
-        return True
-    desa_id = operator_desa_id(user)
-    return desa_id is not None and desa_id == pengaduan.desa_id
-
-
 @transaction.atomic
 def lampiran_add(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
     pengaduan = _lock(pengaduan_id)
-    if not _may_touch(by, pengaduan):
+    if not can_touch(by, pengaduan):
         raise Pengaduan.DoesNotExist
     if pengaduan.lampiran_set.count() >= MAX_LAMPIRAN:
         raise ValidationError(f"Paling banyak {MAX_LAMPIRAN} lampiran per pengaduan.")
@@ -255,7 +248,7 @@ def pengaduan_reply(
 ) -> Tanggapan:
     """A reply; only handlers write internal notes (a desa's reply is always shown)."""
     pengaduan = _lock(pengaduan_id)
-    if not _may_touch(by, pengaduan):
+    if not can_touch(by, pengaduan):
         raise Pengaduan.DoesNotExist
     isi = (isi or "").strip()
     if not isi:

@@ -14,10 +14,11 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.bulk import bulk_set
 from kis_portal.offices.selectors import get_active_profile
-from kis_portal.roles import Role, require_role
+from kis_portal.roles import require_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
 
+from .access import STAFF
 from .models import Batch, BatchItem, periode_validator
 from .selectors import batch_unanswered, members_ready
 from .snapshot import member_snapshot
@@ -44,7 +45,6 @@ class BuildResult:
     menunggu: dict[str, int] = field(default_factory=dict)
 
 
-STAFF = (Role.REKAP, Role.ADMIN)
 MSG_STAFF_ONLY = "Hanya staf rekap BPJS yang dapat menyusun rekap."
 
 
