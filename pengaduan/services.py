@@ -6,20 +6,18 @@ same status.
 """
 
 import datetime
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import clean_digits, normalise_phone
+from kis_portal.ratelimit.services import Limit, attempt
 from kis_portal.roles import Role, has_role, operator_desa_id, require_role
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
@@ -27,7 +25,7 @@ from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
 
 from .access import HANDLERS, READERS, can_touch
-from .models import BukuTamu, Lampiran, Pengaduan, PercobaanLapor, Tanggapan
+from .models import BukuTamu, Lampiran, Pengaduan, Tanggapan
 from .selectors import handler_users, tenggat_for
 from .workflow import PENGADUAN
 
@@ -264,30 +262,24 @@ def pengaduan_reply(
 # --- The public form's limit ------------------------------------------------------
 
 
-def client_key(ip: str) -> str:
-    """A keyed hash of the address: the table never holds the address itself."""
-    secret = settings.SECRET_KEY.encode()
-    return hmac.new(secret, (ip or "-").encode(), hashlib.sha256).hexdigest()
-
-
-def lapor_limit() -> int:
-    return int(getattr(settings, "KIS_PENGADUAN_PUBLIK_PER_JAM", 5))
-
-
-@transaction.atomic
-def lapor_boleh(ip: str, *, now: datetime.datetime | None = None) -> bool:
-    """Count one attempt from this address; False once the hour's limit is used up."""
-    now = now or timezone.now()
-    jam = now.replace(minute=0, second=0, microsecond=0)
-    row, created = PercobaanLapor.objects.select_for_update().get_or_create(
-        kunci=client_key(ip), jam=jam
+def lapor_limit() -> Limit:
+    """Submissions per address and clock hour (KIS_PENGADUAN_PUBLIK_PER_JAM)."""
+    return Limit(
+        scope="pengaduan-publik",
+        maks=int(getattr(settings, "KIS_PENGADUAN_PUBLIK_PER_JAM", 5)),
+        jendela=datetime.timedelta(hours=1),
     )
-    if created:
-        PercobaanLapor.objects.filter(jam__lt=jam - datetime.timedelta(days=1)).delete()
-    if row.jumlah >= lapor_limit():
-        return False
-    PercobaanLapor.objects.filter(pk=row.pk).update(jumlah=F("jumlah") + 1)
-    return True
+
+
+def lapor_boleh(ip: str) -> bool:
+    """Count one attempt from this address; False once the hour's limit is used up.
+
+    The limit is per clock hour, as the form tells the citizen: the hour is part of
+    the key, so the count starts afresh at the top of the next hour. The limiter
+    stores a keyed hash of the key, never the address.
+    """
+    jam = timezone.now().replace(minute=0, second=0, microsecond=0)
+    return attempt(lapor_limit(), f"{ip or '-'} {jam:%Y-%m-%dT%H}")
 
 
 # --- Guest book ---------------------------------------------------------------------
