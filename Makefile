@@ -15,6 +15,7 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, lint-imports (layers), makemigrations --check"
 	@echo "make format - ruff format and autofix"
 	@echo "make bench  - run the benchmarks on PostgreSQL (QUICK=1: 1/100 scale, ~2 min)"
+	@echo "make upgrade [REF=v1.4] / make rollback / make releases - releases on a server (docs/deploy.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +80,20 @@ backup:
 restore:
 	@test -n "$(FROM)" || { echo "pakai: make restore FROM=backups/<waktu>"; exit 2; }
 	@scripts/restore "$(FROM)"
+
+# --- Releases (scripts/release, docs/deploy.md) ---------------------------------------
+# make upgrade [REF=v1.4]   install REF beside the running release, migrate, switch, restart
+# make rollback             back to the previous release (when its migrations can be undone)
+# make releases             the installed releases and whether a rollback would work
+REF ?= HEAD
+
+.PHONY: upgrade rollback releases
+
+upgrade:
+	@scripts/release upgrade "$(REF)"
+
+rollback:
+	@scripts/release rollback
+
+releases:
+	@scripts/release status

@@ -21,6 +21,15 @@ import os
 import sys
 import time
 from pathlib import Path
+from unittest import mock
+
+from kis_portal.jobs.models import Job
+from kis_portal.jobs.runner import JobContext
+from kis_portal.jobs.services import job_start
+from kis_portal.offices.selectors import get_active_profile
+from rekap_bpjs.exports import _converter, batch_workbook, profile_columns
+from rekap_bpjs.services import batch_lock
+from usulan.models import Usulan
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,7 +50,6 @@ TAG = "B3"
 
 def floor_rows(batch, profile) -> tuple[list[str], list[list]]:
     """The export's header and rows, as plain values (dates as dates)."""
-    from rekap_bpjs.exports import _converter, profile_columns
 
     columns = profile_columns(profile)["MIG37"]
     converters = [(c.field, _converter(c.format)) for c in columns]
@@ -79,10 +87,6 @@ def lock_batch(report, batch, by) -> None:
     The SMS/WhatsApp sending it queues after commit is the worker's task: it is
     counted, not run.
     """
-    from unittest import mock
-
-    from rekap_bpjs.services import batch_lock
-    from usulan.models import Usulan
 
     queued: list[int] = []
     stub = mock.Mock()
@@ -110,10 +114,6 @@ def lock_batch(report, batch, by) -> None:
 
 def main() -> None:
     common.migrate()
-    from kis_portal.jobs.runner import JobContext
-    from kis_portal.jobs.services import job_start
-    from kis_portal.offices.selectors import get_active_profile
-    from rekap_bpjs.exports import batch_workbook
 
     report = common.Report(
         "B3",
@@ -202,7 +202,6 @@ def main() -> None:
             )[0]
         finally:
             JobContext.progress = original
-        from kis_portal.jobs.models import Job
 
         job = Job.objects.filter(kind="batch_export").order_by("-pk").first()
         report.figure(

@@ -23,6 +23,12 @@ import os
 import sys
 from pathlib import Path
 
+from kis_portal.audit.models import AuditEvent
+from notifikasi.models import Pesan, PesanKeluar
+from rekap_bpjs.imports import parse_result, preview_result
+from rekap_bpjs.results import result_apply
+from usulan.models import Usulan
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
@@ -49,7 +55,6 @@ def calamine_floor(content: bytes) -> int:
 
 def apply(base, periode: str, result) -> tuple[float, int, object]:
     """(seconds, queries, ApplyResult) of applying one result file."""
-    from rekap_bpjs.results import result_apply
 
     counter = common.QueryCounter()
     holder = {}
@@ -76,10 +81,6 @@ def check(result, expected: dict, label: str) -> None:
 
 def main() -> None:
     common.migrate()
-    from kis_portal.audit.models import AuditEvent
-    from notifikasi.models import Pesan, PesanKeluar
-    from rekap_bpjs.imports import parse_result, preview_result
-    from usulan.models import Usulan
 
     report = common.Report(
         "B4",

@@ -21,6 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+from dtks.imports import import_dtks
+from dtks.models import DtksPeriode
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
@@ -61,7 +64,6 @@ def floor_copy(path: Path, *, indexes: bool = False) -> float:
 
 def periodes() -> tuple[str, str]:
     """Codes in the format the database already uses (all periods share one)."""
-    from dtks.models import DtksPeriode
 
     monthly = (
         DtksPeriode.objects.exclude(kode__contains="Q").exists()
@@ -71,8 +73,6 @@ def periodes() -> tuple[str, str]:
 
 
 def drop(codes) -> None:
-    from dtks.models import DtksPeriode
-
     ids = list(DtksPeriode.objects.filter(kode__in=codes).values_list("pk", flat=True))
     if ids:
         with connection.cursor() as cursor:
@@ -87,7 +87,6 @@ def run_import(path: Path, kode: str, by) -> tuple[float, float, list, object]:
 
     Each progress update carries the seconds since the start as its last item.
     """
-    from dtks.imports import import_dtks
 
     updates: list[tuple] = []
 

@@ -20,6 +20,14 @@ import sys
 from html import escape
 from pathlib import Path
 
+from distribusi.documents import tanda_terima_pdf
+from distribusi.models import Kanal, SerahTerima
+from kis_portal.offices.selectors import get_active_profile
+from kis_portal.pdf import render_pdf
+from usulan.models import Anggota, Usulan
+from verifikasi.approval import sk_context as portal_sk_context
+from verifikasi.models import SkPenetapan
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
@@ -39,8 +47,6 @@ LONG_REPEAT = 3  # the 500-row documents
 
 
 def serah_terima(base, rows: list[dict]):
-    from distribusi.models import Kanal, SerahTerima
-
     desa = base.desa[0]
     return SerahTerima(
         nomor="BA/0001/DINSOS/2031",
@@ -72,10 +78,6 @@ def floor_pdf(rows: list[list[str]]) -> bytes:
 
 def sk_context(base, count: int):
     """The SK penetapan's context for `count` members (in memory, not saved)."""
-    from kis_portal.offices.selectors import get_active_profile
-    from usulan.models import Anggota, Usulan
-    from verifikasi.approval import sk_context as portal_sk_context
-    from verifikasi.models import SkPenetapan
 
     members = []
     for index, (desa, home) in enumerate(files_data._households(base, count, seed=31)):
@@ -102,8 +104,6 @@ def sk_context(base, count: int):
 
 def main() -> None:
     common.migrate()
-    from distribusi.documents import tanda_terima_pdf
-    from kis_portal.pdf import render_pdf
 
     report = common.Report(
         "B6",

@@ -27,6 +27,29 @@ from pathlib import Path
 
 from common import QUICK, RESULTS_DIR, ROOT, Report, percentile, setup
 
+setup()  # Django is configured before any project module is imported
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from load_support import (  # noqa: E402
+    BENCH_PASSWORD,
+    OPERATOR_PREFIX,
+    STAFF_PREFIX,
+    CpuMeter,
+    Server,
+    collectstatic,
+    fresh_niks,
+    log,
+    open_session,
+    prepare_data,
+    wait_for_quiet,
+)
+
+from kis_portal.accounts.navigation import menu_for  # noqa: E402
+from kis_portal.wilayah.models import Kecamatan  # noqa: E402
+from usulan.models import Usulan  # noqa: E402
+
 N_OPERATORS = 2 if QUICK else 260
 N_STAFF = 1 if QUICK else 10
 USULAN_PER_DESA = 30
@@ -46,20 +69,6 @@ EXCLUDED_PAGES = {"admin:index"}
 
 def users_file(path: Path) -> None:
     """Accounts, the pages each one's menu shows, their usulan, fresh households."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-    from load_support import (
-        BENCH_PASSWORD,
-        OPERATOR_PREFIX,
-        STAFF_PREFIX,
-        fresh_niks,
-        open_session,
-    )
-
-    from kis_portal.accounts.navigation import menu_for
-    from kis_portal.wilayah.models import Kecamatan
-    from usulan.models import Usulan
 
     User = get_user_model()
     homes = fresh_niks(HOMES_PER_OPERATOR, N_OPERATORS)
@@ -208,16 +217,6 @@ def category(name: str) -> str:
 
 
 def main() -> None:
-    setup()
-    from load_support import (
-        CpuMeter,
-        Server,
-        collectstatic,
-        log,
-        prepare_data,
-        wait_for_quiet,
-    )
-
     started = time.perf_counter()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     prepare_data(N_OPERATORS, N_STAFF, USULAN_PER_DESA)

@@ -24,11 +24,22 @@ from __future__ import annotations
 import re
 import sys
 import time
+import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import QUICK, Report, setup
+
+setup()  # Django is configured before any project module is imported
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from load_support import Server, collectstatic, log, open_session, prepare_data  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from kis_portal.accounts.navigation import menu_for  # noqa: E402
 
 FIRST_KB = 150
 REPEAT_KB = 30
@@ -174,10 +185,6 @@ def measure(
 
 def pages_for(username: str, html_of) -> list[str]:
     """The role's home and menu pages, its detail page and its form."""
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from kis_portal.accounts.navigation import menu_for
 
     user = get_user_model().objects.get(username=username)
     pages = [reverse(item.url_name) for item in menu_for(user)]
@@ -200,18 +207,6 @@ def pages_for(username: str, html_of) -> list[str]:
 
 
 def main() -> None:
-    setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from load_support import (
-        Server,
-        collectstatic,
-        log,
-        open_session,
-        prepare_data,
-    )
-    from playwright.sync_api import sync_playwright
-
     started = time.perf_counter()
     prepare_data(2 if QUICK else 260, 1 if QUICK else 10, 30)
     collectstatic()
@@ -231,8 +226,6 @@ def main() -> None:
         log(f"server on {base}")
 
         def html_of(username: str, path: str) -> str:
-            import urllib.request
-
             request = urllib.request.Request(  # noqa: S310 - loopback
                 base + path,
                 headers={

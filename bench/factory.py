@@ -27,9 +27,22 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Count
+from django.test import override_settings
+from django.utils import timezone
 
 from demo.people import GIVEN, Household, PeopleFactory
+from distribusi.models import Kartu
+from dtks.models import DtksPeriode
+from kis_portal.accounts.services import user_create
+from kis_portal.offices.models import OfficeProfile
+from kis_portal.offices.services import profile_load_named
+from kis_portal.wilayah.models import Desa
+from kis_portal.wilayah.services import load_wilayah
+from usulan.models import Anggota, Usulan
+from verifikasi.models import CekLapangan, Pemeriksaan
 
 # A fixed "now" for generated timestamps: the same data every run.
 BASE = datetime.datetime(2026, 6, 30, 10, 0, tzinfo=datetime.UTC)
@@ -218,10 +231,6 @@ class People:
 
 def ensure_wilayah():
     """Buleleng's kecamatan and desa, and its office profile (active)."""
-    from kis_portal.offices.models import OfficeProfile
-    from kis_portal.offices.services import profile_load_named
-    from kis_portal.wilayah.models import Desa
-    from kis_portal.wilayah.services import load_wilayah
 
     if Desa.objects.filter(kode__startswith=KABUPATEN).count() < 148:
         load_wilayah(kode_kabupaten=KABUPATEN)
@@ -248,11 +257,6 @@ ROLES = [
 
 def ensure_users() -> dict:
     """One account per role, keyed by role; the operator works for BENCH_DESA."""
-    from django.contrib.auth import get_user_model
-    from django.test import override_settings
-
-    from kis_portal.accounts.services import user_create
-    from kis_portal.wilayah.models import Desa
 
     users = {}
     existing = {
@@ -359,10 +363,6 @@ def ensure_usulan(n: int, *, seed: int = 11) -> UsulanSet:
 
 
 def _usulan_summary() -> UsulanSet:
-    from django.db.models import Count
-
-    from usulan.models import Anggota, Usulan
-
     per_status = dict(
         Usulan.objects.order_by()
         .values_list("status")
@@ -525,8 +525,6 @@ def ensure_dtks(n: int, *, seed: int = 23) -> int:
     The members of 60% of the usulan households present are in it (so the
     verifier's queue shows both kinds), the rest are other residents.
     """
-    from dtks.models import DtksPeriode
-    from usulan.models import Anggota
 
     key = f"dtks:{n}:{seed}:{_marker('usulan')}:v2"
     if _marker("dtks") == key:
@@ -622,7 +620,6 @@ _fresh_seed = [1000]
 
 def _fresh_people(count: int, prefix6: str) -> list[Household]:
     """Households whose NIKs no open usulan holds yet."""
-    from usulan.models import Anggota
 
     _fresh_seed[0] += 1
     people = People(_fresh_seed[0])
@@ -639,8 +636,6 @@ def _fresh_people(count: int, prefix6: str) -> list[Household]:
 
 
 def _usulan_for(homes, *, desa, status, by, now):
-    from usulan.models import Anggota, Usulan
-
     # Numbers of their own: the portal's random ones can meet the bulk set's.
     first = 10**8 + Usulan.objects.count()
     usulan = Usulan.objects.bulk_create(
@@ -687,10 +682,6 @@ def _usulan_for(homes, *, desa, status, by, now):
 
 def waiting_approval(n: int, users: dict) -> list[int]:
     """n usulan (3 members each) accepted, field-checked, waiting for the kadis."""
-    from django.utils import timezone
-
-    from kis_portal.wilayah.models import Desa
-    from verifikasi.models import CekLapangan, Pemeriksaan
 
     desas = list(Desa.objects.select_related("kecamatan").order_by("kode"))
     now = timezone.now()
@@ -734,10 +725,6 @@ _noka = [0]
 
 def cards_at_office(n: int, users: dict, desa=None) -> list[int]:
     """n cards of enrolled members of one desa, received at the office."""
-    from django.utils import timezone
-
-    from distribusi.models import Kartu
-    from kis_portal.wilayah.models import Desa
 
     desa = desa or Desa.objects.select_related("kecamatan").get(kode=BENCH_DESA)
     now = timezone.now()
@@ -755,7 +742,6 @@ def cards_at_office(n: int, users: dict, desa=None) -> list[int]:
             for m in heads:
                 m.status_bpjs, m.noka = "terdaftar", f"0003{_noka[0]:09d}"
                 _noka[0] += 1
-            from usulan.models import Anggota
 
             Anggota.objects.bulk_update(heads, ["status_bpjs", "noka"])
             cards = Kartu.objects.bulk_create(

@@ -21,8 +21,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+from openpyxl import Workbook
 
 from bench.common import RESULTS_DIR
+from demo.people import GIVEN, PeopleFactory
+from kis_portal.accounts.services import user_create
+from kis_portal.offices.models import OfficeProfile
+from kis_portal.offices.services import profile_load_named
+from kis_portal.privacy import mask_identifier
+from kis_portal.roles import Role
+from kis_portal.wilayah.models import Desa
+from kis_portal.wilayah.services import load_wilayah
+from rekap_bpjs.models import Batch, BatchItem
+from rekap_bpjs.snapshot import member_snapshot
+from usulan.models import Anggota, Usulan
 
 KABUPATEN = "51.08"
 PROFILE = "buleleng"
@@ -49,14 +64,6 @@ class Base:
 
 def prepare() -> Base:
     """Wilayah, the active office profile and the benchmark's staff (idempotent)."""
-    from django.contrib.auth import get_user_model
-
-    from kis_portal.accounts.services import user_create
-    from kis_portal.offices.models import OfficeProfile
-    from kis_portal.offices.services import profile_load_named
-    from kis_portal.roles import Role
-    from kis_portal.wilayah.models import Desa
-    from kis_portal.wilayah.services import load_wilayah
 
     if not Desa.objects.filter(kode__startswith=KABUPATEN).exists():
         load_wilayah(kode_kabupaten=KABUPATEN)
@@ -96,7 +103,6 @@ def _households(
     `serial` is where each kecamatan's NIK serials start: two data sets that
     exist at once use ranges that do not overlap (NIKs are unique).
     """
-    from demo.people import PeopleFactory
 
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     by_kecamatan: dict[str, list] = {}
@@ -122,7 +128,6 @@ def _households(
 
 def drop(periodes: list[str], tag: str) -> None:
     """Delete the batches of `periodes` and the households tagged `tag` (raw SQL)."""
-    from django.db import connection, transaction
 
     prefix = f"{NOMOR_PREFIX}{tag}-%"
     usulan = "SELECT id FROM usulan_usulan WHERE nomor LIKE %s"
@@ -166,12 +171,6 @@ def sent_batch(
     these benchmarks measure. With `locked=False`, what batch_build alone leaves:
     a draft batch without snapshots, households SIAP, for batch_lock to take.
     """
-    from django.db import transaction
-    from django.utils import timezone
-
-    from rekap_bpjs.models import Batch, BatchItem
-    from rekap_bpjs.snapshot import member_snapshot
-    from usulan.models import Anggota, Usulan
 
     rng = random.Random(seed * 7 + 1)  # noqa: S311 - benchmark data
     now = timezone.now()
@@ -320,7 +319,6 @@ def result_file(batch, *, seed: int, header: int = 0) -> ResultFile:
     status words in mixed case with stray spaces; a few repeated rows, NIKs not
     in the batch and malformed NOKAs; totals and a footnote after the data.
     """
-    from openpyxl import Workbook
 
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     items = list(
@@ -420,7 +418,6 @@ def dtks_extract(base: Base, rows: int, *, seed: int = 11) -> Path:
     path = DATA_DIR / f"dtks-{rows}-{seed}.csv"
     if path.exists():
         return path
-    from demo.people import GIVEN
 
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     partial = path.with_suffix(".part")
@@ -448,7 +445,6 @@ def dtks_extract(base: Base, rows: int, *, seed: int = 11) -> Path:
 
 def receipt_rows(base: Base, count: int, *, seed: int = 21) -> list[dict]:
     """Rows as distribusi stores them on a receipt (SerahTerima.rincian)."""
-    from kis_portal.privacy import mask_identifier
 
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     rows = []

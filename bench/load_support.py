@@ -15,6 +15,7 @@ Call ``common.setup()`` before importing this module's Django-using functions.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import random
 import signal
@@ -25,9 +26,34 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
-from common import RESULTS_DIR, ROOT
+import django
+import psutil
+from common import RESULTS_DIR, ROOT, migrate
+from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    load_backend,
+)
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from demo.people import FEMALE_PREFIX, GIVEN, MALE_PREFIX, TEMPAT, kk_for, nik_for
+from demo.services import seed_demo
+from demo.usulan_demo import demo_pdf
+from kis_portal.accounts.models import UserProfile
+from kis_portal.accounts.services import ensure_role_groups
+from kis_portal.offices.selectors import get_active_profile
+from kis_portal.wilayah.models import Desa
+from usulan.models import Anggota, Usulan
+from usulan.services import dokumen_upload, pengajuan_create
 
 BENCH_PASSWORD = "bench-load-12345"  # noqa: S105 - bench database only
 OPERATOR_PREFIX = "bload_op"
@@ -70,9 +96,6 @@ def log(text: str) -> None:
 
 def ensure_demo() -> None:
     """seed_demo once (the region, profiles, demo accounts and cases)."""
-    from django.contrib.auth import get_user_model
-
-    from demo.services import seed_demo
 
     if not get_user_model().objects.filter(username="admin").exists():
         log("seed_demo ...")
@@ -85,12 +108,6 @@ def _bulk_users(rows: list[tuple[str, str, object, str]]) -> None:
     Hashing once keeps setup fast (PBKDF2 costs ~0.3 s per call); logging in
     still runs the full hash check on the server, as in production.
     """
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
-
-    from kis_portal.accounts.models import UserProfile
-    from kis_portal.accounts.services import ensure_role_groups
 
     User = get_user_model()
     existing = set(
@@ -126,8 +143,6 @@ def _bulk_users(rows: list[tuple[str, str, object, str]]) -> None:
 
 
 def _desa_list():
-    from kis_portal.wilayah.models import Desa
-
     return list(Desa.objects.select_related("kecamatan").order_by("kode"))
 
 
@@ -158,8 +173,6 @@ class NikSource:
         self.rng = rng
 
     def take(self, sex: str, age: tuple[int, int]) -> tuple[str, datetime.date]:
-        from demo.people import nik_for
-
         for _ in range(1000):
             birth = datetime.date(2026 - self.rng.randint(*age), 1, 1)
             birth += datetime.timedelta(days=self.rng.randint(0, 364))
@@ -171,14 +184,10 @@ class NikSource:
 
 
 def taken_niks() -> set[str]:
-    from usulan.models import Anggota
-
     return set(Anggota.objects.values_list("nik", flat=True))
 
 
 def _member(src: NikSource, rng, sex: str, shdk: str, kawin: str, age, kategori):
-    from demo.people import FEMALE_PREFIX, GIVEN, MALE_PREFIX, TEMPAT
-
     nik, birth = src.take(sex, age)
     prefix = rng.choice(MALE_PREFIX if sex == "L" else FEMALE_PREFIX)
     return {
@@ -208,15 +217,6 @@ def ensure_usulan(per_desa: int) -> int:
     Every bench desa also gets an open pengajuan with its cover documents and one
     draft, so usulan created during the load join it and can be submitted.
     """
-    from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import transaction
-
-    from demo.people import kk_for
-    from demo.usulan_demo import demo_pdf
-    from kis_portal.offices.selectors import get_active_profile
-    from usulan.models import Anggota, Usulan
-    from usulan.services import dokumen_upload, pengajuan_create
 
     User = get_user_model()
     operators = {
@@ -300,7 +300,6 @@ def ensure_usulan(per_desa: int) -> int:
 def fresh_niks(n_per_operator: int, n_operators: int) -> dict[str, list[dict]]:
     """For each operator, households (2 members) whose NIKs are unused: the
     forms the load test submits."""
-    from django.contrib.auth import get_user_model
 
     out: dict[str, list[dict]] = {}
     taken = taken_niks()
@@ -324,8 +323,6 @@ def fresh_niks(n_per_operator: int, n_operators: int) -> dict[str, list[dict]]:
 
 
 def prepare_data(n_operators: int, n_staff: int, usulan_per_desa: int) -> None:
-    from common import migrate
-
     start = time.perf_counter()
     migrate()
     ensure_demo()
@@ -341,15 +338,6 @@ def open_session(user) -> str:
     costs ~0.35 s of PBKDF2 CPU each (B8_REAL_LOGIN=1 does that instead); B9
     because the login page is measured on its own.
     """
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        load_backend,
-    )
 
     # The first backend that can load a user from a session (the throttle
     # backend in front of it only checks logins).
@@ -390,6 +378,7 @@ def server_env() -> dict[str, str]:
             "SECURE_COOKIES": "0",  # plain HTTP on loopback
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
+            "KIS_2FA": "0",  # production's default is on; the load test times pages
             "LOG_LEVEL": "WARNING",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             # Login throttling (django-axes), if present, must not count the bench.
@@ -401,10 +390,6 @@ def server_env() -> dict[str, str]:
 
 
 def _static_fingerprint() -> str:
-    import hashlib
-
-    import django
-
     digest = hashlib.sha256(django.__version__.encode())
     for path in sorted((ROOT / "static").rglob("*")):
         if path.is_file():
@@ -524,7 +509,6 @@ class Server:
 
     def pids(self) -> list[int]:
         """The server's processes now: gunicorn master and workers, job worker."""
-        import psutil
 
         out = []
         for proc in self.procs:
@@ -576,8 +560,6 @@ class CpuMeter:
     """
 
     def __init__(self, server: Server, interval: float = 1.0) -> None:
-        import psutil
-
         self.psutil = psutil
         self.server = server
         self.interval = interval

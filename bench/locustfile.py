@@ -30,6 +30,7 @@ import uuid
 
 import gevent
 from locust import HttpUser, between, events, task
+from PIL import Image, ImageDraw, ImageFilter
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -74,7 +75,6 @@ def _scan_pdf(kib: int = 150) -> bytes:
 
 def _phone_jpeg() -> bytes:
     """A 1600x1200 photo of a document as WhatsApp sends it (~200-300 KB)."""
-    from PIL import Image, ImageDraw, ImageFilter
 
     rng = random.Random(2)  # noqa: S311
     image = Image.new("L", (1600, 1200), 235)

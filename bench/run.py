@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import psycopg2
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
@@ -53,7 +55,6 @@ def scripts(only: list[str]) -> list[Path]:
 
 def _admin(url: str, sql: str) -> None:
     """Run one statement on the server's maintenance database (autocommit)."""
-    import psycopg2
 
     parts = urlparse(url)
     conn = psycopg2.connect(

@@ -49,6 +49,9 @@ if not SECRET_KEY:
             "for local development set DEBUG=1 instead."
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+# Rotating SECRET_KEY: the old key(s), comma-separated, still verify sessions and
+# signed links until they expire (SESSION_COOKIE_AGE); then remove them.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
     "kis_portal.jobs",
     "kis_portal.ratelimit",
     "kis_portal.staging",
+    "kis_portal.ops",  # heartbeats of periodic jobs, /healthz/detail, deploy checks
     # The pipeline, in the order a household goes through it.
     "dtks",
     "usulan",
@@ -233,8 +237,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "kis_portal.accounts.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "kis_portal.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-# Two-factor login (TOTP app) for kepala dinas, verifikator, staf rekap and admin.
-KIS_2FA = env_bool("KIS_2FA", False)
+# Two-factor login (TOTP app) for kepala dinas, verifikator, staf rekap and admin:
+# on in production unless KIS_2FA=0 (check --deploy then warns kis.W001).
+KIS_2FA = env_bool("KIS_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env_str("KIS_2FA_PENERBIT", "KIS Portal")
 
 # --- HTTPS and headers -----------------------------------------------------------
@@ -244,7 +249,7 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancer probes over plain http
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/detail)?$"]  # monitors over plain http
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading commits the whole domain to HTTPS in browsers for months: the
@@ -363,3 +368,22 @@ KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")
 # closed (`manage.py purge_dokumen`); the rows stay and record the purge.
 # Default 5 years.
 KIS_RETENSI_DOKUMEN_HARI = env_int("KIS_RETENSI_DOKUMEN_HARI", 5 * 365)
+
+# --- Operations: housekeeping, backups, health (docs/deploy.md) -------------------
+# Finished background jobs (their rows, their export files under MEDIA_ROOT/jobs/,
+# which may hold full NIKs, and the worker's task results) are deleted this many
+# days after they finished (`manage.py prune_jobs`, daily).
+KIS_TUGAS_SIMPAN_HARI = env_int("KIS_TUGAS_SIMPAN_HARI", 14)
+# Backups (scripts/backup reads the same variables from the same file): the folder
+# of daily snapshots (media as hard links to the previous one: one full copy plus
+# what changed), and the days they are kept.
+KIS_CADANGAN_DIR = Path(env_str("KIS_CADANGAN_DIR", str(BASE_DIR / "backups")))
+KIS_CADANGAN_SIMPAN_HARI = env_int("KIS_CADANGAN_SIMPAN_HARI", 14)
+# The off-site copy, encrypted with age to the public key(s) in the recipients file,
+# written to a mounted folder (another server, a NAS); empty: no off-site copy.
+KIS_CADANGAN_LUAR_DIR = env_str("KIS_CADANGAN_LUAR_DIR", "")
+KIS_CADANGAN_LUAR_PENERIMA = env_str("KIS_CADANGAN_LUAR_PENERIMA", "")
+KIS_CADANGAN_LUAR_SIMPAN_HARI = env_int("KIS_CADANGAN_LUAR_SIMPAN_HARI", 90)
+# /healthz/detail (database, worker, queue, disk, backups, housekeeping) answers an
+# internal monitor sending "Authorization: Bearer <token>"; empty: not served.
+KIS_HEALTHZ_TOKEN = env_str("KIS_HEALTHZ_TOKEN", "")

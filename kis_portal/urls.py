@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/detail", views.healthz_detail, name="healthz_detail"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

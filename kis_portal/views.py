@@ -1,11 +1,15 @@
+import hmac
 import logging
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from kis_portal.ops.health import health_report
 from kis_portal.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
@@ -26,6 +30,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.error("healthz: database unreachable (%s)", type(exc).__name__)
         return JsonResponse({"status": "error"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def healthz_detail(request: HttpRequest) -> JsonResponse:
+    """For an internal monitor: every check with its value and threshold.
+
+    Sent "Authorization: Bearer <KIS_HEALTHZ_TOKEN>"; 404 while no token is set,
+    403 for a wrong one. 200 when every check passes, 503 otherwise.
+    """
+    token = settings.KIS_HEALTHZ_TOKEN
+    if not token:
+        raise Http404
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return JsonResponse({"status": "forbidden"}, status=403)
+    report = health_report()
+    if report["failing"]:
+        logger.warning("healthz: failing %s", ",".join(report["failing"]))
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

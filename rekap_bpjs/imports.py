@@ -24,6 +24,7 @@ from kis_portal.incoming import (
     normalise_header,
     read_table,
 )
+from kis_portal.wilayah.models import Desa
 from usulan.models import Anggota
 
 from .models import Batch
@@ -361,7 +362,6 @@ def first_of_next_month(periode: str) -> datetime.date:
 
 def sent_members(batch: Batch) -> dict[str, SentMember]:
     """Every member sent in `batch`, by NIK: one query, no model instances."""
-    from kis_portal.wilayah.models import Desa
 
     rows = list(
         batch.items.filter(diambil=True)

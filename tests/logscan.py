@@ -11,6 +11,8 @@ import logging
 import re
 
 import pytest
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 MAX_LISTED = 20  # offending lines printed in full; the count says the rest
@@ -23,8 +25,6 @@ def lines_with_sixteen_digits(lines) -> list[str]:
 
 def project_formatter() -> logging.Formatter:
     """The formatter settings.LOGGING gives the console handler."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
 
     handler = settings.LOGGING["handlers"]["console"]
     conf = dict(settings.LOGGING["formatters"][handler["formatter"]])

@@ -18,6 +18,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
@@ -712,8 +714,6 @@ def create_drafts(
 
 def build_template(profile: OfficeProfile | None) -> bytes:
     """The XLSX to fill: a Data sheet with the header, a Petunjuk sheet explaining it."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     columns = columns_for(profile)
     wb = new_workbook()

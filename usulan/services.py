@@ -5,6 +5,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -223,8 +224,6 @@ def usulan_delete_draft(*, usulan: Usulan, by) -> None:
 
 
 def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
     for name in names:
         default_storage.delete(name)
 

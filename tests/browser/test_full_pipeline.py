@@ -5,16 +5,14 @@ import io
 
 import pytest
 from openpyxl import Workbook
+from PIL import Image
 from playwright.sync_api import expect
 
 from demo.usulan_demo import demo_pdf
 from distribusi.models import Kartu
 from rekap_bpjs.models import Batch
+from tests.browser.steps import fill_member, next_periode, tick_all
 from usulan.models import Usulan
-
-from .test_rekap_journey import next_periode
-from .test_usulan_journey import fill_member
-from .test_verifikasi_journey import tick_all
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +66,6 @@ def test_from_a_new_usulan_to_the_card_in_the_citizens_hands(
     expect(page.get_by_text("Menunggu cek lapangan")).to_be_visible()
 
     # 3. lapangan visits the house.
-    from PIL import Image
 
     photo = tmp_path / "rumah.jpg"
     Image.new("RGB", (640, 480), (150, 120, 90)).save(photo, format="JPEG")

@@ -1,25 +1,18 @@
 """rekap builds, previews, locks and downloads a batch, imports BPJS's result;
 desa1 then sees its failed member with BPJS's reason."""
 
-import datetime
 import io
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from rekap_bpjs.models import Batch
+from tests.browser.steps import next_periode
 from usulan.models import Usulan
 
 pytestmark = pytest.mark.browser
-
-
-def next_periode() -> str:
-    # The month after this one: every demo household ready now is before its cut-off.
-    first = timezone.localdate().replace(day=1) + datetime.timedelta(days=32)
-    return first.strftime("%Y-%m")
 
 
 def result_file(path: Path, batch: Batch) -> list[Usulan]:

@@ -4,24 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.usulan_demo import demo_pdf
+from tests.browser.steps import fill_member
 
 pytestmark = pytest.mark.browser
-
-
-def fill_member(
-    page, index: int, *, nik: str, nama: str, sex: str, shdk: str, kawin: str
-):
-    prefix = f"anggota_set-{index}-"
-    page.locator(f"[name='{prefix}nik']").fill(nik)
-    page.locator(f"[name='{prefix}nik']").dispatch_event("change")
-    page.locator(f"[name='{prefix}nama']").fill(nama)
-    page.locator(f"[name='{prefix}tempat_lahir']").fill("SINGARAJA")
-    page.locator(f"[name='{prefix}shdk']").select_option(shdk)
-    page.locator(f"[name='{prefix}status_kawin']").select_option(kawin)
-    page.locator(f"[name='{prefix}kategori']").select_option("miskin")
-    page.locator(f"[name='{prefix}kode_faskes']").fill("09020107")
-    # The script filled birth date and sex from the NIK.
-    assert page.locator(f"[name='{prefix}jenis_kelamin']").input_value() == sex
 
 
 def test_desa1_creates_submits_and_sees_the_usulan_locked(

@@ -2,22 +2,14 @@
 the non-DTKS household then goes through the field check and the head of office."""
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from demo.usulan_demo import demo_pdf
+from tests.browser.steps import tick_all
 from usulan.models import Usulan
 
 pytestmark = pytest.mark.browser
-
-
-def tick_all(page, *, except_stamp: str = "") -> None:
-    for box in page.locator(
-        "input[type=checkbox][name^='ada-'], input[type=checkbox][name^='valid-']"
-    ).all():
-        box.check()
-    for box in page.locator("input[type=checkbox][name^='meterai-']").all():
-        if box.get_attribute("name") != f"meterai-{except_stamp}":
-            box.check()
 
 
 def test_return_fix_resubmit_accept_field_check_and_approval(
@@ -70,7 +62,6 @@ def test_return_fix_resubmit_accept_field_check_and_approval(
     assert usulan.status == "cek_lapangan"
 
     # lapangan records the visit on a phone, with a photo of the house.
-    from PIL import Image
 
     photo = tmp_path / "rumah.jpg"
     Image.new("RGB", (640, 480), (150, 120, 90)).save(photo, format="JPEG")

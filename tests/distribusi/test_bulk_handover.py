@@ -12,7 +12,7 @@ from distribusi.services import Penerima, serah_terima_create
 from kis_portal.audit.models import AuditEvent
 from kis_portal.roles import user_roles
 from notifikasi.models import Pesan, PesanKeluar
-from tests.usulan.builders import household, member
+from tests.usulan.factories import household, member
 from usulan.models import Anggota, Usulan
 
 pytestmark = pytest.mark.django_db

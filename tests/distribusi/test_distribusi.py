@@ -24,9 +24,9 @@ from distribusi.services import (
 from kis_portal.jobs.models import Job
 from kis_portal.workflow import InvalidTransition
 from tests.clock import frozen, wita
-from tests.usulan.builders import pdf_file
+from tests.usulan.factories import pdf_file
 
-from .builders import enrolled_batch, enrolled_members, noka_for
+from .factories import enrolled_batch, enrolled_members, noka_for
 
 pytestmark = pytest.mark.django_db
 

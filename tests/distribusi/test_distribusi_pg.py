@@ -10,7 +10,7 @@ from kis_portal.roles import Role
 from tests.factories import make_user
 from tests.parallel import run_parallel
 
-from .builders import enrolled_batch
+from .factories import enrolled_batch
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dtks.models import DtksPeriode, DtksRecord
-from dtks.selectors import dtks_search_nama
+from dtks.selectors import dtks_search_nama, find_in_latest
 from tests.factories import DesaFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +88,6 @@ def test_a_search_needs_a_nik_or_one_whole_word(client, login, verifikator, dtks
 
 
 def test_the_nik_lookup_is_one_query(dtks):
-    from dtks.selectors import find_in_latest
-
     with CaptureQueriesContext(connection) as captured:
         record = find_in_latest("5108062303800001")
     assert record.nama == "I PUTU EKA SUARDANA" and record.periode.kode == "2026-Q3"

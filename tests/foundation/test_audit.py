@@ -1,6 +1,7 @@
 """History and audit: one append-only record of who did what, used by every app."""
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from kis_portal.audit.models import AuditEvent
@@ -9,6 +10,9 @@ from kis_portal.audit.services import audit_record
 from kis_portal.jobs.models import Job
 from kis_portal.workflow import InvalidTransition, Workflow
 from tests.factories import PASSWORD
+from tests.usulan.factories import make_usulan, upload_all
+from usulan.models import Usulan
+from usulan.services import usulan_submit
 
 # The jobs' own workflow keeps no history; this one, for the test, does.
 AUDITED = Workflow(
@@ -105,12 +109,6 @@ def test_admin_browses_and_filters_the_audit_trail(login, admin_user, verifikato
 
 
 def test_a_status_change_also_moves_updated_at(operator_a):
-    from django.core.management import call_command
-
-    from tests.usulan.builders import make_usulan, upload_all
-    from usulan.models import Usulan
-    from usulan.services import usulan_submit
-
     call_command("load_profile", "buleleng", verbosity=0)
     usulan = make_usulan(operator_a)
     upload_all(usulan, operator_a)

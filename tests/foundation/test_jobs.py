@@ -3,11 +3,12 @@
 import io
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from kis_portal.audit.services import audit_record
 from kis_portal.jobs.models import Job
-from kis_portal.jobs.registry import job_handler
+from kis_portal.jobs.registry import HANDLERS, job_handler
 from kis_portal.jobs.runner import JobFailed
 from kis_portal.jobs.services import job_start
 
@@ -56,7 +57,6 @@ def failing_kinds():
         raise RuntimeError("boom 5108010101900001")
 
     yield
-    from kis_portal.jobs.registry import HANDLERS
 
     HANDLERS.pop("uji_gagal"), HANDLERS.pop("uji_rusak")
 
@@ -91,8 +91,6 @@ def test_a_running_job_page_refreshes_itself(login, verifikator):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_a_queued_job(settings, admin_user):
-    from django.core.management import call_command
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     job = job_start(kind="audit_export", by=admin_user)
     assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED

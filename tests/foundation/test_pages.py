@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import clear_url_caches
 
 
 def test_login_page_is_light_and_says_the_service_is_free(client, db):
@@ -33,8 +34,6 @@ def test_forbidden_page_is_a_403_in_indonesian(login, operator_a):
 
 
 def test_server_error_page_is_plain_indonesian(settings, db):
-    from django.urls import clear_url_caches
-
     settings.ROOT_URLCONF = "tests.foundation.urls_broken"
     clear_url_caches()
     response = Client(raise_request_exception=False).get("/")

@@ -2,7 +2,9 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
+from kis_portal.audit.models import AuditEvent
 from kis_portal.roles import Role
 from tests.factories import PASSWORD, DesaFactory, make_user
 
@@ -118,8 +120,6 @@ def test_operator_without_desa_is_refused_on_the_form(login, admin_user):
 
 
 def test_admin_changes_a_role_and_the_change_is_audited(login, admin_user, verifikator):
-    from kis_portal.audit.models import AuditEvent
-
     desa = DesaFactory()
     response = login(admin_user).post(
         f"/pengguna/{verifikator.pk}/ubah/",
@@ -161,8 +161,6 @@ def test_user_list_searches_and_filters_by_role(
 
 
 def test_password_change_ends_the_users_other_sessions(client, verifikator):
-    from django.test import Client
-
     other_device = Client()
     other_device.login(username=verifikator.username, password=PASSWORD)
     client.login(username=verifikator.username, password=PASSWORD)

@@ -2,7 +2,9 @@
 
 import datetime
 import io
+import struct
 import zipfile
+import zlib
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -436,8 +438,6 @@ def test_a_shared_string_count_above_the_strings_goes_to_openpyxl():
 
 def lie_about_size(content: bytes, name: str, size: int) -> bytes:
     """The zip with `name` declared `size` bytes (and that prefix's CRC)."""
-    import struct
-    import zlib
 
     archive = zipfile.ZipFile(io.BytesIO(content))
     info = archive.getinfo(name)

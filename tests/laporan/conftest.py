@@ -31,9 +31,10 @@ from rekap_bpjs.models import Batch
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock
 from tests.clock import frozen, wita
-from tests.distribusi.builders import noka_for
-from tests.rekap_bpjs.test_batch import ready_household
-from tests.usulan.builders import make_usulan
+from tests.distribusi.factories import noka_for
+from tests.pengaduan.factories import complaint
+from tests.rekap_bpjs.factories import ready_household
+from tests.usulan.factories import make_usulan
 from usulan.models import Usulan
 from usulan.services import usulan_advance, usulan_reject, usulan_submit
 
@@ -119,8 +120,6 @@ def pipeline(operator_a, operator_b, verifikator, rekap, distribusi, desa_a, des
     )
     for card in a_cards[:2]:
         kartu_confirm_received(kartu_id=card.pk, tanggal=today, by=distribusi)
-
-    from tests.pengaduan.helpers import complaint
 
     complaint(operator_a)
     complaint(operator_a, kategori="belum_dicetak")

@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from notifikasi.models import PesanKeluar
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock
-from tests.rekap_bpjs.test_batch import ready_household
-from tests.usulan.builders import make_usulan, upload_all
+from tests.rekap_bpjs.factories import ready_household
+from tests.usulan.factories import make_usulan, upload_all
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_submit
 
@@ -126,7 +127,6 @@ def gateway(settings):
 
 def make_due(*pesan_keluar) -> None:
     """Time passes: the messages' next attempt is now."""
-    from notifikasi.models import PesanKeluar
 
     PesanKeluar.objects.filter(pk__in=[p.pk for p in pesan_keluar]).update(
         next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)

@@ -12,6 +12,7 @@ from distribusi.services import Penerima, kartu_receive_batch, serah_terima_crea
 from kis_portal.audit.models import AuditEvent
 from kis_portal.identifiers import phone_international
 from notifikasi.models import Jenis, Pesan, PesanKeluar
+from notifikasi.services import usulan_notify
 from notifikasi.tasks import pesan_keluar_send
 from tests.factories import make_user
 from usulan.models import Usulan
@@ -359,7 +360,6 @@ def test_an_operator_marks_one_message_read(login, operator_a, verifikator):
 def test_the_receiver_costs_three_queries_at_most(
     operator_a, django_assert_max_num_queries
 ):
-    from notifikasi.services import usulan_notify
 
     usulan = submitted(operator_a, "081234567001", "081234567002")
     usulan = Usulan.objects.get(pk=usulan.pk)

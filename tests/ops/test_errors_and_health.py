@@ -7,11 +7,12 @@ import re
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.utils import OperationalError
 from django.test import Client
 from django.urls import clear_url_caches
 
+from kis_portal import request_id
 from kis_portal.request_id import RequestIdFilter
 
 GENERATED = re.compile(r"[0-9a-f]{16}")
@@ -175,7 +176,6 @@ def test_healthz_is_503_with_no_detail_when_the_database_is_down(
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_503_when_postgresql_does_not_answer(client):
     """A real connection attempt to a closed port, not a monkeypatch."""
-    from django.db import connections
 
     conn = connections["default"]
     original = dict(conn.settings_dict)
@@ -197,8 +197,6 @@ def test_healthz_is_503_when_postgresql_does_not_answer(client):
 
 
 def test_a_generated_request_id_never_looks_like_a_nik(monkeypatch):
-    from kis_portal import request_id
-
     tokens = iter(["8390290102374967", "83902901023749ab"])
     monkeypatch.setattr(request_id.secrets, "token_hex", lambda n: next(tokens))
     assert request_id.new_request_id() == "83902901023749ab"

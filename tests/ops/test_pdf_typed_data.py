@@ -17,8 +17,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from kis_portal.pdf import PDF_ORIGIN, RefusedURL, StaticOnlyFetcher
-from tests.usulan.test_loket import URL, walk_in
+from tests.usulan.factories import walk_in
 from usulan.models import Anggota, Usulan
+
+LOKET_URL = reverse("usulan:loket_create")
 
 NAME_FILE = '<img src="file:///etc/passwd">'
 NAME_HTTP = '<img src="http://127.0.0.1:9/foto.png">'
@@ -79,7 +81,7 @@ def test_markup_in_names_and_address_is_printed_as_text_never_fetched(
     login, loket, desa_a, no_io, fetched
 ):
     client = login(loket)
-    client.post(URL, walk_in(desa_a))
+    client.post(LOKET_URL, walk_in(desa_a))
     usulan = Usulan.objects.get()
     plain = receipt(client, usulan)
     plain_fetches = list(fetched)

@@ -5,6 +5,7 @@ import ast
 import io
 from pathlib import Path
 
+import defusedxml
 import openpyxl.xml
 import pytest
 from openpyxl import load_workbook
@@ -107,8 +108,6 @@ def test_no_module_but_the_writer_makes_workbooks():
 
 
 def test_defusedxml_is_installed_and_is_what_openpyxl_parses_with():
-    import defusedxml
-
     assert defusedxml.__version__
     assert openpyxl.xml.DEFUSEDXML is True
     assert xlsx_read.xml_functions.iterparse.__module__.startswith("defusedxml")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.views import static
 from PIL import Image
 
 from kis_portal.uploads import check_upload
@@ -180,8 +181,6 @@ def all_patterns(resolver=None, prefix=""):
 
 
 def test_no_url_serves_the_media_folder(client, settings, db):
-    from django.views import static
-
     serving = [
         route
         for route, view in all_patterns()

@@ -11,9 +11,9 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.workflow import InvalidTransition
 from pengaduan.models import Lampiran, Pengaduan, Tanggapan
 from pengaduan.services import pengaduan_assign, pengaduan_change_status
-from tests.usulan.builders import pdf_file
+from tests.usulan.factories import pdf_file
 
-from .helpers import complaint, fake_pdf, usulan_of
+from .factories import complaint, fake_pdf, usulan_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from kis_portal.ratelimit.models import Percobaan
 from pengaduan.models import Pengaduan
 from pengaduan.services import lapor_boleh
 from tests.clock import frozen, wita
-from tests.usulan.builders import pdf_file
+from tests.usulan.factories import pdf_file
 
-from .helpers import fake_pdf, usulan_of
+from .factories import fake_pdf, usulan_of
 
 pytestmark = pytest.mark.django_db
 URL = "/lapor/"

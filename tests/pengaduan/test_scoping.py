@@ -6,9 +6,9 @@ from django.urls import reverse
 from kis_portal.uploads import check_upload
 from pengaduan.models import Lampiran, Pengaduan, Tanggapan
 from pengaduan.services import lampiran_add
-from tests.usulan.builders import pdf_file
+from tests.usulan.factories import pdf_file
 
-from .helpers import complaint
+from .factories import complaint
 
 pytestmark = pytest.mark.django_db
 

@@ -1,18 +1,17 @@
 """The contract the dashboard reads: counts per period and per desa."""
 
 import datetime
-import zoneinfo
 
 import pytest
 
 from pengaduan.models import Pengaduan
 from pengaduan.selectors import pengaduan_counts, pengaduan_per_desa
 from pengaduan.services import pengaduan_change_status
+from tests.clock import WITA
 
-from .helpers import complaint
+from .factories import complaint
 
 pytestmark = pytest.mark.django_db
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 
 
 def at(pengaduan, when: datetime.datetime, *, tenggat: datetime.date):

@@ -11,7 +11,7 @@ from pengaduan.selectors import overdue_q
 from pengaduan.services import pengaduan_change_status
 from tests.clock import frozen, wita
 
-from .helpers import backdate, complaint
+from .factories import backdate, complaint
 
 pytestmark = pytest.mark.django_db
 

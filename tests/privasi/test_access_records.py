@@ -10,10 +10,12 @@ from django.utils import timezone
 from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
+from kis_portal.jobs.models import Job
+from kis_portal.jobs.services import job_start
 from pengaduan.models import Pengaduan
 from tests.clock import frozen
-from tests.pengaduan.helpers import complaint
-from tests.usulan.builders import make_usulan
+from tests.pengaduan.factories import complaint
+from tests.usulan.factories import make_usulan
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +113,6 @@ def test_a_complaint_page_records_the_member_it_is_about(login, operator_a, loke
 
 
 def test_downloading_an_export_records_it(login, rekap, operator_a):
-    from kis_portal.jobs.models import Job
-    from kis_portal.jobs.services import job_start
-
     make_usulan(operator_a)
     job = job_start(kind="audit_export", by=rekap)
     job.refresh_from_db()

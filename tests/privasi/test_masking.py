@@ -5,6 +5,7 @@ import io
 import logging
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -13,6 +14,8 @@ from pypdf import PdfReader
 from distribusi.models import Kanal, Kartu
 from distribusi.services import Penerima, kartu_receive_batch, serah_terima_create
 from kis_portal.jobs.models import Job
+from kis_portal.jobs.registry import HANDLERS, job_handler
+from kis_portal.jobs.services import job_start
 from kis_portal.privacy import (
     MaskingFormatter,
     mask_identifier,
@@ -20,12 +23,13 @@ from kis_portal.privacy import (
     number_for,
 )
 from rekap_bpjs.models import BatchFile
-from tests.distribusi.builders import enrolled_batch
-from tests.usulan.builders import make_usulan
+from tests.distribusi.factories import enrolled_batch
+from tests.usulan.factories import make_usulan
+from usulan.models import Usulan
 
 pytestmark = pytest.mark.django_db
 
-PHONE = "081234567890"  # the household's phone in tests/usulan/builders.py
+PHONE = "081234567890"  # the household's phone in tests/usulan/factories.py
 
 
 def masked(value: str) -> str:
@@ -62,8 +66,6 @@ def test_number_for_follows_the_role(request, persona, nik_full, phone_full):
 
 
 def test_an_anonymous_visitor_gets_masked_numbers():
-    from django.contrib.auth.models import AnonymousUser
-
     assert number_for(AnonymousUser(), "5108061234560001") == "5108********0001"
 
 
@@ -95,8 +97,6 @@ def test_the_usulan_page_shows_nik_kk_and_phone_as_the_role_needs(
 
 
 def test_the_field_officer_sees_the_phone_but_not_the_nik(login, operator_a, lapangan):
-    from usulan.models import Usulan
-
     usulan = make_usulan(operator_a)
     Usulan.objects.filter(pk=usulan.pk).update(status=Usulan.Status.CEK_LAPANGAN)
     html = login(lapangan).get(f"/verifikasi/lapangan/{usulan.pk}/").content.decode()
@@ -208,9 +208,6 @@ def test_the_console_log_handler_uses_the_masking_formatter():
 
 
 def test_a_crashing_job_logs_its_traceback_with_numbers_masked(caplog, verifikator):
-    from kis_portal.jobs.registry import HANDLERS, job_handler
-    from kis_portal.jobs.services import job_start
-
     @job_handler("uji_bocor", label="Uji")
     def crashes(ctx):
         raise ValueError("baris 7: NIK 5108061234560001 sudah ada")

@@ -17,8 +17,8 @@ from distribusi.models import Kartu
 from kis_portal.audit.models import AuditEvent
 from pengaduan.models import Lampiran, Pengaduan
 from tests.clock import frozen
-from tests.pengaduan.helpers import complaint
-from tests.usulan.builders import make_usulan
+from tests.pengaduan.factories import complaint
+from tests.usulan.factories import make_usulan
 from usulan.models import Dokumen, Usulan
 from usulan.workflow import USULAN
 from verifikasi.models import CekLapangan, FotoLapangan

@@ -14,8 +14,8 @@ from distribusi.services import kartu_receive_batch
 from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import record_access
-from tests.distribusi.builders import enrolled_batch, noka_for
-from tests.pengaduan.helpers import complaint
+from tests.distribusi.factories import enrolled_batch, noka_for
+from tests.pengaduan.factories import complaint
 from usulan.models import Anggota
 
 pytestmark = pytest.mark.django_db

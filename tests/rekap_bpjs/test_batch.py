@@ -1,41 +1,24 @@
 """The monthly batch: priority order, quota, households kept together, lock snapshot."""
 
 import datetime
-import zoneinfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from kis_portal.offices.models import OfficeProfile
 from rekap_bpjs.models import Batch, BatchItem
 from rekap_bpjs.services import BatchLocked, batch_build, batch_lock, batch_set_member
-from tests.usulan.builders import household, member
+from tests.clock import WITA
+from tests.rekap_bpjs.factories import ready_household
 from usulan.models import Anggota, Usulan
-from usulan.services import usulan_save
 
 pytestmark = pytest.mark.django_db
-
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-BASE = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=WITA)
 
 
 @pytest.fixture(autouse=True)
 def sop_pbi(db):
     call_command("load_profile", "sop-pbi", verbosity=0)
-
-
-def ready_household(operator, *, kategori="miskin", size=1, minutes=0) -> Usulan:
-    """A household already verified (SIAP), ready at BASE + minutes."""
-    desa = operator.profile.desa
-    people = [
-        member(desa, kategori=kategori, birth=datetime.date(1970 + i, 1, 1 + i))
-        for i in range(size)
-    ]
-    usulan = usulan_save(
-        usulan=None, household=household(desa), members=people, by=operator, desa=desa
-    )
-    Usulan.objects.filter(pk=usulan.pk).update(status=Usulan.Status.SIAP)
-    usulan.anggota_set.update(siap_sejak=BASE + datetime.timedelta(minutes=minutes))
-    return usulan
 
 
 def taken(batch) -> list[BatchItem]:
@@ -75,7 +58,6 @@ def test_600_ready_members_give_exactly_500_in_priority_order(operator_a, rekap)
 def test_a_household_that_does_not_fit_waits_and_smaller_ones_fill_in(
     operator_a, rekap
 ):
-    from kis_portal.offices.models import OfficeProfile
 
     OfficeProfile.objects.filter(is_active=True).update(monthly_quota=5)
     first = ready_household(operator_a, size=3, minutes=1)
@@ -91,8 +73,6 @@ def test_a_household_that_does_not_fit_waits_and_smaller_ones_fill_in(
 
 
 def test_carried_over_members_keep_their_place_next_month(operator_a, rekap):
-    from kis_portal.offices.models import OfficeProfile
-
     OfficeProfile.objects.filter(is_active=True).update(monthly_quota=1)
     early = ready_household(operator_a, minutes=1)
     late = ready_household(operator_a, minutes=2)
@@ -106,10 +86,6 @@ def test_carried_over_members_keep_their_place_next_month(operator_a, rekap):
 
 
 def test_staff_add_and_remove_with_a_reason_and_a_rebuild_keeps_them(operator_a, rekap):
-    from django.core.exceptions import ValidationError
-
-    from kis_portal.offices.models import OfficeProfile
-
     OfficeProfile.objects.filter(is_active=True).update(monthly_quota=1)
     first = ready_household(operator_a, minutes=1)
     second = ready_household(operator_a, minutes=2)
@@ -185,8 +161,6 @@ def test_lock_freezes_what_was_sent(operator_a, rekap):
 
 
 def test_build_batch_command_prints_count_and_reasons(operator_a, rekap, capsys):
-    from kis_portal.offices.models import OfficeProfile
-
     OfficeProfile.objects.filter(is_active=True).update(monthly_quota=1)
     ready_household(operator_a, minutes=1)
     ready_household(operator_a, minutes=2)
@@ -197,8 +171,6 @@ def test_build_batch_command_prints_count_and_reasons(operator_a, rekap, capsys)
 
 
 def test_only_rekap_staff_build(operator_a, verifikator):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError, match="staf rekap"):
         batch_build(periode="2026-11", by=verifikator)
     assert not Batch.objects.exists()

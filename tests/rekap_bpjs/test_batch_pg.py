@@ -11,9 +11,8 @@ from kis_portal.roles import Role
 from rekap_bpjs.models import Batch
 from rekap_bpjs.services import batch_build, batch_lock
 from tests.factories import make_user
+from tests.rekap_bpjs.factories import ready_household
 from usulan.models import Usulan
-
-from .test_batch import ready_household
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from openpyxl import Workbook
 
+from kis_portal.jobs.models import Job
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.staging.models import StagedFile
 from rekap_bpjs.models import Batch, BatchItem
 from tests.clock import frozen
-
-from .test_batch import ready_household
+from tests.rekap_bpjs.factories import ready_household
+from usulan.models import Usulan
 
 pytestmark = pytest.mark.django_db
 
@@ -104,12 +106,6 @@ def test_the_batch_page_uses_a_bounded_number_of_queries(
 
 
 def test_reconciliation_and_payment_screens_start_their_jobs(login, rekap):
-    import io
-
-    from openpyxl import Workbook
-
-    from kis_portal.jobs.models import Job
-
     wb = Workbook()
     wb.active.append(["NOKA", "NIK", "NAMA", "STATUS", "SEGMEN"])
     wb.active.append(
@@ -132,10 +128,6 @@ def test_reconciliation_and_payment_screens_start_their_jobs(login, rekap):
 
 
 def result_xlsx(rows):
-    import io
-
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.append(["HASIL VERIFIKASI PENDAFTARAN PBPU PEMDA"])
@@ -152,8 +144,6 @@ def result_xlsx(rows):
 def test_rekap_previews_and_applies_a_result_and_desa_sees_the_failure(
     login, rekap, operator_a, operator_b
 ):
-    from kis_portal.jobs.models import Job
-    from usulan.models import Usulan
 
     ok = ready_household(operator_a, minutes=1)
     bad = ready_household(operator_a, minutes=2)

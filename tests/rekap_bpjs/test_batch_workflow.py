@@ -12,9 +12,7 @@ from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_close, batch_lock
 from rekap_bpjs.workflow import BATCH
 from tests.clock import frozen, wita
-
-from .test_batch import ready_household
-from .test_result_import import TMT, noka, xlsx_bytes
+from tests.rekap_bpjs.factories import TMT, noka, ready_household, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from kis_portal.offices.selectors import get_active_profile
 from rekap_bpjs.exports import BatchNotLocked, batch_workbook, cover_letter_pdf
 from rekap_bpjs.models import Batch, BatchFile
 from rekap_bpjs.services import batch_build, batch_lock
-from tests.rekap_bpjs.test_batch import BASE, ready_household
-from tests.usulan.builders import household, member
+from tests.rekap_bpjs.factories import BASE, ready_household
+from tests.usulan.factories import household, member
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_save
 

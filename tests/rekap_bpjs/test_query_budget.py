@@ -2,10 +2,14 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from rekap_bpjs.services import batch_build
-
-from .test_batch import ready_household
+from kis_portal.audit.models import AuditEvent
+from rekap_bpjs.models import BatchItem
+from rekap_bpjs.services import batch_build, batch_lock
+from tests.rekap_bpjs.factories import ready_household
+from usulan.models import Usulan
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +37,6 @@ def test_the_batch_page_costs_the_same_for_3_or_25_households(
 def test_locking_costs_the_same_for_3_or_25_households_and_sends_each_once(
     rekap, operator_a
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from kis_portal.audit.models import AuditEvent
-    from rekap_bpjs.models import BatchItem
-    from rekap_bpjs.services import batch_lock
-    from usulan.models import Usulan
 
     counts = []
     for periode, households in (("2026-11", 3), ("2026-12", 25)):

@@ -26,7 +26,7 @@ from rekap_bpjs.reconciliation import (
     parse_active_list,
     reconcile,
 )
-from tests.usulan.builders import make_usulan, member
+from tests.usulan.factories import make_usulan, member
 from usulan.models import Anggota
 
 pytestmark = pytest.mark.django_db

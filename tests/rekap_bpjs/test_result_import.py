@@ -1,29 +1,29 @@
 """BPJS's result file: a messy spreadsheet read defensively, applied once."""
 
-import datetime
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kis_portal.audit.models import AuditEvent
+from notifikasi.models import Jenis, Pesan
 from rekap_bpjs.imports import ResultFileError, parse_result, preview_result
 from rekap_bpjs.models import Batch, BatchFile, BatchItem
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock
-from tests.usulan.builders import pdf_file, upload_all
+from tests.rekap_bpjs.factories import TMT, noka, ready_household, xlsx_bytes
+from tests.usulan.factories import pdf_file, upload_all
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_submit
-
-from .test_batch import ready_household
 
 pytestmark = pytest.mark.django_db
 
 UNKNOWN_NIK = "5108011205800999"
-TMT = datetime.date(2026, 12, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -59,10 +59,6 @@ def scenario(operator_a, operator_b, rekap) -> Scenario:
     )
 
 
-def noka(n: int) -> str:
-    return f"{n:013d}"
-
-
 def result_rows(m: dict[str, Anggota]) -> list[list]:
     """BPJS-like rows: NOKA, NIK, name, status, reason, TMT (messy on purpose)."""
     a2 = m["a2"].nik
@@ -94,23 +90,6 @@ def result_rows(m: dict[str, Anggota]) -> list[list]:
         # Nobody in the batch has this NIK.
         [noka(1261832481), UNKNOWN_NIK, "X", "BERHASIL", None, "01/12/2026"],
     ]
-
-
-def xlsx_bytes(rows: list[list], *, header=None) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Umpan Balik"
-    ws.append(["UMPAN BALIK PENDAFTARAN PESERTA PBI APBD - KAB. BULELENG"])
-    ws.append(["Periode November 2026"])
-    ws.append(header or ["No Kartu", "N I K", "Nama", "Status", "Keterangan", "TMT"])
-    for index, row in enumerate(rows):
-        ws.append(row)
-        if index % 3 == 1:
-            ws.append([])  # blank rows in between
-    ws.append([None, None, None, None, None, None])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def test_preview_of_a_messy_file_counts_each_kind(scenario):
@@ -324,7 +303,6 @@ def test_the_failed_household_is_fixed_and_resubmitted_by_its_desa(
 
 def test_the_shared_sample_result_file_is_read_under_its_title_row():
     """../shared/data/hasil_bpjs_contoh.xlsx (copied into tests/data): BPJS's shape."""
-    from pathlib import Path
 
     sample = Path(__file__).resolve().parents[1] / "data/hasil_bpjs_contoh.xlsx"
     parsed = parse_result(sample.read_bytes(), sample.name)
@@ -337,9 +315,6 @@ def test_the_shared_sample_result_file_is_read_under_its_title_row():
 
 
 def queries_to_apply(rekap, operator, *, households: int, periode: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for minute in range(households):
         ready_household(operator, size=2, minutes=minute)
     batch_build(periode=periode, by=rekap)
@@ -372,7 +347,6 @@ def test_applying_a_result_takes_as_many_queries_for_many_households(rekap, oper
     many = queries_to_apply(rekap, operator_a, households=12, periode="2026-12")
     assert many == few
     # Each household moved still has its history row and its desa message.
-    from notifikasi.models import Jenis, Pesan
 
     moved = Usulan.objects.filter(
         status__in=[Usulan.Status.TERDAFTAR, Usulan.Status.GAGAL_BPJS]

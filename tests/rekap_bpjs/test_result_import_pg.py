@@ -12,10 +12,8 @@ from rekap_bpjs.models import BatchFile
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock
 from tests.factories import make_user
+from tests.rekap_bpjs.factories import noka, ready_household, xlsx_bytes
 from usulan.models import Anggota, Usulan
-
-from .test_batch import ready_household
-from .test_result_import import noka, xlsx_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

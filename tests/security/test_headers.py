@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kis_portal.jobs.models import Job
-from tests.usulan.builders import make_usulan
+from tests.usulan.factories import make_usulan
 from usulan.models import Dokumen
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kis_portal.ops.checks import server_zone
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRINT_SETTINGS = (
@@ -48,10 +50,21 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
-    result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        production_env(tmp_path),
+    """A server set up as docs/deploy.md says: migrated, its folders private and
+    outside the release, its clock in TIME_ZONE (here: this machine's zone), the
+    backup and the retention purge run once (kis.W002-W007 otherwise)."""
+    env = production_env(
+        tmp_path,
+        KIS_CADANGAN_DIR=str(tmp_path / "backups"),
+        TIME_ZONE=server_zone() or "UTC",
     )
+    for folder in ("media", "backups"):
+        (tmp_path / folder).mkdir(mode=0o700)
+    assert run(["manage.py", "migrate", "-v0"], env).returncode == 0
+    for job in ("backup", "purge_dokumen"):
+        assert run(["manage.py", "heartbeat", job, "ok"], env).returncode == 0
+
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -81,7 +94,7 @@ def test_production_defaults(tmp_path):
         "X_FRAME_OPTIONS": "DENY",
         "SECURE_REFERRER_POLICY": "same-origin",
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
-        "KIS_2FA": False,
+        "KIS_2FA": True,
         "AXES_FAILURE_LIMIT": 5,
         "KIS_LOGIN_JEDA_MENIT": 15,
         "KIS_SESI_DIAM_MENIT": 30,
@@ -113,3 +126,15 @@ def test_development_serves_plain_http_without_hsts(tmp_path):
     values = json.loads(run(["-c", PRINT_SETTINGS], env).stdout)
     assert values["SECURE_SSL_REDIRECT"] is False
     assert values["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_two_factor_is_off_only_when_turned_off_or_in_development(tmp_path):
+    def two_factor(**extra) -> bool:
+        env = production_env(tmp_path, **extra)
+        return json.loads(run(["-c", PRINT_SETTINGS], env).stdout)["KIS_2FA"]
+
+    assert two_factor(KIS_2FA="0") is False
+    assert two_factor(KIS_2FA="") is True  # an empty line in the env file: the default
+    dev = production_env(tmp_path, DEBUG="1")
+    del dev["SECRET_KEY"]
+    assert json.loads(run(["-c", PRINT_SETTINGS], dev).stdout)["KIS_2FA"] is False

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kis_portal.accounts.middleware import LAST_SEEN_KEY, LOGIN_DAY_KEY
 from kis_portal.roles import Role
 from tests.factories import PASSWORD
-from tests.usulan.builders import make_usulan
+from tests.usulan.factories import make_usulan
 from usulan.models import Usulan
 
 LOGIN = "/accounts/login/"

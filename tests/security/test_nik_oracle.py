@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from kis_portal.audit.models import AksesData
 from tests.clock import frozen, wita
-from tests.usulan.builders import form_post, household, make_usulan, member
+from tests.usulan.factories import form_post, household, make_usulan, member
 from usulan.bulk import TEMPLATE_COLUMNS
 from usulan.models import Usulan
 from usulan.selectors import NIK_ELSEWHERE

@@ -1,11 +1,17 @@
 """Area scoping and privacy: desa B learns nothing of desa A's usulan."""
 
+import uuid
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from kis_portal.audit.models import AksesData
+from tests.factories import PASSWORD
 from usulan.models import Dokumen
+from usulan.services import loket_register
 
-from .builders import make_usulan
+from .factories import household, make_usulan, member
 
 
 @pytest.fixture
@@ -112,11 +118,6 @@ def test_field_officer_has_no_usulan_list_yet(login, lapangan):
 
 
 def test_an_operator_without_a_desa_is_refused_not_crashed(login, db):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from tests.factories import PASSWORD
-
     user = get_user_model().objects.create_user(
         username="tanpa-desa", password=PASSWORD
     )
@@ -130,11 +131,6 @@ def test_an_operator_without_a_desa_is_refused_not_crashed(login, db):
 def test_counter_registrations_are_not_editable_by_the_desa_operator(
     login, loket, operator_a, desa_a
 ):
-    import uuid
-
-    from usulan.services import loket_register
-
-    from .builders import household, member
 
     usulan = loket_register(
         household=household(desa_a),

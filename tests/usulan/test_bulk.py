@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -19,6 +20,7 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.jobs.models import Job
 from tests.factories import PASSWORD
+from usulan import bulk
 from usulan.bulk import TEMPLATE_COLUMNS
 from usulan.models import Anggota, Usulan
 from usulan.services import pengajuan_current, usulan_save
@@ -442,10 +444,6 @@ def test_confirm_checks_the_file_again(login, operator_a, operator_b, desa_b):
 
 
 def test_a_failing_save_creates_nothing(login, operator_a, monkeypatch):
-    from django.core.exceptions import ValidationError
-
-    from usulan import bulk
-
     real_save, calls = bulk.usulan_save, []
 
     def save_then_fail(**kwargs):

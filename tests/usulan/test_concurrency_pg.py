@@ -10,7 +10,7 @@ from kis_portal.audit.models import AuditEvent
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_save, usulan_submit
 
-from .builders import household, make_usulan, member, upload_all
+from .factories import household, make_usulan, member, upload_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

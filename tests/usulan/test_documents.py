@@ -6,13 +6,14 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from PIL import Image
 
 from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.audit.models import AksesData
 from usulan.models import Dokumen
 from usulan.selectors import documents_for
 
-from .builders import household, make_usulan, member, pdf_file
+from .factories import household, make_usulan, member, pdf_file
 
 
 def kodes(usulan) -> list[str]:
@@ -145,8 +146,6 @@ def test_a_20_mb_photo_is_refused_with_its_size(login, operator_a):
 
 
 def test_a_large_photo_is_downscaled_and_stripped(login, operator_a):
-    from PIL import Image
-
     usulan = make_usulan(operator_a)
     buffer = io.BytesIO()
     Image.new("RGB", (4000, 3000), (200, 180, 160)).save(buffer, format="PNG")

@@ -1,13 +1,14 @@
 """Draft -> submitted -> returned -> resubmitted, as the desa operator meets it."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.selectors import history_for
 from usulan.models import Catatan, Usulan
 from usulan.services import usulan_return, usulan_submit
 
-from .builders import form_post, household, make_usulan, member, pdf_file, upload_all
+from .factories import form_post, household, make_usulan, member, pdf_file, upload_all
 
 
 def test_operator_creates_a_draft_and_a_double_click_creates_one(
@@ -199,8 +200,6 @@ def test_other_roles_cannot_submit_for_the_desa(login, operator_a, verifikator):
 
 
 def test_returning_needs_a_reason_and_the_verifier_role(operator_a, verifikator):
-    from django.core.exceptions import ValidationError
-
     usulan = make_usulan(operator_a)
     upload_all(usulan, operator_a)
     usulan_submit(usulan_id=usulan.pk, by=operator_a)

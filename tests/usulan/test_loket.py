@@ -10,12 +10,9 @@ from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertFormError, assertRedirects
 
 from kis_portal.audit.models import AuditEvent
+from tests.usulan.factories import HUSBAND_NIK, WIFE_NIK, walk_in
 from usulan.models import Usulan
 
-from .builders import form_post
-
-HUSBAND_NIK = "5108061205800001"  # man born 12-05-1980
-WIFE_NIK = "5108064703850002"  # woman born 07-03-1985 (day + 40)
 URL = reverse("usulan:loket_create")
 
 
@@ -23,48 +20,6 @@ URL = reverse("usulan:loket_create")
 def sop_pbi(db):
     """SOP PBI: SKTM and KK per household, a KTP copy per member."""
     call_command("load_profile", "sop-pbi", verbosity=0)
-
-
-def walk_in(desa, *, berkas=("sktm", "kk", "ktp"), token=None, **member_extra) -> dict:
-    household = {
-        "jenis": "MIG34",
-        "no_kk": "5108060101200001",
-        "alamat": "Jl. Mawar 5",
-        "rt": "3",
-        "rw": "1",
-        "telepon": "081234567890",
-        "noka_lama": "",
-        "segmen_asal": "",
-    }
-    husband = {
-        "nik": HUSBAND_NIK,
-        "nama": "I Made Sukerta",
-        "tempat_lahir": "Singaraja",
-        "tanggal_lahir": "1980-05-12",
-        "jenis_kelamin": "L",
-        "shdk": "1",
-        "status_kawin": "2",
-        "kategori": "miskin",
-        **member_extra,
-    }
-    wife = {
-        "nik": WIFE_NIK,
-        "nama": "Ni Luh Sari",
-        "tempat_lahir": "Singaraja",
-        "tanggal_lahir": "1985-03-07",
-        "jenis_kelamin": "P",
-        "shdk": "3",
-        "status_kawin": "2",
-        "kategori": "miskin",
-    }
-    # A third row left blank, as the counter form offers it.
-    return form_post(
-        household,
-        [husband, wife, {}],
-        desa=str(desa.pk),
-        berkas=list(berkas),
-        client_token=str(token or uuid.uuid4()),
-    )
 
 
 def test_walk_in_family_with_all_documents_is_registered_and_submitted(

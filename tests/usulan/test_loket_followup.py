@@ -1,16 +1,16 @@
 """A walk-in citizen returns with the missing paper: the counter ticks it and submits."""
 
+import uuid
+
 from django.core.management import call_command
 
 from usulan.models import Usulan
 from usulan.services import loket_register
 
-from .builders import household, member
+from .factories import household, member
 
 
 def test_counter_ticks_a_late_document_then_submits(login, loket, desa_a, operator_a):
-    import uuid
-
     call_command("load_profile", "sop-pbi", verbosity=0)
     usulan = loket_register(
         household=household(desa_a),

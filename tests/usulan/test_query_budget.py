@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.usulan.builders import make_usulan, member
+from tests.usulan.factories import make_usulan, member
 from usulan.models import Usulan
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from kis_portal.identifiers import normalise_phone, validate_kk, validate_nik
+from tests.factories import KecamatanFactory
 from usulan.models import Anggota, Usulan
-from usulan.services import usulan_reject, usulan_save
+from usulan.services import usulan_reject, usulan_save, usulan_submit
 
-from .builders import form_post, household, make_usulan, member
+from .factories import form_post, household, make_usulan, member, upload_all
 
 
 def test_nik_must_be_16_digits_with_a_real_region_and_birth_date():
@@ -141,10 +142,6 @@ def test_a_nik_open_in_the_same_desa_names_the_usulan(login, operator_a, desa_a)
 
 
 def test_a_rejected_usulan_frees_its_niks(operator_a, verifikator):
-    from usulan.services import usulan_submit
-
-    from .builders import upload_all
-
     first = make_usulan(operator_a)
     upload_all(first, operator_a)
     usulan_submit(usulan_id=first.pk, by=operator_a)
@@ -192,7 +189,6 @@ def test_the_service_refuses_a_nik_taken_elsewhere(operator_a, operator_b, desa_
 def test_a_nik_from_another_kecamatan_is_a_warning_not_an_error(
     login, operator_a, desa_a
 ):
-    from tests.factories import KecamatanFactory
 
     elsewhere = KecamatanFactory(kode="51.08.09")
     moved = member(desa_a)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from kis_portal.audit.models import AuditEvent
 from tests.clock import frozen, wita
-from tests.usulan.builders import make_usulan, member
+from tests.usulan.factories import make_usulan, member
 from usulan.models import Anggota, Catatan, Usulan
 from usulan.services import (
     usulan_advance,

@@ -20,7 +20,7 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.privacy import mask_identifier
 from kis_portal.roles import Role
 from tests.factories import KecamatanFactory, make_user
-from tests.usulan.builders import make_usulan, pdf_file
+from tests.usulan.factories import make_usulan, pdf_file
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_advance, usulan_submit
 from verifikasi.approval import cek_lapangan_record, persetujuan_decide, sk_issue

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kis_portal.audit.models import AuditEvent
 from kis_portal.roles import user_roles
 from notifikasi.models import Pesan, PesanKeluar
-from tests.usulan.builders import household, member
+from tests.usulan.factories import household, member
 from usulan.models import Anggota, Usulan
 from verifikasi.approval import persetujuan_decide
 from verifikasi.models import CekLapangan, Pemeriksaan, Persetujuan

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dtks.models import DtksPeriode, DtksRecord
-from tests.usulan.builders import make_usulan
+from tests.usulan.factories import make_usulan
 from usulan.models import Usulan
 from verifikasi.models import CekLapangan
 

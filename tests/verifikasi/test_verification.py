@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.roles import Role
-from tests.factories import make_user
-from tests.usulan.builders import household, make_usulan, member, upload_all
+from rekap_bpjs.selectors import members_ready
+from tests.factories import KecamatanFactory, make_user
+from tests.usulan.factories import household, make_usulan, member, upload_all
 from usulan.models import Anggota, Catatan, Usulan
 from usulan.services import usulan_submit
 from verifikasi.checklist import build_checklist
@@ -280,8 +281,6 @@ def test_only_verifiers_reach_the_queue_and_checklist(
 
 
 def test_a_verifier_of_another_kecamatan_gets_404(login, operator_a, verifikator):
-    from tests.factories import KecamatanFactory
-
     verifikator.profile.kecamatan.set([KecamatanFactory(kode="51.08.09")])
     usulan = submitted(operator_a)
     client = login(verifikator)
@@ -315,7 +314,6 @@ def test_queue_and_checklist_use_a_bounded_number_of_queries(
 def test_ready_members_come_out_in_priority_order_then_by_readiness(
     operator_a, verifikator
 ):
-    from rekap_bpjs.selectors import members_ready
 
     desa = operator_a.profile.desa
     poor = submitted(operator_a, members=[member(desa, kategori="miskin")])
@@ -377,7 +375,6 @@ def test_opening_the_checklist_does_not_claim(login, operator_a, verifikator):
 def test_a_narrowed_verifier_cannot_open_another_kecamatans_pengajuan(
     login, operator_a, verifikator
 ):
-    from tests.factories import KecamatanFactory
 
     usulan = submitted(operator_a)
     verifikator.profile.kecamatan.set([KecamatanFactory(kode="51.08.09")])

@@ -4,11 +4,12 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 
 from kis_portal.roles import Role
 from tests.factories import make_user
-from tests.usulan.builders import make_usulan, upload_all
+from tests.usulan.factories import make_usulan, upload_all
 from usulan.models import Usulan
 from usulan.services import usulan_submit
 from verifikasi.checklist import build_checklist
@@ -21,7 +22,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_two_verifiers_deciding_at_once_store_exactly_one_decision(
     operator_a, verifikator
 ):
-    from django.core.management import call_command
 
     call_command("load_profile", "buleleng", verbosity=0)
     other = make_user(Role.VERIFIKATOR, username="verif2")

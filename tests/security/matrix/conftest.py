@@ -16,13 +16,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
+from openpyxl import Workbook
+from PIL import Image
 
+from demo.services import seed_demo
+from demo.usulan_demo import demo_pdf
+from distribusi.models import Kanal, Kartu, SerahTerima
+from distribusi.services import kartu_confirm_received, serah_terima_attach_scan
+from kis_portal.jobs.models import Job
+from kis_portal.jobs.services import job_start
+from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role
+from kis_portal.uploads import check_upload
+from notifikasi.models import Pesan, PesanKeluar
+from pengaduan.models import Pengaduan
+from pengaduan.services import lampiran_add
+from rekap_bpjs.models import Batch
+from tests.usulan.factories import household, member
+from usulan.models import Usulan
+from usulan.services import loket_register
+from verifikasi.approval import sk_issue
 
 # Who is asked, in the order of the expectation table's columns.
 SUBJECTS = (
@@ -68,22 +87,17 @@ class Demo:
 
 
 def jpeg_upload() -> SimpleUploadedFile:
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (120, 90, 60)).save(out, format="JPEG")
     return SimpleUploadedFile("foto.jpg", out.getvalue(), content_type="image/jpeg")
 
 
 def pdf_upload(name: str = "scan.pdf") -> SimpleUploadedFile:
-    from demo.usulan_demo import demo_pdf
-
     return SimpleUploadedFile(name, demo_pdf("scan"), content_type="application/pdf")
 
 
 def _result_file(batch) -> bytes:
     """A BPJS result for the demo batch (every member enrolled), not applied yet."""
-    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
@@ -101,20 +115,6 @@ def _result_file(batch) -> bytes:
 
 def _extras(users: dict) -> dict:
     """The objects seed_demo does not make, through the apps' services."""
-    from distribusi.models import Kanal, Kartu, SerahTerima
-    from distribusi.services import kartu_confirm_received, serah_terima_attach_scan
-    from kis_portal.jobs.models import Job
-    from kis_portal.jobs.services import job_start
-    from kis_portal.offices.selectors import get_active_profile
-    from kis_portal.uploads import check_upload
-    from notifikasi.models import Pesan, PesanKeluar
-    from pengaduan.models import Pengaduan
-    from pengaduan.services import lampiran_add
-    from rekap_bpjs.models import Batch
-    from tests.usulan.builders import household, member
-    from usulan.models import Usulan
-    from usulan.services import loket_register
-    from verifikasi.approval import sk_issue
 
     desa1, loket = users["desa1"], users["loket"]
     desa = desa1.profile.desa
@@ -195,7 +195,6 @@ def _extras(users: dict) -> dict:
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data with its extras, rolled back when the package is done."""
-    from demo.services import seed_demo
 
     media = tmp_path_factory.mktemp("media")
     with (
@@ -231,7 +230,6 @@ def session_keys(demo, db) -> dict[str, str]:
 
 def client_for(session_key: str | None) -> Client:
     """A fresh client carrying a session cookie (or none): nothing else carries over."""
-    from django.conf import settings
 
     client = Client(raise_request_exception=False)
     if session_key:

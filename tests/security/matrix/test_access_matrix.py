@@ -24,7 +24,14 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
+from distribusi.models import Kartu
+from kis_portal.audit.models import AuditEvent
+from kis_portal.jobs.models import Job
 from kis_portal.roles import Role
+from notifikasi.models import PesanDibaca
+from pengaduan.models import Lampiran, Pengaduan, Tanggapan
+from usulan.models import Anggota, Dokumen, Pengajuan, Usulan
+from verifikasi.models import Klaim
 
 from .conftest import FIGURES, SUBJECTS, client_for
 from .urlmap import (
@@ -198,13 +205,6 @@ def expected_cell(table, pattern, method: str, column: str) -> str:
 
 def _snapshot(desa) -> dict:
     """Everything of `desa` a request could change, and the audit trail's length."""
-    from distribusi.models import Kartu
-    from kis_portal.audit.models import AuditEvent
-    from kis_portal.jobs.models import Job
-    from notifikasi.models import PesanDibaca
-    from pengaduan.models import Lampiran, Pengaduan, Tanggapan
-    from usulan.models import Anggota, Dokumen, Pengajuan, Usulan
-    from verifikasi.models import Klaim
 
     def rows(qs, *fields):
         return list(qs.order_by("pk").values_list("pk", *fields))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from distribusi.models import Kartu
 from kis_portal.roles import Role
 from pengaduan.models import Pengaduan, Tanggapan
-from tests.usulan.builders import form_post, household, member
+from tests.usulan.factories import form_post, household, member
 from usulan.models import Anggota, Dokumen, Pengajuan, Usulan
 from verifikasi.models import CekLapangan, Pemeriksaan
 

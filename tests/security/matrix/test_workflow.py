@@ -43,6 +43,7 @@ from usulan.workflow import USULAN
 from verifikasi.checklist import build_checklist
 
 from .conftest import FIGURES, SUBJECTS, client_for, jpeg_upload
+from .urlmap import sample_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -250,8 +251,6 @@ def usulan_actions(usulan: Usulan) -> list[Action]:
 
 
 def test_usulan_moves_only_along_its_table(demo, session_keys, quiet):
-    from .urlmap import sample_objects
-
     usulan = sample_objects(demo)["usulan"]  # a complete draft of desa1
     tally = Tally()
 

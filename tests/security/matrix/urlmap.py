@@ -14,6 +14,13 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from distribusi.models import Kartu, SerahTerima
+from kis_portal.jobs.models import Job
+from notifikasi.models import Pesan
+from pengaduan.models import Lampiran, Pengaduan
+from usulan.models import Anggota, Dokumen, Pengajuan, Usulan
+from verifikasi.models import FotoLapangan
+
 ADMIN_MODEL_SUFFIXES = (
     "password_change",
     "changelist",
@@ -93,10 +100,6 @@ def _first_pk(model) -> str:
 
 def sample_objects(demo) -> dict[str, object]:
     """The objects the matrix points at: each one a role may legitimately reach."""
-    from notifikasi.models import Pesan
-    from pengaduan.models import Lampiran
-    from usulan.models import Dokumen, Usulan
-    from verifikasi.models import FotoLapangan
 
     desa1 = demo.users["desa1"].profile.desa
     own = Usulan.objects.filter(desa=desa1, sumber=Usulan.Sumber.DESA)
@@ -221,12 +224,6 @@ def desa_object_kwargs(pattern: UrlPattern, objs: dict, demo, desa) -> list[dict
     Patterns whose objects belong to no desa (batches, SKs, users, the admin)
     keep their one sample.
     """
-    from distribusi.models import Kartu, SerahTerima
-    from kis_portal.jobs.models import Job
-    from notifikasi.models import Pesan
-    from pengaduan.models import Lampiran, Pengaduan
-    from usulan.models import Dokumen, Pengajuan, Usulan
-    from verifikasi.models import FotoLapangan
 
     def pks(qs) -> list[int]:
         return list(qs.order_by("pk").values_list("pk", flat=True))
@@ -298,9 +295,6 @@ def desa_secrets(desa, *, except_in=None) -> set[str]:
     Names that also occur in `except_in` (the other desa) are left out: seeing one's
     own resident of the same name is not a leak.
     """
-    from distribusi.models import Kartu, SerahTerima
-    from pengaduan.models import Pengaduan
-    from usulan.models import Anggota, Usulan
 
     def names(d) -> set[str]:
         return set(

@@ -3,7 +3,7 @@
 from rekap_bpjs.models import Batch
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock
-from tests.rekap_bpjs.test_batch import ready_household
+from tests.rekap_bpjs.factories import ready_household
 from usulan.models import Anggota
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -103,3 +104,51 @@ def form_post(household_data: dict, members: list[dict], *, initial=0, **extra) 
             data[f"anggota_set-{index}-{key}"] = value if value is not None else ""
     data.update(extra)
     return data
+
+
+HUSBAND_NIK = "5108061205800001"  # man born 12-05-1980
+
+
+WIFE_NIK = "5108064703850002"  # woman born 07-03-1985 (day + 40)
+
+
+def walk_in(desa, *, berkas=("sktm", "kk", "ktp"), token=None, **member_extra) -> dict:
+    household = {
+        "jenis": "MIG34",
+        "no_kk": "5108060101200001",
+        "alamat": "Jl. Mawar 5",
+        "rt": "3",
+        "rw": "1",
+        "telepon": "081234567890",
+        "noka_lama": "",
+        "segmen_asal": "",
+    }
+    husband = {
+        "nik": HUSBAND_NIK,
+        "nama": "I Made Sukerta",
+        "tempat_lahir": "Singaraja",
+        "tanggal_lahir": "1980-05-12",
+        "jenis_kelamin": "L",
+        "shdk": "1",
+        "status_kawin": "2",
+        "kategori": "miskin",
+        **member_extra,
+    }
+    wife = {
+        "nik": WIFE_NIK,
+        "nama": "Ni Luh Sari",
+        "tempat_lahir": "Singaraja",
+        "tanggal_lahir": "1985-03-07",
+        "jenis_kelamin": "P",
+        "shdk": "3",
+        "status_kawin": "2",
+        "kategori": "miskin",
+    }
+    # A third row left blank, as the counter form offers it.
+    return form_post(
+        household,
+        [husband, wife, {}],
+        desa=str(desa.pk),
+        berkas=list(berkas),
+        client_token=str(token or uuid.uuid4()),
+    )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pengaduan.models import Pengaduan
 from pengaduan.services import Laporan, pengaduan_create
-from tests.usulan.builders import household, member
+from tests.usulan.factories import household, member
 from usulan.models import Usulan
 from usulan.services import usulan_save
 

@@ -1,0 +1,37 @@
+"""Steps a person takes in the browser, shared by the journeys."""
+
+import datetime
+
+from django.utils import timezone
+
+
+def next_periode() -> str:
+    # The month after this one: every demo household ready now is before its cut-off.
+    first = timezone.localdate().replace(day=1) + datetime.timedelta(days=32)
+    return first.strftime("%Y-%m")
+
+
+def fill_member(
+    page, index: int, *, nik: str, nama: str, sex: str, shdk: str, kawin: str
+):
+    prefix = f"anggota_set-{index}-"
+    page.locator(f"[name='{prefix}nik']").fill(nik)
+    page.locator(f"[name='{prefix}nik']").dispatch_event("change")
+    page.locator(f"[name='{prefix}nama']").fill(nama)
+    page.locator(f"[name='{prefix}tempat_lahir']").fill("SINGARAJA")
+    page.locator(f"[name='{prefix}shdk']").select_option(shdk)
+    page.locator(f"[name='{prefix}status_kawin']").select_option(kawin)
+    page.locator(f"[name='{prefix}kategori']").select_option("miskin")
+    page.locator(f"[name='{prefix}kode_faskes']").fill("09020107")
+    # The script filled birth date and sex from the NIK.
+    assert page.locator(f"[name='{prefix}jenis_kelamin']").input_value() == sex
+
+
+def tick_all(page, *, except_stamp: str = "") -> None:
+    for box in page.locator(
+        "input[type=checkbox][name^='ada-'], input[type=checkbox][name^='valid-']"
+    ).all():
+        box.check()
+    for box in page.locator("input[type=checkbox][name^='meterai-']").all():
+        if box.get_attribute("name") != f"meterai-{except_stamp}":
+            box.check()
