@@ -5,8 +5,9 @@ from django.urls import reverse
 from kis_portal.accounts.home import WaitingItem, home_provider
 from kis_portal.roles import Role, has_role, operator_desa_id
 
+from .access import kartu_for_user
 from .models import Kanal, Kartu, SerahTerima
-from .selectors import batches_awaiting_cards, kartu_for_user, overdue_q
+from .selectors import batches_awaiting_cards, overdue_q
 
 
 @home_provider

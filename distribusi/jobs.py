@@ -14,9 +14,9 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.jobs.registry import job_handler
 
+from .access import kartu_for_user, serah_terima_for_user
 from .documents import kartu_workbook, serah_terima_workbook
 from .filters import KartuFilter, SerahTerimaFilter
-from .selectors import kartu_for_user, serah_terima_for_user
 
 logger = logging.getLogger(__name__)
 

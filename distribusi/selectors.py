@@ -1,4 +1,4 @@
-"""Reading cards and hand-overs, always scoped to what the user may see."""
+"""Reading cards and hand-overs; who may see which is in access.py."""
 
 import datetime
 
@@ -6,13 +6,10 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from kis_portal.roles import Role, has_role, operator_desa_id
 from rekap_bpjs.models import Batch
 from usulan.models import Anggota
 
-from .models import Kartu, SerahTerima
-
-READERS = (Role.DISTRIBUSI, Role.ADMIN, Role.KADIS, Role.REKAP)
+from .models import Kartu
 
 
 def overdue_cutoff() -> datetime.date:
@@ -25,32 +22,6 @@ def overdue_q() -> Q:
     return Q(
         status=Kartu.Status.DITERIMA_DINSOS, diterima_tanggal__lte=overdue_cutoff()
     )
-
-
-def kartu_for_user(user) -> QuerySet[Kartu]:
-    qs = Kartu.objects.select_related(
-        "anggota__usulan", "desa__kecamatan", "batch", "serah_terima"
-    )
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    desa_id = operator_desa_id(user)
-    if desa_id is not None:
-        return qs.filter(desa_id=desa_id)
-    if has_role(user, *READERS):
-        return qs
-    return qs.none()
-
-
-def serah_terima_for_user(user) -> QuerySet[SerahTerima]:
-    qs = SerahTerima.objects.select_related("desa__kecamatan", "dibuat_oleh")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    desa_id = operator_desa_id(user)
-    if desa_id is not None:
-        return qs.filter(desa_id=desa_id, kanal="desa")
-    if has_role(user, *READERS):
-        return qs
-    return qs.none()
 
 
 def search_kartu(qs: QuerySet[Kartu], value: str) -> QuerySet[Kartu]:
@@ -139,21 +110,15 @@ def batches_awaiting_cards() -> list[dict]:
     )
 
 
-def enrolled_without_card(user) -> QuerySet[Anggota]:
-    """Members enrolled by BPJS whose card has not reached the office yet."""
-    qs = Anggota.objects.filter(
-        status_bpjs=Anggota.StatusBpjs.TERDAFTAR, kartu__isnull=True
-    ).select_related("usulan__desa")
-    desa_id = operator_desa_id(user)
-    if desa_id is not None:
-        return qs.filter(usulan__desa_id=desa_id)
-    return qs if has_role(user, *READERS) else qs.none()
+def enrolled_without_card(anggota: QuerySet[Anggota]) -> QuerySet[Anggota]:
+    """Of `anggota`, those enrolled by BPJS whose card has not reached the office yet."""
+    return anggota.filter(status_bpjs=Anggota.StatusBpjs.TERDAFTAR, kartu__isnull=True)
 
 
-def desa_with_ready_cards() -> list[dict]:
-    """Desa with cards at the office waiting to be handed over."""
+def desa_with_ready_cards(cards: QuerySet[Kartu]) -> list[dict]:
+    """Desa with cards (of `cards`) at the office waiting to be handed over."""
     return list(
-        Kartu.objects.filter(status=Kartu.Status.DITERIMA_DINSOS)
+        cards.filter(status=Kartu.Status.DITERIMA_DINSOS)
         .order_by()
         .values("desa_id", "desa__nama", "desa__kecamatan__nama")
         .annotate(jumlah=Count("pk"), terlambat=Count("pk", filter=overdue_q()))

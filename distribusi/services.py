@@ -21,26 +21,22 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import normalise_phone
 from kis_portal.privacy import mask_identifier
-from kis_portal.roles import Role, has_role, operator_desa_id
+from kis_portal.roles import operator_desa_id, require_role
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from rekap_bpjs.models import Batch, BatchItem
 from usulan.models import Anggota
 
+from .access import STAFF
 from .models import Kanal, Kartu, NomorUrut, SerahTerima
 from .selectors import batch_cards_pending
 from .workflow import KARTU
 
 logger = logging.getLogger(__name__)
 
-STAFF = (Role.DISTRIBUSI, Role.ADMIN)
 MAX_SCAN_LINES = 2000
 NOKA_JUNK = re.compile(r"[\s.\-']")
-
-
-def _require_staff(user) -> None:
-    if not has_role(user, *STAFF):
-        raise ValidationError("Hanya petugas distribusi yang dapat melakukan ini.")
+MSG_STAFF_ONLY = "Hanya petugas distribusi yang dapat melakukan ini."
 
 
 def _check_date(value: datetime.date, *, not_before: datetime.date | None = None):
@@ -156,7 +152,7 @@ def _create_cards(
 @transaction.atomic
 def kartu_receive_scanned(*, text: str, tanggal: datetime.date, by) -> ScanResult:
     """Record the cards whose NOKA was scanned or typed, one per line."""
-    _require_staff(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     _check_date(tanggal)
     valid, duplicate, malformed = parse_noka_lines(text)
     result = ScanResult(duplicate=duplicate, malformed=malformed)
@@ -196,7 +192,7 @@ def kartu_receive_scanned(*, text: str, tanggal: datetime.date, by) -> ScanResul
 @transaction.atomic
 def kartu_receive_batch(*, periode: str, tanggal: datetime.date, by) -> list[Kartu]:
     """Record the cards of every member BPJS enrolled in a batch, not yet recorded."""
-    _require_staff(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     _check_date(tanggal)
     batch = Batch.objects.select_for_update().filter(periode=periode).first()
     if batch is None:
@@ -304,7 +300,7 @@ def serah_terima_create(
     `langsung_warga`: the citizen collects at the office, so the card also
     reaches the citizen in the same step.
     """
-    _require_staff(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     if token:
         done = SerahTerima.objects.filter(token=token, dibuat_oleh=by).first()
         if done is not None:
@@ -403,7 +399,7 @@ def serah_terima_attach_scan(
     *, serah_terima_id: int, checked: CheckedFile, by
 ) -> SerahTerima:
     """Attach the signed receipt scan; a later upload replaces it, with history."""
-    _require_staff(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     serah = SerahTerima.objects.select_for_update().get(pk=serah_terima_id)
     replaced = bool(serah.scan)
     old = serah.scan.name if replaced else ""
@@ -443,8 +439,8 @@ def _locked_card_for(user, kartu_id: int) -> Kartu:
     desa_id = operator_desa_id(user)
     if desa_id is not None:
         qs = qs.filter(desa_id=desa_id)
-    elif not has_role(user, *STAFF):
-        raise ValidationError("Anda tidak berwenang mengubah kartu ini.")
+    else:
+        require_role(user, *STAFF, message="Anda tidak berwenang mengubah kartu ini.")
     card = qs.filter(pk=kartu_id).first()
     if card is None:
         raise Kartu.DoesNotExist

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -15,24 +15,31 @@ from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import audit_record, record_access
 from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
-from kis_portal.roles import Role, has_role, operator_desa_id, role_required
+from kis_portal.roles import Role, operator_desa_id, role_required
 from kis_portal.uploads import check_upload
-from kis_portal.wilayah.access import desa_for_user
+from kis_portal.wilayah.access import get_desa_for_user_by_pk
 
 from . import forms
+from .access import (
+    READERS,
+    STAFF,
+    anggota_for_user,
+    get_kartu_for_user,
+    get_serah_terima_for_user,
+    is_staff,
+    kartu_for_user,
+    serah_terima_for_user,
+)
 from .documents import tanda_terima_filename, tanda_terima_pdf
 from .filters import KartuFilter, SerahTerimaFilter
 from .models import Kanal, Kartu
 from .selectors import (
-    READERS,
     batches_awaiting_cards,
     counts_by_batch,
     counts_by_desa,
     desa_with_ready_cards,
     enrolled_without_card,
-    kartu_for_user,
     overdue_cutoff,
-    serah_terima_for_user,
     status_counts,
 )
 from .services import (
@@ -45,13 +52,8 @@ from .services import (
     serah_terima_create,
 )
 
-STAFF = (Role.DISTRIBUSI, Role.ADMIN)
 LIST_ROLES = (*READERS, Role.OPERATOR_DESA)
 STATUS_LABELS = dict(Kartu.Status.choices)
-
-
-def _is_staff(request: HttpRequest) -> bool:
-    return has_role(request.user, *STAFF)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -97,7 +99,7 @@ def kartu_list(request: HttpRequest) -> HttpResponse:
             "counts": status_counts(scope),
             "status_labels": Kartu.Status.choices,
             "cutoff": overdue_cutoff(),
-            "can_edit": _is_staff(request),
+            "can_edit": is_staff(request.user),
             "is_operator": operator_desa_id(request.user) is not None,
         },
     )
@@ -134,7 +136,9 @@ def ringkasan(request: HttpRequest) -> HttpResponse:
             "by_desa": counts_by_desa(scope),
             "by_batch": counts_by_batch(scope),
             "status_labels": Kartu.Status.choices,
-            "belum_dicetak": enrolled_without_card(request.user).count(),
+            "belum_dicetak": enrolled_without_card(
+                anggota_for_user(request.user)
+            ).count(),
             "cutoff": overdue_cutoff(),
         },
     )
@@ -213,13 +217,14 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
     desa_id = request.POST.get("desa") or request.GET.get("desa")
     desa = None
     if desa_id:
-        desa = get_object_or_404(desa_for_user(request.user), pk=desa_id)
+        desa = get_desa_for_user_by_pk(request.user, desa_id)
     form = forms.PenerimaForm()
     cards = []
     selected: set[int] = set()
     if desa is not None:
         cards = list(
-            Kartu.objects.filter(desa=desa, status=Kartu.Status.DITERIMA_DINSOS)
+            kartu_for_user(request.user)
+            .filter(desa=desa, status=Kartu.Status.DITERIMA_DINSOS)
             .select_related("anggota__usulan", "batch")
             .order_by("anggota__nama", "pk")
         )
@@ -259,7 +264,7 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
         "distribusi/serah_terima_form.html",
         {
             "desa": desa,
-            "desa_list": desa_with_ready_cards(),
+            "desa_list": desa_with_ready_cards(kartu_for_user(request.user)),
             "cards": cards,
             "selected": selected,
             "form": form,
@@ -288,19 +293,15 @@ def serah_terima_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": st_filter,
             "page_obj": page,
-            "can_edit": _is_staff(request),
+            "can_edit": is_staff(request.user),
             "unsigned": scope.filter(scan="").count(),
         },
     )
 
 
-def _serah_terima(request: HttpRequest, pk: int):
-    return get_object_or_404(serah_terima_for_user(request.user), pk=pk)
-
-
 @role_required(*LIST_ROLES)
 def serah_terima_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    serah = _serah_terima(request, pk)
+    serah = get_serah_terima_for_user(request.user, pk)
     cards = list(
         serah.kartu_set.select_related("anggota").order_by("anggota__nama", "pk")
     )
@@ -314,7 +315,7 @@ def serah_terima_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "serah": serah,
             "cards": cards,
             "scan_form": forms.ScanForm(),
-            "can_edit": _is_staff(request),
+            "can_edit": is_staff(request.user),
             "events": history_for(serah),
         },
     )
@@ -322,7 +323,7 @@ def serah_terima_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*LIST_ROLES)
 def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    serah = _serah_terima(request, pk)
+    serah = get_serah_terima_for_user(request.user, pk)
     audit_record(
         action=AuditEvent.Action.EXPORT,
         by=request.user,
@@ -349,9 +350,9 @@ def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*LIST_ROLES)
 def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the signed scan; POST (staff): upload it."""
-    serah = _serah_terima(request, pk)
+    serah = get_serah_terima_for_user(request.user, pk)
     if request.method == "POST":
-        if not _is_staff(request):
+        if not is_staff(request.user):
             raise Http404
         form = forms.ScanForm(request.POST, request.FILES)
         if form.is_valid():
@@ -393,20 +394,16 @@ def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- One card ------------------------------------------------------------------------
 
 
-def _kartu(request: HttpRequest, pk: int) -> Kartu:
-    return get_object_or_404(kartu_for_user(request.user), pk=pk)
-
-
 @role_required(*LIST_ROLES)
 def kartu_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    kartu = _kartu(request, pk)
+    kartu = get_kartu_for_user(request.user, pk)
     _record_cards(request, [kartu], "Detail kartu", tindakan=AksesData.Tindakan.LIHAT)
     return render(
         request,
         "distribusi/kartu_detail.html",
         {
             "kartu": kartu,
-            "can_edit": _is_staff(request),
+            "can_edit": is_staff(request.user),
             "is_operator": operator_desa_id(request.user) is not None,
             "serah_form": forms.SerahLainForm(),
             "warga_form": forms.DiterimaWargaForm(),
@@ -421,7 +418,7 @@ def kartu_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 def kartu_serahkan(request: HttpRequest, pk: int) -> HttpResponse:
     """Other channels (PKH, PSM, TKSK, staff, kelurahan) or the citizen at the office."""
-    kartu = _kartu(request, pk)
+    kartu = get_kartu_for_user(request.user, pk)
     form = forms.SerahLainForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Lengkapi saluran dan nama penerima.")
@@ -452,7 +449,7 @@ def kartu_serahkan(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.OPERATOR_DESA, *STAFF)
 def kartu_diterima(request: HttpRequest, pk: int) -> HttpResponse:
     """The citizen has received the card (from the desa page or the card page)."""
-    kartu = _kartu(request, pk)
+    kartu = get_kartu_for_user(request.user, pk)
     form = forms.DiterimaWargaForm(request.POST, request.FILES)
     back = request.POST.get("next") == "desa"
     target = reverse("distribusi:desa") if back else kartu.get_absolute_url()
@@ -481,7 +478,7 @@ def kartu_diterima(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.OPERATOR_DESA, *STAFF)
 def kartu_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for the reason and confirmation; POST returns the card (final)."""
-    kartu = _kartu(request, pk)
+    kartu = get_kartu_for_user(request.user, pk)
     form = forms.KembalikanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -505,7 +502,7 @@ def kartu_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*LIST_ROLES)
 def kartu_foto(request: HttpRequest, pk: int) -> FileResponse:
-    kartu = _kartu(request, pk)
+    kartu = get_kartu_for_user(request.user, pk)
     if not kartu.warga_foto:
         raise Http404
     _record_cards(
@@ -540,7 +537,9 @@ def desa_page(request: HttpRequest) -> HttpResponse:
             "ready": page,
             "ready_count": ready.count(),
             "at_office": scope.filter(status=Kartu.Status.DITERIMA_DINSOS).count(),
-            "not_printed": enrolled_without_card(request.user).count(),
+            "not_printed": enrolled_without_card(
+                anggota_for_user(request.user)
+            ).count(),
             "counts": status_counts(scope),
             "warga_form": forms.DiterimaWargaForm(),
         },

@@ -48,7 +48,10 @@ def name_words(nama: str) -> list[str]:
 
 
 def dtks_search_nama(
-    nama: str, *, limit: int = NAME_SEARCH_LIMIT
+    nama: str,
+    *,
+    limit: int = NAME_SEARCH_LIMIT,
+    records: QuerySet[DtksRecord] | None = None,
 ) -> tuple[list[DtksRecord], bool]:
     """People of the latest period whose name has every word of `nama`.
 
@@ -57,12 +60,14 @@ def dtks_search_nama(
     verifikasi 0003); I, NI and other short words, which half the names carry, are checked
     on the few rows it returns. Without an ORDER BY the database stops after
     `limit` + 1 matches; the page shows them sorted, and whether there were more.
+    `records` is what the user may read (default: every record).
     """
     words = list(dict.fromkeys(name_words(nama)))
     periode = latest_periode()
     if periode is None or not words:
         return [], False
-    qs = DtksRecord.objects.filter(periode=periode)
+    records = DtksRecord.objects.all() if records is None else records
+    qs = records.filter(periode=periode)
     indexed = [w for w in words if len(w) >= 3]
     if connection.vendor == "postgresql" and indexed:
         tsquery = " & ".join(w.lower() for w in indexed)
@@ -97,19 +102,28 @@ def dtks_status_for(niks: list[str]) -> dict[str, DtksStatus]:
     }
 
 
-def registered_in_latest_periode(*, nik) -> QuerySet[DtksRecord]:
+def registered_in_latest_periode(
+    *, nik, records: QuerySet[DtksRecord] | None = None
+) -> QuerySet[DtksRecord]:
     """The latest period's records of `nik` (a value or an OuterRef), for Exists().
 
     The latest period is a subquery: no period means nobody is in DTKS.
     """
     latest = DtksPeriode.objects.order_by("-kode").values("pk")[:1]
-    return DtksRecord.objects.filter(periode_id=Subquery(latest), nik=nik)
+    records = DtksRecord.objects.all() if records is None else records
+    return records.filter(periode_id=Subquery(latest), nik=nik)
 
 
-def find_in_latest(nik: str) -> DtksRecord | None:
-    """The record of one NIK in the latest period, or None (one query).
+def find_in_latest(
+    nik: str, *, records: QuerySet[DtksRecord] | None = None
+) -> DtksRecord | None:
+    """The record of one NIK in the latest period (of `records`), or None (one query).
 
     One NIK per period (a unique constraint): no ORDER BY needed, as first() adds.
     """
-    found = list(registered_in_latest_periode(nik=nik).select_related("periode")[:1])
+    found = list(
+        registered_in_latest_periode(nik=nik, records=records).select_related(
+            "periode"
+        )[:1]
+    )
     return found[0] if found else None

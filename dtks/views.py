@@ -14,14 +14,14 @@ from kis_portal.audit.services import record_access
 from kis_portal.identifiers import clean_digits
 from kis_portal.jobs.services import job_start
 from kis_portal.privacy import mask_identifier
-from kis_portal.roles import Role, role_required
+from kis_portal.roles import role_required
 from kis_portal.staging.services import staged_create, staged_delete
-from kis_portal.wilayah.models import Desa
+from kis_portal.wilayah.selectors import desa_names
 from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC
 
 from . import imports
+from .access import SEARCH_ROLES, UPLOAD_ROLES, periode_for_user, record_for_user
 from .jobs import DTKS_STAGING
-from .models import DtksPeriode
 from .selectors import (
     NAME_SEARCH_LIMIT,
     dtks_search_nama,
@@ -31,9 +31,6 @@ from .selectors import (
 )
 
 logger = logging.getLogger(__name__)
-
-UPLOAD_ROLES = (Role.REKAP, Role.ADMIN)
-SEARCH_ROLES = (Role.REKAP, Role.ADMIN, Role.VERIFIKATOR)
 
 
 class DtksUploadForm(forms.Form):
@@ -137,7 +134,7 @@ def dtks_upload(request: HttpRequest) -> HttpResponse:
         "dtks/upload.html",
         {
             "form": form,
-            "periods": DtksPeriode.objects.order_by("-kode"),
+            "periods": periode_for_user(request.user).order_by("-kode"),
             "latest_kode": latest.kode if latest else "",
             "max_mb": imports.max_bytes() // (1024 * 1024),
         },
@@ -160,24 +157,15 @@ def dtks_search(request: HttpRequest) -> HttpResponse:
         if nik:
             nama = ""
             nik_masked = mask_identifier(nik)
-            record = find_in_latest(nik)
+            record = find_in_latest(nik, records=record_for_user(request.user))
             if record is not None and record.kode_desa:
-                desa_nama = (
-                    Desa.objects.filter(kode=record.kode_desa)
-                    .values_list("nama", flat=True)
-                    .first()
-                    or ""
-                )
+                desa_nama = desa_names([record.kode_desa]).get(record.kode_desa, "")
             logger.info(
                 "user=%s dtks search found=%s", request.user.pk, record is not None
             )
         else:
-            people, more = dtks_search_nama(nama)
-            names = dict(
-                Desa.objects.filter(
-                    kode__in={p.kode_desa for p in people if p.kode_desa}
-                ).values_list("kode", "nama")
-            )
+            people, more = dtks_search_nama(nama, records=record_for_user(request.user))
+            names = desa_names(p.kode_desa for p in people)
             for person in people:
                 person.nik_masked = mask_identifier(person.nik)
                 person.desa_nama = names.get(person.kode_desa, person.kode_desa)

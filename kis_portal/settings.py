@@ -315,6 +315,8 @@ KIS_OFFICE_NAME = env_str("KIS_OFFICE_NAME", "Dinas Sosial")
 KIS_OFFICE_LOGO = env_str("KIS_OFFICE_LOGO", "img/logo.svg")
 KIS_UPLOAD_MAX_MB = env_int("KIS_UPLOAD_MAX_MB", 5)
 KIS_BULK_MAX_ROWS = env_int("KIS_BULK_MAX_ROWS", 2000)
+# The largest DTKS/DTSEN extract accepted for import (a regency's file is large).
+KIS_DTKS_MAX_MB = env_int("KIS_DTKS_MAX_MB", 200)
 # An upload waiting for its confirmation (or its background job) is deleted after
 # this many hours; `manage.py purge_staging` sweeps what nobody confirmed.
 KIS_STAGING_JAM = env_int("KIS_STAGING_JAM", 4)

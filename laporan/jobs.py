@@ -11,8 +11,8 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.jobs.registry import job_handler
 from kis_portal.jobs.runner import JobFailed
-from kis_portal.roles import STAFF_ROLES, has_role
 
+from .access import can_read_reports
 from .documents import monthly_pdf, monthly_workbook, register_workbook
 from .forms import LingkupForm
 from .selectors import Lingkup
@@ -23,7 +23,7 @@ FORMATS = ("xlsx", "pdf")
 
 
 def _lingkup(user, filters: dict, *, period_required: bool) -> Lingkup:
-    if not has_role(user, *STAFF_ROLES):
+    if not can_read_reports(user):
         raise JobFailed("Anda tidak berhak membuat laporan ini.")
     form = LingkupForm(filters or {}, period_required=period_required)
     if not form.is_valid():

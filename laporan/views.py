@@ -6,13 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kis_portal.jobs.services import job_start
-from kis_portal.roles import STAFF_ROLES, role_required
+from kis_portal.roles import role_required
 
 from . import charts
+from .access import READERS
 from .forms import LingkupForm, default_range
 from .selectors import dashboard
-
-READERS = tuple(STAFF_ROLES)
 
 
 def _filter_form(request: HttpRequest, *, period_required: bool = True) -> LingkupForm:

@@ -136,22 +136,3 @@ class PesanKeluar(models.Model):
 
     def __str__(self) -> str:
         return f"Pesan keluar {self.pk} ({self.get_status_display()})"
-
-
-class PercobaanCekStatus(models.Model):
-    """One attempt on the public status page, counted for rate limiting.
-
-    `kunci` is a keyed hash of the address or the registration number: no
-    personal data is stored.
-    """
-
-    kunci = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = "percobaan cek status"
-        verbose_name_plural = "percobaan cek status"
-        indexes = [models.Index(fields=["kunci", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.kunci[:8]} {self.created_at:%Y-%m-%d %H:%M}"

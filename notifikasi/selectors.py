@@ -3,38 +3,26 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 
-from kis_portal.roles import operator_desa_id
 from usulan.models import Anggota
 
 from . import texts
-from .models import Pesan, PesanDibaca, PesanKeluar
-
-
-def inbox_for_user(user) -> QuerySet[Pesan]:
-    """The messages of the operator's own desa, each with `dibaca` for this user.
-
-    Staff have no inbox: messages are addressed to a desa.
-    """
-    desa_id = operator_desa_id(user)
-    if desa_id is None:
-        return Pesan.objects.none()
-    return Pesan.objects.filter(desa_id=desa_id).annotate(
-        dibaca=Exists(PesanDibaca.objects.filter(pesan=OuterRef("pk"), user_id=user.pk))
-    )
+from .access import pesan_for_user
+from .models import PesanKeluar
 
 
 def unread_count(user) -> int:
-    return inbox_for_user(user).filter(dibaca=False).count()
+    return pesan_for_user(user).filter(dibaca=False).count()
 
 
-def keluar_list() -> QuerySet[PesanKeluar]:
-    return PesanKeluar.objects.order_by("-created_at", "-pk")
+def keluar_list(keluar: QuerySet[PesanKeluar]) -> QuerySet[PesanKeluar]:
+    """`keluar` (a user's scope), newest first."""
+    return keluar.order_by("-created_at", "-pk")
 
 
-def keluar_counts() -> dict[str, int]:
-    rows = PesanKeluar.objects.values("status").annotate(n=Count("pk")).order_by()
+def keluar_counts(keluar: QuerySet[PesanKeluar]) -> dict[str, int]:
+    rows = keluar.values("status").annotate(n=Count("pk")).order_by()
     counts = {value: 0 for value in PesanKeluar.Status.values}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts

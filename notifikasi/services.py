@@ -8,20 +8,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import phone_international
-from kis_portal.roles import Role, has_role
+from kis_portal.ratelimit.services import Limit, attempt
+from kis_portal.roles import Role, require_role
 from usulan.models import Anggota, Usulan
 
 from . import selectors, texts
-from .models import Jenis, PercobaanCekStatus, Pesan, PesanDibaca, PesanKeluar
+from .access import pesan_for_user
+from .models import Jenis, Pesan, PesanDibaca, PesanKeluar
 from .tasks import kirim_pesan_keluar
 from .workflow import PESAN_KELUAR
 
@@ -331,8 +332,7 @@ def _flush_pending() -> None:
 @transaction.atomic
 def pesan_keluar_retry(*, pk: int, by) -> PesanKeluar:
     """Admin: try a failed message again now (one more attempt)."""
-    if not has_role(by, Role.ADMIN):
-        raise ValidationError("Hanya admin yang dapat mengirim ulang pesan.")
+    require_role(by, Role.ADMIN, message="Hanya admin yang dapat mengirim ulang pesan.")
     pesan = PesanKeluar.objects.select_for_update().get(pk=pk)
     if not PESAN_KELUAR.may_move(pesan.status, K.MENUNGGU):
         raise ValidationError("Pesan ini tidak sedang gagal.")
@@ -361,9 +361,7 @@ def pesan_mark_read(*, user, pesan_ids: list[int]) -> None:
 
 
 def pesan_mark_all_read(*, user) -> int:
-    ids = list(
-        selectors.inbox_for_user(user).filter(dibaca=False).values_list("pk", flat=True)
-    )
+    ids = list(pesan_for_user(user).filter(dibaca=False).values_list("pk", flat=True))
     pesan_mark_read(user=user, pesan_ids=ids)
     return len(ids)
 
@@ -377,38 +375,32 @@ class HasilCek:
     status: selectors.StatusPublik | None = None
 
 
-def _key(kind: str, value: str) -> str:
-    return salted_hmac(
-        "notifikasi.cek_status", f"{kind}:{value}", algorithm="sha256"
-    ).hexdigest()
-
-
-def _attempt_allowed(*, ip: str, nomor: str) -> bool:
-    """Record the attempt, then count the window: the database is shared by every
-    server process, and counting after writing lets no burst slip through."""
-    now = timezone.now()
+def cek_status_limits() -> tuple[Limit, Limit]:
+    """Attempts per address and per registration number in one window
+    (KIS_CEK_STATUS_MAKS_IP, KIS_CEK_STATUS_MAKS_NOMOR, KIS_CEK_STATUS_JENDELA_MENIT)."""
     window = datetime.timedelta(
         minutes=int(getattr(settings, "KIS_CEK_STATUS_JENDELA_MENIT", 60))
     )
-    PercobaanCekStatus.objects.filter(created_at__lt=now - window).delete()
-    keys = {"ip": _key("ip", ip), "nomor": _key("nomor", nomor)}
-    PercobaanCekStatus.objects.bulk_create(
-        [PercobaanCekStatus(kunci=key) for key in keys.values()]
-    )
-    counts = dict(
-        PercobaanCekStatus.objects.filter(
-            kunci__in=keys.values(), created_at__gte=now - window
-        )
-        .values("kunci")
-        .annotate(n=Count("pk"))
-        .values_list("kunci", "n")
-    )
-    limit_ip = int(getattr(settings, "KIS_CEK_STATUS_MAKS_IP", 20))
-    limit_nomor = int(getattr(settings, "KIS_CEK_STATUS_MAKS_NOMOR", 5))
     return (
-        counts.get(keys["ip"], 0) <= limit_ip
-        and counts.get(keys["nomor"], 0) <= limit_nomor
+        Limit(
+            scope="cek-status-ip",
+            maks=int(getattr(settings, "KIS_CEK_STATUS_MAKS_IP", 20)),
+            jendela=window,
+        ),
+        Limit(
+            scope="cek-status-nomor",
+            maks=int(getattr(settings, "KIS_CEK_STATUS_MAKS_NOMOR", 5)),
+            jendela=window,
+        ),
     )
+
+
+def _attempt_allowed(*, ip: str, nomor: str) -> bool:
+    """Count the attempt against the address and the number (both, always)."""
+    per_ip, per_nomor = cek_status_limits()
+    ip_ok = attempt(per_ip, ip)
+    nomor_ok = attempt(per_nomor, nomor)
+    return ip_ok and nomor_ok
 
 
 def cek_status(*, nomor: str, tanggal_lahir: datetime.date, ip: str) -> HasilCek:

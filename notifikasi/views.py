@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -14,13 +14,19 @@ from kis_portal.audit.services import record_access
 from kis_portal.roles import STAFF_ROLES, Role, has_role, role_required
 
 from . import selectors, services
+from .access import (
+    get_pesan_for_user,
+    get_pesan_keluar_for_user,
+    pesan_for_user,
+    pesan_keluar_for_user,
+)
 from .forms import PesanKeluarFilter
 from .models import PesanKeluar
 
 
 @role_required(Role.OPERATOR_DESA)
 def inbox(request: HttpRequest) -> HttpResponse:
-    scope = selectors.inbox_for_user(request.user)
+    scope = pesan_for_user(request.user)
     belum = request.GET.get("belum") == "1"
     qs = scope.filter(dibaca=False) if belum else scope
     page = Paginator(qs.order_by("-created_at", "-pk"), 25).get_page(
@@ -40,7 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @role_required(Role.OPERATOR_DESA)
 def buka(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a message: mark it read and go to what it is about."""
-    pesan = get_object_or_404(selectors.inbox_for_user(request.user), pk=pk)
+    pesan = get_pesan_for_user(request.user, pk)
     services.pesan_mark_read(user=request.user, pesan_ids=[pesan.pk])
     target = pesan.tautan
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
@@ -51,7 +57,7 @@ def buka(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.OPERATOR_DESA)
 def tandai_dibaca(request: HttpRequest, pk: int) -> HttpResponse:
-    pesan = get_object_or_404(selectors.inbox_for_user(request.user), pk=pk)
+    pesan = get_pesan_for_user(request.user, pk)
     services.pesan_mark_read(user=request.user, pesan_ids=[pesan.pk])
     return redirect(_back(request))
 
@@ -76,7 +82,7 @@ def _back(request: HttpRequest) -> str:
 
 @role_required(*STAFF_ROLES)
 def keluar_list(request: HttpRequest) -> HttpResponse:
-    scope = selectors.keluar_list()
+    scope = selectors.keluar_list(pesan_keluar_for_user(request.user))
     keluar_filter = PesanKeluarFilter(request.GET or None, queryset=scope)
     qs = keluar_filter.qs if keluar_filter.is_bound else scope
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -94,7 +100,7 @@ def keluar_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": keluar_filter,
             "page_obj": page,
-            "counts": selectors.keluar_counts(),
+            "counts": selectors.keluar_counts(pesan_keluar_for_user(request.user)),
             "status_labels": PesanKeluar.Status.choices,
             "can_retry": has_role(request.user, Role.ADMIN),
             "retryable": (PesanKeluar.Status.GAGAL, PesanKeluar.Status.ULANG),
@@ -105,7 +111,7 @@ def keluar_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.ADMIN)
 def pesan_keluar_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(PesanKeluar, pk=pk)
+    get_pesan_keluar_for_user(request.user, pk)
     try:
         pesan = services.pesan_keluar_retry(pk=pk, by=request.user)
     except ValidationError as exc:

@@ -5,8 +5,9 @@ from django.db.models import Q
 from kis_portal.roles import operator_desa_id
 from kis_portal.wilayah.models import Desa
 
+from .access import is_handler
 from .models import Pengaduan
-from .selectors import is_handler, open_q, overdue_q
+from .selectors import open_q, overdue_q
 
 
 class PengaduanFilter(django_filters.FilterSet):

@@ -5,8 +5,9 @@ from django.urls import reverse
 from kis_portal.accounts.home import WaitingItem, home_provider
 from kis_portal.roles import operator_desa_id
 
+from .access import is_handler, pengaduan_for_user
 from .models import Pengaduan
-from .selectors import is_handler, open_q, overdue_q, pengaduan_for_user
+from .selectors import open_q, overdue_q
 
 
 @home_provider

@@ -184,26 +184,6 @@ class Lampiran(models.Model):
         return reverse("pengaduan:lampiran", args=[self.pk])
 
 
-class PercobaanLapor(models.Model):
-    """Public form submissions per client key and hour, counted in the database so
-    the limit holds across every server process."""
-
-    kunci = models.CharField(max_length=64)  # a keyed hash of the IP address
-    jam = models.DateTimeField()  # the start of the hour
-    jumlah = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kunci", "jam"], name="percobaan_lapor_once"
-            )
-        ]
-        indexes = [models.Index(fields=["jam"])]
-
-    def __str__(self) -> str:
-        return f"{self.kunci[:8]} {self.jam:%Y-%m-%d %H}: {self.jumlah}"
-
-
 class BukuTamu(models.Model):
     """One visitor at the counter: who, what for, and when they came in."""
 

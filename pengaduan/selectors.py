@@ -1,4 +1,4 @@
-"""Reading complaints and the guest book, always scoped to what the user may see."""
+"""Reading complaints and the guest book; who may see which is in access.py."""
 
 import datetime
 
@@ -7,17 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from kis_portal.roles import Role, has_role, operator_desa_id
-
-from .models import BukuTamu, Pengaduan, Tanggapan
-
-# Staff who handle complaints: assign, change status, reply, internal notes.
-HANDLERS = (Role.LOKET, Role.VERIFIKATOR, Role.REKAP, Role.DISTRIBUSI, Role.ADMIN)
-# Staff who read every complaint of the regency.
-READERS = (*HANDLERS, Role.KADIS)
-# The counter writes the guest book; the head of office reads it.
-BUKU_TAMU_WRITERS = (Role.LOKET, Role.ADMIN)
-BUKU_TAMU_READERS = (*BUKU_TAMU_WRITERS, Role.KADIS)
+from .access import HANDLERS
+from .models import BukuTamu, Pengaduan
 
 DEFAULT_TARGET_HARI = {
     Pengaduan.Kategori.BELUM_DICETAK: 14,
@@ -49,30 +40,6 @@ def open_q() -> Q:
 def overdue_q() -> Q:
     """Open and past its target day."""
     return open_q() & Q(tenggat__lt=timezone.localdate())
-
-
-def pengaduan_for_user(user) -> QuerySet[Pengaduan]:
-    qs = Pengaduan.objects.select_related("desa__kecamatan", "petugas", "usulan")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    desa_id = operator_desa_id(user)
-    if desa_id is not None:
-        return qs.filter(desa_id=desa_id)
-    if has_role(user, *READERS):
-        return qs
-    return qs.none()
-
-
-def is_handler(user) -> bool:
-    return has_role(user, *HANDLERS)
-
-
-def tanggapan_for(pengaduan: Pengaduan, user) -> QuerySet[Tanggapan]:
-    """Replies on one complaint; the desa never sees internal notes."""
-    qs = pengaduan.tanggapan_set.select_related("oleh")
-    if not has_role(user, *READERS):
-        qs = qs.filter(internal=False)
-    return qs
 
 
 def status_counts(qs: QuerySet[Pengaduan]) -> dict[str, int]:
@@ -162,9 +129,13 @@ def pengaduan_per_desa(
 # --- Guest book -------------------------------------------------------------------
 
 
-def buku_tamu_harian(tanggal: datetime.date) -> QuerySet[BukuTamu]:
-    """Visitors who came in on one local day, in order of arrival."""
-    return _day(BukuTamu.objects.select_related("dicatat_oleh"), tanggal).order_by(
+def buku_tamu_harian(
+    tanggal: datetime.date, *, tamu: QuerySet[BukuTamu] | None = None
+) -> QuerySet[BukuTamu]:
+    """Visitors (of `tamu`, a user's scope; default all) who came in on one local
+    day, in order of arrival."""
+    tamu = BukuTamu.objects.all() if tamu is None else tamu
+    return _day(tamu.select_related("dicatat_oleh"), tanggal).order_by(
         "waktu_masuk", "pk"
     )
 

@@ -6,37 +6,31 @@ same status.
 """
 
 import datetime
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import clean_digits, normalise_phone
-from kis_portal.roles import Role, has_role, operator_desa_id
+from kis_portal.ratelimit.services import Limit, attempt
+from kis_portal.roles import Role, has_role, operator_desa_id, require_role
 from kis_portal.uploads import CheckedFile
 from kis_portal.wilayah.models import Desa
 from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
 
-from .models import BukuTamu, Lampiran, Pengaduan, PercobaanLapor, Tanggapan
-from .selectors import HANDLERS, READERS, handler_users, tenggat_for
+from .access import HANDLERS, READERS, can_touch
+from .models import BukuTamu, Lampiran, Pengaduan, Tanggapan
+from .selectors import handler_users, tenggat_for
 from .workflow import PENGADUAN
 
 S = Pengaduan.Status
 MAX_LAMPIRAN = 5
-
-
-def _require(user, *roles: str, message: str) -> None:
-    if not has_role(user, *roles):
-        raise ValidationError(message)
 
 
 @dataclass
@@ -111,13 +105,13 @@ def pengaduan_create(
 ) -> Pengaduan:
     """Record a complaint (`by` is None for the public form)."""
     if sumber == Pengaduan.Sumber.DESA:
-        _require(
+        require_role(
             by,
             Role.OPERATOR_DESA,
             message="Hanya operator desa yang mengadu atas nama desa.",
         )
     elif sumber == Pengaduan.Sumber.LOKET:
-        _require(by, *HANDLERS, message="Anda tidak dapat mencatat pengaduan.")
+        require_role(by, *HANDLERS, message="Anda tidak dapat mencatat pengaduan.")
     if data.kategori not in Pengaduan.Kategori.values:
         raise ValidationError({"kategori": "Pilih kategori pengaduan."})
     uraian = (data.uraian or "").strip()
@@ -181,18 +175,10 @@ def _store_lampiran(pengaduan: Pengaduan, checked: CheckedFile, *, by) -> Lampir
     return item
 
 
-def _may_touch(user, pengaduan: Pengaduan) -> bool:
-    """Handlers touch every complaint; a desa operator only its own desa's."""
-    if has_role(user, *HANDLERS):
-        return True
-    desa_id = operator_desa_id(user)
-    return desa_id is not None and desa_id == pengaduan.desa_id
-
-
 @transaction.atomic
 def lampiran_add(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
     pengaduan = _lock(pengaduan_id)
-    if not _may_touch(by, pengaduan):
+    if not can_touch(by, pengaduan):
         raise Pengaduan.DoesNotExist
     if pengaduan.lampiran_set.count() >= MAX_LAMPIRAN:
         raise ValidationError(f"Paling banyak {MAX_LAMPIRAN} lampiran per pengaduan.")
@@ -209,7 +195,7 @@ def lampiran_add(*, pengaduan_id: int, checked: CheckedFile, by) -> Lampiran:
 @transaction.atomic
 def pengaduan_assign(*, pengaduan_id: int, petugas, by) -> Pengaduan:
     """Give a complaint to a handler; a new one starts being processed."""
-    _require(by, *HANDLERS, message="Anda tidak dapat menugaskan pengaduan.")
+    require_role(by, *HANDLERS, message="Anda tidak dapat menugaskan pengaduan.")
     pengaduan = _lock(pengaduan_id)
     if petugas is None or not handler_users().filter(pk=petugas.pk).exists():
         raise ValidationError({"petugas": "Pilih petugas penanganan pengaduan."})
@@ -237,7 +223,7 @@ def pengaduan_assign(*, pengaduan_id: int, petugas, by) -> Pengaduan:
 def pengaduan_change_status(
     *, pengaduan_id: int, to: str, by, alasan: str = ""
 ) -> Pengaduan:
-    _require(by, *HANDLERS, message="Anda tidak dapat mengubah status pengaduan.")
+    require_role(by, *HANDLERS, message="Anda tidak dapat mengubah status pengaduan.")
     pengaduan = _lock(pengaduan_id)
     alasan = (alasan or "").strip()
     if to == S.SELESAI and not alasan:
@@ -260,7 +246,7 @@ def pengaduan_reply(
 ) -> Tanggapan:
     """A reply; only handlers write internal notes (a desa's reply is always shown)."""
     pengaduan = _lock(pengaduan_id)
-    if not _may_touch(by, pengaduan):
+    if not can_touch(by, pengaduan):
         raise Pengaduan.DoesNotExist
     isi = (isi or "").strip()
     if not isi:
@@ -276,30 +262,24 @@ def pengaduan_reply(
 # --- The public form's limit ------------------------------------------------------
 
 
-def client_key(ip: str) -> str:
-    """A keyed hash of the address: the table never holds the address itself."""
-    secret = settings.SECRET_KEY.encode()
-    return hmac.new(secret, (ip or "-").encode(), hashlib.sha256).hexdigest()
-
-
-def lapor_limit() -> int:
-    return int(getattr(settings, "KIS_PENGADUAN_PUBLIK_PER_JAM", 5))
-
-
-@transaction.atomic
-def lapor_boleh(ip: str, *, now: datetime.datetime | None = None) -> bool:
-    """Count one attempt from this address; False once the hour's limit is used up."""
-    now = now or timezone.now()
-    jam = now.replace(minute=0, second=0, microsecond=0)
-    row, created = PercobaanLapor.objects.select_for_update().get_or_create(
-        kunci=client_key(ip), jam=jam
+def lapor_limit() -> Limit:
+    """Submissions per address and clock hour (KIS_PENGADUAN_PUBLIK_PER_JAM)."""
+    return Limit(
+        scope="pengaduan-publik",
+        maks=int(getattr(settings, "KIS_PENGADUAN_PUBLIK_PER_JAM", 5)),
+        jendela=datetime.timedelta(hours=1),
     )
-    if created:
-        PercobaanLapor.objects.filter(jam__lt=jam - datetime.timedelta(days=1)).delete()
-    if row.jumlah >= lapor_limit():
-        return False
-    PercobaanLapor.objects.filter(pk=row.pk).update(jumlah=F("jumlah") + 1)
-    return True
+
+
+def lapor_boleh(ip: str) -> bool:
+    """Count one attempt from this address; False once the hour's limit is used up.
+
+    The limit is per clock hour, as the form tells the citizen: the hour is part of
+    the key, so the count starts afresh at the top of the next hour. The limiter
+    stores a keyed hash of the key, never the address.
+    """
+    jam = timezone.now().replace(minute=0, second=0, microsecond=0)
+    return attempt(lapor_limit(), f"{ip or '-'} {jam:%Y-%m-%dT%H}")
 
 
 # --- Guest book ---------------------------------------------------------------------
@@ -317,7 +297,9 @@ def buku_tamu_record(
     jam: datetime.time | None = None,
 ) -> BukuTamu:
     """One visitor, today, at `jam` (default: now)."""
-    _require(by, Role.LOKET, Role.ADMIN, message="Hanya petugas loket yang mencatat.")
+    require_role(
+        by, Role.LOKET, Role.ADMIN, message="Hanya petugas loket yang mencatat."
+    )
     nama = " ".join((nama or "").split())
     if not nama:
         raise ValidationError({"nama": "Nama tamu wajib diisi."})

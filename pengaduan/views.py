@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,20 +17,21 @@ from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.uploads import check_upload
 
 from . import forms, services
-from .filters import PengaduanFilter
-from .models import BukuTamu, Lampiran, Pengaduan
-from .selectors import (
+from .access import (
     BUKU_TAMU_READERS,
     BUKU_TAMU_WRITERS,
     HANDLERS,
     READERS,
-    buku_tamu_harian,
+    buku_tamu_for_user,
+    get_lampiran_for_user,
+    get_pengaduan_for_user,
     is_handler,
     pengaduan_for_user,
-    status_counts,
-    tanggapan_for,
-    target_hari,
+    tanggapan_for_user,
 )
+from .filters import PengaduanFilter
+from .models import BukuTamu, Pengaduan
+from .selectors import buku_tamu_harian, status_counts, target_hari
 from .services import (
     Laporan,
     buku_tamu_record,
@@ -49,10 +50,6 @@ LIMIT_MESSAGE = (
     "Terlalu banyak pengaduan dikirim dari jaringan Anda dalam satu jam terakhir. "
     "Silakan coba lagi sekitar satu jam lagi, atau datang langsung ke loket Dinas Sosial."
 )
-
-
-def _pengaduan(request: HttpRequest, pk: int) -> Pengaduan:
-    return get_object_or_404(pengaduan_for_user(request.user), pk=pk)
 
 
 def _laporan(data: dict) -> Laporan:
@@ -147,7 +144,7 @@ def pengaduan_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*VIEWERS)
 def pengaduan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pengaduan = _pengaduan(request, pk)
+    pengaduan = get_pengaduan_for_user(request.user, pk)
     handler = is_handler(request.user)
     allowed = PENGADUAN.allowed_from(pengaduan.status)
     can_touch = handler or operator_desa_id(request.user) is not None
@@ -165,7 +162,7 @@ def pengaduan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pengaduan/pengaduan_detail.html",
         {
             "pengaduan": pengaduan,
-            "tanggapan": tanggapan_for(pengaduan, request.user),
+            "tanggapan": tanggapan_for_user(request.user, pengaduan),
             "lampiran": pengaduan.lampiran_set.all(),
             "events": history_for(pengaduan, labels=STATUS_LABELS),
             "is_handler": handler,
@@ -184,7 +181,7 @@ def pengaduan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*HANDLERS)
 def pengaduan_status(request: HttpRequest, pk: int) -> HttpResponse:
-    pengaduan = _pengaduan(request, pk)
+    pengaduan = get_pengaduan_for_user(request.user, pk)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Pilih status baru.")
@@ -209,7 +206,7 @@ def pengaduan_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*HANDLERS)
 def pengaduan_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    pengaduan = _pengaduan(request, pk)
+    pengaduan = get_pengaduan_for_user(request.user, pk)
     if request.POST.get("saya") == "1":
         petugas = request.user
     else:
@@ -231,7 +228,7 @@ def pengaduan_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*HANDLERS, Role.OPERATOR_DESA)
 def pengaduan_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
-    pengaduan = _pengaduan(request, pk)
+    pengaduan = get_pengaduan_for_user(request.user, pk)
     form = forms.TanggapanForm(request.POST, staff=is_handler(request.user))
     if not form.is_valid():
         messages.error(request, "Tanggapan tidak boleh kosong.")
@@ -253,7 +250,7 @@ def pengaduan_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*HANDLERS, Role.OPERATOR_DESA)
 def lampiran_tambah_view(request: HttpRequest, pk: int) -> HttpResponse:
-    pengaduan = _pengaduan(request, pk)
+    pengaduan = get_pengaduan_for_user(request.user, pk)
     form = forms.LampiranForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Pilih berkas lampiran.")
@@ -273,9 +270,7 @@ def lampiran_tambah_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*VIEWERS)
 def lampiran_view(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(
-        Lampiran.objects.filter(pengaduan__in=pengaduan_for_user(request.user)), pk=pk
-    )
+    item = get_lampiran_for_user(request.user, pk)
     if not item.berkas:  # purged at the end of its retention period
         raise Http404("Lampiran sudah dihapus karena masa simpannya berakhir.")
     record_access(
@@ -365,7 +360,7 @@ def buku_tamu(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Tamu {tamu.nama} tercatat.")
                 return redirect("pengaduan:buku_tamu")
-    tamu_list = list(buku_tamu_harian(tanggal))
+    tamu_list = list(buku_tamu_harian(tanggal, tamu=buku_tamu_for_user(request.user)))
     record_access(
         by=request.user,
         tindakan=AksesData.Tindakan.DAFTAR,

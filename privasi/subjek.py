@@ -167,11 +167,3 @@ def data_subjek(nik: str) -> DataSubjek:
     data.akses = list(akses[:MAX_ROWS])
     data.akses_total = akses.count()
     return data
-
-
-def anggota_of_subject(nik: str, anggota_id: int):
-    """The person's member record `anggota_id`, or None if it is someone else's."""
-
-    return (
-        Anggota.objects.select_related("usulan").filter(nik=nik, pk=anggota_id).first()
-    )

@@ -16,8 +16,13 @@ from kis_portal.pdf import render_pdf, tanggal_indonesia
 from kis_portal.roles import Role, role_required
 from usulan.services import anggota_correct
 
+from .access import (
+    akses_data_for_user,
+    audit_event_for_user,
+    get_subjek_anggota_for_user,
+)
 from .forms import AksesFilterForm, KoreksiForm, SubjekForm
-from .subjek import anggota_of_subject, data_subjek
+from .subjek import data_subjek
 
 
 @role_required(Role.ADMIN)
@@ -26,7 +31,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     if action not in AuditEvent.Action.values:
         action = ""
-    page = Paginator(audit_events(q=q, action=action), 50).get_page(
+    events = audit_event_for_user(request.user)
+    page = Paginator(audit_events(q=q, action=action, events=events), 50).get_page(
         request.GET.get("page")
     )
     return render(
@@ -89,7 +95,8 @@ def akses_list(request: HttpRequest) -> HttpResponse:
         stored = request.session.get(AKSES_FILTER_SESSION_KEY)
         form = AksesFilterForm(stored)
         filters = form.cleaned_data if stored and form.is_valid() else {}
-    page = Paginator(selectors.akses_list(**filters), 50).get_page(
+    records = akses_data_for_user(request.user)
+    page = Paginator(selectors.akses_list(**filters, records=records), 50).get_page(
         request.GET.get("page")
     )
     return render(
@@ -180,9 +187,7 @@ def subjek_koreksi(request: HttpRequest, anggota_id: int) -> HttpResponse:
     """Correct one member record of the person on the data-subject page."""
     nik = request.session.get(SUBJEK_SESSION_KEY, "")
     # Only a record of the person being looked at can be corrected.
-    anggota = anggota_of_subject(nik, anggota_id) if nik else None
-    if anggota is None:
-        raise Http404
+    anggota = get_subjek_anggota_for_user(request.user, nik, anggota_id)
     form = KoreksiForm.for_anggota(anggota, data=request.POST)
     if form.is_valid():
         cleaned = dict(form.cleaned_data)

@@ -12,10 +12,11 @@ from django.db import transaction
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.bulk import bulk_set
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import require_role
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_advance_bulk
 
+from .access import STAFF
 from .imports import (
     ENROLLED,
     FAILED,
@@ -96,8 +97,9 @@ def result_apply(*, periode: str, content: bytes, filename: str, by) -> ApplyRes
     The batch row lock queues two staff importing at once: the second finds the
     file already stored and returns its counts.
     """
-    if not has_role(by, Role.REKAP, Role.ADMIN):
-        raise ValidationError("Hanya staf rekap BPJS yang dapat mengimpor hasil BPJS.")
+    require_role(
+        by, *STAFF, message="Hanya staf rekap BPJS yang dapat mengimpor hasil BPJS."
+    )
     batch = get_result_batch(periode, lock=True)
     digest = sha256_of(content)
     if batch.files.filter(kind=BatchFile.Kind.HASIL, sha256=digest).exists():

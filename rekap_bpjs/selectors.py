@@ -7,9 +7,10 @@ from usulan.models import Anggota, Usulan
 from .models import Batch, BatchItem
 
 
-def batches_with_counts() -> QuerySet[Batch]:
+def batches_with_counts(batches: QuerySet[Batch]) -> QuerySet[Batch]:
+    """`batches` (a user's scope) with their members counted."""
     return (
-        Batch.objects.annotate(
+        batches.annotate(
             jumlah_diambil=Count("items", filter=Q(items__diambil=True)),
             jumlah_menunggu=Count("items", filter=Q(items__diambil=False)),
             jumlah_terdaftar=Count("items", filter=Q(items__hasil="terdaftar")),

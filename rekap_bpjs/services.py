@@ -14,10 +14,11 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.bulk import bulk_set
 from kis_portal.offices.selectors import get_active_profile
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import require_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
 
+from .access import STAFF
 from .models import Batch, BatchItem, periode_validator
 from .selectors import batch_unanswered, members_ready
 from .snapshot import member_snapshot
@@ -44,9 +45,7 @@ class BuildResult:
     menunggu: dict[str, int] = field(default_factory=dict)
 
 
-def _require_rekap(user) -> None:
-    if not has_role(user, Role.REKAP, Role.ADMIN):
-        raise ValidationError("Hanya staf rekap BPJS yang dapat menyusun rekap.")
+MSG_STAFF_ONLY = "Hanya staf rekap BPJS yang dapat menyusun rekap."
 
 
 def cutoff_date(periode: str, day: int) -> datetime.date:
@@ -70,7 +69,7 @@ def batch_build(*, periode: str, by) -> BuildResult:
     households stay together: one that does not fit waits and smaller ones behind
     it may fill the remaining places. Staff additions and removals are kept.
     """
-    _require_rekap(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     periode_validator(periode)
     profile = get_active_profile()
     if profile is None:
@@ -173,7 +172,7 @@ def batch_set_member(
     *, periode: str, anggota_id: int, ambil: bool, alasan: str, by
 ) -> BatchItem:
     """A staff member adds or removes one member before locking, with a reason."""
-    _require_rekap(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     if not alasan.strip():
         raise ValidationError({"alasan": "Alasan wajib diisi."})
     batch = Batch.objects.select_for_update().get(periode=periode)
@@ -216,7 +215,7 @@ def batch_lock(*, periode: str, by) -> Batch:
 
     Two staff locking at once: the row lock makes the second see it locked.
     """
-    _require_rekap(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     batch = Batch.objects.select_for_update().get(periode=periode)
     if batch.status != Batch.Status.DRAFT:
         return batch
@@ -263,7 +262,7 @@ def batch_close(*, periode: str, by, alasan: str = "") -> Batch:
     stops waiting for this batch. Two staff closing at once: the row lock makes
     it happen once.
     """
-    _require_rekap(by)
+    require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     batch = Batch.objects.select_for_update().get(periode=periode)
     if batch.status == Batch.Status.DITUTUP:
         return batch

@@ -1,10 +1,10 @@
 """The batch screen: build, preview, adjust, lock, export, import BPJS's result."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,12 +14,25 @@ from kis_portal.audit.services import record_access
 from kis_portal.http import private
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.choices import Kategori
-from kis_portal.roles import Role, role_required
+from kis_portal.roles import role_required
 from kis_portal.staging.services import staged_create, staged_delete
 
+from .access import (
+    READERS,
+    STAFF,
+    batch_for_user,
+    can_download,
+    get_batch_file_for_user,
+    get_batch_for_user,
+    get_batch_item_for_user,
+    is_staff,
+)
+from .imports import parse_result, preview_result
 from .jobs_recon import save_recon_upload
 from .jobs_result import RESULT_STAGING
-from .models import Batch, BatchFile, BatchItem
+from .models import Batch, BatchFile, periode_validator
+from .reconciliation import MAX_BYTES as RECON_MAX_BYTES
+from .results import get_result_batch
 from .selectors import (
     batch_items,
     batch_summary,
@@ -28,10 +41,6 @@ from .selectors import (
 )
 from .services import batch_build, batch_close, batch_lock, batch_set_member
 
-STAFF = (Role.REKAP, Role.ADMIN)
-# Files carrying full NIKs and KKs (what BPJS gets and sends back).
-FULL_NIK_FILES = (BatchFile.Kind.EKSPOR, BatchFile.Kind.HASIL)
-READERS = (Role.REKAP, Role.ADMIN, Role.KADIS)
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 
 
@@ -40,24 +49,20 @@ def _next_periode() -> str:
     return f"{today.year}-{today.month:02d}"
 
 
-def _batch(periode: str) -> Batch:
-    return get_object_or_404(Batch, periode=periode)
-
-
 @role_required(*READERS)
 def batch_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(batches_with_counts(), 24).get_page(request.GET.get("page"))
+    page = Paginator(batches_with_counts(batch_for_user(request.user)), 24).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "rekap_bpjs/batch_list.html",
-        {"page_obj": page, "periode": _next_periode(), "can_build": _is_staff(request)},
+        {
+            "page_obj": page,
+            "periode": _next_periode(),
+            "can_build": is_staff(request.user),
+        },
     )
-
-
-def _is_staff(request: HttpRequest) -> bool:
-    from kis_portal.roles import has_role
-
-    return has_role(request.user, *STAFF)
 
 
 @require_POST
@@ -79,7 +84,7 @@ def batch_build_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
-    batch = _batch(periode)
+    batch = get_batch_for_user(request.user, periode)
     diambil = request.GET.get("diambil", "")
     q = request.GET.get("q", "").strip()
     page = Paginator(batch_items(batch, diambil=diambil, q=q), 50).get_page(
@@ -109,7 +114,7 @@ def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
             ],
             "files": _files(request, batch),
             "is_draft": batch.status == Batch.Status.DRAFT,
-            "can_edit": _is_staff(request),
+            "can_edit": is_staff(request.user),
             "events": history_for(batch, labels=dict(Batch.Status.choices)),
         },
     )
@@ -118,8 +123,7 @@ def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 def batch_member(request: HttpRequest, periode: str, item_id: int) -> HttpResponse:
-    batch = _batch(periode)
-    item = get_object_or_404(BatchItem, pk=item_id, batch=batch)
+    item = get_batch_item_for_user(request.user, periode, item_id)
     try:
         batch_set_member(
             periode=periode,
@@ -138,7 +142,7 @@ def batch_member(request: HttpRequest, periode: str, item_id: int) -> HttpRespon
 @role_required(*STAFF)
 def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
     """GET asks for confirmation; POST locks (irreversible)."""
-    batch = _batch(periode)
+    batch = get_batch_for_user(request.user, periode)
     if request.method == "POST" and batch.status != Batch.Status.DRAFT:
         # Locking is one way: a locked, answered or closed batch stays as it is.
         messages.warning(
@@ -165,7 +169,7 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
 @role_required(*STAFF)
 def batch_close_view(request: HttpRequest, periode: str) -> HttpResponse:
     """GET asks for confirmation (and a reason when results are missing); POST closes."""
-    batch = _batch(periode)
+    batch = get_batch_for_user(request.user, periode)
     error = ""
     if request.method == "POST":
         try:
@@ -187,7 +191,7 @@ def batch_close_view(request: HttpRequest, periode: str) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 def batch_export(request: HttpRequest, periode: str) -> HttpResponse:
-    batch = _batch(periode)
+    batch = get_batch_for_user(request.user, periode)
     if batch.status == Batch.Status.DRAFT:
         messages.error(request, "Kunci rekap dahulu sebelum membuat berkas BPJS.")
         return redirect("rekap_bpjs:detail", periode=periode)
@@ -197,17 +201,14 @@ def batch_export(request: HttpRequest, periode: str) -> HttpResponse:
 
 def _files(request: HttpRequest, batch: Batch) -> list[BatchFile]:
     files = list(batch.files.select_related("created_by"))
-    staff = _is_staff(request)
     for f in files:
-        f.can_download = staff or f.kind not in FULL_NIK_FILES
+        f.can_download = can_download(request.user, f)
     return files
 
 
 @role_required(*READERS)
 def batch_file(request: HttpRequest, periode: str, file_id: int) -> FileResponse:
-    batch_file = get_object_or_404(BatchFile, pk=file_id, batch__periode=periode)
-    if batch_file.kind in FULL_NIK_FILES and not _is_staff(request):
-        raise PermissionDenied  # full NIKs and KKs: the rekap staff's work only
+    batch_file = get_batch_file_for_user(request.user, periode, file_id)
     if not batch_file.file:
         raise Http404
     record_access(
@@ -232,10 +233,7 @@ def _result_key(periode: str) -> str:
 @role_required(*STAFF)
 def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
     """Upload BPJS's result file and see what it would do before applying it."""
-    from .imports import parse_result, preview_result
-    from .results import get_result_batch
-
-    batch = _batch(periode)
+    batch = get_batch_for_user(request.user, periode)
     try:
         get_result_batch(periode)
     except ValidationError as exc:
@@ -292,7 +290,7 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
 @role_required(*STAFF)
 def result_apply_view(request: HttpRequest, periode: str) -> HttpResponse:
     """Apply the previewed file in the background; a second click finds nothing."""
-    _batch(periode)
+    get_batch_for_user(request.user, periode)
     stored = request.session.pop(_result_key(periode), None)
     if not stored:
         messages.info(
@@ -307,12 +305,6 @@ def result_apply_view(request: HttpRequest, periode: str) -> HttpResponse:
     return redirect(job)
 
 
-def recon_max_bytes() -> int:
-    from .reconciliation import MAX_BYTES
-
-    return MAX_BYTES
-
-
 @role_required(*STAFF)
 def reconciliation(request: HttpRequest) -> HttpResponse:
     """Upload BPJS's list of active participants; the differences come back as XLSX."""
@@ -321,9 +313,9 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("berkas")
         if upload is None:
             error = "Pilih berkas daftar peserta aktif dari BPJS."
-        elif upload.size > recon_max_bytes():
+        elif upload.size > RECON_MAX_BYTES:
             error = (
-                f"Berkas terlalu besar (paling besar {recon_max_bytes() // 2**20} MB)."
+                f"Berkas terlalu besar (paling besar {RECON_MAX_BYTES // 2**20} MB)."
             )
         else:
             token = save_recon_upload(upload, by=request.user)
@@ -340,8 +332,6 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF)
 def payment(request: HttpRequest) -> HttpResponse:
     """The premium payment recommendation for Dinas Kesehatan (PDF or XLSX annex)."""
-    from .models import periode_validator
-
     periode = request.POST.get("periode", "").strip()
     try:
         periode_validator(periode)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.offices.choices import Level
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import Role, require_role
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
 
@@ -257,8 +257,11 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
 @transaction.atomic
 def usulan_return(*, usulan_id: int, by, notes: list[dict]) -> Usulan:
     """Send an usulan back to its desa with a reason per item (verifier)."""
-    if not has_role(by, Role.VERIFIKATOR):
-        raise ValidationError("Hanya verifikator yang dapat mengembalikan usulan.")
+    require_role(
+        by,
+        Role.VERIFIKATOR,
+        message="Hanya verifikator yang dapat mengembalikan usulan.",
+    )
     notes = [n for n in notes if (n.get("pesan") or "").strip()]
     if not notes:
         raise ValidationError("Tuliskan alasan untuk setidaknya satu item.")
@@ -293,8 +296,9 @@ def usulan_return(*, usulan_id: int, by, notes: list[dict]) -> Usulan:
 @transaction.atomic
 def usulan_reject(*, usulan_id: int, by, reason: str) -> Usulan:
     """Not eligible: close the usulan and free its members' NIKs (verifier)."""
-    if not has_role(by, Role.VERIFIKATOR):
-        raise ValidationError("Hanya verifikator yang dapat menolak usulan.")
+    require_role(
+        by, Role.VERIFIKATOR, message="Hanya verifikator yang dapat menolak usulan."
+    )
     if not reason.strip():
         raise ValidationError({"reason": "Alasan penolakan wajib diisi."})
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
@@ -448,8 +452,9 @@ def anggota_correct(*, anggota_id: int, data: dict, alasan: str, by) -> dict:
 
     Returns {field: {"lama": ..., "baru": ...}} of what changed ({} when nothing did).
     """
-    if not has_role(by, Role.ADMIN):
-        raise ValidationError("Hanya admin yang dapat mengoreksi data warga.")
+    require_role(
+        by, Role.ADMIN, message="Hanya admin yang dapat mengoreksi data warga."
+    )
     if not (alasan or "").strip():
         raise ValidationError({"alasan": "Tuliskan alasan atau dasar koreksi."})
     anggota = Anggota.objects.select_for_update().get(pk=anggota_id)

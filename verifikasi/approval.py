@@ -14,7 +14,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
@@ -23,12 +22,12 @@ from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import Role, require_role
 from kis_portal.uploads import check_upload
-from usulan.access import usulan_for_user
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_advance, usulan_advance_bulk
 
+from .access import assigned_kecamatan_ids
 from .models import CekLapangan, FotoLapangan, Pemeriksaan, Persetujuan, SkPenetapan
 
 logger = logging.getLogger(__name__)
@@ -37,19 +36,9 @@ S = Usulan.Status
 MAX_PHOTOS = 5
 PHOTO_TYPES = {"image/jpeg", "image/png"}
 PERIODE_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-# Who may open a house photo besides the officer who took it.
-FOTO_READ_ROLES = (Role.VERIFIKATOR, Role.KADIS, Role.ADMIN)
 
 
 # --- Field check --------------------------------------------------------------
-
-
-def assigned_kecamatan_ids(user) -> list[int]:
-    """A field officer's kecamatan; empty means the whole regency."""
-    profile = getattr(user, "profile", None)
-    if profile is None:
-        return []
-    return list(profile.kecamatan.values_list("pk", flat=True))
 
 
 def _in_area(user, usulan: Usulan) -> bool:
@@ -68,10 +57,11 @@ def cek_lapangan_record(
     photos: list[UploadedFile],
 ) -> CekLapangan:
     """Record a home visit with its photos and pass the usulan to the head of office."""
-    if not has_role(by, Role.LAPANGAN):
-        raise ValidationError(
-            "Hanya petugas lapangan yang dapat mencatat cek lapangan."
-        )
+    require_role(
+        by,
+        Role.LAPANGAN,
+        message="Hanya petugas lapangan yang dapat mencatat cek lapangan.",
+    )
     usulan = Usulan.objects.select_for_update().select_related("desa").get(pk=usulan_id)
     if not _in_area(by, usulan):
         raise ValidationError("Usulan ini di luar kecamatan tugas Anda.")
@@ -184,8 +174,9 @@ def persetujuan_decide(
     *, usulan_ids: list[int], by, keputusan: str, alasan: str = ""
 ) -> list[Usulan]:
     """Approve or decline one or many waiting usulan: all of them, or none."""
-    if not has_role(by, Role.KADIS):
-        raise ValidationError("Hanya Kepala Dinas yang dapat memberi persetujuan.")
+    require_role(
+        by, Role.KADIS, message="Hanya Kepala Dinas yang dapat memberi persetujuan."
+    )
     if keputusan not in Persetujuan.Keputusan.values:
         raise ValidationError("Keputusan tidak dikenal.")
     alasan = (alasan or "").strip()
@@ -319,8 +310,11 @@ def sk_candidates(year: int, month: int) -> QuerySet[Anggota]:
 @transaction.atomic
 def sk_issue(*, periode: str, by) -> SkPenetapan:
     """Issue the next numbered SK for the people ready in `periode` (YYYY-MM)."""
-    if not has_role(by, Role.KADIS):
-        raise ValidationError("Hanya Kepala Dinas yang dapat menerbitkan SK penetapan.")
+    require_role(
+        by,
+        Role.KADIS,
+        message="Hanya Kepala Dinas yang dapat menerbitkan SK penetapan.",
+    )
     profile = get_active_profile()
     if profile is None or not profile.sk_penetapan:
         raise ValidationError("Profil kantor ini tidak menerbitkan SK penetapan.")
@@ -412,26 +406,10 @@ def sk_context(
 # --- Reads for the screens --------------------------------------------------------
 
 
-def lapangan_usulan_for_user(user) -> QuerySet[Usulan]:
-    """Usulan a field officer works on: waiting for or past a field check, in area."""
-    qs = Usulan.objects.select_related("desa__kecamatan").filter(
-        Q(status=S.CEK_LAPANGAN) | Q(cek_lapangan_set__isnull=False)
-    )
-    if not has_role(user, Role.LAPANGAN):
-        return qs.none()
-    area = assigned_kecamatan_ids(user)
-    if area:
-        qs = qs.filter(desa__kecamatan_id__in=area)
-    return qs.distinct()
-
-
-def get_lapangan_usulan_for_user(user, pk: int) -> Usulan:
-    return get_object_or_404(lapangan_usulan_for_user(user), pk=pk)
-
-
-def field_check_queue(user, *, q: str = "") -> QuerySet[Usulan]:
-    """The officer's list: waiting for a visit, oldest first, by name or desa."""
-    qs = lapangan_usulan_for_user(user).filter(status=S.CEK_LAPANGAN)
+def field_check_queue(usulan: QuerySet[Usulan], *, q: str = "") -> QuerySet[Usulan]:
+    """The officer's list (of `usulan`, its scope): waiting for a visit, oldest
+    first, by name or desa."""
+    qs = usulan.filter(status=S.CEK_LAPANGAN)
     q = q.strip()
     if q:
         qs = qs.filter(
@@ -440,9 +418,10 @@ def field_check_queue(user, *, q: str = "") -> QuerySet[Usulan]:
     return qs.prefetch_related("anggota_set").order_by("submitted_at", "pk")
 
 
-def approval_queue(*, q: str = "") -> QuerySet[Usulan]:
-    """Usulan waiting for the head of office, oldest first, with their field check."""
-    qs = Usulan.objects.filter(status=S.MENUNGGU_ACC).select_related("desa__kecamatan")
+def approval_queue(usulan: QuerySet[Usulan], *, q: str = "") -> QuerySet[Usulan]:
+    """Of `usulan` (its scope), those waiting for the head of office, oldest first,
+    with their field check."""
+    qs = usulan.filter(status=S.MENUNGGU_ACC).select_related("desa__kecamatan")
     q = q.strip()
     if q:
         qs = qs.filter(
@@ -459,15 +438,3 @@ def approval_queue(*, q: str = "") -> QuerySet[Usulan]:
             ),
         ),
     ).order_by("submitted_at", "pk")
-
-
-def get_foto_for_user(user, pk: int) -> FotoLapangan:
-    """A house photo: for its own field officer, and staff who see the usulan."""
-    qs = FotoLapangan.objects.select_related("cek__usulan")
-    if has_role(user, *FOTO_READ_ROLES):
-        qs = qs.filter(cek__usulan__in=usulan_for_user(user))
-    elif has_role(user, Role.LAPANGAN):
-        qs = qs.filter(cek__petugas=user)
-    else:
-        qs = qs.none()
-    return get_object_or_404(qs, pk=pk)

@@ -6,7 +6,7 @@ from kis_portal.accounts.home import WaitingItem, home_provider
 from kis_portal.roles import Role, has_role
 from usulan.models import Usulan
 
-from .approval import lapangan_usulan_for_user
+from .access import lapangan_usulan_for_user, persetujuan_usulan_for_user
 
 
 @home_provider
@@ -27,7 +27,7 @@ def lapangan_waiting(user) -> list[WaitingItem]:
 def kadis_waiting(user) -> list[WaitingItem]:
     if not has_role(user, Role.KADIS):
         return []
-    count = Usulan.objects.filter(status=Usulan.Status.MENUNGGU_ACC).count()
+    count = persetujuan_usulan_for_user(user).count()
     if not count:
         return []
     return [

@@ -25,6 +25,11 @@ def verification_queue(qs):
     )
 
 
+def current_klaim(usulan: Usulan) -> Klaim | None:
+    """The claim on an usulan with its verifier (expired or not), if any."""
+    return Klaim.objects.filter(usulan=usulan).select_related("verifikator").first()
+
+
 def queue_rows(qs):
     """The queue page's rows: member count, and the claim with its verifier."""
     return qs.annotate(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import Role, require_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance, usulan_reject, usulan_return
 
@@ -30,15 +30,13 @@ def claim_minutes() -> int:
     return int(getattr(settings, "KIS_CLAIM_MINUTES", 60))
 
 
-def _require_verifier(user) -> None:
-    if not has_role(user, Role.VERIFIKATOR):
-        raise ValidationError("Hanya verifikator yang dapat memeriksa usulan.")
+MSG_VERIFIER_ONLY = "Hanya verifikator yang dapat memeriksa usulan."
 
 
 @transaction.atomic
 def klaim_take(*, usulan_id: int, by) -> Klaim:
     """Hold an usulan for `KIS_CLAIM_MINUTES`; refuse while another verifier holds it."""
-    _require_verifier(by)
+    require_role(by, Role.VERIFIKATOR, message=MSG_VERIFIER_ONLY)
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
     if usulan.status != Usulan.Status.DIAJUKAN:
         raise AlreadyDecided("Usulan ini tidak lagi menunggu verifikasi.")
@@ -98,7 +96,7 @@ def keputusan_save(
     Two verifiers deciding at once: the row lock makes the second one see the
     first decision and get AlreadyDecided, with nothing saved.
     """
-    _require_verifier(by)
+    require_role(by, Role.VERIFIKATOR, message=MSG_VERIFIER_ONLY)
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
     if usulan.status != Usulan.Status.DIAJUKAN:
         last = (

@@ -5,7 +5,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,10 +14,10 @@ from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa, Kecamatan
 
 
-def users_list(*, q: str = "", role: str = "") -> QuerySet:
+def users_list(users: QuerySet, *, q: str = "", role: str = "") -> QuerySet:
+    """`users` (a user's scope) by name, desa or role, with what the list shows."""
     qs = (
-        get_user_model()
-        .objects.select_related("profile__desa")
+        users.select_related("profile__desa")
         .prefetch_related("groups")
         .order_by("username")
     )
@@ -32,10 +31,6 @@ def users_list(*, q: str = "", role: str = "") -> QuerySet:
             | Q(profile__desa__nama__icontains=q)
         )
     return qs
-
-
-def get_user_for_admin(pk: int):
-    return get_object_or_404(get_user_model(), pk=pk)
 
 
 @dataclass

@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kis_portal.jobs.selectors import jobs_for_user
+from kis_portal.jobs.access import jobs_for_user
 from kis_portal.roles import Role, primary_role, role_required, user_roles
 
+from .access import get_user_for_user, users_for_user
 from .forms import UserForm
 from .home import summary_items, waiting_items
-from .selectors import get_user_for_admin, login_security, setup_status, users_list
+from .selectors import login_security, setup_status, users_list
 from .services import unlock_logins, user_create, user_update
 from .twofactor import reset_devices
 
@@ -39,7 +40,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""
-    page = Paginator(users_list(q=q, role=role), 50).get_page(request.GET.get("page"))
+    users = users_list(users_for_user(request.user), q=q, role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
     for user in page.object_list:
         user.role_labels = [Role(name).label for name in sorted(user_roles(user))]
     return render(
@@ -65,7 +67,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for_admin(pk)
+    user = get_user_for_user(request.user, pk)
     profile = getattr(user, "profile", None)
     initial = {
         "username": user.username,
@@ -103,7 +105,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """End a failed-login lockout before its cool-off runs out."""
-    user = get_user_for_admin(pk)
+    user = get_user_for_user(request.user, pk)
     unlock_logins(user, by=request.user)
     messages.success(request, f"Kunci masuk {user.username} dibuka.")
     return redirect("accounts:user_edit", pk=user.pk)
@@ -113,7 +115,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def user_reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
     """Forget a user's authenticator (lost phone): they enrol again at next login."""
-    user = get_user_for_admin(pk)
+    user = get_user_for_user(request.user, pk)
     reset_devices(user, by=request.user)
     messages.success(
         request,

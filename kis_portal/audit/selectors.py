@@ -30,8 +30,12 @@ def history_for(
     return events
 
 
-def audit_events(*, q: str = "", action: str = "") -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.select_related("actor", "content_type")
+def audit_events(
+    *, q: str = "", action: str = "", events: QuerySet[AuditEvent] | None = None
+) -> QuerySet[AuditEvent]:
+    """Audit events (of `events`, a user's scope; default all), filtered."""
+    events = AuditEvent.objects.all() if events is None else events
+    qs = events.select_related("actor", "content_type")
     if action:
         qs = qs.filter(action=action)
     if q:
@@ -50,9 +54,12 @@ def akses_list(
     dari: datetime.date | None = None,
     sampai: datetime.date | None = None,
     tindakan: str = "",
+    records: QuerySet[AksesData] | None = None,
 ) -> QuerySet[AksesData]:
-    """Access records, newest first, filtered as the admin asks."""
-    qs = AksesData.objects.select_related("actor")
+    """Access records (of `records`, a user's scope; default all), newest first,
+    filtered as the admin asks."""
+    records = AksesData.objects.all() if records is None else records
+    qs = records.select_related("actor")
     if pengguna:
         qs = qs.filter(actor__username__icontains=pengguna)
     if nik:

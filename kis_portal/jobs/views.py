@@ -7,7 +7,7 @@ from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
 from kis_portal.http import private
 
-from .selectors import get_job_for_user, jobs_for_user
+from .access import get_job_for_user, jobs_for_user
 
 # Why each kind of export is downloaded (other kinds: the purpose of the role).
 EXPORT_PURPOSE = {

@@ -2,13 +2,15 @@
 
 Each caller names a `Limit` (scope, how many, over which window). An attempt is
 written first and counted after, so a burst from several processes cannot slip
-through between a count and a write.
+through between a count and a write; on PostgreSQL attempts on the same key also
+wait for each other, so a burst passes exactly `maks`, never fewer.
 """
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -46,6 +48,16 @@ def _hash(scope: str, value: str) -> str:
     ).hexdigest()
 
 
+def _one_at_a_time(hashes: Iterable[str]) -> None:
+    """Hold these keys until the transaction ends: an attempt on a key waits for the
+    one before it to be counted (PostgreSQL; SQLite lets one writer in at a time)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for hashed in sorted(set(hashes)):  # one order: no two callers deadlock
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(hashed[:15], 16)])
+
+
 def _window(limit: Limit, key: str):
     since = timezone.now() - limit.jendela
     return Percobaan.objects.filter(
@@ -56,27 +68,32 @@ def _window(limit: Limit, key: str):
 def attempt(limit: Limit, key: str) -> bool:
     """Count one attempt by `key`; False once the window holds more than `maks`."""
     _sweep()
-    Percobaan.objects.create(scope=limit.scope, kunci=_hash(limit.scope, key))
-    return _window(limit, key).count() <= limit.maks
+    hashed = _hash(limit.scope, key)
+    with transaction.atomic():
+        _one_at_a_time([hashed])
+        Percobaan.objects.create(scope=limit.scope, kunci=hashed)
+        return _window(limit, key).count() <= limit.maks
 
 
 def attempt_many(limit: Limit, keys: Iterable[str]) -> bool:
     """One attempt counted against each key at once; False if any is past its limit."""
     _sweep()
     hashes = {key: _hash(limit.scope, key) for key in dict.fromkeys(keys)}
-    Percobaan.objects.bulk_create(
-        [Percobaan(scope=limit.scope, kunci=h) for h in hashes.values()]
-    )
-    counts = dict(
-        Percobaan.objects.filter(
-            scope=limit.scope,
-            kunci__in=hashes.values(),
-            created_at__gte=timezone.now() - limit.jendela,
+    with transaction.atomic():
+        _one_at_a_time(hashes.values())
+        Percobaan.objects.bulk_create(
+            [Percobaan(scope=limit.scope, kunci=h) for h in hashes.values()]
         )
-        .values("kunci")
-        .annotate(n=Count("pk"))
-        .values_list("kunci", "n")
-    )
+        counts = dict(
+            Percobaan.objects.filter(
+                scope=limit.scope,
+                kunci__in=hashes.values(),
+                created_at__gte=timezone.now() - limit.jendela,
+            )
+            .values("kunci")
+            .annotate(n=Count("pk"))
+            .values_list("kunci", "n")
+        )
     return all(counts.get(h, 0) <= limit.maks for h in hashes.values())
 
 

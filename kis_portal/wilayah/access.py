@@ -22,3 +22,8 @@ def desa_for_user(user) -> QuerySet[Desa]:
 def get_desa_for_user(user, kode: str) -> Desa:
     """404 for a desa outside the user's area, as for one that does not exist."""
     return get_object_or_404(desa_for_user(user), kode=kode)
+
+
+def get_desa_for_user_by_pk(user, pk: int | str) -> Desa:
+    """The same by primary key, as a form posts a chosen desa."""
+    return get_object_or_404(desa_for_user(user), pk=pk)

@@ -34,3 +34,11 @@ def region_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         ],
         desa,
     )
+
+
+def desa_names(kodes) -> dict[str, str]:
+    """The names of the desa with these codes, by code (unknown codes are absent)."""
+    kodes = {kode for kode in kodes if kode}
+    if not kodes:
+        return {}
+    return dict(Desa.objects.filter(kode__in=kodes).values_list("kode", "nama"))

@@ -141,7 +141,7 @@ def _valid_token(raw: str) -> str:
 
 
 def _already_created(user, token: str) -> Usulan | None:
-    return Usulan.objects.filter(client_token=token, created_by=user).first()
+    return usulan_for_user(user).filter(client_token=token, created_by=user).first()
 
 
 @role_required(Role.OPERATOR_DESA)

@@ -13,13 +13,13 @@ from kis_portal.audit.services import record_access
 from kis_portal.offices.selectors import active_profile_for
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, role_required
-from usulan.access import get_usulan_for_user, usulan_for_user
 from usulan.models import Usulan
 
+from ..access import get_usulan_for_user, usulan_for_user
 from ..checklist import COMMON_REASONS, build_checklist
 from ..filters import QueueFilter
-from ..models import Klaim, Pemeriksaan
-from ..selectors import queue_rows, verification_queue
+from ..models import Pemeriksaan
+from ..selectors import current_klaim, queue_rows, verification_queue
 from ..services import (
     AlreadyDecided,
     ClaimHeld,
@@ -138,7 +138,7 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
         ids=[usulan.pk],
         niks=[m.nik for m in checklist.review.members],
     )
-    klaim = Klaim.objects.filter(usulan=usulan).select_related("verifikator").first()
+    klaim = current_klaim(usulan)
     blank = {"ada": False, "valid": False, "bermeterai": False, "alasan": ""}
     rows = [{"item": i, "sent": posted.get(i.key, blank)} for i in checklist.items]
     return render(

@@ -15,14 +15,13 @@ from kis_portal.roles import Role, role_required
 from usulan.models import Usulan
 from usulan.selectors import review_usulan
 
-from ..approval import (
+from ..access import (
     FOTO_READ_ROLES,
-    MAX_PHOTOS,
-    cek_lapangan_record,
-    field_check_queue,
     get_foto_for_user,
     get_lapangan_usulan_for_user,
+    lapangan_usulan_for_user,
 )
+from ..approval import MAX_PHOTOS, cek_lapangan_record, field_check_queue
 from ..models import CekLapangan
 
 
@@ -79,9 +78,8 @@ class CekLapanganForm(forms.Form):
 @role_required(Role.LAPANGAN)
 def lapangan_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    page = Paginator(field_check_queue(request.user, q=q), 25).get_page(
-        request.GET.get("page")
-    )
+    queue = field_check_queue(lapangan_usulan_for_user(request.user), q=q)
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
     record_access(
         by=request.user,
         tindakan=AksesData.Tindakan.DAFTAR,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,12 @@ from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, has_role, role_required
 from usulan.models import Usulan
 
+from ..access import (
+    SK_READERS,
+    get_sk_for_user,
+    persetujuan_usulan_for_user,
+    sk_for_user,
+)
 from ..approval import (
     approval_queue,
     involved_user_ids,
@@ -25,7 +31,7 @@ from ..approval import (
     sk_candidates,
     sk_issue,
 )
-from ..models import Persetujuan, SkPenetapan
+from ..models import Persetujuan
 
 SETUJU = Persetujuan.Keputusan.SETUJU
 TOLAK = Persetujuan.Keputusan.TOLAK
@@ -70,7 +76,8 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 @role_required(Role.KADIS)
 def approval_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    page = Paginator(approval_queue(q=q), 25).get_page(request.GET.get("page"))
+    queue = approval_queue(persetujuan_usulan_for_user(request.user), q=q)
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
     rows = _rows(list(page.object_list), request.user)
     _record_rows(request, rows, "Daftar persetujuan Kepala Dinas")
     return render(
@@ -123,7 +130,9 @@ def approval_confirm(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{len(done)} usulan {verb}.")
         return redirect("verifikasi:approval_list")
 
-    waiting = list(approval_queue().filter(pk__in=ids))
+    waiting = list(
+        approval_queue(persetujuan_usulan_for_user(request.user)).filter(pk__in=ids)
+    )
     if len(waiting) != len(ids):
         messages.warning(
             request,
@@ -148,14 +157,15 @@ def approval_confirm(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.KADIS, Role.ADMIN)
+@role_required(*SK_READERS)
 def sk_list(request: HttpRequest) -> HttpResponse:
     profile = get_active_profile()
     enabled = bool(profile and profile.sk_penetapan)
     today = timezone.localdate()
     can_issue = enabled and has_role(request.user, Role.KADIS)
     page = Paginator(
-        SkPenetapan.objects.select_related("kadis")
+        sk_for_user(request.user)
+        .select_related("kadis")
         .annotate(jumlah=Count("anggota"))
         .order_by("-tahun", "-urut"),
         25,
@@ -199,9 +209,9 @@ def sk_issue_view(request: HttpRequest) -> HttpResponse:
     return redirect("verifikasi:sk_list")
 
 
-@role_required(Role.KADIS, Role.ADMIN)
+@role_required(*SK_READERS)
 def sk_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    sk = get_object_or_404(SkPenetapan, pk=pk)
+    sk = get_sk_for_user(request.user, pk)
     if not sk.file:
         raise Http404
     audit_record(
