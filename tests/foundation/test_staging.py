@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 import re
 from pathlib import Path
 
@@ -101,9 +102,13 @@ def test_purge_staging_deletes_expired_uploads_and_stray_files(rekap, settings):
     # A file whose row was lost, and leftovers of the folders used before staging.
     stray = [media / "staging" / ("0" * 32), media / "hasil" / "abc.bin"]
     stray += [media / "bulk" / "def.xlsx", media / "rekon" / "x.csv"]
+    # Their age is the process clock's (tests/clock.py moves it, and CI runs the
+    # suite under faketime): stamp them with it rather than the filesystem's.
+    now = timezone.now().timestamp()
     for path in stray:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(CONTENT)
+        os.utime(path, (now, now))
     kept = media / "rekap" / "2026-11" / "hasil-bpjs.xlsx"  # an official record
     kept.parent.mkdir(parents=True)
     kept.write_bytes(CONTENT)
