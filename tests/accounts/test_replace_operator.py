@@ -110,3 +110,21 @@ def test_others_cannot_replace_an_operator(login, operator_a, operator_b, verifi
         assert login(user).post(url, {"first_name": "Made"}).status_code == 403
     operator_a.refresh_from_db()
     assert operator_a.is_active
+
+
+def test_the_outbox_never_shows_a_waiting_password(
+    login, admin_user, operator_a, settings
+):
+    # Short enough that the list's 120 characters reach the password.
+    settings.KIS_OFFICE_NAME, settings.KIS_ALAMAT_PORTAL = "D", "https://k.id"
+    login(admin_user).post(
+        reverse("accounts:operator_replace", args=[operator_a.pk]),
+        {"first_name": "Made", "telepon": "081234567890", "kirim": "on"},
+    )
+    waiting = PesanKeluar.objects.get()  # not sent: the transaction never commits
+    assert waiting.status == PesanKeluar.Status.MENUNGGU
+    password = waiting.isi.split("Kata sandi sekali pakai: ")[1].split()[0]
+    page = login(admin_user).get(reverse("notifikasi:keluar")).content.decode()
+    assert "Kata sandi akun portal" in page
+    assert "Kata sandi sekali pakai: ******" in page
+    assert password not in page
