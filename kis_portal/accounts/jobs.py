@@ -13,7 +13,7 @@ from kis_portal.jobs.runner import JobFailed
 from kis_portal.staging.services import staged_create, staged_delete, staged_read
 from kis_portal.wilayah.models import Kecamatan
 
-from . import bulk
+from . import bulk, imports
 from .registry import password_send
 from .services import Issued, password_issue
 from .slips import STAGING_PURPOSE, slip_for, slips_pdf, sms_text
@@ -86,15 +86,15 @@ def accounts_from_region(
 @job_handler("akun_berkas", label="Buat akun dari berkas Excel")
 def accounts_from_file(ctx, *, token: str, kirim: bool = False) -> None:
     admin = _admin(ctx)
-    content = staged_read(token, purpose=bulk.STAGING_PURPOSE, by=admin)
+    content = staged_read(token, purpose=imports.STAGING_PURPOSE, by=admin)
     if content is None:
         raise JobFailed("Berkas tidak ditemukan lagi. Unggah ulang berkasnya.")
     try:
         # The preview is not trusted: the stored file is read and checked again.
-        preview = bulk.parse_accounts(content)
+        preview = imports.parse_accounts(content)
         ctx.progress(0, len(preview.ok_rows), "Membuat akun...")
-        issued = bulk.file_accounts_create(preview, by=admin, progress=ctx.progress)
-    except bulk.AccountsFileError as exc:
+        issued = imports.file_accounts_create(preview, by=admin, progress=ctx.progress)
+    except imports.AccountsFileError as exc:
         raise JobFailed(exc.message) from exc
     finally:
         staged_delete(token, by=admin)

@@ -23,7 +23,7 @@ from kis_portal.jobs.services import job_start
 from kis_portal.roles import Role, has_role, role_required
 from kis_portal.staging.services import staged_create, staged_delete, staged_get
 
-from . import bulk
+from . import bulk, imports
 from .forms import AccountsFileForm, IssueForm, RegionAccountsForm, ReplaceOperatorForm
 from .registry import can_send
 from .selectors import get_user_for_admin
@@ -51,8 +51,8 @@ def _bulk_context(region_form, file_form) -> dict:
         "file_form": file_form,
         "lines": lines,
         "to_create": sum(line.to_create for line in lines),
-        "max_rows": bulk.max_rows(),
-        "max_mb": bulk.MAX_BYTES // (1024 * 1024),
+        "max_rows": imports.max_rows(),
+        "max_mb": imports.MAX_BYTES // (1024 * 1024),
         "days": settings.KIS_SANDI_SEMENTARA_HARI,
     }
 
@@ -92,7 +92,7 @@ def accounts_bulk_region(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.ADMIN)
 def accounts_bulk_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(bulk.build_template(), content_type=XLSX_TYPE)
+    response = HttpResponse(imports.build_template(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="templat-akun.xlsx"'
     return private(response)
 
@@ -104,9 +104,9 @@ def accounts_bulk_upload(request: HttpRequest) -> HttpResponse:
     form = AccountsFileForm(data=request.POST, files=request.FILES)
     if form.is_valid():
         try:
-            content = bulk.read_upload(form.cleaned_data["berkas"])
-            preview = bulk.parse_accounts(content)
-        except bulk.AccountsFileError as exc:
+            content = imports.read_upload(form.cleaned_data["berkas"])
+            preview = imports.parse_accounts(content)
+        except imports.AccountsFileError as exc:
             form.add_error("berkas", exc.message)
         else:
             key = _session_key(request.user)
@@ -116,7 +116,7 @@ def accounts_bulk_upload(request: HttpRequest) -> HttpResponse:
             if preview.ok_rows:
                 token = staged_create(
                     content=content,
-                    purpose=bulk.STAGING_PURPOSE,
+                    purpose=imports.STAGING_PURPOSE,
                     name=form.cleaned_data["berkas"].name,
                     by=request.user,
                 )
@@ -150,7 +150,7 @@ def accounts_bulk_confirm(request: HttpRequest) -> HttpResponse:
         messages.warning(request, MSG_REPLACED)
         return redirect("accounts:bulk")
     if not token or not staged_get(
-        token, purpose=bulk.STAGING_PURPOSE, by=request.user
+        token, purpose=imports.STAGING_PURPOSE, by=request.user
     ):
         messages.info(request, MSG_DONE)
         return redirect("accounts:bulk")

@@ -21,7 +21,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dtks import imports as dtks
-from kis_portal.accounts import bulk as accounts_bulk
+from kis_portal.accounts import imports as accounts_imports
 from rekap_bpjs import imports as bpjs_result
 from rekap_bpjs import reconciliation
 from tests.ops import conftest as timings
@@ -73,8 +73,8 @@ def read_dtks(content: bytes, ctx: dict) -> None:
 
 def read_accounts(content: bytes, ctx: dict) -> None:
     try:
-        accounts_bulk.parse_accounts(content)
-    except accounts_bulk.AccountsFileError as exc:
+        accounts_imports.parse_accounts(content)
+    except accounts_imports.AccountsFileError as exc:
         raise Refused(exc.message) from exc
 
 
@@ -84,7 +84,7 @@ READERS: dict[str, tuple[Callable[[bytes, dict], None], str, bool]] = {
     "hasil-bpjs": (read_bpjs_result, "rekap_bpjs/imports.py", True),
     "rekonsiliasi": (read_bpjs_active_list, "rekap_bpjs/reconciliation.py", False),
     "dtks": (read_dtks, "dtks/imports.py", False),
-    "akun": (read_accounts, "kis_portal/accounts/bulk.py", True),
+    "akun": (read_accounts, "kis_portal/accounts/imports.py", True),
 }
 
 
