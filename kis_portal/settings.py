@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "kis_portal.accounts.middleware.NoStoreMiddleware",  # personal pages uncached
     "kis_portal.accounts.middleware.SessionExpiryMiddleware",
     "kis_portal.accounts.middleware.TwoFactorMiddleware",
+    # After the code step: a one-time password must be replaced before anything else.
+    "kis_portal.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
@@ -241,6 +243,21 @@ AXES_HTTP_RESPONSE_CODE = 429
 # on in production unless KIS_2FA=0 (check --deploy then warns kis.W001).
 KIS_2FA = env_bool("KIS_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env_str("KIS_2FA_PENERBIT", "KIS Portal")
+# Accounts the admin issues get a one-time password on a printed slip (never one
+# the admin chooses): it must be replaced at the first login and stops working
+# after KIS_SANDI_SEMENTARA_HARI days unused. An account without a login for
+# KIS_AKUN_DIAM_HARI days is dormant; dormant operator accounts are deactivated
+# by `manage.py deactivate_dormant` (daily).
+KIS_SANDI_SEMENTARA_HARI = env_int("KIS_SANDI_SEMENTARA_HARI", 7)
+KIS_AKUN_DIAM_HARI = env_int("KIS_AKUN_DIAM_HARI", 90)
+# The portal's address printed on the slips and in their SMS/WhatsApp; by
+# default https:// and the first ALLOWED_HOSTS name (the dev server with DEBUG).
+KIS_ALAMAT_PORTAL = env_str(
+    "KIS_ALAMAT_PORTAL",
+    "http://127.0.0.1:8000"
+    if DEBUG
+    else next((f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if h != "*"), ""),
+)
 
 # --- HTTPS and headers -----------------------------------------------------------
 # Behind a TLS-terminating proxy that already redirects http to https,

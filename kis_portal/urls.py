@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kis_portal.accounts import views as account_views
+from kis_portal.accounts.forms import LoginForm
 
 from . import views
 
@@ -12,16 +13,14 @@ urlpatterns = [
     path("healthz/detail", views.healthz_detail, name="healthz_detail"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", include("kis_portal.accounts.urls_2fa")),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/", account_views.password_change, name="password_change"),
     path(
         "accounts/password/selesai/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -6,4 +6,5 @@ class NotifikasiConfig(AppConfig):
     verbose_name = "Notifikasi dan cek status"
 
     def ready(self) -> None:
-        from . import home, receivers  # noqa: F401, PLC0415 - home provider, signal receiver
+        # Home provider, signal receivers, the accounts' password sender.
+        from . import home, providers, receivers  # noqa: F401, PLC0415

@@ -9,7 +9,7 @@ from usulan.models import Anggota, Usulan
 
 
 class Jenis(models.TextChoices):
-    """The status changes a desa and its citizens are told about."""
+    """The status changes a desa and its citizens are told about, and account slips."""
 
     DIKEMBALIKAN = "dikembalikan", "Usulan dikembalikan"
     DITOLAK = "ditolak", "Usulan ditolak"
@@ -17,6 +17,8 @@ class Jenis(models.TextChoices):
     TERDAFTAR = "terdaftar", "Terdaftar di BPJS"
     GAGAL_BPJS = "gagal_bpjs", "Gagal di BPJS"
     KARTU_SIAP = "kartu_siap", "Kartu siap dibagikan"
+    # Not a status change: an account's one-time password (kis_portal.accounts).
+    AKUN = "akun", "Kata sandi akun portal"
 
 
 class Pesan(models.Model):

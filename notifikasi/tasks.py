@@ -13,8 +13,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from kis_portal.accounts.slips import redact
+
 from .backends import KirimGagal, backend_path, get_backend
-from .models import PesanKeluar
+from .models import Jenis, PesanKeluar
 from .workflow import PESAN_KELUAR
 
 logger = logging.getLogger(__name__)
@@ -120,18 +122,12 @@ def _kirim_satu(pk: int, backend, path: str) -> str:
     pesan.id_gateway = (reference or "")[:100]
     pesan.backend = path[:100]
     _history(pesan, now, "terkirim", "")
-    PESAN_KELUAR.move(
-        pesan,
-        to=K.TERKIRIM,
-        by=None,
-        update_fields=[
-            "sent_at",
-            "next_attempt_at",
-            "id_gateway",
-            "backend",
-            "riwayat",
-        ],
-    )
+    fields = ["sent_at", "next_attempt_at", "id_gateway", "backend", "riwayat"]
+    if pesan.jenis == Jenis.AKUN:
+        # Delivered: the one-time password need not stay in the database.
+        pesan.isi = redact(pesan.isi)
+        fields.append("isi")
+    PESAN_KELUAR.move(pesan, to=K.TERKIRIM, by=None, update_fields=fields)
     return "terkirim"
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from kis_portal.accounts.slips import redact
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
 from kis_portal.roles import STAFF_ROLES, Role, has_role, role_required
@@ -21,7 +22,7 @@ from .access import (
     pesan_keluar_for_user,
 )
 from .forms import PesanKeluarFilter
-from .models import PesanKeluar
+from .models import Jenis, PesanKeluar
 
 
 @role_required(Role.OPERATOR_DESA)
@@ -86,6 +87,9 @@ def keluar_list(request: HttpRequest) -> HttpResponse:
     keluar_filter = PesanKeluarFilter(request.GET or None, queryset=scope)
     qs = keluar_filter.qs if keluar_filter.is_bound else scope
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    for pesan in page.object_list:
+        if pesan.jenis == Jenis.AKUN:
+            pesan.isi = redact(pesan.isi)  # an account's password waits unseen
     record_access(
         by=request.user,
         tindakan=AksesData.Tindakan.DAFTAR,

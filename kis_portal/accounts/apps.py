@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
         # Models can be imported only once the app registry is ready.
         from django.contrib import admin  # noqa: PLC0415
 
-        from . import receivers  # noqa: PLC0415
+        from . import notices, receivers  # noqa: F401, PLC0415 - home notice, signals
         from .admin_otp import replace_totp_admin  # noqa: PLC0415
 
         post_migrate.connect(receivers.ensure_roles, dispatch_uid="kis_ensure_roles")

@@ -4,6 +4,14 @@ from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from kis_portal.audit.services import audit_record
+
+from .selectors import password_expired
+
+# Set on the request when the password was right but a one-time one past its
+# expiry: the login form then says so instead of "wrong password".
+EXPIRED_FLAG = "kis_sandi_sementara_kedaluwarsa"
+
 
 class LoginThrottleBackend(AxesStandaloneBackend):
     """django-axes' lockout check, for logins that come with an HTTP request.
@@ -22,11 +30,27 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 
 class PortalModelBackend(ModelBackend):
-    """Django's ModelBackend, loading the user's profile (its desa) with the user.
+    """Django's ModelBackend, loading the user's profile (its desa) with the user,
+    and refusing a one-time password past its expiry.
 
     Every request reads the profile to scope data to the operator's desa; one
     joined query instead of two on every page.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(
+            request, username=username, password=password, **kwargs
+        )
+        if user is not None and password_expired(user):
+            if request is not None:
+                setattr(request, EXPIRED_FLAG, True)
+            audit_record(
+                action="login_failed",
+                target=user,
+                reason="kata sandi sementara kedaluwarsa",
+            )
+            return None
+        return user
 
     def get_user(self, user_id):
         UserModel = get_user_model()  # noqa: N806 - Django's own spelling

@@ -1,9 +1,21 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 
+from kis_portal.identifiers import normalise_phone
 from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa, Kecamatan
+from kis_portal.wilayah.selectors import region_choices
+
+from .backends import EXPIRED_FLAG
+from .selectors import Activity
+
+SEND_LABEL = "Kirim juga lewat SMS/WhatsApp ke nomor telepon akun"
+SEND_HELP = (
+    "Hanya untuk akun yang punya nomor telepon. Slip tetap dibuat untuk semua akun."
+)
 
 
 class UserForm(forms.Form):
@@ -27,13 +39,14 @@ class UserForm(forms.Form):
         help_text="Untuk verifikator dan petugas lapangan; kosong berarti semua.",
     )
     jabatan = forms.CharField(label="Jabatan", max_length=100, required=False)
-    is_active = forms.BooleanField(label="Aktif", required=False, initial=True)
-    password = forms.CharField(
-        label="Kata sandi",
-        widget=forms.PasswordInput(render_value=False),
+    telepon = forms.CharField(
+        label="Nomor HP",
+        max_length=20,
         required=False,
-        help_text="Wajib untuk pengguna baru; kosongkan untuk tidak mengubah.",
+        help_text="Untuk mengirim kata sandi sementara lewat SMS/WhatsApp.",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
+    is_active = forms.BooleanField(label="Aktif", required=False, initial=True)
 
     def __init__(self, *args, instance=None, **kwargs) -> None:
         self.instance = instance
@@ -48,6 +61,9 @@ class UserForm(forms.Form):
             raise forms.ValidationError("Nama pengguna sudah dipakai.")
         return username
 
+    def clean_telepon(self) -> str:
+        return normalise_phone(self.cleaned_data["telepon"])
+
     def clean(self) -> dict:
         data = super().clean()
         role, desa = data.get("role"), data.get("desa")
@@ -55,15 +71,104 @@ class UserForm(forms.Form):
             self.add_error("desa", "Operator desa harus terikat pada satu desa.")
         if role and role != Role.OPERATOR_DESA and desa:
             self.add_error("desa", "Hanya operator desa yang terikat pada desa.")
-        password = data.get("password")
-        if self.instance is None and not password:
-            self.add_error("password", "Kata sandi wajib untuk pengguna baru.")
-        if password:
-            try:
-                validate_password(password, self.instance)
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
         return data
+
+
+class UserCreateForm(UserForm):
+    """A new user: the portal makes the one-time password, printed on a slip."""
+
+    kirim = forms.BooleanField(label=SEND_LABEL, required=False)
+
+
+class LoginForm(AuthenticationForm):
+    """The login form; a one-time password past its expiry is named as such."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        if getattr(self.request, EXPIRED_FLAG, False):
+            return ValidationError(
+                "Kata sandi sementara ini sudah kedaluwarsa (berlaku "
+                f"{settings.KIS_SANDI_SEMENTARA_HARI} hari). Minta admin Dinas Sosial "
+                "membuat slip kata sandi yang baru.",
+                code="expired",
+            )
+        return super().get_invalid_login_error()
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """The user's own password, which must differ from the one it replaces."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new = data.get("new_password2")
+        if new and new == data.get("old_password"):
+            self.add_error(
+                "new_password1",
+                "Kata sandi baru harus berbeda dari kata sandi yang diganti.",
+            )
+        return data
+
+
+class IssueForm(forms.Form):
+    """A new one-time password for one account (an admin's reset)."""
+
+    kirim = forms.BooleanField(label=SEND_LABEL, required=False, help_text=SEND_HELP)
+
+
+class ReplaceOperatorForm(forms.Form):
+    """The desa's new operator: the old account is switched off in the same step."""
+
+    first_name = forms.CharField(label="Nama depan operator baru", max_length=150)
+    last_name = forms.CharField(label="Nama belakang", max_length=150, required=False)
+    telepon = forms.CharField(
+        label="Nomor HP",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    kirim = forms.BooleanField(label=SEND_LABEL, required=False)
+
+    def clean_telepon(self) -> str:
+        return normalise_phone(self.cleaned_data["telepon"])
+
+
+class RegionAccountsForm(forms.Form):
+    """One operator account per desa/kelurahan of a kecamatan or of the regency."""
+
+    WHOLE = "semua"
+
+    wilayah = forms.ChoiceField(label="Buat untuk")
+    ulang = forms.BooleanField(
+        label="Buat ulang kata sandi sementara untuk operator yang belum pernah masuk",
+        required=False,
+        help_text="Bila slip sebelumnya hilang atau kedaluwarsa.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wilayah"].choices = [
+            ("", "Pilih kecamatan..."),
+            (self.WHOLE, "Seluruh kabupaten"),
+            *((str(k.pk), f"Kecamatan {k.nama}") for k in Kecamatan.objects.all()),
+        ]
+
+    def kecamatan(self) -> Kecamatan | None:
+        """The chosen kecamatan, or None for the whole regency."""
+        value = self.cleaned_data["wilayah"]
+        return None if value == self.WHOLE else Kecamatan.objects.get(pk=value)
+
+
+class AccountsFileForm(forms.Form):
+    """The office's own list of accounts (XLSX)."""
+
+    berkas = forms.FileField(
+        label="Berkas Excel (.xlsx)",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet"
+            }
+        ),
+    )
 
 
 class OtpCodeForm(forms.Form):
@@ -86,3 +191,36 @@ class OtpCodeForm(forms.Form):
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError("Kode terdiri dari 6 angka.")
         return code
+
+
+class UserFilterForm(forms.Form):
+    """The user list's filters (GET); a value that does not fit is ignored."""
+
+    q = forms.CharField(label="Cari", required=False, max_length=100)
+    role = forms.ChoiceField(label="Peran", required=False)
+    kecamatan = forms.TypedChoiceField(label="Kecamatan", required=False, coerce=int)
+    desa = forms.TypedChoiceField(label="Desa/kelurahan", required=False, coerce=int)
+    status = forms.ChoiceField(label="Keaktifan", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kecamatan, desa = region_choices()
+        self.fields["role"].choices = [("", "Semua peran"), *Role.choices]
+        self.fields["kecamatan"].choices = [("", "Semua kecamatan"), *kecamatan]
+        self.fields["desa"].choices = [("", "Semua desa/kelurahan"), *desa]
+        self.fields["status"].choices = [("", "Semua keaktifan"), *Activity.choices]
+        for name in ("role", "kecamatan", "desa", "status"):
+            self.fields[name].widget.attrs.update(
+                {"class": "form-select", "aria-label": self.fields[name].label}
+            )
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": (data.get("q") or "").strip(),
+            "role": data.get("role") or "",
+            "kecamatan_id": data.get("kecamatan") or None,
+            "desa_id": data.get("desa") or None,
+            "status": data.get("status") or "",
+        }

@@ -1,4 +1,5 @@
-"""Login and response middleware: session expiry, the two-factor step, no-store.
+"""Login and response middleware: session expiry, the two-factor step, the
+one-time password's change, no-store.
 
 Order in settings.MIDDLEWARE: after AuthenticationMiddleware, OTPMiddleware,
 MessageMiddleware and CSPMiddleware (NoStoreMiddleware must run its response
@@ -102,6 +103,41 @@ class TwoFactorMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+# Views a user who still holds a one-time password may reach (URL names).
+PASSWORD_CHANGE_OPEN_VIEWS = frozenset(
+    {
+        "logout",
+        "admin:logout",
+        "password_change",
+        "two_factor:verify",
+        "two_factor:enrol",
+        "healthz",
+    }
+)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A one-time password (slip, admin's reset) is replaced before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        profile = getattr(user, "profile", None)
+        if profile is None or not profile.password_temporary:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in PASSWORD_CHANGE_OPEN_VIEWS:
+            return None
+        return redirect("password_change")
 
 
 class NoStoreMiddleware:

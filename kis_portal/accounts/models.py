@@ -5,7 +5,14 @@ from kis_portal.wilayah.models import Desa, Kecamatan
 
 
 class UserProfile(models.Model):
-    """What a user works on: an operator's one desa, a verifier's kecamatan."""
+    """What a user works on (an operator's one desa, a verifier's kecamatan), and
+    the state of the account: a one-time password waiting to be changed, why it
+    was deactivated."""
+
+    class Deactivation(models.TextChoices):
+        DORMANT = "diam", "Tidak masuk terlalu lama (otomatis)"
+        REPLACED = "diganti", "Diganti operator baru"
+        ADMIN = "admin", "Dinonaktifkan admin"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -29,6 +36,19 @@ class UserProfile(models.Model):
     jabatan = models.CharField("jabatan", max_length=100, blank=True)
     nip = models.CharField("NIP", max_length=30, blank=True)
     telepon = models.CharField("telepon", max_length=20, blank=True)
+    # The password is a one-time one (issued by the admin, printed on a slip): the
+    # user must replace it at the next login, and it stops working after expiry.
+    password_temporary = models.BooleanField("kata sandi sementara", default=False)
+    password_expires_at = models.DateTimeField(
+        "kata sandi sementara berlaku sampai", null=True, blank=True
+    )
+    deactivated_at = models.DateTimeField("dinonaktifkan", null=True, blank=True)
+    # An account switched on again counts as active from then (the dormant clock
+    # restarts), whatever its last login.
+    reactivated_at = models.DateTimeField("diaktifkan kembali", null=True, blank=True)
+    deactivation_reason = models.CharField(
+        "alasan nonaktif", max_length=10, choices=Deactivation.choices, blank=True
+    )
 
     class Meta:
         verbose_name = "profil pengguna"
@@ -36,3 +56,11 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profil {self.user}"
+
+    def password_expired(self, now) -> bool:
+        """Whether the one-time password ran out before it was replaced."""
+        return bool(
+            self.password_temporary
+            and self.password_expires_at is not None
+            and self.password_expires_at <= now
+        )

@@ -1,9 +1,11 @@
+import datetime
 from dataclasses import dataclass
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -13,16 +15,74 @@ from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa, Kecamatan
 
+from .models import UserProfile
 
-def users_list(users: QuerySet, *, q: str = "", role: str = "") -> QuerySet:
-    """`users` (a user's scope) by name, desa or role, with what the list shows."""
+
+class Activity(models.TextChoices):
+    """What the user list filters on: who works, who never came, who left."""
+
+    AKTIF = "aktif", "Aktif dan masuk belakangan ini"
+    BELUM_MASUK = "belum_masuk", "Belum pernah masuk"
+    DIAM = "diam", "Tidak aktif (lama tidak masuk)"
+    SANDI_KEDALUWARSA = "sandi_kedaluwarsa", "Kata sandi sementara kedaluwarsa"
+    NONAKTIF = "nonaktif", "Nonaktif"
+    NONAKTIF_OTOMATIS = "nonaktif_otomatis", "Dinonaktifkan otomatis"
+
+
+def _dormant_cutoff(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(days=settings.KIS_AKUN_DIAM_HARI)
+
+
+def dormant_q(now: datetime.datetime) -> Q:
+    """Active accounts without a login for KIS_AKUN_DIAM_HARI days.
+
+    Never logged in counts from the account's creation; an account switched on
+    again counts from then; one holding an unexpired one-time password has just
+    been given access and is not dormant.
+    """
+    cutoff = _dormant_cutoff(now)
+    return (
+        Q(is_active=True)
+        & (
+            Q(last_login__lt=cutoff)
+            | Q(last_login__isnull=True, date_joined__lt=cutoff)
+        )
+        & ~Q(profile__reactivated_at__gte=cutoff)
+        & ~Q(profile__password_temporary=True, profile__password_expires_at__gt=now)
+    )
+
+
+def dormant_users(*, now: datetime.datetime | None = None) -> QuerySet:
+    return get_user_model().objects.filter(dormant_q(now or timezone.now()))
+
+
+def users_list(
+    users: QuerySet,
+    *,
+    q: str = "",
+    role: str = "",
+    kecamatan_id: int | None = None,
+    desa_id: int | None = None,
+    status: str = "",
+    now: datetime.datetime | None = None,
+) -> QuerySet:
+    now = now or timezone.now()
     qs = (
-        users.select_related("profile__desa")
+        users.select_related("profile__desa__kecamatan")
         .prefetch_related("groups")
         .order_by("username")
     )
     if role:
         qs = qs.filter(groups__name=role)
+    if desa_id:
+        qs = qs.filter(profile__desa_id=desa_id)
+    if kecamatan_id:
+        # An operator's desa lies in it, or a verifier is assigned to it.
+        assigned = get_user_model().objects.filter(profile__kecamatan=kecamatan_id)
+        qs = qs.filter(
+            Q(profile__desa__kecamatan_id=kecamatan_id)
+            | Q(pk__in=assigned.values("pk"))
+        )
     if q:
         qs = qs.filter(
             Q(username__icontains=q)
@@ -30,7 +90,80 @@ def users_list(users: QuerySet, *, q: str = "", role: str = "") -> QuerySet:
             | Q(last_name__icontains=q)
             | Q(profile__desa__nama__icontains=q)
         )
+    if status == Activity.AKTIF:
+        qs = qs.filter(is_active=True, last_login__isnull=False).exclude(dormant_q(now))
+    elif status == Activity.BELUM_MASUK:
+        qs = qs.filter(is_active=True, last_login__isnull=True)
+    elif status == Activity.DIAM:
+        qs = qs.filter(dormant_q(now))
+    elif status == Activity.SANDI_KEDALUWARSA:
+        qs = qs.filter(
+            is_active=True,
+            profile__password_temporary=True,
+            profile__password_expires_at__lte=now,
+        )
+    elif status == Activity.NONAKTIF:
+        qs = qs.filter(is_active=False)
+    elif status == Activity.NONAKTIF_OTOMATIS:
+        qs = qs.filter(
+            is_active=False,
+            profile__deactivation_reason=UserProfile.Deactivation.DORMANT,
+        )
     return qs
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    label: str
+    tone: str  # bootstrap colour of the badge
+
+
+def activity_state(user, *, now: datetime.datetime) -> ActivityState:
+    """How the user list describes one account (the same rules as the filters)."""
+    profile = getattr(user, "profile", None)
+    if not user.is_active:
+        reason = profile.get_deactivation_reason_display() if profile else ""
+        return ActivityState(f"nonaktif{f' ({reason})' if reason else ''}", "danger")
+    if profile is not None and profile.password_expired(now):
+        return ActivityState("kata sandi sementara kedaluwarsa", "warning")
+    cutoff = _dormant_cutoff(now)
+    restarted = profile.reactivated_at if profile else None
+    since = max(
+        filter(None, [user.last_login, restarted]),
+        default=user.date_joined,
+    )
+    fresh_slip = bool(
+        profile
+        and profile.password_temporary
+        and profile.password_expires_at
+        and profile.password_expires_at > now
+    )
+    if since < cutoff and not fresh_slip:
+        days = (now - (user.last_login or user.date_joined)).days
+        if user.last_login is None:
+            return ActivityState(
+                f"tidak aktif: belum pernah masuk ({days} hari)", "warning"
+            )
+        return ActivityState(f"tidak aktif: {days} hari tanpa masuk", "warning")
+    if user.last_login is None:
+        return ActivityState("belum pernah masuk", "secondary")
+    return ActivityState("aktif", "success")
+
+
+def auto_deactivated_recently(*, days: int = 14) -> QuerySet:
+    """Operator accounts the daily job switched off lately, for the admin's notice."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return get_user_model().objects.filter(
+        is_active=False,
+        profile__deactivation_reason=UserProfile.Deactivation.DORMANT,
+        profile__deactivated_at__gte=since,
+    )
+
+
+def password_expired(user) -> bool:
+    """Whether `user` holds a one-time password past its expiry."""
+    profile = UserProfile.objects.filter(user=user).first()
+    return bool(profile and profile.password_expired(timezone.now()))
 
 
 @dataclass

@@ -66,6 +66,13 @@ PERIODIC: dict[str, Periodic] = {
             command="prune_jobs",
         ),
         Periodic(
+            "deactivate_dormant",
+            "Nonaktifkan akun operator yang lama tidak masuk (KIS_AKUN_DIAM_HARI)",
+            "harian 04.00",
+            DAILY,
+            command="deactivate_dormant",
+        ),
+        Periodic(
             "purge_staging",
             "Hapus unggahan pratinjau yang tidak dikonfirmasi (KIS_STAGING_JAM)",
             "tiap jam",

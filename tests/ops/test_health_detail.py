@@ -108,6 +108,7 @@ def test_a_stale_purge_and_a_failed_backup_fail(monitor, all_fresh):
     assert report["failing"] == [
         "backup",
         "clearsessions",
+        "deactivate_dormant",
         "prune_jobs",
         "purge_dokumen",
     ]

@@ -1,7 +1,8 @@
 """Every hostile spreadsheet through every reader the portal has.
 
-The four places an uploaded XLSX is read (the usulan import, BPJS's result file,
-BPJS's participant list for reconciliation, the DTKS extract) each get every
+The five places an uploaded XLSX is read (the usulan import, BPJS's result file,
+BPJS's participant list for reconciliation, the DTKS extract, the admin's list of
+accounts) each get every
 file of tests/ops/hostile.py and must refuse it with its Indonesian message, or
 read it harmlessly, without touching the network. How long each took is printed
 at the end of the run (tests/ops/conftest.py); nothing here asserts a duration.
@@ -20,6 +21,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dtks import imports as dtks
+from kis_portal.accounts import imports as accounts_imports
 from rekap_bpjs import imports as bpjs_result
 from rekap_bpjs import reconciliation
 from tests.ops import conftest as timings
@@ -69,12 +71,20 @@ def read_dtks(content: bytes, ctx: dict) -> None:
         raise Refused(exc.message) from exc
 
 
+def read_accounts(content: bytes, ctx: dict) -> None:
+    try:
+        accounts_imports.parse_accounts(content)
+    except accounts_imports.AccountsFileError as exc:
+        raise Refused(exc.message) from exc
+
+
 # name -> (reader, the module that calls kis_portal.incoming, budgeted)
 READERS: dict[str, tuple[Callable[[bytes, dict], None], str, bool]] = {
     "impor-usulan": (read_usulan_import, "usulan/bulk.py", True),
     "hasil-bpjs": (read_bpjs_result, "rekap_bpjs/imports.py", True),
     "rekonsiliasi": (read_bpjs_active_list, "rekap_bpjs/reconciliation.py", False),
     "dtks": (read_dtks, "dtks/imports.py", False),
+    "akun": (read_accounts, "kis_portal/accounts/imports.py", True),
 }
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kis_portal.accounts.middleware import LAST_SEEN_KEY, LOGIN_DAY_KEY
-from kis_portal.roles import Role
+from tests.accounts.factories import download_slips, last_job, slip_credentials
 from tests.factories import PASSWORD
 from tests.usulan.factories import make_usulan
 from usulan.models import Usulan
@@ -132,7 +132,7 @@ def test_changing_the_password_logs_the_other_sessions_out(verifikator):
 
 
 @pytest.mark.django_db
-def test_a_password_set_by_the_admin_logs_the_user_out_everywhere(
+def test_a_one_time_password_from_the_admin_logs_the_user_out_everywhere(
     login, admin_user, verifikator
 ):
     office, phone = Client(), Client()
@@ -140,18 +140,16 @@ def test_a_password_set_by_the_admin_logs_the_user_out_everywhere(
     form_login(phone, verifikator)
     admin = login(admin_user)
     response = admin.post(
-        reverse("accounts:user_edit", args=[verifikator.pk]),
-        {
-            "username": verifikator.username,
-            "role": Role.VERIFIKATOR,
-            "is_active": "on",
-            "password": "sandi-dari-admin-99",
-        },
+        reverse("accounts:user_password_reset", args=[verifikator.pk])
     )
     assert response.status_code == 302
     assert office.get("/").status_code == 302
     assert phone.get("/").status_code == 302
-    form_login(Client(), verifikator, "sandi-dari-admin-99")
+    password = slip_credentials(download_slips(admin, last_job(admin_user)))[
+        verifikator.username
+    ]
+    fresh = form_login(Client(), verifikator, password)
+    assert fresh.get("/").url == reverse("password_change")  # first, a new password
 
 
 @pytest.mark.django_db

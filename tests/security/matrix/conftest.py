@@ -4,7 +4,7 @@
 are added here through the apps' own services, so every URL that takes an object
 has one to point at: a walk-in (loket) usulan, an SK penetapan, the BPJS files of
 the demo batch, a complaint attachment, a card photo, a signed receipt scan and an
-export job of desa1.
+export job of desa1, an admin's slip job.
 
 The package seeds once inside an outer transaction that is rolled back when its
 last test is done; each test runs in a savepoint inside it (pytest-django's `db`).
@@ -29,6 +29,7 @@ from demo.services import seed_demo
 from demo.usulan_demo import demo_pdf
 from distribusi.models import Kanal, Kartu, SerahTerima
 from distribusi.services import kartu_confirm_received, serah_terima_attach_scan
+from kis_portal.accounts.services import user_create
 from kis_portal.jobs.models import Job
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.selectors import get_active_profile
@@ -178,6 +179,15 @@ def _extras(users: dict) -> dict:
     job_start(kind="kartu_export", by=desa1, params={"filters": {}})
     export = Job.objects.filter(created_by=desa1).latest("pk")
     assert export.result_file, export.message
+    # The admin's slip job: a new field officer's one-time password, not downloaded.
+    newcomer = user_create(username="lapangan.baru", role=Role.LAPANGAN)
+    slip = job_start(
+        kind="akun_sandi",
+        by=users["admin"],
+        params={"user_ids": [newcomer.pk], "alasan": "akun baru"},
+    )
+    slip.refresh_from_db()
+    assert slip.params.get("slip"), slip.message
     return {
         "walk_in": walk_in,
         "sk": sk,
@@ -187,6 +197,7 @@ def _extras(users: dict) -> dict:
         "kartu_foto": handed[-1],
         "serah_terima": receipt,
         "job": export,
+        "slip_job": slip,
         "keluar": keluar,
         "result_file": _result_file(batch),
     }

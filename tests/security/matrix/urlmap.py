@@ -180,6 +180,10 @@ def sample_kwargs(pattern: UrlPattern, objs: dict, demo) -> dict[str, str] | Non
         "accounts:user_edit": {"pk": demo.users["desa2"].pk},
         "accounts:user_unlock": {"pk": demo.users["desa2"].pk},
         "accounts:user_reset_2fa": {"pk": demo.users["desa2"].pk},
+        "accounts:user_password_reset": {"pk": demo.users["desa2"].pk},
+        "accounts:operator_replace": {"pk": demo.users["desa2"].pk},
+        "accounts:slip": {"pk": objs["slip_job"].pk},
+        "accounts:slip_download": {"pk": objs["slip_job"].pk},
         "audit:subjek_koreksi": {
             "anggota_id": objs["usulan"].anggota_set.order_by("pk").first().pk
         },
