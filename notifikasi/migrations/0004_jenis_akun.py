@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifikasi", "0002_english_field_names"),
+        ("notifikasi", "0003_delete_percobaan_cek_status"),
     ]
 
     operations = [
