@@ -16,3 +16,13 @@ def users_for_user(user) -> QuerySet:
 
 def get_user_for_user(user, pk: int):
     return get_object_or_404(users_for_user(user), pk=pk)
+
+
+def users_of_slip_job(user, job) -> QuerySet:
+    """The accounts a slip job made, as far as `user` may see them."""
+    return (
+        users_for_user(user)
+        .filter(pk__in=(job.params or {}).get("akun", []))
+        .select_related("profile__desa__kecamatan")
+        .order_by("profile__desa__kode", "username")
+    )

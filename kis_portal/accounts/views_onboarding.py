@@ -9,7 +9,6 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +23,7 @@ from kis_portal.roles import Role, has_role, role_required
 from kis_portal.staging.services import staged_create, staged_delete, staged_get
 
 from . import bulk, imports
-from .access import get_user_for_user
+from .access import get_user_for_user, users_of_slip_job
 from .forms import AccountsFileForm, IssueForm, RegionAccountsForm, ReplaceOperatorForm
 from .registry import can_send
 from .services import operator_replace
@@ -174,12 +173,7 @@ def _slip_job(request: HttpRequest, pk: int):
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
     """A slip job's progress, the accounts it made, and the one download."""
     job = _slip_job(request, pk)
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=(job.params or {}).get("akun", []))
-        .select_related("profile__desa__kecamatan")
-        .order_by("profile__desa__kode", "username")
-    )
+    users = users_of_slip_job(request.user, job)
     return render(
         request,
         "accounts/slip.html",
