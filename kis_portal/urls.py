@@ -37,6 +37,7 @@ urlpatterns = [
     # Public pages, no login: a citizen's status check and complaint form.
     path("cek-status/", include("notifikasi.urls_publik")),
     path("lapor/", include("pengaduan.urls_publik")),
+    path("aksesibilitas/", views.aksesibilitas, name="aksesibilitas"),
     path("pengguna/", include("kis_portal.accounts.urls")),
     path("wilayah/", include("kis_portal.wilayah.urls")),
     path("tugas/", include("kis_portal.jobs.urls")),

@@ -9,6 +9,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kis_portal.offices.selectors import active_profile_for
 from kis_portal.ops.health import health_report
 from kis_portal.request_id import current_request_id
 
@@ -50,6 +51,14 @@ def healthz_detail(request: HttpRequest) -> JsonResponse:
     if report["failing"]:
         logger.warning("healthz: failing %s", ",".join(report["failing"]))
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@require_GET
+def aksesibilitas(request: HttpRequest) -> HttpResponse:
+    """Public: the accessibility statement, with the office's contact."""
+    return render(
+        request, "aksesibilitas.html", {"profile": active_profile_for(request)}
+    )
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -3,7 +3,10 @@
    - [data-print]           a button that prints the page;
    - [data-confirm="..."]   on a form or a submit button: ask before sending;
    - form[data-submit-once] disable its buttons once sent (no double submit);
-   - [data-progress="42"]   a progress bar's width in percent. */
+   - [data-progress="42"]   a progress bar's width in percent;
+   - main tables with a header row: each cell gets its column's name (data-label),
+     so that on a phone the rows show as stacked cards (portal.css, "Narrow
+     screens"); without JavaScript the table scrolls inside its own box. */
 (function () {
   "use strict";
 
@@ -51,5 +54,20 @@
   document.querySelectorAll("[data-progress]").forEach(function (bar) {
     var percent = Math.max(0, Math.min(100, parseFloat(bar.dataset.progress) || 0));
     bar.style.width = percent + "%";
+  });
+
+  document.querySelectorAll("main table").forEach(function (table) {
+    var heads = table.querySelectorAll("thead tr:last-child th");
+    if (!heads.length) { return; }
+    var names = Array.prototype.map.call(heads, function (th) {
+      return th.textContent.replace(/\s+/g, " ").trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      if (row.children.length !== names.length) { return; }
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (!cell.hasAttribute("data-label")) { cell.setAttribute("data-label", names[index]); }
+      });
+    });
+    table.classList.add("table-cards");
   });
 }());

@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import clear_url_caches
+
+from kis_portal.offices.models import OfficeProfile
 
 
 def test_login_page_is_light_and_says_the_service_is_free(client, db):
@@ -46,3 +49,24 @@ def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_accessibility_statement_is_public_linked_from_the_footer_with_the_contact(
+    client, db
+):
+    call_command("load_profile", "buleleng")
+    OfficeProfile.objects.filter(slug="buleleng").update(
+        telepon="(0362) 21234", email="dinsos@bulelengkab.go.id"
+    )
+    login_page = client.get("/accounts/login/").content.decode()
+    assert '<a class="link-dark" href="/aksesibilitas/">' in login_page
+
+    response = client.get("/aksesibilitas/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="h4">Pernyataan aksesibilitas</h1>' in html
+    assert "WCAG 2.2 tingkat AA" in html
+    assert "axe-core" in html and "360" in html
+    assert '<a href="tel:(0362) 21234">(0362) 21234</a>' in html
+    assert "mailto:dinsos@bulelengkab.go.id" in html
+    assert client.post("/aksesibilitas/").status_code == 405
