@@ -10,6 +10,8 @@ pytestmark = pytest.mark.browser
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_AA},
+    # WCAG 2.5.3 "Label in Name": axe ships it as experimental (off by default).
+    "rules": {"label-content-name-mismatch": {"enabled": True}},
     "resultTypes": ["violations"],
 }
 

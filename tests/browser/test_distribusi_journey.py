@@ -63,7 +63,7 @@ def test_distribusi_receives_hands_ten_to_desa1_and_desa1_confirms_two(
     desa.get_by_text("Kartu di desa, belum dikonfirmasi diterima warga").click()
     for card in cards[:2]:
         desa.get_by_role(
-            "button", name=f"{card.anggota.nama} sudah menerima kartu"
+            "button", name=f"Sudah diterima: kartu {card.anggota.nama}"
         ).click()
         expect(
             desa.get_by_text(f"Kartu {card.anggota.nama} diterima warga.")

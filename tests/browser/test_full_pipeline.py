@@ -125,7 +125,7 @@ def test_from_a_new_usulan_to_the_card_in_the_citizens_hands(
     # 7. desa1 gives the card to the citizen and confirms it.
     page = sign_in("desa1")
     page.get_by_role("link", name="Kartu warga").click()
-    page.get_by_role("button", name="I MADE UJI COBA sudah menerima kartu").click()
+    page.get_by_role("button", name="Sudah diterima: kartu I MADE UJI COBA").click()
     expect(page.get_by_text("Kartu I MADE UJI COBA diterima warga.")).to_be_visible()
     card.refresh_from_db()
     assert card.status == Kartu.Status.DITERIMA_WARGA

@@ -1,5 +1,6 @@
 """The public complaint form: no login, rate-limited per IP address in the database."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -87,6 +88,19 @@ def test_phone_is_required_and_checked(client, desa_a):
     assert response.status_code == 200
     assert "Nomor HP tidak valid" in response.content.decode()
     assert not Pengaduan.objects.exists()
+
+
+def test_a_field_error_is_tied_to_its_field_for_screen_readers(client, desa_a):
+    html = client.post(URL, form(desa_a, pelapor_telepon="12345")).content.decode()
+    field = re.search(r'<input[^>]*name="pelapor_telepon"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field
+    described = re.search(r'aria-describedby="([^"]*)"', field).group(1).split()
+    assert "id_pelapor_telepon_error" in described
+    error = re.search(r'id="id_pelapor_telepon_error"[^>]*>(.*?)</div>', html, re.S)
+    assert "Nomor HP tidak valid" in error.group(1)
+    assert 'aria-invalid="true"' not in re.search(
+        r'<input[^>]*name="pelapor_nama"[^>]*>', html
+    ).group(0)
 
 
 def test_attachment_checked_by_content(client, desa_a):
