@@ -68,6 +68,19 @@
         if (!cell.hasAttribute("data-label")) { cell.setAttribute("data-label", names[index]); }
       });
     });
+    // A table laid out as blocks loses its table semantics in some browsers:
+    // state them, so a screen reader still reads rows and cells as a table.
+    table.setAttribute("role", "table");
+    table.querySelectorAll(":scope > thead, :scope > tbody").forEach(function (group) {
+      group.setAttribute("role", "rowgroup");
+    });
+    table.querySelectorAll(":scope > thead > tr, :scope > tbody > tr").forEach(function (row) {
+      row.setAttribute("role", "row");
+      Array.prototype.forEach.call(row.children, function (cell) {
+        var inHead = row.parentElement.tagName === "THEAD";
+        cell.setAttribute("role", inHead ? "columnheader" : (cell.tagName === "TH" ? "rowheader" : "cell"));
+      });
+    });
     table.classList.add("table-cards");
   });
 }());
