@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check demo clean help bench
+.PHONY: run test lint format migrations-check demo clean help bench mutation
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with a job worker"
 	@echo "make test   - install and run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint   - ruff check, ruff format --check, lint-imports (layers), makemigrations --check"
 	@echo "make format - ruff format and autofix"
+	@echo "make mutation - mutation testing of the rule modules (scripts/mutation, docs/mutation.md)"
 	@echo "make bench  - run the benchmarks on PostgreSQL (QUICK=1: 1/100 scale, ~2 min)"
 	@echo "make upgrade [REF=v1.4] / make rollback / make releases - releases on a server (docs/deploy.md)"
 
@@ -51,6 +52,9 @@ lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+mutation: $(VENV)/.dev-deps
+	$(BIN)/python scripts/mutation --floor 90
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
