@@ -23,6 +23,7 @@ SK_DIKTUM_DEFAULT = (
     "untuk diusulkan kepada BPJS Kesehatan.\n"
     "Keputusan ini berlaku sejak tanggal ditetapkan."
 )
+SK_DIKTUM_MAX = 10  # KESATU ... KESEPULUH (verifikasi.approval.DIKTUM)
 NOMOR_SURAT_DEFAULT = "{urut}/REKAP-BPJS/{tahun}"
 # Only these placeholders: the pattern is filled with str.format.
 nomor_surat_validator = RegexValidator(
@@ -196,6 +197,11 @@ class OfficeProfile(models.Model):
                         + (f" (kurang: {', '.join(missing)})." if missing else ".")
                     )
                     break
+        dicta = [line for line in (self.sk_diktum or "").splitlines() if line.strip()]
+        if not dicta or len(dicta) > SK_DIKTUM_MAX:
+            errors["sk_diktum"] = (
+                f"Isi 1 sampai {SK_DIKTUM_MAX} diktum, satu per baris (KESATU ...)."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -231,3 +231,14 @@ def test_a_code_map_must_give_every_code_and_constants_every_field():
     profile.nomor_surat_pola = "{tahun}/{__class__}"
     with pytest.raises(ValidationError, match="urut"):
         profile.full_clean()
+
+
+def test_the_decree_takes_one_to_ten_dicta():
+    call_command("load_profile", "lombok-timur", verbosity=0)
+    profile = get_active_profile()
+    profile.sk_diktum = "\n".join(f"Diktum {n}." for n in range(11))
+    with pytest.raises(ValidationError, match="diktum"):
+        profile.full_clean()
+    profile.sk_diktum = " \n"
+    with pytest.raises(ValidationError, match="diktum"):
+        profile.full_clean()
