@@ -24,6 +24,7 @@ def tanda_terima_pdf(serah: SerahTerima, *, for_user) -> bytes:
             "petugas": by.get_full_name() or by.username,
             "ke_desa": serah.kanal == Kanal.DESA,
         },
+        nomor=serah.nomor,
     )
 
 

@@ -19,6 +19,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -158,6 +159,19 @@ def tanggal_indonesia(value: datetime.date) -> str:
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
+def css_string(value: str) -> SafeString:
+    """`value` as a CSS string literal, every character but plain ones hex-escaped.
+
+    Safe inside a <style> element whatever the value holds (no quote, no '<').
+    """
+    plain = " ./-_:,()"
+    body = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in plain) else f"\\{ord(ch):06x}"
+        for ch in value
+    )
+    return mark_safe(f'"{body}"')  # noqa: S308 - every other character is escaped
+
+
 def letterhead() -> dict:
     """The office's letterhead for `pdf/base_letter.html`, from the active profile."""
     profile = get_active_profile()
@@ -170,6 +184,8 @@ def letterhead() -> dict:
         "website": profile.website if profile else "",
         "kota_surat": profile.kota_surat if profile else "",
         "logo_url": static(settings.KIS_OFFICE_LOGO),
+        # The document number in every page's header (render_pdf's `nomor`).
+        "nomor_css": "",
     }
 
 
@@ -179,7 +195,15 @@ def html_to_pdf(html: str) -> bytes:
     ).write_pdf()
 
 
-def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
-    """Render a template (usually extending `pdf/base_letter.html`) to PDF bytes."""
-    context = {"letterhead": letterhead(), **context}
+def render_pdf(
+    template_name: str, context: dict, *, request=None, nomor: str = ""
+) -> bytes:
+    """Render a template (usually extending `pdf/base_letter.html`) to PDF bytes.
+
+    `nomor`, the document's number, is printed at the top of every page.
+    """
+    head = letterhead()
+    if nomor:
+        head["nomor_css"] = css_string(f"Nomor: {nomor}")
+    context = {"letterhead": head, **context}
     return html_to_pdf(render_to_string(template_name, context, request=request))

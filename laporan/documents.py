@@ -5,8 +5,9 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from kis_portal import xlsx
-from kis_portal.offices.choices import Kategori
+from kis_portal.offices.choices import DokumenTtd, Kategori
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.offices.signatures import penandatangan
 from kis_portal.pdf import render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
 
@@ -121,8 +122,7 @@ def monthly_pdf(lingkup: Lingkup) -> tuple[bytes, dict]:
                 (label, data["pengaduan"][key]) for key, label in PENGADUAN_LABELS
             ],
             "tanggal": tanggal_indonesia(timezone.localdate()),
-            "kepala_nama": profile.kepala_nama if profile else "",
-            "kepala_nip": profile.kepala_nip if profile else "",
+            "ttd": penandatangan(profile, DokumenTtd.LAPORAN),
         },
     )
     return content, data

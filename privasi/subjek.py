@@ -71,6 +71,37 @@ def _events(objects: dict) -> tuple[list[AuditEvent], int]:
     return list(qs[:MAX_ROWS]), qs.count()
 
 
+HIDDEN = "keterangan anggota keluarga lain tidak ditampilkan"
+GAGAL_BPJS = (
+    "Gagal di BPJS (alasan untuk orang ini ada di bagian Rekap BPJS; " + HIDDEN + ")"
+)
+
+
+def own_reason(
+    event: AuditEvent, *, own: set[str], others: set[str], shared: bool
+) -> str:
+    """A household event's reason with only what concerns the subject.
+
+    A BPJS result writes "Gagal di BPJS: NAME: reason; NAME: reason" on the
+    household: another member's reason (say "meninggal") is theirs, not the
+    subject's, and a namesake in the household makes names no guide, so that
+    event shows no reasons at all (the subject's own is in their rekap rows).
+    Any other reason naming another member keeps only the parts naming the
+    subject.
+    """
+    reason = event.reason
+    if shared and event.to_status == Usulan.Status.GAGAL_BPJS:
+        return GAGAL_BPJS
+    if not any(name in reason for name in others):
+        return reason
+    head, sep, rest = reason.partition(": ")
+    parts = [p for p in rest.split("; ") if any(p.startswith(f"{n}:") for n in own)]
+    parts = [p for p in parts if not any(p.startswith(f"{n}:") for n in others)]
+    if sep and not any(name in head for name in others):
+        return f"{head}: " + ("; ".join(parts) if parts else f"({HIDDEN})")
+    return f"({HIDDEN})"
+
+
 def akses_for_subject(nik: str, subjects: dict[str, list[int]]) -> Q:
     """Access records naming the NIK, or showing one of the person's records."""
     q = Q(niks__contains=f" {nik} ")
@@ -81,6 +112,27 @@ def akses_for_subject(nik: str, subjects: dict[str, list[int]]) -> Q:
                 any_id |= Q(subjek_ids__contains=f" {pk} ")
             q |= Q(subjek_tipe=tipe) & any_id
     return q
+
+
+def _household_reasons(data: DataSubjek) -> None:
+    """Household events shown with the subject's part of their reasons only."""
+    household = list(
+        Anggota.objects.filter(usulan_id__in=data.usulan_ids).values_list(
+            "usulan_id", "nik", "nama"
+        )
+    )
+    shared = {usulan_id for usulan_id, nik, _ in household if nik != data.nik}
+    own = {nama for _, nik, nama in household if nik == data.nik}
+    others = {nama for _, nik, nama in household if nik != data.nik} - own
+    usulan_type = ContentType.objects.get_for_model(Usulan)
+    for event in data.events:
+        if event.content_type_id == usulan_type.pk:
+            event.reason = own_reason(
+                event,
+                own=own,
+                others=others,
+                shared=int(event.object_id) in shared,
+            )
 
 
 def data_subjek(nik: str) -> DataSubjek:
@@ -148,6 +200,7 @@ def data_subjek(nik: str) -> DataSubjek:
             Pengaduan: _ids(data.pengaduan),
         }
     )
+    _household_reasons(data)
     akses = AksesData.objects.filter(
         akses_for_subject(
             nik,

@@ -12,11 +12,20 @@ from itertools import groupby
 
 from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kis_portal import xlsx
-from kis_portal.offices.choices import ColumnFormat, JenisUsulan, Kategori, SheetSplit
+from kis_portal.offices.choices import (
+    ColumnFormat,
+    DokumenTtd,
+    JenisUsulan,
+    Kategori,
+    SheetSplit,
+)
+from kis_portal.offices.fields import INTERNAL_FIELDS
 from kis_portal.offices.models import OfficeProfile
+from kis_portal.offices.signatures import penandatangan
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
 
 from .models import Batch, BatchItem
@@ -87,9 +96,12 @@ def sent_items(batch: Batch) -> QuerySet[BatchItem]:
 
 
 def profile_columns(profile: OfficeProfile) -> dict[str, list[Column]]:
-    """The profile's columns per layout, in order."""
+    """The profile's columns per layout, in order; the office's internal ones only
+    when the profile sends them (kolom_internal)."""
     columns: dict[str, list[Column]] = {layout: [] for layout in JenisUsulan.values}
     for col in profile.columns.order_by("layout", "urutan"):
+        if col.field in INTERNAL_FIELDS and not profile.kolom_internal:
+            continue
         columns.setdefault(col.layout, []).append(
             Column(header=col.header, field=col.field, format=col.format)
         )
@@ -173,27 +185,18 @@ def _write(wb, title: str, columns: list[Column], rows: Iterator[list]) -> int:
     )
 
 
-def _union_columns(
-    columns: dict[str, list[Column]], layouts: list[str]
-) -> list[Column]:
-    """One column set for sheets mixing layouts: MIG37 first, then missing fields."""
-    merged: list[Column] = []
-    seen: set[str] = set()
-    for layout in sorted(layouts, reverse=True):
-        for col in columns.get(layout, []):
-            if col.field not in seen:
-                seen.add(col.field)
-                merged.append(col)
-    return merged
-
-
 def batch_workbook(
     batch: Batch,
     profile: OfficeProfile,
     *,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """The XLSX for BPJS: sheets per layout or per desa, plus the recap per desa."""
+    """The XLSX for BPJS: sheets per layout or per desa, plus the recap per desa.
+
+    MIG34 and MIG37 rows never share a sheet: split per desa, each desa gets a
+    sheet per form ("Kalibukbuk MIG34", "Kalibukbuk MIG37"), each with its
+    form's columns.
+    """
     require_locked(batch)
     columns = profile_columns(profile)
     items = sent_items(batch)
@@ -208,17 +211,20 @@ def batch_workbook(
 
     wb = xlsx.new_workbook()
     if profile.sheet_split == SheetSplit.DESA:
-        merged = _union_columns(columns, layouts)
         used: set[str] = {RECAP_TITLE.lower()}
         ordered = (
-            items.order_by(KT("snapshot__kode_desa"), "urutan")
-            .values_list("snapshot", flat=True)
+            items.order_by(_desa_key(), "layout", "urutan")
+            .values_list("layout", "snapshot")
             .iterator(chunk_size=PROGRESS_EVERY)
         )
-        for _kode, group in groupby(ordered, key=lambda s: s.get("kode_desa", "")):
-            members = list(group)  # one desa at a time: small
-            title = _sheet_title(members[0].get("nama_desa") or _kode or "Desa", used)
-            _write(wb, title, merged, _rows(iter(members), merged, tick))
+        for (_kode, layout), group in groupby(
+            ordered, key=lambda pair: (_snapshot_desa(pair[1]), pair[0])
+        ):
+            members = [snapshot for _layout, snapshot in group]  # one desa: small
+            nama = members[0].get("nama_desa") or _kode or "Desa"
+            cols = columns.get(layout, [])
+            title = _sheet_title(f"{nama[: 31 - len(layout) - 1]} {layout}", used)
+            _write(wb, title, cols, _rows(iter(members), cols, tick))
     else:
         for layout in layouts:
             snapshots = (
@@ -265,6 +271,16 @@ def _write_recap(wb, counts: BatchCounts) -> None:
     )
 
 
+def _desa_key():
+    """The desa a snapshot belongs to: the portal's code (older snapshots: the
+    exported one), unambiguous whatever style the export writes codes in."""
+    return Coalesce(KT("snapshot__kode_desa_portal"), KT("snapshot__kode_desa"))
+
+
+def _snapshot_desa(snapshot: dict) -> str:
+    return snapshot.get("kode_desa_portal") or snapshot.get("kode_desa", "")
+
+
 def batch_counts(batch: Batch, profile: OfficeProfile | None = None) -> BatchCounts:
     """Counts from the snapshots in one grouped query."""
     grouped = (
@@ -272,6 +288,7 @@ def batch_counts(batch: Batch, profile: OfficeProfile | None = None) -> BatchCou
         .order_by()
         .values(
             "layout",
+            desa_key=_desa_key(),
             kode=KT("snapshot__kode_desa"),
             nama=KT("snapshot__nama_desa"),
             kecamatan=KT("snapshot__nama_kecamatan"),
@@ -287,7 +304,7 @@ def batch_counts(batch: Batch, profile: OfficeProfile | None = None) -> BatchCou
         per_kategori[kat] = per_kategori.get(kat, 0) + row["n"]
         per_layout[row["layout"]] = per_layout.get(row["layout"], 0) + row["n"]
         entry = desa.setdefault(
-            row["kode"] or "",
+            row["desa_key"] or "",
             DesaCount(
                 kode=row["kode"] or "",
                 nama=row["nama"] or "",
@@ -312,16 +329,17 @@ def _priority(profile: OfficeProfile | None) -> list[str]:
     return order + [k for k in Kategori.values if k not in order]
 
 
-def cover_letter_pdf(batch: Batch, profile: OfficeProfile, by=None) -> bytes:
-    """The surat pengantar to BPJS Kesehatan with the counts of the batch."""
+def cover_letter_pdf(batch: Batch, profile: OfficeProfile) -> bytes:
+    """The surat pengantar to BPJS Kesehatan with the counts of the batch.
+
+    Signed by the profile's delegate for it ("a.n." the head) or the head of
+    office, never by the clerk who locked or exported the batch.
+    """
     require_locked(batch)
     counts = batch_counts(batch, profile)
-    signer = by or batch.locked_by
-    penandatangan = profile.kepala_nama or (
-        (signer.get_full_name() or signer.username) if signer else ""
-    )
     context = {
         "batch": batch,
+        "nomor": batch.nomor_surat,
         "bulan": periode_label(batch.periode),
         "tanggal": tanggal_indonesia(timezone.localdate()),
         "kota": profile.kota_surat,
@@ -333,10 +351,8 @@ def cover_letter_pdf(batch: Batch, profile: OfficeProfile, by=None) -> bytes:
             (JenisUsulan(k).label if k in JenisUsulan.values else k, n)
             for k, n in counts.per_layout.items()
         ],
-        "penandatangan": penandatangan,
-        "nip": profile.kepala_nip if profile.kepala_nama else "",
-        "jabatan": f"Kepala {profile.nama_dinas}"
-        if profile.kepala_nama
-        else f"a.n. Kepala {profile.nama_dinas}",
+        "ttd": penandatangan(profile, DokumenTtd.SURAT_PENGANTAR),
     }
-    return render_pdf("rekap_bpjs/pdf/surat_pengantar.html", context)
+    return render_pdf(
+        "rekap_bpjs/pdf/surat_pengantar.html", context, nomor=batch.nomor_surat
+    )

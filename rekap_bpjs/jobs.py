@@ -13,6 +13,7 @@ from kis_portal.offices.selectors import get_active_profile
 
 from .exports import batch_workbook, cover_letter_pdf, sent_items
 from .models import Batch, BatchFile
+from .services import batch_letter_number
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ def export_batch(ctx, *, periode: str) -> None:
         batch, profile, progress=lambda done: ctx.progress(done, total)
     )
     ctx.progress(total, total, "Menyusun surat pengantar...")
-    letter = cover_letter_pdf(batch, profile, by)
+    batch = batch_letter_number(periode=periode)
+    letter = cover_letter_pdf(batch, profile)
     xlsx_name, pdf_name = export_names(periode)
     _store(batch, BatchFile.Kind.EKSPOR, xlsx_name, workbook, by)
     _store(batch, BatchFile.Kind.SURAT, pdf_name, letter, by)

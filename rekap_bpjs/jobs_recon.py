@@ -80,7 +80,7 @@ def _periode(periode: str) -> str:
 def payment_recommendation(ctx, *, periode: str) -> None:
     periode = _periode(periode)
     data = recommendation(periode)
-    content = recommendation_pdf(periode, ctx.job.created_by)
+    content = recommendation_pdf(periode)
     ctx.save_result(
         f"rekomendasi-iuran-pbi-{periode}.pdf",
         content,

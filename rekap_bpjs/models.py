@@ -40,11 +40,23 @@ class Batch(models.Model):
         related_name="+",
     )
     locked_at = models.DateTimeField("dikunci", null=True, blank=True)
+    # The cover letter's number, from the office's gap-free yearly series,
+    # given when the batch is locked (rekap_bpjs.services.batch_letter_number).
+    nomor_surat = models.CharField("nomor surat pengantar", max_length=80, blank=True)
+    surat_tahun = models.PositiveSmallIntegerField(null=True, blank=True)
+    surat_urut = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-periode"]
         verbose_name = "rekap BPJS"
         verbose_name_plural = "rekap BPJS"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["surat_tahun", "surat_urut"],
+                condition=models.Q(surat_urut__isnull=False),
+                name="batch_letter_number_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Rekap {self.periode}"

@@ -17,7 +17,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from kis_portal import xlsx
+from kis_portal.offices.choices import DokumenTtd
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.offices.signatures import penandatangan
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
 from usulan.models import Anggota
@@ -110,8 +112,12 @@ def recommendation(periode: str) -> dict:
     }
 
 
-def recommendation_pdf(periode: str, by) -> bytes:
-    """The letter to Kepala Dinas Kesehatan recommending the month's payment."""
+def recommendation_pdf(periode: str) -> bytes:
+    """The letter to Kepala Dinas Kesehatan recommending the month's payment.
+
+    Signed by the profile's delegate for it or the head of office, never by the
+    clerk who asked for it.
+    """
     data = recommendation(periode)
     profile = get_active_profile()
     nama_dinas = profile.nama_dinas if profile else settings.KIS_OFFICE_NAME
@@ -122,10 +128,7 @@ def recommendation_pdf(periode: str, by) -> bytes:
         "pemerintah": profile.pemerintah if profile else "",
         "kota": profile.kota_surat if profile else "",
         "tanggal": tanggal_indonesia(timezone.localdate()),
-        "kepala_nama": (profile.kepala_nama if profile else "")
-        or by.get_full_name()
-        or by.username,
-        "kepala_nip": profile.kepala_nip if profile else "",
+        "ttd": penandatangan(profile, DokumenTtd.REKOMENDASI),
     }
     return render_pdf("rekap_bpjs/pdf/rekomendasi_pembayaran.html", context)
 

@@ -13,7 +13,9 @@ from dtks.selectors import dtks_status_for
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.bulk import bulk_set
+from kis_portal.offices.models import NOMOR_SURAT_DEFAULT, OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.offices.services import format_nomor, next_number
 from kis_portal.roles import require_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 REASON_QUOTA = (
     "Kuota penuh: keluarga ini ({n} orang) tidak muat, dibawa ke bulan berikutnya"
 )
+LETTER_SERIES = "surat_bpjs"
 REASON_AFTER_CUTOFF = (
     "Siap setelah tanggal batas {tanggal}: masuk rekap bulan berikutnya"
 )
@@ -227,8 +230,15 @@ def batch_lock(*, periode: str, by) -> Batch:
     if not items:
         raise ValidationError("Rekap kosong: tidak ada anggota yang dapat dikirim.")
     dtks = dtks_status_for([item.nik for item in items])
+    profile = get_active_profile()
     snapshots = [
-        member_snapshot(item.anggota, nomor_urut=index, dtks_label=dtks[item.nik].label)
+        member_snapshot(
+            item.anggota,
+            nomor_urut=index,
+            dtks_label=dtks[item.nik].label,
+            profile=profile,
+            periode=batch.periode,
+        )
         for index, item in enumerate(items, start=1)
     ]
     # Set-based: a peak month's batch holds 40,000 members of 13,000 households.
@@ -251,6 +261,30 @@ def batch_lock(*, periode: str, by) -> Batch:
         by=by,
         reason=f"Dikunci: {len(items)} orang dari {len(sent)} keluarga",
     )
+    _give_letter_number(batch, profile)
+    return batch
+
+
+def _give_letter_number(batch: Batch, profile: OfficeProfile | None) -> None:
+    """The next number of the cover-letter series, once per batch (row locked)."""
+    if batch.nomor_surat:
+        return
+    today = timezone.localdate()
+    urut = next_number(LETTER_SERIES, today.year)
+    pola = profile.nomor_surat_pola if profile else NOMOR_SURAT_DEFAULT
+    batch.nomor_surat = format_nomor(
+        pola, urut=urut, tahun=today.year, bulan=today.month
+    )
+    batch.surat_tahun, batch.surat_urut = today.year, urut
+    batch.save(update_fields=["nomor_surat", "surat_tahun", "surat_urut"])
+
+
+@transaction.atomic
+def batch_letter_number(*, periode: str) -> Batch:
+    """The batch with its cover-letter number (given now to one locked earlier)."""
+    batch = Batch.objects.select_for_update().get(periode=periode)
+    if batch.status != Batch.Status.DRAFT:
+        _give_letter_number(batch, get_active_profile())
     return batch
 
 

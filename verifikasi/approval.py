@@ -7,6 +7,7 @@ status only through `usulan_advance`. The reads the screens need sit at the end.
 import datetime
 import logging
 import re
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,6 +21,7 @@ from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
+from kis_portal.offices.signatures import kepala
 from kis_portal.pdf import BULAN, render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
 from kis_portal.roles import Role, require_role
@@ -348,7 +350,9 @@ def sk_issue(*, periode: str, by) -> SkPenetapan:
     sk.save()
     sk.anggota.set(members)
     pdf = render_pdf(
-        "verifikasi/pdf/sk_penetapan.html", sk_context(sk, members, profile, by)
+        "verifikasi/pdf/sk_penetapan.html",
+        sk_context(sk, members, profile, by),
+        nomor=sk.nomor,
     )
     sk.file.save(f"SK-{urut:03d}-DINSOS-{tahun}.pdf", ContentFile(pdf), save=False)
     name = sk.file.name
@@ -376,11 +380,34 @@ def sk_issue(*, periode: str, by) -> SkPenetapan:
     return sk
 
 
+DIKTUM = (
+    "KESATU",
+    "KEDUA",
+    "KETIGA",
+    "KEEMPAT",
+    "KELIMA",
+    "KEENAM",
+    "KETUJUH",
+    "KEDELAPAN",
+    "KESEMBILAN",
+    "KESEPULUH",
+)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def sk_context(
     sk: SkPenetapan, members: list[Anggota], profile: OfficeProfile, by
 ) -> dict:
     year, month = parse_periode(sk.periode)
     by_profile = getattr(by, "profile", None)
+    # The head of office signs the SK; the Kepala Dinas issuing it is the head,
+    # so their own account fills what the profile lacks.
+    ttd = kepala(profile, fallback_nama=by.get_full_name() or by.username)
+    if not ttd.nip and by_profile is not None and by_profile.nip:
+        ttd = replace(ttd, nip=by_profile.nip)
     return {
         "sk": sk,
         "periode_label": periode_label(year, month).upper(),
@@ -388,8 +415,10 @@ def sk_context(
         "pemerintah": profile.pemerintah,
         "kota": profile.kota_surat,
         "tanggal": tanggal_indonesia(sk.tanggal),
-        "kepala_nama": profile.kepala_nama or by.get_full_name() or by.username,
-        "kepala_nip": profile.kepala_nip or (by_profile.nip if by_profile else ""),
+        "ttd": ttd,
+        "menimbang": _lines(profile.sk_menimbang),
+        "mengingat": _lines(profile.sk_mengingat),
+        "diktum": list(zip(DIKTUM, _lines(profile.sk_diktum), strict=False)),
         "rows": [
             {
                 "nik": mask_identifier(m.nik),

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import DocumentRequirement, ExportColumn, OfficeProfile
+from .models import DocumentRequirement, ExportColumn, OfficeProfile, Penandatangan
+from .signatures import profile_warnings
 
 
 class DocumentRequirementInline(admin.TabularInline):
@@ -23,12 +24,18 @@ class ExportColumnInline(admin.TabularInline):
     fields = ("layout", "urutan", "header", "field", "format")
 
 
+class PenandatanganInline(admin.TabularInline):
+    model = Penandatangan
+    extra = 0
+    fields = ("dokumen", "nama", "nip", "pangkat", "jabatan")
+
+
 @admin.register(OfficeProfile)
 class OfficeProfileAdmin(admin.ModelAdmin):
     list_display = ("slug", "nama_dinas", "is_active", "monthly_quota", "cutoff_day")
     list_filter = ("is_active",)
     search_fields = ("slug", "nama_dinas")
-    inlines = [DocumentRequirementInline, ExportColumnInline]
+    inlines = [PenandatanganInline, DocumentRequirementInline, ExportColumnInline]
     fieldsets = (
         (None, {"fields": ("slug", "is_active")}),
         (
@@ -42,9 +49,42 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                     "telepon",
                     "email",
                     "website",
+                )
+            },
+        ),
+        (
+            "Penanda tangan",
+            {
+                "description": "Kepala Dinas menandatangani surat, SK dan laporan; "
+                "penanda tangan atas nama (a.n.) per dokumen diisi di bagian bawah. "
+                "Nama atau NIP yang kosong dicetak sebagai garis kosong.",
+                "fields": (
                     "kepala_nama",
                     "kepala_nip",
-                )
+                    "kepala_pangkat",
+                    "kepala_jabatan",
+                    "nomor_surat_pola",
+                ),
+            },
+        ),
+        (
+            "SK penetapan",
+            {"fields": ("sk_menimbang", "sk_mengingat", "sk_diktum")},
+        ),
+        (
+            "Ekspor ke BPJS",
+            {
+                "description": "Kolom ekspor diatur di bagian bawah. Kolom internal "
+                "(kategori, status DTKS, nomor usulan, keterangan) hanya ditulis bila "
+                '"kirim kolom internal" dicentang.',
+                "fields": (
+                    "sheet_split",
+                    "recap_per_desa",
+                    "kode_wilayah",
+                    "nilai_tetap",
+                    "peta_kode",
+                    "kolom_internal",
+                ),
             },
         ),
         (
@@ -59,9 +99,14 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                     "wajib_no_hp",
                     "wajib_faskes",
                     "verification_days",
-                    "sheet_split",
-                    "recap_per_desa",
                 )
             },
         ),
     )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        profile = self.get_object(request, object_id)
+        if profile is not None and request.method == "GET":
+            for warning in profile_warnings(profile):
+                messages.warning(request, warning)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -51,3 +51,19 @@ class ColumnFormat(models.TextChoices):
     DATE_DMY_SLASH = "date_dmy_slash", "Tanggal DD/MM/YYYY"
     DATE_ISO = "date_iso", "Tanggal YYYY-MM-DD"
     NUMBER = "number", "Angka"
+
+
+class KodeWilayah(models.TextChoices):
+    """How region codes are written in the export: one style for every level."""
+
+    ANGKA = "angka", "Angka utuh tanpa titik (51, 5108, 510806, 5108062001)"
+    TITIK = "titik", "Kode Kemendagri bertitik (51, 51.08, 51.08.06, 51.08.06.2001)"
+    BAGIAN = "bagian", "Bagian tingkatnya saja (51, 08, 06, 2001)"
+
+
+class DokumenTtd(models.TextChoices):
+    """Documents a delegate may sign on behalf of the head of office ("a.n.")."""
+
+    SURAT_PENGANTAR = "surat_pengantar", "Surat pengantar ke BPJS Kesehatan"
+    REKOMENDASI = "rekomendasi", "Rekomendasi pembayaran iuran"
+    LAPORAN = "laporan", "Laporan perkembangan bulanan"

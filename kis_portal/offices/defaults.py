@@ -36,6 +36,8 @@ MIG34_COLUMNS: list[tuple[str, str, str]] = [
     ("EMAIL", "email", "text"),
     ("TMT", "tmt", "date_dmy"),
     ("KEWARGANEGARAAN", "kewarganegaraan", "text"),
+    # The office's own columns: written only when the profile's kolom_internal is
+    # on (UU 27/2022: BPJS is sent no poverty status or diagnosis it did not ask for).
     ("KATEGORI", "kategori", "text"),
     ("STATUS DTKS", "status_dtks", "text"),
     ("NO USULAN", "nomor_usulan", "text"),
@@ -50,3 +52,32 @@ MIG37_COLUMNS: list[tuple[str, str, str]] = [
     ("JENIS MUTASI", "jenis_mutasi", "text"),
     MIG34_COLUMNS[-1],
 ]
+
+# Values every row carries, as BPJS codes them for the regional PBI track.
+NILAI_TETAP: dict[str, str] = {
+    "jenis_peserta": "22",  # PBI (APBD); 21 is PBI (APBN)
+    "kelas_rawat": "3",
+    "kewarganegaraan": "WNI",
+}
+
+# The portal's code -> the code written in the file, per coded field. PISAT maps
+# the KK relationship (SHDK 1-11): 1-4 directly, the rest to 5 (tambahan).
+PETA_KODE: dict[str, dict[str, str]] = {
+    "jenis_kelamin": {"L": "L", "P": "P"},
+    "status_kawin": {"1": "1", "2": "2", "3": "3", "4": "4"},
+    "pisat": {
+        "1": "1",
+        "2": "2",
+        "3": "3",
+        "4": "4",
+        **{str(shdk): "5" for shdk in range(5, 12)},
+    },
+}
+
+
+def nilai_tetap_default() -> dict[str, str]:
+    return dict(NILAI_TETAP)
+
+
+def peta_kode_default() -> dict[str, dict[str, str]]:
+    return {field: dict(codes) for field, codes in PETA_KODE.items()}

@@ -47,3 +47,16 @@ EXPORT_FIELDS: dict[str, str] = {
     "segmen_asal": "Segmen asal",
     "jenis_mutasi": "Jenis mutasi (pengaktifan/peralihan/tambah anggota)",
 }
+
+# The office's own data: left out of every export unless the profile's
+# kolom_internal is on (UU 27/2022: send BPJS no diagnosis or poverty status
+# it did not ask for).
+INTERNAL_FIELDS: frozenset[str] = frozenset(
+    {"kategori", "status_dtks", "id_dtks", "desil", "nomor_usulan", "keterangan"}
+)
+
+# Fields whose value the profile's constants give (nilai_tetap).
+CONSTANT_FIELDS: tuple[str, ...] = ("jenis_peserta", "kelas_rawat", "kewarganegaraan")
+
+# Fields whose portal code the profile's code maps translate (peta_kode).
+CODED_FIELDS: tuple[str, ...] = ("jenis_kelamin", "status_kawin", "pisat")

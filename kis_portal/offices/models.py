@@ -6,13 +6,30 @@ from django.db.models import Q
 from .choices import (
     BerlakuUntuk,
     ColumnFormat,
+    DokumenTtd,
     JenisUsulan,
     Kategori,
+    KodeWilayah,
     Kondisi,
     Level,
     SheetSplit,
 )
-from .fields import EXPORT_FIELDS
+from .defaults import PETA_KODE, nilai_tetap_default, peta_kode_default
+from .fields import CODED_FIELDS, CONSTANT_FIELDS, EXPORT_FIELDS
+
+SK_DIKTUM_DEFAULT = (
+    "Menetapkan penduduk yang namanya tercantum dalam keputusan ini sebagai peserta "
+    "Penerima Bantuan Iuran (PBI) Jaminan Kesehatan yang iurannya dibayar dari APBD, "
+    "untuk diusulkan kepada BPJS Kesehatan.\n"
+    "Keputusan ini berlaku sejak tanggal ditetapkan."
+)
+SK_DIKTUM_MAX = 10  # KESATU ... KESEPULUH (verifikasi.approval.DIKTUM)
+NOMOR_SURAT_DEFAULT = "{urut}/REKAP-BPJS/{tahun}"
+# Only these placeholders: the pattern is filled with str.format.
+nomor_surat_validator = RegexValidator(
+    r"^(?:[^{}]|\{(?:urut|tahun|bulan)\})*\{urut\}(?:[^{}]|\{(?:urut|tahun|bulan)\})*$",
+    "Pola nomor harus memuat {urut} dan hanya boleh memakai {urut}, {tahun}, {bulan}.",
+)
 
 
 def default_priority_order() -> list[str]:
@@ -39,6 +56,18 @@ class OfficeProfile(models.Model):
     website = models.CharField("situs web", max_length=120, blank=True)
     kepala_nama = models.CharField("nama Kepala Dinas", max_length=120, blank=True)
     kepala_nip = models.CharField("NIP Kepala Dinas", max_length=30, blank=True)
+    kepala_pangkat = models.CharField(
+        "pangkat/golongan Kepala Dinas",
+        max_length=80,
+        blank=True,
+        help_text="Misalnya Pembina Utama Muda (IV/c).",
+    )
+    kepala_jabatan = models.CharField(
+        "jabatan Kepala Dinas",
+        max_length=150,
+        blank=True,
+        help_text='Kosongkan untuk "Kepala" dan nama dinas.',
+    )
     is_active = models.BooleanField(
         "profil aktif", default=False, help_text="Hanya satu profil yang aktif."
     )
@@ -75,6 +104,47 @@ class OfficeProfile(models.Model):
         default=SheetSplit.LAYOUT,
     )
     recap_per_desa = models.BooleanField("rekap per desa", default=True)
+    kode_wilayah = models.CharField(
+        "penulisan kode wilayah di ekspor",
+        max_length=10,
+        choices=KodeWilayah.choices,
+        default=KodeWilayah.ANGKA,
+    )
+    nilai_tetap = models.JSONField(
+        "nilai tetap ekspor",
+        default=nilai_tetap_default,
+        help_text="Jenis peserta, kelas rawat, kewarganegaraan: sama untuk setiap baris.",
+    )
+    peta_kode = models.JSONField(
+        "peta kode ekspor",
+        default=peta_kode_default,
+        help_text="Kode portal -> kode di berkas BPJS, untuk jenis kelamin, status "
+        "kawin dan PISAT (dari hubungan dalam KK 1-11).",
+    )
+    kolom_internal = models.BooleanField(
+        "kirim kolom internal kantor",
+        default=False,
+        help_text="Kategori, status DTKS/desil, nomor usulan, keterangan. Matikan: "
+        "BPJS tidak meminta data kemiskinan atau diagnosis (UU 27/2022).",
+    )
+    nomor_surat_pola = models.CharField(
+        "pola nomor surat pengantar",
+        max_length=80,
+        default=NOMOR_SURAT_DEFAULT,
+        validators=[nomor_surat_validator],
+        help_text="{urut} nomor urut tahunan tanpa celah, {tahun}, {bulan} (I-XII).",
+    )
+    sk_menimbang = models.TextField(
+        "SK penetapan: menimbang", blank=True, help_text="Satu pertimbangan per baris."
+    )
+    sk_mengingat = models.TextField(
+        "SK penetapan: mengingat", blank=True, help_text="Satu dasar hukum per baris."
+    )
+    sk_diktum = models.TextField(
+        "SK penetapan: memutuskan",
+        default=SK_DIKTUM_DEFAULT,
+        help_text="Satu diktum per baris; KESATU, KEDUA, ... diberi otomatis.",
+    )
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
     class Meta:
@@ -94,14 +164,51 @@ class OfficeProfile(models.Model):
         return f"{self.nama_dinas} ({self.slug})"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         order = self.priority_order
         if not isinstance(order, list) or sorted(order) != sorted(Kategori.values):
-            raise ValidationError(
-                {
-                    "priority_order": "Urutan prioritas harus memuat setiap kategori tepat "
-                    f"satu kali: {', '.join(Kategori.values)}."
-                }
+            errors["priority_order"] = (
+                "Urutan prioritas harus memuat setiap kategori tepat "
+                f"satu kali: {', '.join(Kategori.values)}."
             )
+        constants = self.nilai_tetap
+        if (
+            not isinstance(constants, dict)
+            or sorted(constants) != sorted(CONSTANT_FIELDS)
+            or not all(isinstance(v, str) and v.strip() for v in constants.values())
+        ):
+            errors["nilai_tetap"] = (
+                "Nilai tetap harus berisi teks tidak kosong untuk tepat "
+                f"{', '.join(CONSTANT_FIELDS)}."
+            )
+        maps = self.peta_kode
+        if not isinstance(maps, dict) or sorted(maps) != sorted(CODED_FIELDS):
+            errors["peta_kode"] = f"Peta kode harus berisi {', '.join(CODED_FIELDS)}."
+        else:
+            for name, codes in maps.items():
+                missing = sorted(set(PETA_KODE[name]) - set(codes or {}), key=int_key)
+                if (
+                    not isinstance(codes, dict)
+                    or missing
+                    or not all(isinstance(v, str) and v.strip() for v in codes.values())
+                ):
+                    errors["peta_kode"] = (
+                        f"Peta kode {name} harus memberi kode untuk setiap nilai"
+                        + (f" (kurang: {', '.join(missing)})." if missing else ".")
+                    )
+                    break
+        dicta = [line for line in (self.sk_diktum or "").splitlines() if line.strip()]
+        if not dicta or len(dicta) > SK_DIKTUM_MAX:
+            errors["sk_diktum"] = (
+                f"Isi 1 sampai {SK_DIKTUM_MAX} diktum, satu per baris (KESATU ...)."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def kepala_jabatan_lengkap(self) -> str:
+        """The head of office's position as printed above the signature."""
+        return self.kepala_jabatan or f"Kepala {self.nama_dinas}"
 
     def requirements_for(
         self, *, jenis: str, level: str
@@ -112,6 +219,39 @@ class OfficeProfile(models.Model):
             for req in self.requirements.all()
             if req.level == level and req.berlaku_untuk in (BerlakuUntuk.ALL, jenis)
         ]
+
+
+def int_key(value: str) -> tuple[int, str]:
+    return (int(value), value) if value.isdigit() else (10**6, value)
+
+
+class Penandatangan(models.Model):
+    """Who signs one kind of document on behalf of the head of office ("a.n.")."""
+
+    profile = models.ForeignKey(
+        OfficeProfile, on_delete=models.CASCADE, related_name="penandatangan"
+    )
+    dokumen = models.CharField("dokumen", max_length=20, choices=DokumenTtd.choices)
+    nama = models.CharField("nama", max_length=120)
+    nip = models.CharField("NIP", max_length=30, blank=True)
+    pangkat = models.CharField("pangkat/golongan", max_length=80, blank=True)
+    jabatan = models.CharField(
+        "jabatan", max_length=150, help_text="Misalnya Kepala Bidang Jaminan Sosial."
+    )
+
+    class Meta:
+        ordering = ["profile", "dokumen"]
+        verbose_name = "penanda tangan atas nama Kepala Dinas"
+        verbose_name_plural = "penanda tangan atas nama Kepala Dinas"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "dokumen"],
+                name="offices_one_signer_per_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_dokumen_display()}: {self.nama}"
 
 
 class DocumentRequirement(models.Model):
@@ -187,3 +327,23 @@ class ExportColumn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.layout} #{self.urutan} {self.header}"
+
+
+class NomorSurat(models.Model):
+    """The last number of an office letter series per year; its row is the lock."""
+
+    jenis = models.CharField("jenis surat", max_length=20)
+    tahun = models.PositiveSmallIntegerField("tahun")
+    terakhir = models.PositiveIntegerField("nomor terakhir", default=0)
+
+    class Meta:
+        verbose_name = "penomoran surat"
+        verbose_name_plural = "penomoran surat"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jenis", "tahun"], name="offices_nomor_surat_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jenis}/{self.tahun}: {self.terakhir}"

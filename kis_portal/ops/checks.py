@@ -4,7 +4,8 @@ kis.W001 two-factor login off; kis.W002 TIME_ZONE is not the server's zone (the
 timers run on the server's clock); kis.W003 DEBUG on; kis.W004 the retention purge
 and kis.W005 the backup never succeeded, failed last time or are stale; kis.W006 the
 media or backup folder is open to other users; kis.W007 the media or backup folder
-lies inside the release, which an upgrade replaces.
+lies inside the release, which an upgrade replaces; kis.W008 the active office
+profile would print a blank line where a signatory's name or NIP belongs.
 
 W004/W005 read the heartbeats from the default database: deploy checks run only
 on `check --deploy`, never on migrate or runserver.
@@ -20,6 +21,9 @@ from django.conf import settings
 from django.core.checks import Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
+
+from kis_portal.offices.models import OfficeProfile
+from kis_portal.offices.signatures import profile_warnings
 
 from .services import job_states
 
@@ -173,4 +177,26 @@ def check_folders_outside_release(app_configs=None, **kwargs) -> list[Warning]:
         )
         for name, folder in _folders().items()
         if folder.resolve().is_relative_to(release)
+    ]
+
+
+@register("kis", deploy=True)
+def check_signatories(app_configs=None, **kwargs) -> list[Warning]:
+    try:
+        profile = (
+            OfficeProfile.objects.filter(is_active=True)
+            .prefetch_related("penandatangan")
+            .first()
+        )
+    except DatabaseError:
+        return []  # W004 already says the database cannot be read
+    if profile is None:
+        return []
+    return [
+        Warning(
+            text,
+            hint="Isi di Admin > Profil kantor > Penanda tangan.",
+            id="kis.W008",
+        )
+        for text in profile_warnings(profile)
     ]

@@ -1,6 +1,11 @@
+import csv
+import functools
+import gzip
+
 from django.db.models import Count, Q, QuerySet
 
 from .models import Desa, Kecamatan
+from .services import BASE_CSV
 
 
 def kecamatan_with_counts() -> QuerySet[Kecamatan]:
@@ -42,3 +47,18 @@ def desa_names(kodes) -> dict[str, str]:
     if not kodes:
         return {}
     return dict(Desa.objects.filter(kode__in=kodes).values_list("kode", "nama"))
+
+
+@functools.cache
+def region_names(kode_kabupaten: str) -> tuple[str, str]:
+    """(province name, regency name) of a regency code such as 51.08, from the
+    Kemendagri list; empty names for a code the list lacks."""
+    provinsi = kode_kabupaten[:2]
+    names = {provinsi: "", kode_kabupaten: ""}
+    with gzip.open(BASE_CSV, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            if len(row) >= 2 and row[0].strip() in names:
+                names[row[0].strip()] = row[1].strip()
+                if all(names.values()):
+                    break
+    return names[provinsi], names[kode_kabupaten]

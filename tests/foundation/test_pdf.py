@@ -101,3 +101,13 @@ def test_letter_has_the_office_letterhead_and_the_free_of_charge_footer(db, no_i
 
     assert "Dinas Sosial" in text
     assert "Layanan ini tidak dipungut biaya" in text
+
+
+def test_the_document_number_heads_every_page_whatever_it_holds(db, no_io):
+    """A number typed in the admin's pattern cannot break out of the page style."""
+    call_command("load_profile", "buleleng", verbosity=0)
+    nomor = 'A"/</style><h1>X</h1>;\\1'
+    content = pdf.render_pdf("pdf/base_letter.html", {}, nomor=nomor)
+    text = pdf_text(content)
+    assert f"Nomor: {nomor}" in text
+    assert "Halaman 1 dari 1" in text

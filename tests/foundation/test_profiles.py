@@ -1,5 +1,7 @@
 """Office profiles: each office's documents, quota and layouts are data, not code."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -128,19 +130,14 @@ def test_the_database_allows_one_active_profile_only():
         OfficeProfile.objects.filter(slug="makassar").update(is_active=True)
 
 
-def test_admin_edits_the_quota_in_the_browser(login, admin_user):
-    call_command("load_profile", "sop-pbi")
-    profile = get_active_profile()
-    client = login(admin_user)
-    page = client.get(f"/admin/offices/officeprofile/{profile.pk}/change/")
-    assert page.status_code == 200
+def admin_form_data(page) -> dict:
+    """What the admin's change form posts back unchanged, inlines included."""
     form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update(
-        {
-            "priority_order": '["tambahan", "hamil", "kronis", "disabilitas", "odgj", "miskin"]'
-        }
-    )
+    data = {
+        k: json.dumps(v) if isinstance(v, dict | list) else v
+        for k, v in form.initial.items()
+        if v is not None
+    }
     for inline in page.context["inline_admin_formsets"]:
         fs = inline.formset
         data.update(
@@ -161,9 +158,87 @@ def test_admin_edits_the_quota_in_the_browser(login, admin_user):
                         continue
                     value = "on"
                 data[f"{fs.prefix}-{index}-{name}"] = value
+    return data
+
+
+def test_admin_edits_the_quota_in_the_browser(login, admin_user):
+    call_command("load_profile", "sop-pbi")
+    profile = get_active_profile()
+    client = login(admin_user)
+    page = client.get(f"/admin/offices/officeprofile/{profile.pk}/change/")
+    assert page.status_code == 200
+    data = admin_form_data(page)
     data["monthly_quota"] = 650
     data["is_active"] = "on"
     response = client.post(f"/admin/offices/officeprofile/{profile.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     profile.refresh_from_db()
     assert profile.monthly_quota == 650
+
+
+def test_admin_edits_signatories_and_export_settings_and_is_warned_of_blanks(
+    login, admin_user
+):
+    call_command("load_profile", "buleleng", verbosity=0)
+    profile = get_active_profile()
+    client = login(admin_user)
+    url = f"/admin/offices/officeprofile/{profile.pk}/change/"
+    page = client.get(url)
+    warnings = [str(m) for m in page.context["messages"]]
+    assert any("Nama Kepala Dinas kosong" in w for w in warnings)
+    data = admin_form_data(page)
+    data.update(
+        {
+            "kepala_nama": "Dra. NI KADEK CONTOH",
+            "kepala_nip": "196805121990032004",
+            "kepala_pangkat": "Pembina Utama Muda (IV/c)",
+            "kode_wilayah": "bagian",
+            "kolom_internal": "on",
+            "nilai_tetap": json.dumps(
+                {"jenis_peserta": "21", "kelas_rawat": "3", "kewarganegaraan": "WNI"}
+            ),
+            "penandatangan-TOTAL_FORMS": "1",
+            "penandatangan-0-dokumen": "surat_pengantar",
+            "penandatangan-0-nama": "I KETUT CONTOH, S.Sos.",
+            "penandatangan-0-nip": "197501012000031001",
+            "penandatangan-0-pangkat": "Penata Tk. I (III/d)",
+            "penandatangan-0-jabatan": "Kepala Bidang Perlindungan dan Jaminan Sosial",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    profile.refresh_from_db()
+    assert profile.kepala_nama == "Dra. NI KADEK CONTOH"
+    assert profile.kode_wilayah == "bagian" and profile.kolom_internal
+    assert profile.nilai_tetap["jenis_peserta"] == "21"
+    (signer,) = profile.penandatangan.all()
+    assert signer.jabatan.startswith("Kepala Bidang")
+    warnings = [str(m) for m in client.get(url).context["messages"]]
+    assert not any("Kepala Dinas kosong" in w for w in warnings)
+
+
+def test_a_code_map_must_give_every_code_and_constants_every_field():
+    call_command("load_profile", "sop-pbi", verbosity=0)
+    profile = get_active_profile()
+    profile.peta_kode = {**profile.peta_kode, "pisat": {"1": "1", "2": "2"}}
+    with pytest.raises(ValidationError, match="pisat"):
+        profile.full_clean()
+    profile.refresh_from_db()
+    profile.nilai_tetap = {"jenis_peserta": "22"}
+    with pytest.raises(ValidationError, match="kelas_rawat"):
+        profile.full_clean()
+    profile.refresh_from_db()
+    profile.nomor_surat_pola = "{tahun}/{__class__}"
+    with pytest.raises(ValidationError, match="urut"):
+        profile.full_clean()
+
+
+def test_the_decree_takes_one_to_ten_dicta():
+    call_command("load_profile", "lombok-timur", verbosity=0)
+    profile = get_active_profile()
+    profile.sk_diktum = "\n".join(f"Diktum {n}." for n in range(11))
+    with pytest.raises(ValidationError, match="diktum"):
+        profile.full_clean()
+    profile.sk_diktum = " \n"
+    with pytest.raises(ValidationError, match="diktum"):
+        profile.full_clean()

@@ -17,6 +17,7 @@ from kis_portal.offices.choices import Kategori
 from pengaduan.models import Pengaduan
 from rekap_bpjs.models import BatchItem
 from tests.clock import WITA
+from tests.pdf_pages import assert_paged, assert_signature_with_rows, pages
 from usulan.models import Anggota, Usulan
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +177,13 @@ def test_monthly_pdf_reads_back(pipeline, login, kadis, desa_a, desa_b):
     assert desa_a.nama in text and desa_b.nama in text
     assert "Penyandang disabilitas" in text
     assert "Pengaduan masuk 3" in text
+    texts = pages(content)
+    assert_paged(texts)
+    # The signature (no head of office in the profile: a blank line) stays with
+    # the table's last rows.
+    assert_signature_with_rows(
+        texts, signer="(..............................................)", row="Jumlah"
+    )
 
 
 def test_register_lists_every_enrolled_participant_with_masked_nik(

@@ -8,6 +8,7 @@ from django.core.checks import registry
 from django.core.management import call_command
 from django.db import DatabaseError
 
+from kis_portal.offices.models import OfficeProfile
 from kis_portal.ops import checks
 from kis_portal.ops.models import Heartbeat
 from kis_portal.ops.services import heartbeat_failed, heartbeat_succeeded
@@ -145,3 +146,12 @@ def test_check_deploy_prints_them_with_their_hints(production, capsys):
     err = capsys.readouterr().err
     assert "(kis.W001) Verifikasi dua langkah (KIS_2FA) mati" in err
     assert "HINT: Hapus baris KIS_2FA=0 dari /etc/kis-portal.env" in err
+
+
+def test_an_active_profile_without_the_head_of_office_is_warned(production):
+    call_command("load_profile", "lombok-timur", verbosity=0)
+    assert set(kis_warnings()) == {"kis.W008"}
+    OfficeProfile.objects.filter(is_active=True).update(
+        kepala_nama="Drs. CONTOH", kepala_nip="196805121990031004"
+    )
+    assert kis_warnings() == []

@@ -14,11 +14,16 @@ from distribusi.services import kartu_receive_batch
 from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import record_access
+from rekap_bpjs.results import result_apply
+from rekap_bpjs.services import batch_build, batch_lock
 from tests.distribusi.factories import enrolled_batch, noka_for
 from tests.pengaduan.factories import complaint
+from tests.rekap_bpjs.factories import ready_household
 from usulan.models import Anggota
 
 pytestmark = pytest.mark.django_db
+
+SECRET = "Peserta meninggal dunia"
 
 
 @pytest.fixture
@@ -185,3 +190,46 @@ def test_only_the_admin_opens_the_data_subject_page(request, login, persona):
     assert client.get("/audit/subjek/").status_code == 403
     assert client.post("/audit/subjek/", {"nik": "5108061234560001"}).status_code == 403
     assert client.get("/audit/subjek/pdf/").status_code == 403
+
+
+def test_the_pdf_shows_no_other_members_failure_reason(
+    login, admin_user, rekap, operator_a
+):
+    """Two namesakes in one household: BPJS refuses one; the other's data-subject
+    PDF shows the household failed but not why the other member was refused."""
+    call_command("load_profile", "sop-pbi", verbosity=0)
+    ready_household(operator_a, size=2)
+    batch_build(periode="2026-11", by=rekap)
+    batch = batch_lock(periode="2026-11", by=rekap)
+    enrolled, refused = [
+        item.anggota for item in batch.items.filter(diambil=True).order_by("pk")
+    ]
+    assert enrolled.nama == refused.nama  # names cannot tell them apart
+    lines = [
+        "NIK;NO KARTU;STATUS;KETERANGAN;TMT",
+        f"'{enrolled.nik};'{noka_for(enrolled)};BERHASIL;;01-12-2026",
+        f"'{refused.nik};;GAGAL;{SECRET};",
+    ]
+    result_apply(
+        periode="2026-11",
+        content="\n".join(lines).encode(),
+        filename="hasil.csv",
+        by=rekap,
+    )
+    client = login(admin_user)
+
+    look_up(client, enrolled.nik)
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(client.get("/audit/subjek/pdf/").content)).pages
+    )
+    flat = " ".join(text.split())
+    assert SECRET not in flat
+    assert "Gagal di BPJS" in flat
+
+    look_up(client, refused.nik)  # the person refused sees their own reason
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(client.get("/audit/subjek/pdf/").content)).pages
+    )
+    assert SECRET in " ".join(text.split())

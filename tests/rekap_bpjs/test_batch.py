@@ -166,8 +166,19 @@ def test_build_batch_command_prints_count_and_reasons(operator_a, rekap, capsys)
     ready_household(operator_a, minutes=2)
     call_command("build_batch", "2026-11")
     out = capsys.readouterr().out
-    assert "Rekap 2026-11: 1 orang masuk rekap (kuota 1, batas 20-11-2026)." in out
+    assert (
+        "Rekap 2026-11: 1 orang masuk rekap (kuota 1 orang, batas 20-11-2026)." in out
+    )
     assert "menunggu: 1 orang - Kuota penuh" in out
+
+
+def test_build_batch_command_without_a_quota_says_so_once(operator_a, rekap, capsys):
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=None)
+    ready_household(operator_a, minutes=1)
+    call_command("build_batch", "2026-11")
+    out = capsys.readouterr().out
+    assert "1 orang masuk rekap (tanpa kuota, batas 20-11-2026)." in out
+    assert "kuota tanpa kuota" not in out
 
 
 def test_only_rekap_staff_build(operator_a, verifikator):

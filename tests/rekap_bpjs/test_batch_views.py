@@ -34,6 +34,7 @@ def test_rekap_builds_previews_adjusts_and_locks(login, rekap, operator_a):
     assert response.status_code == 302 and response.url == "/rekap/2026-11/"
     page = client.get(response.url).content.decode()
     assert "Kuota penuh" in page and first.nomor in page and second.nomor in page
+    assert "kuota 3 orang" in page
 
     item = BatchItem.objects.filter(diambil=True).first()
     client.post(
@@ -49,6 +50,17 @@ def test_rekap_builds_previews_adjusts_and_locks(login, rekap, operator_a):
     assert Batch.objects.get().status == Batch.Status.TERKUNCI
     locked_page = client.get("/rekap/2026-11/").content.decode()
     assert "Keluarkan" not in locked_page and "Impor hasil BPJS" in locked_page
+    nomor = Batch.objects.get().nomor_surat
+    assert nomor and f"surat pengantar nomor {nomor}" in locked_page
+
+
+def test_a_batch_without_a_quota_says_so_once(login, rekap, operator_a):
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=None)
+    ready_household(operator_a)
+    client = login(rekap)
+    client.post("/rekap/susun/", {"periode": "2026-11"})
+    page = " ".join(client.get("/rekap/2026-11/").content.decode().split())
+    assert "tanpa kuota" in page and "kuota tanpa kuota" not in page
 
 
 def test_removing_needs_a_reason(login, rekap, operator_a):

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from kis_portal.audit.models import AuditEvent
 from kis_portal.jobs.models import Job
 from kis_portal.jobs.services import job_start
+from kis_portal.offices.fields import INTERNAL_FIELDS
 from kis_portal.offices.selectors import get_active_profile
 from rekap_bpjs.exports import BatchNotLocked, batch_workbook, cover_letter_pdf
 from rekap_bpjs.models import Batch, BatchFile
@@ -70,11 +71,11 @@ def values(wb) -> dict[str, list[tuple]]:
 
 
 def headers(profile, layout: str) -> list[str]:
-    return list(
-        profile.columns.filter(layout=layout)
-        .order_by("urutan")
-        .values_list("header", flat=True)
-    )
+    """The layout's headers as exported: internal columns only when sent."""
+    columns = profile.columns.filter(layout=layout).order_by("urutan")
+    if not profile.kolom_internal:
+        columns = columns.exclude(field__in=INTERNAL_FIELDS)
+    return list(columns.values_list("header", flat=True))
 
 
 def column(ws, header: str) -> list:
@@ -103,7 +104,8 @@ def test_one_sheet_per_layout_with_profile_headers_and_text_identifiers(locked):
     assert names[0].value == "'" + INJECTION
     birth = column(mig34, "TANGGAL LAHIR")[0]
     assert birth.is_date and birth.number_format == "DD-MM-YYYY"
-    assert column(mig34, "TMT")[0].value is None  # empty date stays empty
+    # Coverage asked from the 1st of the month after the batch's.
+    assert column(mig34, "TMT")[0].value.date() == datetime.date(2026, 12, 1)
 
 
 def test_date_and_number_cells_follow_the_column_format(locked):
@@ -128,11 +130,17 @@ def test_date_and_number_cells_follow_the_column_format(locked):
 def test_lombok_timur_splits_per_desa_and_buleleng_adds_a_recap(locked, desa_a, desa_b):
     profile = load("lombok-timur")
     wb = read(batch_workbook(locked, profile))
-    by_kode = [d.nama for d in sorted([desa_a, desa_b], key=lambda d: d.kode)]
-    assert wb.sheetnames == [*by_kode, "REKAP PER DESA"]
-    # Sheets mixing both layouts carry the MIG37 columns (a superset by default).
-    assert [c.value for c in wb[desa_a.nama][1]] == headers(profile, "MIG37")
-    assert wb[desa_a.nama].max_row == 1 + 4 and wb[desa_b.nama].max_row == 1 + 1
+    a, b = sorted([desa_a, desa_b], key=lambda d: d.kode)
+    # MIG34 and MIG37 never share a sheet: a desa with both gets one of each.
+    expected = [f"{a.nama} MIG34", f"{a.nama} MIG37", f"{b.nama} MIG34"]
+    assert wb.sheetnames == [*expected, "REKAP PER DESA"]
+    for title in expected:
+        layout = title.rsplit(" ", 1)[1]
+        assert [c.value for c in wb[title][1]] == headers(profile, layout)
+    assert wb[f"{desa_a.nama} MIG34"].max_row == 1 + 3
+    assert column(wb[f"{desa_a.nama} MIG37"], "NOKA")[0].value == NOKA
+    assert "NOKA" not in [c.value for c in wb[f"{desa_a.nama} MIG34"][1]]
+    assert wb[f"{desa_b.nama} MIG34"].max_row == 1 + 1
 
     profile = load("buleleng")
     wb = read(batch_workbook(locked, profile))
@@ -142,7 +150,8 @@ def test_lombok_timur_splits_per_desa_and_buleleng_adds_a_recap(locked, desa_a, 
     assert header[:3] == ["KODE DESA", "NAMA DESA", "KECAMATAN"]
     assert header[-1] == "JUMLAH" and "Ibu hamil" in header
     by_desa = {row[1]: row for row in recap[1:]}
-    assert by_desa[desa_a.nama][0] == desa_a.kode and by_desa[desa_a.nama][-1] == 4
+    assert by_desa[desa_a.nama][0] == desa_a.kode.replace(".", "")
+    assert by_desa[desa_a.nama][-1] == 4
     assert by_desa[desa_a.nama][header.index("Ibu hamil")] == 1
     assert by_desa[desa_b.nama][-1] == 1
     assert by_desa["JUMLAH"][-1] == 5
@@ -163,9 +172,7 @@ def test_cover_letter_names_the_period_totals_and_desa(locked, desa_b, rekap):
     profile = load("buleleng")
     text = " ".join(
         page.extract_text()
-        for page in PdfReader(
-            io.BytesIO(cover_letter_pdf(locked, profile, rekap))
-        ).pages
+        for page in PdfReader(io.BytesIO(cover_letter_pdf(locked, profile))).pages
     )
     assert "Usulan peserta PBI JK APBD bulan November 2026" in text
     assert "Kepala BPJS Kesehatan Cabang Singaraja" in text

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertFormError, assertRedirects
 
 from kis_portal.audit.models import AuditEvent
+from tests.pdf_pages import assert_paged, pages
 from tests.usulan.factories import HUSBAND_NIK, WIFE_NIK, walk_in
 from usulan.models import Usulan
 
@@ -101,6 +102,7 @@ def test_receipt_lists_documents_masks_niks_and_says_it_is_free(login, loket, de
     assert usulan.nomor in flat
     assert "tidak dipungut biaya" in flat
     assert "5108********0001" in flat and "5108********0002" in flat
+    assert_paged(pages(response.content), nomor=usulan.nomor)
     assert HUSBAND_NIK not in flat and WIFE_NIK not in flat
     for name in ("Keterangan tidak mampu", "Fotokopi Kartu Keluarga", "Fotokopi KTP"):
         assert name in flat

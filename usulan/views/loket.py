@@ -218,7 +218,12 @@ def loket_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "petugas": petugas.get_full_name() or petugas.username,
         "verification_days": profile.verification_days if profile else None,
     }
-    pdf = render_pdf("usulan/pdf/tanda_terima_berkas.html", context, request=request)
+    pdf = render_pdf(
+        "usulan/pdf/tanda_terima_berkas.html",
+        context,
+        request=request,
+        nomor=usulan.nomor,
+    )
     audit_record(
         action=AuditEvent.Action.EXPORT,
         by=request.user,

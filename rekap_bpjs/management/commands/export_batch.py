@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kis_portal.offices.selectors import get_active_profile
 from rekap_bpjs.exports import BatchNotLocked, batch_workbook, cover_letter_pdf
 from rekap_bpjs.models import Batch
+from rekap_bpjs.services import batch_letter_number
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             raise CommandError("Belum ada profil kantor aktif (jalankan load_profile).")
         try:
             workbook = batch_workbook(batch, profile)
+            if pdf and batch.status != Batch.Status.DRAFT:
+                batch = batch_letter_number(periode=periode)
             letter = cover_letter_pdf(batch, profile) if pdf else b""
         except BatchNotLocked as exc:
             raise CommandError(str(exc)) from exc
