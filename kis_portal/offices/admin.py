@@ -64,4 +64,5 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("Impor hasil BPJS", {"fields": ("header_sinonim_hasil",)}),
     )

@@ -13,6 +13,7 @@ from .choices import (
     SheetSplit,
 )
 from .fields import EXPORT_FIELDS
+from .result_headers import default_header_sinonim_hasil, header_sinonim_errors
 
 
 def default_priority_order() -> list[str]:
@@ -75,6 +76,16 @@ class OfficeProfile(models.Model):
         default=SheetSplit.LAYOUT,
     )
     recap_per_desa = models.BooleanField("rekap per desa", default=True)
+    header_sinonim_hasil = models.JSONField(
+        "judul kolom tambahan di berkas hasil BPJS",
+        default=default_header_sinonim_hasil,
+        blank=True,
+        help_text=(
+            "Ejaan judul kolom yang dipakai cabang BPJS di berkas hasil, selain yang "
+            'sudah dikenali. Misalnya {"nik": ["NIK PESERTA"], "status": '
+            '["STATUS PROSES"]}. Kunci: nik, nama, no_kk, noka, status, keterangan, tmt.'
+        ),
+    )
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
     class Meta:
@@ -94,6 +105,8 @@ class OfficeProfile(models.Model):
         return f"{self.nama_dinas} ({self.slug})"
 
     def clean(self) -> None:
+        if problem := header_sinonim_errors(self.header_sinonim_hasil):
+            raise ValidationError({"header_sinonim_hasil": problem})
         order = self.priority_order
         if not isinstance(order, list) or sorted(order) != sorted(Kategori.values):
             raise ValidationError(

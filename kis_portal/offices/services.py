@@ -29,6 +29,7 @@ PROFILE_FIELDS = (
     "verification_days",
     "sheet_split",
     "recap_per_desa",
+    "header_sinonim_hasil",
 )
 
 
