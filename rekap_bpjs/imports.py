@@ -128,6 +128,7 @@ NOKA_LENGTH = 13
 # A NOKA starts with zeros; a number cell drops them (0001261832477 -> 1261832477).
 NOKA_MIN_DIGITS = 9
 EXACT_DIGITS = 15
+ROUNDING_BELOW, ROUNDING_ABOVE = 5, 9
 
 NOTE_NOKA_PADDED = (
     "NOKA tanpa angka 0 di depan (sel angka): dilengkapi menjadi 13 angka."
@@ -450,7 +451,9 @@ def _parse_row(
         notes.append(NOTE_NIK_DIGITS)
     kk = ""
     if kk_raw is not None:
-        kk = kk_raw.surviving if kk_inexact else clean_digits(_text(kk_raw))
+        # A KK from a number cell is compared on its first 14 digits: the 16th
+        # is lost and a rounding may have carried into the 15th.
+        kk = str(kk_raw)[:14] if kk_inexact else clean_digits(_text(kk_raw))
     return ParsedRow(
         number=number,
         nik=nik,
@@ -504,15 +507,15 @@ def _clean_nik(value: CellValue) -> tuple[str, str]:
 
 
 def _surviving(value: Inexact) -> tuple[str, str]:
-    """The 15 sure digits of an NIK read from a number cell, or a problem."""
+    """The 16 digits of an NIK read from a number cell (the last unsure), or a problem."""
     digits = str(value).lstrip("-")
     if len(digits) != 16:
         return digits[:20], f"NIK harus 16 angka (terbaca {len(digits)} angka)."
-    return value.surviving, ""
+    return digits, ""
 
 
 def _scientific_digits(text: str) -> str:
-    """The first 15 digits of a 16-digit number written 5.10806080820001E+15."""
+    """The 16 digits of a number written 5.10806080820001E+15 (the last unsure)."""
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
@@ -522,7 +525,7 @@ def _scientific_digits(text: str) -> str:
     mantissa = text.lower().split("e")[0].lstrip("+-").replace(",", ".")
     if len(mantissa.replace(".", "").lstrip("0")) != EXACT_DIGITS:
         return ""  # fewer digits shown (5.108E+15): too many are lost
-    return str(int(number))[:EXACT_DIGITS]
+    return str(int(number))
 
 
 def _parse_tmt(value: CellValue) -> tuple[datetime.date | None, str, str]:
@@ -601,6 +604,20 @@ def _preview(batch: Batch, parsed: ParsedResult) -> ResultPreview:
     by_prefix: dict[str, list[SentMember]] = {}
     for member in items.values():
         by_prefix.setdefault(member.nik[:EXACT_DIGITS], []).append(member)
+
+    def near(digits: str) -> list[SentMember]:
+        # Excel cuts the 16th digit to 0; other tools round it (which may carry
+        # into the 15th): the NIK lies within -5..+9 of the number stored.
+        stored = int(digits)
+        low, high = stored - ROUNDING_BELOW, stored + ROUNDING_ABOVE
+        prefixes = {str(low)[:EXACT_DIGITS], str(high)[:EXACT_DIGITS]}
+        return [
+            m
+            for prefix in sorted(prefixes)
+            for m in by_prefix.get(prefix, ())
+            if low <= int(m.nik) <= high
+        ]
+
     by_nik: dict[str, list[ParsedRow]] = {}
     seen: set[str] = set()
 
@@ -625,9 +642,10 @@ def _preview(batch: Batch, parsed: ParsedResult) -> ResultPreview:
             held(row, " ".join(row.problems), item)
             continue
         if row.inexact:
-            member, why = _by_surviving_digits(row, by_prefix.get(row.nik, []))
+            member, why = _by_surviving_digits(row, near(row.nik))
             if member is None:
-                held(row, MSG_DIGIT_HILANG.format(digits=f"{row.nik}?", why=why))
+                digits = f"{row.nik[:EXACT_DIGITS]}?"
+                held(row, MSG_DIGIT_HILANG.format(digits=digits, why=why))
                 continue
             row.nik = member.nik
         if row.tmt_unread:
