@@ -610,7 +610,7 @@ def _preview(batch: Batch, parsed: ParsedResult) -> ResultPreview:
         # into the 15th): the NIK lies within -5..+9 of the number stored.
         stored = int(digits)
         low, high = stored - ROUNDING_BELOW, stored + ROUNDING_ABOVE
-        prefixes = {str(low)[:EXACT_DIGITS], str(high)[:EXACT_DIGITS]}
+        prefixes = {str(n)[:EXACT_DIGITS] for n in (low, stored, high)}
         return [
             m
             for prefix in sorted(prefixes)
