@@ -441,7 +441,9 @@ def test_the_command_shows_progress_prints_counts_and_writes_rejections(tmp_path
         stderr=err,
     )
 
-    assert "Periode 2026-Q3: 1 baris diimpor, 1 baris ditolak, 0 baris" in out.getvalue()
+    assert (
+        "Periode 2026-Q3: 1 baris diimpor, 1 baris ditolak, 0 baris" in out.getvalue()
+    )
     assert "baris 3: ***: NIK harus 16 angka (sekarang 3)." in out.getvalue()
     assert "\rMembaca [" in err.getvalue() and "100%" in err.getvalue()
     sheet = load_workbook(rejected).active

@@ -78,13 +78,20 @@ def sent(operator_a, operator_b, rekap) -> dict:
         jenis="MIG37",
         noka_lama="0001261832477",
         segmen_asal="mandiri",
+        # Each member had their own card; the son was added later and had none.
         members=[
-            member(desa, nama="I GUSTI MADE ARSA", birth=datetime.date(1970, 1, 2)),
+            member(
+                desa,
+                nama="I GUSTI MADE ARSA",
+                birth=datetime.date(1970, 1, 2),
+                noka_lama="0001261832477",
+            ),
             member(
                 desa,
                 sex="P",
                 nama="NI LUH KETUT SARI",
                 birth=datetime.date(1972, 5, 6),
+                noka_lama="0001261832478",
             ),
             member(
                 desa,
@@ -195,6 +202,11 @@ def test_an_answer_saved_by_excel_gives_every_member_exactly_their_own_noka(
     batch = sent["batch"]
     rows = exported_rows(batch)
     assert len(rows) == 7
+    # The MIG37 family goes to BPJS with each member's own previous NOKA.
+    assert {r["NAMA LENGKAP"]: r["NOKA"] for r in rows if r.get("NOKA")} == {
+        "I GUSTI MADE ARSA": "0001261832477",
+        "NI LUH KETUT SARI": "0001261832478",
+    }
     refused_kk = sent["refused"].no_kk
     content = bpjs_answer(rows, refused_kk)
     # The file really is as Excel leaves it: the twins' NIKs are one number.
