@@ -439,7 +439,10 @@ class Preview:
 class BulkUploadForm(forms.Form):
     berkas = forms.FileField(
         label="Berkas Excel (.xlsx)",
-        help_text="Gunakan templat dari portal. Berkas lain (PDF, CSV, .xls) ditolak.",
+        help_text=(
+            "Gunakan templat dari portal (.xlsx; berkas .xls dari Excel lama juga "
+            "dibaca). PDF dan CSV ditolak."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument"
