@@ -42,7 +42,7 @@ def test_the_households_one_noka_lama_goes_to_the_head_only(operator_a):
     assert held == [("3", ""), ("1", NOKA), ("4", "")]
 
 
-def test_members_keep_their_own_noka_lama_when_given(operator_a):
+def test_members_keep_their_own_noka_lama_when_given(operator_a, login):
     desa = operator_a.profile.desa
     usulan = mig37(
         operator_a,
@@ -55,6 +55,8 @@ def test_members_keep_their_own_noka_lama_when_given(operator_a):
         NOKA,
         "0001261832478",
     ]
+    page = login(operator_a).get(usulan.get_absolute_url()).content.decode()
+    assert 'NOKA lama <span class="font-monospace">0001261832478</span>' in page
 
 
 def test_the_database_refuses_one_noka_for_two_active_people(operator_a, operator_b):
