@@ -7,6 +7,14 @@ progress is visible to the job page, and a whole-file error stops the import
 before the database is touched. Phase 2 replaces the period's records in one
 short transaction (through a temporary table: COPY on PostgreSQL, batched
 INSERTs elsewhere), so a failure leaves the previous data of the period in place.
+
+A row is refused only when its NIK cannot be used: an odd secondary field (a
+birth date as "12 Maret 1985", "12-03-85", "19850312" or an Excel serial;
+desil "Desil 3" or 11; a formula or Excel error in a secondary cell) keeps the
+person, read where it can be and emptied where not, with a warning on the row.
+An NIK from a number cell (Excel keeps 15 digits) is taken only when exactly
+one person of the DTKS register's earlier periods has an NIK within Excel's cut
+of it and a fitting name (and the same KK when the row has one).
 """
 
 import datetime
@@ -29,8 +37,17 @@ from stdnum.id import nik as stdnum_nik
 from kis_portal import xlsx
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.dates import loose_date
 from kis_portal.identifiers import clean_digits, validate_nik
-from kis_portal.incoming import Column, Columns, IncomingError, Table, open_table
+from kis_portal.incoming import (
+    Column,
+    Columns,
+    IncomingError,
+    Inexact,
+    Table,
+    open_table,
+)
+from kis_portal.names import names_fit
 from kis_portal.privacy import mask_identifier
 
 from .models import DtksPeriode, DtksRecord
@@ -138,6 +155,20 @@ MSG_DATE_FORMAT = (
 MSG_DATE_IMPOSSIBLE = "Tanggal lahir tidak mungkin ({text})."
 MSG_DATE_RANGE = "Tanggal lahir di luar rentang wajar ({text})."
 MSG_DESIL = "Desil harus angka 1 sampai 10 (sekarang {text})."
+MSG_DIGIT_HILANG = (
+    "Digit hilang: NIK tersimpan sebagai angka ({digits}) sehingga digit terakhirnya "
+    "bisa berubah, dan {why}. Ekspor ulang dengan kolom NIK sebagai teks."
+)
+WARN_EMPTIED = "{message} Kolom ini dikosongkan."
+WARN_DATE_READ = 'Tanggal lahir "{text}" dibaca sebagai {date}.'
+WARN_DESIL_READ = 'Desil "{text}" dibaca sebagai {desil}.'
+WARN_NIK_RECOVERED = (
+    "NIK tersimpan sebagai angka: dipulihkan dari register DTKS sebelumnya "
+    "(15 digit pertama dan nama sama)."
+)
+DESIL_WORD_RE = re.compile(r"(?i)desil\s*[-:]?\s*(\d{1,2})")
+# Excel cuts the 16th digit to 0, other tools round it: the NIK is within -5..+9.
+ROUNDING_BELOW, ROUNDING_ABOVE = 5, 9
 
 ProgressFn = Callable[[str, int, float | None], None]
 CellErrors = dict[int, str]
@@ -167,10 +198,19 @@ class ImportResult:
     imported: int = 0
     rejected: int = 0
     rejected_sample: list[Rejected] = field(default_factory=list)
+    warned: int = 0  # rows imported with a field read loosely or emptied
+    warned_sample: list[Rejected] = field(default_factory=list)
 
     @property
     def rejected_not_shown(self) -> int:
         return self.rejected - len(self.rejected_sample)
+
+    def warn(self, baris: int, nik: str, alasan: str) -> None:
+        self.warned += 1
+        if len(self.warned_sample) < REJECTED_KEEP:
+            self.warned_sample.append(
+                Rejected(baris=baris, nik=mask_identifier(nik), alasan=alasan)
+            )
 
     def reject(self, baris: int, nik: str, alasan: str) -> None:
         self.rejected += 1
@@ -240,8 +280,13 @@ def import_dtks(
                     try:
                         line = checker.check(values, errors)
                     except _RowRejected as exc:
+                        checker.warnings.clear()
                         result.reject(number, exc.nik, exc.reason)
                         continue
+                    if checker.warnings:
+                        nik = line.split("\t", 1)[0]
+                        result.warn(number, nik, " ".join(checker.warnings))
+                        checker.warnings.clear()
                     write(f"{number}\t{line}")
                     accepted += 1
         except IncomingError as exc:
@@ -258,6 +303,7 @@ def import_dtks(
         spool.seek(0)
         _replace_records(kode, spool, accepted, result, by=by)
     result.rejected_sample.sort(key=lambda item: item.baris)
+    result.warned_sample.sort(key=lambda item: item.baris)
     logger.info(
         "dtks import periode=%s rows=%s imported=%s rejected=%s user=%s",
         kode,
@@ -270,7 +316,10 @@ def import_dtks(
 
 
 def rejected_workbook(result: ImportResult) -> bytes:
-    """The rejected rows as an XLSX (row number, masked NIK, reason)."""
+    """The rejected rows as an XLSX (row number, masked NIK, reason).
+
+    A second sheet lists the rows imported with a warning, when there are any.
+    """
     wb = xlsx.new_workbook()
 
     def rows() -> Iterator[list]:
@@ -291,6 +340,14 @@ def rejected_workbook(result: ImportResult) -> bytes:
         rows(),
         widths=[10, 20, 100],
     )
+    if result.warned_sample:
+        xlsx.write_sheet(
+            wb,
+            f"Peringatan {result.periode}",
+            ["Baris", "NIK (disamarkan)", "Diimpor dengan peringatan"],
+            ([w.baris, w.nik, w.alasan] for w in result.warned_sample),
+            widths=[10, 20, 100],
+        )
     return xlsx.to_bytes(wb)
 
 
@@ -355,36 +412,49 @@ class _RowChecker:
         self.region_errors: dict[str, str] = {}
         self.dates: dict[str, tuple[str | None, str]] = {}
         self.desa: dict[str, str] = {}
+        # What was read loosely or emptied in the row just checked.
+        self.warnings: list[str] = []
 
     def check(self, values: Sequence[Any], errors: CellErrors) -> str:
         width = self.width
         extra = False
-        if len(values) != width:
-            extra = len(values) > width and any(_text(v) for v in values[width:])
-            values = [*values[:width], *([""] * (width - len(values)))]
-        nik, nik_error = _identifier(values[self.i_nik])
+        count = len(values)
+        if count != width:
+            extra = count > width and any(_text(v) for v in values[width:])
+            values = [*values[:width], *([""] * (width - count))]
+        raw_nik = values[self.i_nik]
+        inexact = isinstance(raw_nik, Inexact)
+        nik, nik_error = ("", "") if inexact else _identifier(raw_nik)
         if errors:
+            values = list(values)
             for i, message in errors.items():
-                if i in self.used:
-                    raise _RowRejected(nik, f"{self.columns.labels[i]}: {message}")
+                if i not in self.used or (i == self.i_nik and inexact):
+                    continue
+                label = self.columns.labels[i]
+                if i == self.i_nik:
+                    raise _RowRejected(nik, f"{label}: {message}")
+                # A secondary cell that cannot be read: the person stays.
+                self.warnings.append(WARN_EMPTIED.format(message=f"{label}: {message}"))
+                values[i] = None
         if extra:
-            raise _RowRejected(
-                nik, MSG_EXTRA_COLUMNS.format(n=len(values), width=width)
-            )
-        if nik_error or (nik_error := self._nik_error(nik)):
-            raise _RowRejected(nik, nik_error)
+            raise _RowRejected(nik, MSG_EXTRA_COLUMNS.format(n=count, width=width))
         raw_nama = values[self.i_nama]
         if type(raw_nama) is str and "\n" in raw_nama:
             raise _RowRejected(nik, MSG_NAMA_LINES)
         nama = _one_line(raw_nama)[:150]
+        if inexact or nik_error == MSG_NIK_INEXACT:
+            nik = self._recovered_nik(raw_nik, nama, values)
+        elif nik_error or (nik_error := self._nik_error(nik)):
+            raise _RowRejected(nik, nik_error)
         if not nama:
-            raise _RowRejected(nik, MSG_NAMA_EMPTY)
+            self.warnings.append(MSG_NAMA_EMPTY)
         i = self.i_tanggal
         tanggal = self._date(values[i], nik) if i is not None else None
         i = self.i_desil
-        desil = _desil(values[i], nik) if i is not None else None
+        desil = self._desil(values[i]) if i is not None else None
         i = self.i_kk
-        no_kk = _identifier(values[i])[0] if i is not None else ""
+        raw_kk = values[i] if i is not None else None
+        no_kk = "" if isinstance(raw_kk, Inexact) else _identifier(raw_kk)[0]
         if len(no_kk) != 16 or not no_kk.isdigit():
             no_kk = ""
         i = self.i_jk
@@ -406,6 +476,42 @@ class _RowChecker:
             )
         )
         return line + "\n"
+
+    def _recovered_nik(self, raw: Any, nama: str, values: Sequence[Any]) -> str:
+        """The one earlier DTKS person an NIK from a number cell can be, or refused."""
+        digits = str(raw) if isinstance(raw, Inexact) else _inexact_digits(_text(raw))
+        shown = f"{digits[:15]}?" if digits else _text(raw)[:20]
+        if len(digits) != 16 or not digits.isdigit():
+            raise _RowRejected(digits, MSG_NIK_INEXACT)
+        if not nama:
+            raise _RowRejected(
+                digits,
+                MSG_DIGIT_HILANG.format(digits=shown, why="nama kosong"),
+            )
+        stored = int(digits)
+        low, high = stored - ROUNDING_BELOW, stored + ROUNDING_ABOVE
+        candidates = DtksRecord.objects.filter(
+            nik__gte=str(low), nik__lte=str(high)
+        ).values_list("nik", "nama", "no_kk")
+        kk_raw = values[self.i_kk] if self.i_kk is not None else None
+        kk = str(kk_raw)[:14] if isinstance(kk_raw, Inexact) else _identifier(kk_raw)[0]
+        fitting = {
+            nik
+            for nik, other, no_kk in candidates
+            if len(nik) == 16
+            and names_fit(nama, other)
+            and (not kk or not no_kk or no_kk.startswith(kk))
+        }
+        if len(fitting) == 1:
+            self.warnings.append(WARN_NIK_RECOVERED)
+            return fitting.pop()
+        why = (
+            f"{len(fitting)} orang di register DTKS cocok dengan 15 digit dan nama itu"
+            if fitting
+            else "tidak ada orang di register DTKS sebelumnya dengan 15 digit dan "
+            "nama itu"
+        )
+        raise _RowRejected(digits, MSG_DIGIT_HILANG.format(digits=shown, why=why))
 
     def _nik_error(self, nik: str) -> str:
         """validate_nik's verdict, cached on the parts it looks at.
@@ -458,8 +564,25 @@ class _RowChecker:
         else:
             return self._date(_text(value), nik)
         if error:
-            raise _RowRejected(nik, error)
+            # Only the birth date is odd: the person stays, read loosely or without it.
+            text = _text(value)
+            loose = loose_date(text, pivot=self.today.year) if text else None
+            if loose is not None and not _check_date(loose, text, self.today)[1]:
+                self.warnings.append(
+                    WARN_DATE_READ.format(
+                        text=text[:30], date=loose.strftime("%d-%m-%Y")
+                    )
+                )
+                return loose.isoformat()
+            self.warnings.append(WARN_EMPTIED.format(message=error))
+            return None
         return iso
+
+    def _desil(self, value: Any) -> str | None:
+        desil, warning = _desil(value)
+        if warning:
+            self.warnings.append(warning)
+        return desil
 
     def _kode_desa(self, value: Any) -> str:
         kode = self.desa.get(value)
@@ -547,17 +670,37 @@ def _check_date(
     return value.isoformat(), ""
 
 
-def _desil(value: Any, nik: str) -> str | None:
+def _inexact_digits(text: str) -> str:
+    """The 16 digits of 5.10806080820001E+15 (15 shown, the 16th lost), or ''."""
+    if not SCIENTIFIC_RE.fullmatch(text):
+        return ""
+    mantissa = text.lower().split("e")[0].replace(",", ".")
+    if len(mantissa.replace(".", "").lstrip("0")) != 15:
+        return ""
+    try:
+        number = int(Decimal(text.replace(",", ".")))
+    except (InvalidOperation, ValueError):
+        return ""
+    return str(number) if 10**15 <= number < 10**16 else ""
+
+
+def _desil(value: Any) -> tuple[str | None, str]:
+    """(desil 1-10 or None, warning when it was read loosely or left empty)."""
     if type(value) is str and (desil := DESIL.get(value)):
-        return desil
+        return desil, ""
     text = _text(value)
     if text in EMPTY_MARKERS:
-        return None
+        return None, ""
     match = WHOLE_DECIMAL_RE.fullmatch(text)
     digits = match[1] if match else text
-    if not (digits.isascii() and digits.isdigit()) or not 1 <= int(digits) <= 10:
-        raise _RowRejected(nik, MSG_DESIL.format(text=text[:20]))
-    return str(int(digits))
+    if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= 10:
+        return str(int(digits)), ""
+    word = DESIL_WORD_RE.fullmatch(text)
+    if word and 1 <= int(word[1]) <= 10:
+        return str(int(word[1])), WARN_DESIL_READ.format(
+            text=text[:20], desil=int(word[1])
+        )
+    return None, WARN_EMPTIED.format(message=MSG_DESIL.format(text=text[:20]))
 
 
 def _jenis_kelamin(value: Any) -> str:

@@ -44,9 +44,16 @@ def import_dtks_job(ctx, *, token: str, periode: str) -> None:
         f"Periode {result.periode}: {_n(result.imported)} baris diimpor, "
         f"{_n(result.rejected)} baris ditolak."
     )
+    if result.warned:
+        message += (
+            f" {_n(result.warned)} baris diimpor dengan peringatan (tanggal lahir, "
+            "desil atau kolom lain dibaca longgar atau dikosongkan)."
+        )
     ctx.progress(rows, rows, message)
-    if result.rejected:
-        _save_rejected(ctx, result, message + " Unduh daftar baris yang ditolak.")
+    if result.rejected or result.warned:
+        _save_rejected(
+            ctx, result, message + " Unduh daftar baris yang ditolak dan peringatannya."
+        )
 
 
 def _save_rejected(ctx, result: ImportResult, message: str) -> None:

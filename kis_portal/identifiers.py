@@ -20,7 +20,7 @@ faskes_validator = RegexValidator(
 )
 rt_rw_validator = RegexValidator(r"^\d{1,3}$", "Isi dengan angka, misalnya 003.")
 
-SEPARATORS = re.compile(r"[\s.\-'’`]")
+SEPARATORS = re.compile(r"[\s.\-'‘’`]")
 
 
 def clean_digits(value: str | None) -> str:

@@ -21,18 +21,24 @@ text (stripped, without Excel's leading apostrophe; `="0812"` unwrapped in
 text files), dates from date cells, or None. A file that cannot be used raises
 `IncomingError` with a message for the uploader, in Indonesian.
 
-Two ways in:
+Three ways in:
 - `read_table`: the whole file in memory, at most `max_rows` data rows, within a
   time budget (uploads that are previewed: usulan import, BPJS's result).
+- `read_tables`: the same for every sheet of a workbook with a header (BPJS's
+  result with BERHASIL and GAGAL on two sheets): one `Table` per sheet, with the
+  sheets passed over and why.
 - `open_table`: a context manager streaming the rows of a seekable file in
   bounded memory (large background imports: DTKS, BPJS's participant list).
   The archive of an XLSX is bounded by `max_bytes`; text is read line by line
   whatever its size (the upload's own limit bounds it).
 
-Room to grow: each format has its own function below `sniff`, so `.xls` (with
-python-calamine) is one more branch; `Columns` is built by the caller, so an
-office's own spellings are added to it there; every sheet of a workbook would be
-one `Table` each.
+An old Excel workbook (.xls) is read whole by python-calamine in the first two
+ways; streaming refuses it (calamine holds a sheet in memory), as it refuses a
+workbook locked with a password. A number cell of 16+ digits comes as an
+`Inexact` value with a cell error: Excel keeps 15 digits. A value merged over
+several rows is given to each (`Table.merged` names the cells filled so).
+`Columns` is built by the caller, so an office's own spellings are added to it
+there.
 """
 
 import csv
@@ -53,10 +59,13 @@ from .xlsx_read import (
     MSG_OLE,
     MSG_TOO_MANY_ROWS,
     OLE_MAGIC,
+    TEXT_MARKS,
     TIME_BUDGET_SECONDS,
     ZIP_MAGIC,
     CellValue,
+    Inexact,
     SheetRow,
+    SheetTable,
     XlsxError,
     XlsxNoHeader,
     cell_label,
@@ -64,7 +73,9 @@ from .xlsx_read import (
     normalise_header,
     open_xlsx_stream,
     read_limited,
+    read_xls_sheets,
     read_xlsx_rows,
+    read_xlsx_sheets,
 )
 
 __all__ = [
@@ -73,13 +84,16 @@ __all__ = [
     "Columns",
     "Format",
     "IncomingError",
+    "Inexact",
     "Row",
     "Table",
+    "Tables",
     "cell_label",
     "gc_paused",
     "normalise_header",
     "open_table",
     "read_table",
+    "read_tables",
     "sniff",
     "text_value",
 ]
@@ -260,10 +274,25 @@ class Table:
     unknown: list[str] = field(default_factory=list)  # headings no column answers to
     # How far through the file the reading is (0..1), for progress bars.
     fraction: Callable[[], float | None] = lambda: None
+    sheet: str = ""  # the workbook's sheet the rows come from ("" for text)
+    # (row number, column index) of empty cells given the value merged over them.
+    merged: set[tuple[int, int]] = field(default_factory=set)
 
     def label(self, index: int) -> str:
         """'NIK' for a column with a heading, else its letter ('kolom C')."""
         return cell_label(self.header, index)
+
+
+@dataclass
+class Tables:
+    """Every sheet of a file read: one `Table` each, and the sheets passed over."""
+
+    tables: list[Table]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+
+    @property
+    def format(self) -> Format:
+        return self.tables[0].format
 
 
 def text_value(cell: str) -> str | None:
@@ -277,7 +306,7 @@ def text_value(cell: str) -> str | None:
     text = cell.strip()
     if not text:
         return None
-    if text[0] == "'":
+    if text[0] in TEXT_MARKS:
         text = text[1:].strip()
     elif text.startswith('="') and text.endswith('"') and len(text) > 2:
         text = text[2:-1].strip()
@@ -307,7 +336,17 @@ def read_table(
         content = read_limited(source, max_bytes)
     except XlsxError as exc:  # over the size limit
         raise IncomingError(exc.message) from exc
-    kind = _accepted(sniff(content[:HEAD_BYTES]), text=text)
+    kind = _accepted(sniff(content[:HEAD_BYTES]), text=text, xls=True)
+    if kind is Format.XLS:
+        (found,), _ = _xls(
+            content,
+            columns=columns,
+            max_rows=max_rows,
+            every_sheet=False,
+            sheet=sheet,
+            time_budget=time_budget,
+        )
+        return _sheet_table(kind, found, columns)
     if kind is Format.XLSX:
         try:
             header, rows = read_xlsx_rows(
@@ -335,6 +374,100 @@ def read_table(
                         MSG_TOO_MANY_ROWS.format(limit=_thousands(max_rows))
                     )
     return _table(kind, header, rows, columns, fraction=lambda: 1.0)
+
+
+def read_tables(
+    source: IO[bytes] | bytes | str | Path,
+    *,
+    columns: Columns,
+    max_rows: int,
+    max_bytes: int = MAX_BYTES,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    time_budget: float = TIME_BUDGET_SECONDS,
+) -> Tables:
+    """Every sheet with a header, in memory, or IncomingError.
+
+    `max_rows` bounds all sheets together. A sheet whose header is not found is
+    passed over (listed in `skipped`); so is one that lacks a required column
+    when another sheet has them all. A text file is one table.
+    """
+    try:
+        content = read_limited(source, max_bytes)
+    except XlsxError as exc:
+        raise IncomingError(exc.message) from exc
+    kind = _accepted(sniff(content[:HEAD_BYTES]), text=True, xls=True)
+    if kind is Format.XLS:
+        found, skipped = _xls(
+            content,
+            columns=columns,
+            max_rows=max_rows,
+            every_sheet=True,
+            sheet=None,
+            time_budget=time_budget,
+        )
+    elif kind is Format.XLSX:
+        try:
+            found, skipped = read_xlsx_sheets(
+                content,
+                max_rows=max_rows,
+                max_bytes=max_bytes,
+                max_unpacked_bytes=max_unpacked_bytes,
+                header_names=columns.header_names(),
+                time_budget=time_budget,
+            )
+        except XlsxError as exc:
+            raise _refusal(exc, columns) from exc
+    else:
+        return Tables(
+            [
+                read_table(
+                    content, columns=columns, max_rows=max_rows, max_bytes=max_bytes
+                )
+            ]
+        )
+    tables: list[Table] = []
+    first_error: IncomingError | None = None
+    for sheet in found:
+        try:
+            tables.append(_sheet_table(kind, sheet, columns))
+        except IncomingError as exc:
+            first_error = first_error or exc
+            skipped.append((sheet.name, exc.message))
+    if not tables:
+        assert first_error is not None
+        raise first_error
+    return Tables(tables, skipped)
+
+
+def _xls(
+    content: bytes,
+    *,
+    columns: Columns,
+    max_rows: int,
+    every_sheet: bool,
+    sheet: str | None,
+    time_budget: float,
+) -> tuple[list[SheetTable], list[tuple[str, str]]]:
+    try:
+        return read_xls_sheets(
+            content,
+            max_rows=max_rows,
+            every_sheet=every_sheet,
+            sheet=sheet,
+            header_names=columns.header_names(),
+            time_budget=time_budget,
+        )
+    except XlsxError as exc:
+        raise _refusal(exc, columns) from exc
+
+
+def _sheet_table(kind: Format, found: SheetTable, columns: Columns) -> Table:
+    with gc_paused():
+        numbered = [(row.number, row.values, row.errors) for row in found.rows]
+    table = _table(kind, found.header, numbered, columns, fraction=lambda: 1.0)
+    table.sheet = found.name
+    table.merged = found.merged
+    return table
 
 
 @contextmanager
@@ -395,10 +528,12 @@ def open_table(
 # --- Shared steps ----------------------------------------------------------------
 
 
-def _accepted(kind: Format, *, text: bool) -> Format:
+def _accepted(kind: Format, *, text: bool, xls: bool = False) -> Format:
     if kind is Format.XLSX:
         return kind
     if kind is Format.XLS:
+        if xls:
+            return kind  # read by calamine; a locked workbook is refused there
         raise IncomingError(MSG_OLE)
     if not text:
         raise IncomingError(MSG_NOT_XLSX)

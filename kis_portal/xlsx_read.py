@@ -36,10 +36,11 @@ import time
 import warnings
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from itertools import repeat
 from operator import is_not
 from pathlib import Path
@@ -49,7 +50,7 @@ import openpyxl.xml
 from django.core.exceptions import ImproperlyConfigured
 from openpyxl import load_workbook
 from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.xml import functions as xml_functions
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
@@ -135,6 +136,33 @@ MSG_FORMULA = (
     "(Paste Special > Values), simpan, dan unggah ulang."
 )
 
+MSG_INEXACT = (
+    "Angka {digits} tersimpan sebagai angka, bukan teks: Excel hanya menyimpan 15 "
+    "digit sehingga digit terakhirnya bisa hilang (digit hilang). Format kolom "
+    "sebagai Teks lalu ketik ulang."
+)
+# Text marks Excel puts (or people type) before digits to keep them text.
+TEXT_MARKS = "'\u2018\u2019`"
+
+
+class Inexact(str):
+    """A whole number of 16+ digits read from a number cell: the digits as stored.
+
+    Excel keeps 15 significant digits, so the last ones may have been changed
+    (5108060808200011 is stored as 5108060808200010). The cell also carries
+    an error (MSG_INEXACT): a reader that does not know this class holds the
+    row back; one that does (BPJS's result) matches on the 15 digits that
+    survive plus the name, and drops the error.
+    """
+
+    __slots__ = ()
+
+    @property
+    def surviving(self) -> str:
+        """The digits that can be trusted: the first 15."""
+        return self[:EXACT_DIGITS]
+
+
 CellValue = str | datetime.date | datetime.datetime | None
 
 
@@ -218,6 +246,108 @@ def read_xlsx_rows(
     is the first non-empty row, or with `header_names` the first of the top rows
     with a cell matching one of them loosely (title rows above it are skipped).
     """
+    (found,), _ = _read_workbook(
+        source,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+        max_unpacked_bytes=max_unpacked_bytes,
+        max_ratio=max_ratio,
+        max_columns=max_columns,
+        sheet=sheet,
+        every_sheet=False,
+        header_names=header_names,
+        time_budget=time_budget,
+    )
+    return found.header, found.rows
+
+
+def read_xlsx_sheets(
+    source: IO[bytes] | bytes | str | Path,
+    *,
+    max_rows: int,
+    max_bytes: int = MAX_BYTES,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    max_ratio: int = MAX_RATIO,
+    max_columns: int = MAX_COLUMNS,
+    header_names: Collection[str] = (),
+    time_budget: float = TIME_BUDGET_SECONDS,
+) -> tuple[list["SheetTable"], list[tuple[str, str]]]:
+    """Every sheet with a header: (sheets read, (name, why not read) of the others).
+
+    `max_rows` bounds the rows of all sheets together. A sheet without a
+    recognised header (a summary, an empty sheet) is listed as not read; when no
+    sheet has one, the first sheet's error is raised.
+    """
+    return _read_workbook(
+        source,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+        max_unpacked_bytes=max_unpacked_bytes,
+        max_ratio=max_ratio,
+        max_columns=max_columns,
+        sheet=None,
+        every_sheet=True,
+        header_names=header_names,
+        time_budget=time_budget,
+    )
+
+
+def read_xls_sheets(
+    content: bytes,
+    *,
+    max_rows: int,
+    max_columns: int = MAX_COLUMNS,
+    every_sheet: bool = True,
+    sheet: str | None = None,
+    header_names: Collection[str] = (),
+    time_budget: float = TIME_BUDGET_SECONDS,
+) -> tuple[list["SheetTable"], list[tuple[str, str]]]:
+    """An Excel 97-2003 workbook (.xls), read by python-calamine, like an XLSX.
+
+    A workbook locked with a password (or any other OLE file) cannot be read:
+    MSG_OLE asks for it to be saved as XLSX.
+    """
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except Exception as exc:  # untrusted input: locked, broken, or not a workbook
+        logger.warning("xls rejected: parse failed (%s)", type(exc).__name__)
+        raise XlsxError(MSG_OLE) from exc
+    return _calamine_sheets(
+        workbook,
+        deadline=time.monotonic() + time_budget,
+        sheet=sheet,
+        every_sheet=every_sheet,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        header_names=header_names,
+    )
+
+
+@dataclass
+class SheetTable:
+    """One sheet read: its name, header, data rows, and cells filled from a merge."""
+
+    name: str
+    header: list[str]
+    rows: list[SheetRow]
+    # (row number, column index) of the cells left empty under a value merged
+    # over several rows (STATUS merged over a household): they take that value.
+    merged: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _read_workbook(
+    source: IO[bytes] | bytes | str | Path,
+    *,
+    max_rows: int,
+    max_bytes: int,
+    max_unpacked_bytes: int,
+    max_ratio: int,
+    max_columns: int,
+    sheet: str | None,
+    every_sheet: bool,
+    header_names: Collection[str],
+    time_budget: float,
+) -> tuple[list[SheetTable], list[tuple[str, str]]]:
     started = time.monotonic()
     content = read_limited(source, max_bytes)
     archive = _open_zip(content)
@@ -231,6 +361,7 @@ def read_xlsx_rows(
     options = {
         "deadline": deadline,
         "sheet": sheet,
+        "every_sheet": every_sheet,
         "max_rows": max_rows,
         "max_columns": max_columns,
         "header_names": header_names,
@@ -253,10 +384,11 @@ def _parse(
     *,
     deadline: float,
     sheet: str | None,
+    every_sheet: bool,
     max_rows: int,
     max_columns: int,
     header_names: Collection[str],
-) -> tuple[list[str], list[SheetRow]]:
+) -> tuple[list[SheetTable], list[tuple[str, str]]]:
     try:
         workbook = load_workbook(
             _BudgetedBytes(content, deadline),
@@ -272,16 +404,119 @@ def _parse(
         logger.warning("xlsx rejected: parse failed (%s)", type(exc).__name__)
         raise XlsxError(MSG_CORRUPT) from exc
     try:
-        return _read_sheet(
-            workbook,
-            sheet=sheet,
+        if not workbook.worksheets:
+            raise XlsxError(MSG_EMPTY)
+        if every_sheet:
+            chosen = list(workbook.worksheets)
+        else:
+            chosen = [
+                workbook[sheet]
+                if sheet and sheet in workbook.sheetnames
+                else workbook.worksheets[0]
+            ]
+
+        def read_one(ws, limit: int) -> SheetTable:
+            return _read_sheet(
+                ws,
+                max_rows=limit,
+                max_columns=max_columns,
+                header_names=header_names,
+                deadline=deadline,
+            )
+
+        return _each_sheet(
+            [(ws.title, partial(read_one, ws)) for ws in chosen],
             max_rows=max_rows,
-            max_columns=max_columns,
-            header_names=header_names,
-            deadline=deadline,
+            every_sheet=every_sheet,
         )
     finally:
         workbook.close()
+
+
+def _each_sheet(
+    readers: list[tuple[str, Callable[[int], SheetTable]]],
+    *,
+    max_rows: int,
+    every_sheet: bool,
+) -> tuple[list[SheetTable], list[tuple[str, str]]]:
+    """Read each sheet within the rows left; a sheet without a header is skipped."""
+    found: list[SheetTable] = []
+    skipped: list[tuple[str, str]] = []
+    first_error: XlsxError | None = None
+    left = max_rows
+    for name, read_one in readers:
+        try:
+            table = read_one(left)
+        except XlsxError as exc:
+            too_many = exc.message.startswith(MSG_TOO_MANY_ROWS.split("{")[0])
+            if not every_sheet or too_many or not _sheet_level(exc):
+                if too_many:
+                    raise XlsxError(
+                        MSG_TOO_MANY_ROWS.format(limit=_thousands(max_rows))
+                    ) from exc
+                raise
+            first_error = first_error or exc
+            skipped.append((name, exc.message))
+            continue
+        found.append(table)
+        left -= len(table.rows)
+    if not found:
+        raise first_error or XlsxError(MSG_EMPTY)
+    return found, skipped
+
+
+def _sheet_level(exc: XlsxError) -> bool:
+    """An error about one sheet only (no header, empty), not the whole file."""
+    return isinstance(exc, XlsxNoHeader) or exc.message == MSG_EMPTY
+
+
+def _fill_merged(
+    numbered: Iterator[tuple[int, list[CellValue], dict[int, str], list[int]]],
+    ranges: list[tuple[int, int, int]],
+    filled: set[tuple[int, int]],
+) -> Iterator[tuple[int, list[CellValue], dict[int, str], list[int]]]:
+    """Give each empty cell under a value merged over rows that value.
+
+    `ranges` are (first row, column index, last row) of the merges spanning
+    several rows (only the first column of a merge counts); the cells filled
+    are added to `filled` as (row number, column index).
+    """
+    if not ranges:
+        yield from numbered
+        return
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for first, column, last in ranges:
+        starts.setdefault(first, []).append((column, last))
+    active: dict[int, tuple[CellValue, int]] = {}
+    for number, values, errors, formulas in numbered:
+        for column, (value, last) in list(active.items()):
+            if number > last:
+                del active[column]
+            elif column < len(values) and values[column] is None:
+                if column not in errors:
+                    values[column] = value
+                    filled.add((number, column))
+        for column, last in starts.get(number, ()):
+            if column < len(values) and values[column] is not None:
+                active[column] = (values[column], last)
+        yield number, values, errors, formulas
+
+
+_MERGE_CELL = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3}\d{1,7}:[A-Z]{1,3}\d{1,7})"')
+
+
+def _vertical(
+    ranges: Iterator[tuple[int, int, int, int]],
+) -> list[tuple[int, int, int]]:
+    """(first row, column index, last row) of the merges over several rows.
+
+    `ranges` are (first column, first row, last column, last row), 1-based.
+    """
+    return sorted(
+        (first_row, first_column - 1, last_row)
+        for first_column, first_row, _last_column, last_row in ranges
+        if last_row > first_row
+    )
 
 
 # --- The fast path: python-calamine ------------------------------------------
@@ -395,15 +630,37 @@ def _parse_calamine(
     *,
     deadline: float,
     sheet: str | None,
+    every_sheet: bool,
     max_rows: int,
     max_columns: int,
     header_names: Collection[str],
-) -> tuple[list[str], list[SheetRow]]:
+) -> tuple[list[SheetTable], list[tuple[str, str]]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception as exc:  # untrusted input: any parser failure is a bad file
         logger.warning("xlsx rejected: parse failed (%s)", type(exc).__name__)
         raise XlsxError(MSG_CORRUPT) from exc
+    return _calamine_sheets(
+        workbook,
+        deadline=deadline,
+        sheet=sheet,
+        every_sheet=every_sheet,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        header_names=header_names,
+    )
+
+
+def _calamine_sheets(
+    workbook: CalamineWorkbook,
+    *,
+    deadline: float,
+    sheet: str | None,
+    every_sheet: bool,
+    max_rows: int,
+    max_columns: int,
+    header_names: Collection[str],
+) -> tuple[list[SheetTable], list[tuple[str, str]]]:
     with workbook:
         kinds = [meta.typ for meta in workbook.sheets_metadata]
         if any(kind != SheetTypeEnum.WorkSheet for kind in kinds):
@@ -411,21 +668,47 @@ def _parse_calamine(
         if not kinds:
             raise XlsxError(MSG_EMPTY)
         names = workbook.sheet_names
-        index = names.index(sheet) if sheet and sheet in names else 0
-        try:
-            grid = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
-        except Exception as exc:  # untrusted input: a broken sheet part
-            logger.warning("xlsx rejected: sheet parse failed (%s)", type(exc).__name__)
-            raise XlsxError(MSG_CORRUPT) from exc
+        if every_sheet:
+            indices = list(range(len(names)))
+        else:
+            indices = [names.index(sheet) if sheet and sheet in names else 0]
+        grids = []
+        for index in indices:
+            try:
+                found = workbook.get_sheet_by_index(index)
+                grid = found.to_python(skip_empty_area=False)
+                merges = found.merged_cell_ranges or []
+            except Exception as exc:  # untrusted input: a broken sheet part
+                logger.warning(
+                    "xlsx rejected: sheet parse failed (%s)", type(exc).__name__
+                )
+                raise XlsxError(MSG_CORRUPT) from exc
+            ranges = _vertical(
+                (c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in merges
+            )
+            grids.append((names[index], grid, ranges))
     if time.monotonic() > deadline:
         logger.warning("xlsx rejected: time budget spent reading the sheet")
         raise XlsxError(MSG_SLOW)
-    numbered = (
-        (number, *_calamine_row(values, max_columns))
-        for number, values in enumerate(grid, start=1)
-    )
-    return _collect_rows(
-        numbered, max_rows=max_rows, header_names=header_names, deadline=deadline
+
+    def read_one(name: str, grid: list, ranges: list, limit: int) -> SheetTable:
+        filled: set[tuple[int, int]] = set()
+        numbered = (
+            (number, *_calamine_row(values, max_columns))
+            for number, values in enumerate(grid, start=1)
+        )
+        header, rows = _collect_rows(
+            _fill_merged(numbered, ranges, filled),
+            max_rows=limit,
+            header_names=header_names,
+            deadline=deadline,
+        )
+        return SheetTable(name, header, rows, filled)
+
+    return _each_sheet(
+        [(name, partial(read_one, name, grid, ranges)) for name, grid, ranges in grids],
+        max_rows=max_rows,
+        every_sheet=every_sheet,
     )
 
 
@@ -448,7 +731,7 @@ def _calamine_row(
                 append(None)
                 continue
             text = value.replace("\u00a0", " ").strip()
-            if text.startswith("'"):
+            if text[:1] in TEXT_MARKS:
                 text = text[1:].strip()
             append(text or None)
         elif kind is float:
@@ -456,8 +739,9 @@ def _calamine_row(
                 raise _NeedsOpenpyxl
             if value.is_integer() and abs(value) >= 10**EXACT_DIGITS:
                 # The scan ruled out exponents and decimal points: openpyxl
-                # reads these digits as an exact int.
-                append(str(int(value)))
+                # reads these digits as an int, with the same error.
+                append(Inexact(int(value)))
+                errors[index] = MSG_INEXACT.format(digits=int(value))
                 continue
             text, error = _float_text(value)
             append(text)
@@ -561,30 +845,39 @@ def _check_macros(archive: zipfile.ZipFile) -> None:
 
 
 def _read_sheet(
-    workbook,
+    ws,
     *,
-    sheet: str | None,
     max_rows: int,
     max_columns: int,
     header_names: Collection[str],
     deadline: float,
-) -> tuple[list[str], list[SheetRow]]:
-    if not workbook.worksheets:
-        raise XlsxError(MSG_EMPTY)
-    ws = (
-        workbook[sheet]
-        if sheet and sheet in workbook.sheetnames
-        else workbook.worksheets[0]
-    )
+) -> SheetTable:
     if not hasattr(ws, "iter_rows"):  # a chart sheet
         raise XlsxError(MSG_EMPTY)
     # The declared dimension is the file's claim, not a fact: ignore it.
     ws.reset_dimensions()
-    return _collect_rows(
-        _openpyxl_rows(ws, max_columns, deadline),
+    filled: set[tuple[int, int]] = set()
+    header, rows = _collect_rows(
+        _fill_merged(
+            _openpyxl_rows(ws, max_columns, deadline), _openpyxl_merges(ws), filled
+        ),
         max_rows=max_rows,
         header_names=header_names,
         deadline=deadline,
+    )
+    return SheetTable(ws.title, header, rows, filled)
+
+
+def _openpyxl_merges(ws) -> list[tuple[int, int, int]]:
+    """The merges of a read-only sheet (openpyxl reads them only in full mode)."""
+    try:
+        with ws._get_source() as source:  # the sheet part, its size checked
+            data = source.read()
+    except Exception as exc:  # untrusted input: a broken sheet part
+        logger.warning("xlsx rejected: sheet parse failed (%s)", type(exc).__name__)
+        raise XlsxError(MSG_CORRUPT) from exc
+    return _vertical(
+        range_boundaries(match.decode()) for match in _MERGE_CELL.findall(data)
     )
 
 
@@ -709,13 +1002,16 @@ def _cell_value(cell: Any) -> tuple[CellValue, str]:
     if isinstance(value, datetime.date):
         return value, ""
     if isinstance(value, int):
+        if abs(value) >= 10**EXACT_DIGITS:
+            return Inexact(value), MSG_INEXACT.format(digits=value)
         return str(value), ""
     if isinstance(value, float):
         return _float_text(value)
     if isinstance(value, str):
         text = value.replace("\u00a0", " ").strip()
-        # Excel's text marker ('0812...) arrives literally from CSV conversions.
-        if text.startswith("'"):
+        # Excel's text marker ('0812...) arrives literally from CSV conversions,
+        # sometimes curled by a word processor.
+        if text[:1] in TEXT_MARKS:
             text = text[1:].strip()
         return (text or None), ""
     return str(value).strip() or None, ""
@@ -726,10 +1022,8 @@ def _float_text(value: float) -> tuple[CellValue, str]:
         return None, "Angka tidak valid."
     if value.is_integer():
         if abs(value) >= 10**EXACT_DIGITS:
-            return None, (
-                "Angka terlalu panjang tersimpan sebagai angka sehingga digit "
-                "terakhirnya bisa berubah. Format kolom sebagai Teks lalu ketik ulang."
-            )
+            digits = int(value)
+            return Inexact(digits), MSG_INEXACT.format(digits=digits)
         return str(int(value)), ""
     return format(Decimal(repr(value)), "f"), ""
 

@@ -40,6 +40,7 @@ COUNT_KEYS = (
     "konflik",
     "duplikat",
     "menunggu",
+    "dipulihkan",
     "usulan_terdaftar",
     "usulan_gagal",
 )
@@ -147,7 +148,7 @@ def result_apply(*, periode: str, content: bytes, filename: str, by) -> ApplyRes
     )
     suffix = PurePath(stored.name).suffix.lower()
     stored.file.save(
-        f"hasil-{digest[:16]}{suffix if suffix in ('.xlsx', '.csv') else ''}",
+        f"hasil-{digest[:16]}{suffix if suffix in ('.xlsx', '.xls', '.csv') else ''}",
         ContentFile(content),
         save=False,
     )

@@ -106,7 +106,8 @@ def member_snapshot(
         "desil": "",
         "nomor_usulan": usulan.nomor,
         "keterangan": anggota.catatan,
-        "noka": usulan.noka_lama if usulan.jenis == JenisUsulan.MIG37 else "",
+        # Each MIG37 member's own previous card (issue 19): never the household's.
+        "noka": anggota.noka_lama if usulan.jenis == JenisUsulan.MIG37 else "",
         "segmen_asal": usulan.get_segmen_asal_display() if usulan.segmen_asal else "",
         "jenis_mutasi": JENIS_MUTASI.get(usulan.segmen_asal, ""),
         # The portal's own desa code, whatever the style: the recap groups by it.

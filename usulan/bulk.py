@@ -21,6 +21,7 @@ from django.db import transaction
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dtks.models import DtksRecord
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import clean_digits
@@ -28,11 +29,13 @@ from kis_portal.incoming import (
     CellValue,
     Columns,
     IncomingError,
+    Inexact,
     normalise_header,
     read_table,
 )
 from kis_portal.incoming import Column as FileColumn
 from kis_portal.incoming import Row as FileRow
+from kis_portal.names import names_fit
 from kis_portal.offices.choices import JenisUsulan, Kategori
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
@@ -151,9 +154,9 @@ TEMPLATE_COLUMNS: tuple[Column, ...] = (
         "NOKA LAMA",
         "noka_lama",
         False,
-        "Hanya MIG37: nomor kartu JKN sebelumnya, 13 angka.",
+        "Hanya MIG37: nomor kartu JKN anggota ini sebelumnya, 13 angka. Tiap anggota "
+        "punya NOKA sendiri; kosongkan bila anggota belum pernah punya.",
         "",
-        household=True,
         identifier=True,
         aliases=("noka", "no kartu lama", "nomor kartu lama"),
     ),
@@ -436,7 +439,10 @@ class Preview:
 class BulkUploadForm(forms.Form):
     berkas = forms.FileField(
         label="Berkas Excel (.xlsx)",
-        help_text="Gunakan templat dari portal. Berkas lain (PDF, CSV, .xls) ditolak.",
+        help_text=(
+            "Gunakan templat dari portal (.xlsx; berkas .xls dari Excel lama juga "
+            "dibaca). PDF dan CSV ditolak."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument"
@@ -501,6 +507,7 @@ def _group(file_rows: Iterable[FileRow], positions: dict[str, int]) -> list[Hous
             if key == "tanggal_lahir" and isinstance(raw, datetime.date):
                 row.birth_date = raw
             values[key] = _text(raw).strip()
+        _recover_numbers(row, cells, cell_errors, positions, labels)
         no_kk = clean_digits(values.get("no_kk", ""))
         jenis = _choice("jenis", values.get("jenis", ""))
         household = by_key.get((no_kk, jenis))
@@ -510,6 +517,66 @@ def _group(file_rows: Iterable[FileRow], positions: dict[str, int]) -> list[Hous
             )
         household.rows.append(row)
     return list(by_key.values())
+
+
+def _recover_numbers(
+    row: Row,
+    cells: list,
+    cell_errors: dict[int, str],
+    positions: dict[str, int],
+    labels: dict[str, str],
+) -> None:
+    """An NIK (and KK) typed as a number: found in DTKS by 15 digits and name, or held.
+
+    Excel keeps 15 digits of a number, so the 16th may be wrong. The row is used
+    only when exactly one DTKS person has an NIK within Excel's cut of it and a
+    fitting name; the KK then comes from that person when it was a number too.
+    """
+    index = positions.get("nik")
+    raw = cells[index] if index is not None and index < len(cells) else None
+    if not isinstance(raw, Inexact) or len(raw) != 16:
+        return
+    label = labels["nik"]
+    stale = f"{label}: {cell_errors[index]}"
+    kk_index = positions.get("no_kk")
+    kk_raw = cells[kk_index] if kk_index is not None and kk_index < len(cells) else None
+    kk = str(kk_raw)[:14] if isinstance(kk_raw, Inexact) else ""
+    nama = row.values.get("nama", "")
+    stored = int(raw)
+    found = {
+        (nik, no_kk)
+        for nik, other, no_kk in DtksRecord.objects.filter(
+            nik__gte=str(stored - 5), nik__lte=str(stored + 9)
+        ).values_list("nik", "nama", "no_kk")
+        if nama and names_fit(nama, other) and (not kk or no_kk.startswith(kk))
+    }
+    niks = {nik for nik, _ in found}
+    if len(niks) != 1:
+        why = (
+            "tidak ada orang di DTKS dengan 15 digit dan nama itu"
+            if not niks
+            else f"{len(niks)} orang di DTKS cocok dengan 15 digit dan nama itu"
+        )
+        row.errors[row.errors.index(stale)] = (
+            f"{label}: digit hilang: NIK tersimpan sebagai angka ({raw[:15]}?) "
+            f"sehingga digit terakhirnya bisa berubah, dan {why}. Format kolom "
+            "sebagai Teks lalu ketik ulang."
+        )
+        return
+    nik = niks.pop()
+    row.errors.remove(stale)
+    row.unreadable.discard("nik")
+    row.values["nik"] = nik
+    row.warnings.append(
+        f"{label}: tersimpan sebagai angka; dipulihkan dari DTKS (15 digit dan nama sama)."
+    )
+    if kk:
+        kk_stale = f"{labels['no_kk']}: {cell_errors[kk_index]}"
+        kk_found = {no_kk for n, no_kk in found if n == nik and no_kk}
+        if len(kk_found) == 1 and kk_stale in row.errors:
+            row.errors.remove(kk_stale)
+            row.unreadable.discard("no_kk")
+            row.values["no_kk"] = kk_found.pop()
 
 
 def _check(
@@ -538,12 +605,20 @@ def _check(
         user=user,
     )
     seen: dict[str, tuple[int, Household]] = {}  # NIK -> first row, across the file
+    _check_noka_lama(households, labels)
     for household, niks in zip(households, niks_by_household, strict=True):
         present = [nik for nik in niks if nik]
         if taken.keys() & set(present) or len(set(present)) < len(present):
             for index, message in members_together_errors(
                 niks, exclude_usulan_id=None, user=user, taken=taken
             ).items():
+                nik = niks[index]
+                earlier = niks.index(nik) if nik else index
+                if earlier != index:  # the same NIK twice in this KK: say which row
+                    message = (
+                        f"NIK ini sudah ada di baris {household.rows[earlier].number} "
+                        "berkas ini (KK yang sama)."
+                    )
                 household.rows[index].errors.append(f"{labels['nik']}: {message}")
         for row, nik in zip(household.rows, niks, strict=True):
             if not nik:
@@ -598,7 +673,9 @@ def _check_household(
         "rt": data.get("rt", ""),
         "rw": data.get("rw", ""),
         "telepon": _phone(data.get("telepon_keluarga", "")),
-        "noka_lama": data.get("noka_lama", ""),
+        # Each member's own NOKA lama is checked with the member; the household
+        # needs one (MIG37): the head's, else the first given.
+        "noka_lama": _household_noka(household),
         "segmen_asal": _choice("segmen_asal", data.get("segmen_asal", "")),
     }
     form = UsulanForm(data=form_data)
@@ -606,6 +683,46 @@ def _check_household(
         household.cleaned = form.cleaned_data
     else:
         household.errors.extend(_form_errors(form, field_labels))
+
+
+def _check_noka_lama(households: list[Household], labels: dict[str, str]) -> None:
+    """A NOKA lama is one person's: the same one on two rows, or held, is an error."""
+    rows = [
+        (row, clean_digits(row.values.get("noka_lama", "")))
+        for household in households
+        for row in household.rows
+    ]
+    given = [(row, noka) for row, noka in rows if noka]
+    if not given:
+        return
+    held = dict(
+        Anggota.objects.filter(
+            aktif=True, noka_lama__in=sorted({noka for _, noka in given})
+        ).values_list("noka_lama", "nama")
+    )
+    first: dict[str, int] = {}
+    label = labels.get("noka_lama", "NOKA LAMA")
+    for row, noka in given:
+        if noka in first:
+            row.errors.append(
+                f"{label}: NOKA lama ini sudah ada di baris {first[noka]} berkas ini: "
+                "tiap anggota punya NOKA sendiri."
+            )
+            continue
+        first[noka] = row.number
+        if noka in held:
+            row.errors.append(
+                f"{label}: NOKA lama ini sudah tercatat untuk {held[noka]} di usulan lain."
+            )
+
+
+def _household_noka(household: Household) -> str:
+    given = [row for row in household.rows if row.values.get("noka_lama")]
+    head = next(
+        (row for row in given if _choice("shdk", row.values.get("shdk", "")) == "1"),
+        given[0] if given else None,
+    )
+    return head.values["noka_lama"] if head else ""
 
 
 def _same(key: str, value: str) -> str:
@@ -632,6 +749,7 @@ def _check_member(row: Row, field_labels: dict[str, str]) -> str | None:
         "nama_faskes": values.get("nama_faskes", ""),
         "telepon": _phone(values.get("telepon", "")),
         "catatan": values.get("catatan", ""),
+        "noka_lama": values.get("noka_lama", ""),
     }
     form = AnggotaForm(data=form_data)
     if form.is_valid():

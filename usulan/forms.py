@@ -54,7 +54,10 @@ class UsulanForm(forms.ModelForm):
             "noka_lama": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
         help_texts = {
-            "noka_lama": "Hanya MIG37: nomor kartu JKN sebelumnya, 13 angka.",
+            "noka_lama": (
+                "Hanya MIG37: NOKA lama kepala keluarga, 13 angka. Dipakai untuk "
+                "kepala keluarga bila NOKA lama tiap anggota tidak diisi."
+            ),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -115,8 +118,10 @@ class AnggotaForm(forms.ModelForm):
             "nama_faskes",
             "telepon",
             "catatan",
+            "noka_lama",
         ]
         widgets = {
+            "noka_lama": forms.TextInput(attrs={"inputmode": "numeric"}),
             "nik": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off", "data-nik": "1"}
             ),
@@ -131,13 +136,23 @@ class AnggotaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["tanggal_lahir"].input_formats = DATE_FORMATS
         self.fields["kategori"].choices = [("", "---------"), *Kategori.choices]
-        for name in ("nik", "telepon", "kode_faskes"):
+        self.fields["noka_lama"].help_text = (
+            "Hanya MIG37: nomor kartu JKN anggota ini sebelumnya, 13 angka. Tiap "
+            "anggota punya NOKA sendiri; kosongkan bila anggota belum pernah punya."
+        )
+        for name in ("nik", "telepon", "kode_faskes", "noka_lama"):
             self.fields[name].max_length = None
             self.fields[name].validators = []
             self.fields[name].widget.attrs.pop("maxlength", None)
 
     def clean_nik(self) -> str:
         return validate_nik(self.cleaned_data["nik"])
+
+    def clean_noka_lama(self) -> str:
+        noka = clean_digits(self.cleaned_data.get("noka_lama", ""))
+        if noka and (len(noka) != 13 or not noka.isdigit()):
+            raise ValidationError("NOKA lama harus 13 angka.")
+        return noka
 
     def clean_nama(self) -> str:
         return " ".join(self.cleaned_data["nama"].split()).upper()

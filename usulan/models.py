@@ -258,6 +258,11 @@ class Anggota(models.Model):
     noka = models.CharField(
         "nomor kartu (NOKA)", max_length=13, blank=True, validators=[noka_validator]
     )
+    # MIG37: the card this member had before (BPJS Mandiri, PBI APBN, ...). Each
+    # member has their own; a member added to an enrolled family may have none.
+    noka_lama = models.CharField(
+        "NOKA lama", max_length=13, blank=True, validators=[noka_validator]
+    )
     tmt = models.DateField("TMT (mulai berlaku)", null=True, blank=True)
     keterangan_bpjs = models.CharField("keterangan BPJS", max_length=300, blank=True)
     # True while the usulan is open or enrolled: the database refuses a second
@@ -274,6 +279,19 @@ class Anggota(models.Model):
                 condition=Q(aktif=True),
                 name="anggota_one_open_usulan_per_nik",
                 violation_error_message="NIK ini sudah ada dalam usulan lain yang masih berjalan.",
+            ),
+            # A NOKA is one person's card: no import, scan or edit gives it to two.
+            models.UniqueConstraint(
+                fields=["noka"],
+                condition=Q(aktif=True) & ~Q(noka=""),
+                name="anggota_noka_one_person",
+                violation_error_message="NOKA ini sudah tercatat untuk orang lain.",
+            ),
+            models.UniqueConstraint(
+                fields=["noka_lama"],
+                condition=Q(aktif=True) & ~Q(noka_lama=""),
+                name="anggota_noka_lama_one_person",
+                violation_error_message="NOKA lama ini sudah tercatat untuk orang lain.",
             ),
         ]
         indexes = [models.Index(fields=["nama"])]

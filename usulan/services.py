@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
-from kis_portal.offices.choices import Level
+from kis_portal.offices.choices import JenisUsulan, Level
 from kis_portal.roles import Role, require_role
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
@@ -47,6 +47,7 @@ MEMBER_FIELDS = (
     "kategori",
     "telepon",
     "catatan",
+    "noka_lama",
 )
 
 
@@ -177,6 +178,7 @@ def usulan_save(
     usulan.refresh_from_db(fields=["version"])
 
     _check_members(usulan.pk, members, user=by)
+    members = _household_noka_to_holder(usulan, members)
     existing_members = {m.pk: m for m in usulan.anggota_set.all()}
     try:
         with transaction.atomic():
@@ -196,6 +198,12 @@ def usulan_save(
                 member.save()
     except IntegrityError as exc:
         # Another usulan took the NIK between our check and our write.
+        if "noka" in str(exc):
+            raise ValidationError(
+                "NOKA lama salah satu anggota sudah tercatat untuk orang lain: satu "
+                "NOKA untuk satu orang. Periksa kembali.",
+                code="noka_taken",
+            ) from exc
         raise ValidationError(
             "NIK salah satu anggota baru saja diusulkan di usulan lain. Periksa kembali.",
             code="nik_taken",
@@ -208,6 +216,28 @@ def usulan_save(
         data={"anggota": len([m for m in members if not m.get("DELETE")])},
     )
     return usulan
+
+
+def _household_noka_to_holder(usulan: Usulan, members: list[dict]) -> list[dict]:
+    """A MIG37 form's one NOKA lama belongs to one member, never to all of them.
+
+    Forms that ask for the household's NOKA lama only (the loket, older bulk
+    files) give it to the head of the family (else the first member) when no
+    member carries a NOKA lama of their own; the others keep none.
+    """
+    if usulan.jenis != JenisUsulan.MIG37 or not usulan.noka_lama:
+        return members
+    kept = [row for row in members if not row.get("DELETE")]
+    if any(row.get("noka_lama") for row in kept):
+        return members
+    holder = next((row for row in kept if row.get("shdk") == "1"), None)
+    holder = holder or (kept[0] if kept else None)
+    if holder is None:
+        return members
+    return [
+        {**row, "noka_lama": usulan.noka_lama} if row is holder else row
+        for row in members
+    ]
 
 
 @transaction.atomic

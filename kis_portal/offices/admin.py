@@ -102,6 +102,7 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("Impor hasil BPJS", {"fields": ("header_sinonim_hasil",)}),
     )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -16,6 +16,7 @@ from .choices import (
 )
 from .defaults import PETA_KODE, nilai_tetap_default, peta_kode_default
 from .fields import CODED_FIELDS, CONSTANT_FIELDS, EXPORT_FIELDS
+from .result_headers import default_header_sinonim_hasil, header_sinonim_errors
 
 SK_DIKTUM_DEFAULT = (
     "Menetapkan penduduk yang namanya tercantum dalam keputusan ini sebagai peserta "
@@ -104,6 +105,16 @@ class OfficeProfile(models.Model):
         default=SheetSplit.LAYOUT,
     )
     recap_per_desa = models.BooleanField("rekap per desa", default=True)
+    header_sinonim_hasil = models.JSONField(
+        "judul kolom tambahan di berkas hasil BPJS",
+        default=default_header_sinonim_hasil,
+        blank=True,
+        help_text=(
+            "Ejaan judul kolom yang dipakai cabang BPJS di berkas hasil, selain yang "
+            'sudah dikenali. Misalnya {"nik": ["NIK PESERTA"], "status": '
+            '["STATUS PROSES"]}. Kunci: nik, nama, no_kk, noka, status, keterangan, tmt.'
+        ),
+    )
     kode_wilayah = models.CharField(
         "penulisan kode wilayah di ekspor",
         max_length=10,
@@ -165,6 +176,8 @@ class OfficeProfile(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if problem := header_sinonim_errors(self.header_sinonim_hasil):
+            errors["header_sinonim_hasil"] = problem
         order = self.priority_order
         if not isinstance(order, list) or sorted(order) != sorted(Kategori.values):
             errors["priority_order"] = (

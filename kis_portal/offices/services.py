@@ -45,6 +45,7 @@ PROFILE_FIELDS = (
     "sk_menimbang",
     "sk_mengingat",
     "sk_diktum",
+    "header_sinonim_hasil",
 )
 # Profile JSON gives the SK texts as lists of lines.
 LINE_FIELDS = ("sk_menimbang", "sk_mengingat", "sk_diktum")

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+import xlwt
 from openpyxl import Workbook
 
 from kis_portal.incoming import (
@@ -11,8 +12,10 @@ from kis_portal.incoming import (
     Columns,
     Format,
     IncomingError,
+    Inexact,
     open_table,
     read_table,
+    read_tables,
     sniff,
     text_value,
 )
@@ -230,7 +233,8 @@ def test_xlsx_row_errors_name_their_cell_and_the_row_is_still_given():
             # A number too long for a float: written in exponent form, digits lost.
             [5.108061203850002e16, "I MADE", datetime.date(1985, 3, 12)],
             ["'" + NIK, "#N/A", None],  # an Excel error value
-            [int(KK), "I KETUT", None],  # a whole number, exact
+            # A 16-digit whole number: Excel keeps 15 digits, so it is inexact too.
+            [int(KK), "I KETUT", None],
         ]
     )
 
@@ -239,10 +243,11 @@ def test_xlsx_row_errors_name_their_cell_and_the_row_is_still_given():
     ).rows
 
     assert number == 2 and first[2] == datetime.date(1985, 3, 12)
-    assert first[0] is None and "Format kolom sebagai Teks" in first_errors[0]
+    assert first[0] == "51080612038500016" and "digit hilang" in first_errors[0]
     assert second[0] == NIK and list(second_errors) == [1]
     assert "galat Excel (#N/A)" in second_errors[1]
-    assert third == (4, [KK, "I KETUT", None], {})
+    assert third[:2] == (4, [KK, "I KETUT", None])
+    assert "digit hilang" in third[2][0]
 
 
 def test_a_formula_refuses_a_previewed_file_but_is_a_cell_error_when_streamed():
@@ -302,3 +307,105 @@ def test_a_file_without_line_breaks_is_refused():
             io.BytesIO(content), columns=COLUMNS, max_bytes=1, max_unpacked_bytes=1
         ) as table:
             list(table.rows)
+
+
+# --- Every sheet, merged cells, old workbooks (issue 19) ----------------------------
+
+
+def two_sheet_workbook() -> bytes:
+    wb = Workbook()
+    ok = wb.active
+    ok.title = "BERHASIL"
+    ok.append(["Hasil pendaftaran"])
+    ok.append(["NIK", "NAMA", "KODE DESA"])
+    ok.append([NIK, "I MADE", "BERHASIL"])
+    ok.append([KK, "NI LUH", None])  # under a value merged over the household
+    ok.merge_cells("C3:C4")
+    failed = wb.create_sheet("GAGAL")
+    failed.append(["NIK", "NAMA"])
+    failed.append(["\u2018" + NIK[:-1] + "9", "I KETUT"])  # a curly quote before it
+    wb.create_sheet("REKAP").append(["JUMLAH", 3])  # no header: passed over
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_every_sheet_is_read_and_a_merged_value_applies_to_each_row():
+    tables = read_tables(two_sheet_workbook(), columns=COLUMNS, max_rows=100)
+
+    assert [(t.sheet, len(list(t.rows))) for t in tables.tables] == [
+        ("BERHASIL", 2),
+        ("GAGAL", 1),
+    ]
+    assert [name for name, _ in tables.skipped] == ["REKAP"]
+    ok, failed = tables.tables
+    assert values(ok) == [
+        [NIK, "I MADE", "BERHASIL"],
+        [KK, "NI LUH", "BERHASIL"],
+    ]
+    assert ok.merged == {(4, 2)}
+    assert values(failed) == [[NIK[:-1] + "9", "I KETUT"]]
+
+
+def test_a_merged_value_is_filled_by_the_exact_reader_too():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["NIK", "NAMA", "KODE DESA"])
+    # An exponent sends the sheet to openpyxl, which reads no merges in read-only mode.
+    ws.append([NIK, "I MADE", "BERHASIL", 1.5e20])
+    ws.append([KK, "NI LUH", None])
+    ws.merge_cells("C2:C3")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+
+    (table,) = read_tables(buffer.getvalue(), columns=COLUMNS, max_rows=10).tables
+
+    assert [v[:3] for v in values(table)] == [
+        [NIK, "I MADE", "BERHASIL"],
+        [KK, "NI LUH", "BERHASIL"],
+    ]
+    assert table.merged == {(3, 2)}
+
+
+def test_the_row_limit_counts_the_rows_of_every_sheet():
+    with pytest.raises(IncomingError, match="lebih dari 2 baris"):
+        read_tables(two_sheet_workbook(), columns=COLUMNS, max_rows=2)
+
+
+def xls_bytes(sheets: dict[str, list[list]]) -> bytes:
+    book = xlwt.Workbook()
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_old_excel_workbook_is_read_with_every_sheet():
+    content = xls_bytes(
+        {
+            "BERHASIL": [["NIK", "NAMA"], [NIK, "I MADE"], [float(KK), "NI LUH"]],
+            "GAGAL": [["NIK", "NAMA"], [NIK[:-1] + "9", "I KETUT"]],
+        }
+    )
+    assert sniff(content[:8]) is Format.XLS
+
+    tables = read_tables(content, columns=COLUMNS, max_rows=10)
+
+    assert [t.format for t in tables.tables] == [Format.XLS, Format.XLS]
+    ok, failed = tables.tables
+    (_, first, _), (_, second, errors) = ok.rows
+    assert first == [NIK, "I MADE"]
+    # A number cell of 16 digits: Excel 97 kept 15 of them, and says so.
+    assert isinstance(second[0], Inexact) and "digit hilang" in errors[0]
+    assert values(failed) == [[NIK[:-1] + "9", "I KETUT"]]
+    assert values(read(content)) == values(ok)
+
+
+def test_a_locked_or_broken_old_workbook_is_refused_with_what_to_do():
+    content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+    with pytest.raises(IncomingError, match="simpan sebagai"):
+        read_tables(content, columns=COLUMNS, max_rows=10)

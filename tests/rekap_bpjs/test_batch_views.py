@@ -166,7 +166,7 @@ def test_rekap_previews_and_applies_a_result_and_desa_sees_the_failure(
     bad_nik = bad.anggota_set.get().nik
     upload = result_xlsx(
         [
-            [int(good_nik), "0001261832477", "BERHASIL", "", "01-12-2026"],
+            [good_nik, "0001261832477", "BERHASIL", "", "01-12-2026"],
             [bad_nik, "", "GAGAL", "NIK tidak padan di Dukcapil", ""],
             ["5108069999990001", "", "GAGAL", "tidak dikenal", ""],
         ]

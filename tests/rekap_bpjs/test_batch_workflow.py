@@ -33,10 +33,12 @@ def status_rows(batch: Batch) -> list[tuple]:
 
 
 def result_file(batch: Batch, *, first: int, last: int) -> bytes:
-    items = list(batch.items.filter(diambil=True).order_by("urutan"))[first:last]
+    items = list(
+        batch.items.filter(diambil=True).select_related("anggota").order_by("urutan")
+    )[first:last]
     return xlsx_bytes(
         [
-            [noka(n), item.nik, "X", "BERHASIL", None, TMT]
+            [noka(n), item.nik, item.anggota.nama, "BERHASIL", None, TMT]
             for n, item in enumerate(items, start=first + 1)
         ]
     )

@@ -48,6 +48,10 @@ def scenario(operator_a, operator_b, rekap) -> Scenario:
     batch_build(periode="2026-11", by=rekap)
     batch = batch_lock(periode="2026-11", by=rekap)
     a1, a2 = enrolled_home.anggota_set.order_by("pk")
+    # Two members of one household whose NIKs share 15 digits need two names for
+    # a number-cell NIK to tell them apart.
+    a1.nama = "I KETUT ANGKA"
+    a1.save(update_fields=["nama"])
     f1, f2 = failed_home.anggota_set.order_by("pk")
     (b1,) = other_home.anggota_set.all()
     return Scenario(
@@ -62,14 +66,17 @@ def scenario(operator_a, operator_b, rekap) -> Scenario:
 def result_rows(m: dict[str, Anggota]) -> list[list]:
     """BPJS-like rows: NOKA, NIK, name, status, reason, TMT (messy on purpose)."""
     a2 = m["a2"].nik
+    a1_name, a2_name, f1_name, f2_name, b1_name = (
+        m[key].nama for key in ("a1", "a2", "f1", "f2", "b1")
+    )
     return [
-        # NIK as a number cell; TMT as a date cell.
-        [noka(1261832477), int(m["a1"].nik), "A1", "BERHASIL", None, TMT],
+        # NIK as a number cell (matched on 15 digits and the name); TMT a date cell.
+        [noka(1261832477), int(m["a1"].nik), a1_name, "BERHASIL", None, TMT],
         # NIK with an apostrophe and spaces; status in lower case; TMT as text.
         [
             noka(1261832478),
             f"'{a2[:4]} {a2[4:10]} {a2[10:]}",
-            "A2",
+            a2_name.title(),
             "sukses",
             "",
             "01-12-2026",
@@ -78,15 +85,15 @@ def result_rows(m: dict[str, Anggota]) -> list[list]:
         [
             noka(1261832478),
             f"'{a2[:4]} {a2[4:10]} {a2[10:]}",
-            "A2",
+            a2_name.title(),
             "sukses",
             "",
             "01-12-2026",
         ],
-        [noka(1261832479), m["f1"].nik, "F1", "Terdaftar", None, "2026-12-01"],
-        [None, m["f2"].nik, "F2", "GAGAL", "NIK tidak padan di Dukcapil", None],
-        # A 12-digit NOKA: malformed, the member keeps waiting.
-        ["261832480123", m["b1"].nik, "B1", "BERHASIL", None, "01/12/2026"],
+        [noka(1261832479), m["f1"].nik, f1_name, "Terdaftar", None, "2026-12-01"],
+        [None, m["f2"].nik, f2_name, "GAGAL", "NIK tidak padan di Dukcapil", None],
+        # An 8-digit NOKA: too short to be one that lost its zeros; still waiting.
+        ["26183248", m["b1"].nik, b1_name, "BERHASIL", None, "01/12/2026"],
         # Nobody in the batch has this NIK.
         [noka(1261832481), UNKNOWN_NIK, "X", "BERHASIL", None, "01/12/2026"],
     ]
@@ -107,6 +114,7 @@ def test_preview_of_a_messy_file_counts_each_kind(scenario):
         "konflik": 0,
         "duplikat": 1,
         "menunggu": 0,
+        "dipulihkan": 1,
     }
     assert [r.nik for r in preview.unmatched] == [UNKNOWN_NIK]
     assert "tidak ada dalam rekap 2026-11" in preview.unmatched[0].reason
@@ -195,16 +203,21 @@ def test_a_later_file_fills_the_waiting_and_keeps_the_enrolled(scenario, rekap):
     )
     later = xlsx_bytes(
         [
-            [noka(1261832490), m["b1"].nik, "B1", "BERHASIL", None, TMT],
+            [noka(1261832490), m["b1"].nik, m["b1"].nama, "BERHASIL", None, TMT],
             # Already enrolled: a failure now is a conflict, not applied.
-            [None, m["a1"].nik, "A1", "GAGAL", "Indikasi ganda", None],
-            [noka(1261832477), m["a2"].nik, "A2", "BERHASIL", None, TMT],
+            [None, m["a1"].nik, m["a1"].nama, "GAGAL", "Indikasi ganda", None],
+            # a1's NOKA given to a2: one NOKA is one person's, held back.
+            [noka(1261832477), m["a2"].nik, m["a2"].nama, "BERHASIL", None, TMT],
         ]
     )
     result = result_apply(
         periode="2026-11", content=later, filename="hasil-2.xlsx", by=rekap
     )
-    assert (result.enrolled, result.failed, result.conflicts) == (1, 0, 2)
+    assert (result.enrolled, result.failed, result.conflicts) == (1, 0, 1)
+    (taken,) = result.preview.malformed
+    assert f"NOKA {noka(1261832477)} sudah tercatat untuk {m['a1'].nama}" in (
+        taken.reason
+    )
     assert Anggota.objects.get(pk=m["b1"].pk).noka == noka(1261832490)
     a1 = Anggota.objects.get(pk=m["a1"].pk)
     assert (a1.status_bpjs, a1.noka) == ("terdaftar", noka(1261832477))
@@ -220,9 +233,9 @@ def test_csv_with_semicolons_in_cp1252(scenario, rekap):
         "Hasil verifikasi BPJS Kesehatan – Buleleng",
         "",
         "NO;NIK;NOKA;NAMA;STATUS;KETERANGAN;TMT",
-        f"1;{m['a1'].nik};'{noka(11)};I MADE;BERHASIL;;01-12-2026",
+        f"1;{m['a1'].nik};'{noka(11)};i ketut  angka;BERHASIL;;01-12-2026",
         f"2;5.108E+15;{noka(12)};X;BERHASIL;;01-12-2026",
-        f"3;{m['f2'].nik};;NI LUH;DITOLAK;Sudah JKN/Indikasi Ganda: é;",
+        f"3;{m['f2'].nik};;I MD. UJI;DITOLAK;Sudah JKN/Indikasi Ganda: é;",
         ";;;;;;",
         f"4;{m['f1'].nik};{noka(13)};Y;DIPROSES;;",
     ]
@@ -248,7 +261,16 @@ def test_csv_with_semicolons_in_cp1252(scenario, rekap):
 
 def test_a_file_without_a_status_column_changes_nothing(scenario, rekap):
     content = xlsx_bytes(
-        [[noka(1), scenario.members["a1"].nik, "A1", "x", "y", "z"]],
+        [
+            [
+                noka(1),
+                scenario.members["a1"].nik,
+                scenario.members["a1"].nama,
+                "x",
+                "y",
+                "z",
+            ]
+        ],
         header=["NOKA", "NIK", "Nama", "Hasil Akhir", "Keterangan", "TMT"],
     )
     with pytest.raises(ResultFileError, match="Kolom wajib tidak ditemukan: STATUS"):
@@ -320,13 +342,16 @@ def queries_to_apply(rekap, operator, *, households: int, periode: str) -> int:
     batch_build(periode=periode, by=rekap)
     batch = batch_lock(periode=periode, by=rekap)
     rows = []
-    for number, item in enumerate(batch.items.filter(diambil=True), start=1):
+    for number, item in enumerate(
+        batch.items.filter(diambil=True).select_related("anggota"), start=1
+    ):
         failed = number % 3 == 0
         rows.append(
             [
-                None if failed else noka(number),
+                # A NOKA is one person's: each batch's are new.
+                None if failed else noka(number + 1000 * households),
                 item.nik,
-                "X",
+                item.anggota.nama,
                 "GAGAL" if failed else "BERHASIL",
                 "NIK tidak padan" if failed else None,
                 TMT,

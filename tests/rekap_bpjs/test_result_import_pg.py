@@ -27,8 +27,8 @@ def test_two_simultaneous_imports_apply_once(operator_a, rekap):
     first, second = usulan.anggota_set.order_by("pk")
     content = xlsx_bytes(
         [
-            [noka(1), first.nik, "A", "BERHASIL", None, "01-12-2026"],
-            [None, second.nik, "B", "GAGAL", "masih menunggak", None],
+            [noka(1), first.nik, first.nama, "BERHASIL", None, "01-12-2026"],
+            [None, second.nik, second.nama, "GAGAL", "masih menunggak", None],
         ]
     )
     barrier = threading.Barrier(2)

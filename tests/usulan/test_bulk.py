@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from dtks.models import DtksPeriode, DtksRecord
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.jobs.models import Job
@@ -384,20 +385,104 @@ def test_the_row_limit_is_a_setting(login, operator_a, settings):
     )
 
 
-def test_nik_as_a_number_cell_or_with_an_apostrophe_is_read_exactly(login, operator_a):
+def dtks_person(nik_: str, nama: str, no_kk: str = "") -> None:
+    periode = DtksPeriode.objects.get_or_create(kode="2026-Q3")[0]
+    DtksRecord.objects.create(periode=periode, nik=nik_, nama=nama, no_kk=no_kk)
+
+
+def test_a_number_cell_nik_is_found_in_dtks_by_its_15_digits_and_name(
+    login, operator_a
+):
     husband, wife = nik(12, 5, 1980, 1), nik(7, 3, 1985, 2, female=True)
+    dtks_person(husband, "I MADE UJI", kk(1))
     rows = good_rows()[:2]
-    rows[0]["NIK"] = int(husband)
-    rows[0]["NO KK"] = int(kk(1))
-    rows[1]["NIK"] = "'" + wife
+    # Number cells, as Excel keeps them: 15 digits, the 16th a zero.
+    rows[0]["NIK"] = int(husband[:15] + "0")
+    rows[0]["NO KK"] = int(kk(1)[:15] + "0")
+    rows[1]["NIK"] = "\u2018" + wife  # a curly quote in front: taken off
     rows[1]["NO HP"] = 81234567890  # a number cell drops the leading 0
     client = login(operator_a)
     page = upload(client, xlsx(rows)).content.decode()
     assert "1 keluarga siap dibuat (2 anggota)" in page
+    assert "dipulihkan dari DTKS" in page
 
     client.post(CONFIRM, {"token": token_of(client, operator_a)})
     assert set(Anggota.objects.values_list("nik", flat=True)) == {husband, wife}
+    assert Usulan.objects.get().no_kk == kk(1)
     assert Anggota.objects.get(nik=wife).telepon == "081234567890"
+
+
+def test_a_number_cell_nik_nobody_in_dtks_fits_is_held_back_as_digit_hilang(
+    login, operator_a
+):
+    twin_a, twin_b = nik(8, 8, 2020, 11), nik(8, 8, 2020, 12)
+    dtks_person(twin_a, "I PUTU ADI")
+    dtks_person(twin_b, "I KADEK ADI")
+    rows = [
+        row(kk(1), nik(12, 5, 1980, 1), "12-05-1980"),
+        # Both twins' NIKs are one number once Excel has them.
+        row(kk(1), twin_a, "08-08-2020", NAMA="I Gede Lain"),
+    ]
+    rows[1]["NIK"] = int(twin_a[:15] + "0")
+    rows[1]["HUBUNGAN DALAM KK"] = "4"
+    rows[1]["STATUS KAWIN"] = "1"
+    page = upload(login(operator_a), xlsx(rows)).content.decode()
+    assert "NIK: digit hilang: NIK tersimpan sebagai angka" in page
+    assert "tidak ada orang di DTKS dengan 15 digit dan nama itu" in page
+    assert "1 keluarga dengan kesalahan" in page
+
+
+def test_the_same_nik_twice_in_one_kk_names_the_file_row(login, operator_a):
+    rows = good_rows()[:2]
+    rows[1]["NIK"] = rows[0]["NIK"]
+    page = upload(login(operator_a), xlsx(rows)).content.decode()
+    assert "NIK: NIK ini sudah ada di baris 2 berkas ini (KK yang sama)." in page
+
+
+def test_each_mig37_member_carries_their_own_noka_lama(login, operator_a):
+    rows = good_rows()[4:]
+    rows.append(
+        row(
+            kk(3),
+            nik(4, 4, 1962, 6),
+            datetime.date(1962, 4, 4),
+            JENIS="MIG37",
+            **{"NOKA LAMA": "0001261832478", "HUBUNGAN DALAM KK": "2"},
+        )
+    )
+    rows.append(  # a member added to the family later: no card before
+        row(
+            kk(3),
+            nik(5, 5, 2012, 7),
+            datetime.date(2012, 5, 5),
+            JENIS="MIG37",
+            **{"HUBUNGAN DALAM KK": "4", "STATUS KAWIN": "1"},
+        )
+    )
+    client = login(operator_a)
+    page = upload(client, xlsx(rows)).content.decode()
+    assert "1 keluarga siap dibuat (3 anggota)" in page
+    client.post(CONFIRM, {"token": token_of(client, operator_a)})
+    assert dict(Anggota.objects.values_list("nik", "noka_lama")) == {
+        nik(3, 3, 1960, 5, female=True): "0001261832477",
+        nik(4, 4, 1962, 6): "0001261832478",
+        nik(5, 5, 2012, 7): "",
+    }
+
+
+def test_one_noka_lama_on_two_rows_is_refused_naming_the_first(login, operator_a):
+    rows = good_rows()[4:]
+    rows.append(
+        row(
+            kk(3),
+            nik(4, 4, 1962, 6),
+            datetime.date(1962, 4, 4),
+            JENIS="MIG37",
+            **{"NOKA LAMA": "0001261832477", "HUBUNGAN DALAM KK": "2"},
+        )
+    )
+    page = upload(login(operator_a), xlsx(rows)).content.decode()
+    assert "NOKA lama ini sudah ada di baris 2 berkas ini" in page
 
 
 def test_confirm_twice_creates_once(login, operator_a, settings):

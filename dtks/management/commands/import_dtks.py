@@ -98,7 +98,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Periode {result.periode}: {_n(result.imported)} baris diimpor, "
-                f"{_n(result.rejected)} baris ditolak."
+                f"{_n(result.rejected)} baris ditolak, "
+                f"{_n(result.warned)} baris diimpor dengan peringatan."
             )
         )
         self._report_rejections(result, options)
@@ -109,7 +110,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  baris {item.baris}: {item.nik or '-'}: {item.alasan}")
         if result.rejected > len(shown):
             self.stdout.write(f"  ... dan {_n(result.rejected - len(shown))} lainnya.")
-        if options["rejected_out"] and result.rejected:
+        if options["rejected_out"] and (result.rejected or result.warned):
             out = Path(options["rejected_out"])
             out.write_bytes(rejected_workbook(result))
             self.stdout.write(f"Baris yang ditolak ditulis ke {out}.")
