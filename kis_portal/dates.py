@@ -42,8 +42,7 @@ SERIAL = re.compile(r"\d{5}(?:\.0+)?")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
-@functools.lru_cache(maxsize=4096)
-def loose_date(text: str, *, pivot: int = 2000) -> datetime.date | None:
+def parse_date(text: str, *, pivot: int = 2000) -> datetime.date | None:
     """The date `text` names, or None.
 
     A two-digit year YY is 20YY when that is at most `pivot` + 10, else 19YY:
@@ -81,6 +80,10 @@ def loose_date(text: str, *, pivot: int = 2000) -> datetime.date | None:
     except (ValueError, OverflowError):
         return None
     return None
+
+
+# A file repeats the same few dates (a TMT, a birth year's days) thousands of times.
+loose_date = functools.lru_cache(maxsize=4096)(parse_date)
 
 
 def _year(year: int, written: str, pivot: int) -> int:
