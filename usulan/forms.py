@@ -135,6 +135,11 @@ class AnggotaForm(forms.ModelForm):
             self.fields[name].max_length = None
             self.fields[name].validators = []
             self.fields[name].widget.attrs.pop("maxlength", None)
+        # A member BPJS registered is shown, not edited: its NOKA is tied to it.
+        self.terkunci = bool(self.instance.pk and self.instance.is_enrolled)
+        if self.terkunci:
+            for field in self.fields.values():
+                field.disabled = True
 
     def clean_nik(self) -> str:
         return validate_nik(self.cleaned_data["nik"])
@@ -184,6 +189,11 @@ class BaseAnggotaFormSet(BaseInlineFormSet):
         for index, message in errors.items():
             if "nik" not in live[index].errors:
                 live[index].add_error("nik", message)
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if getattr(form, "terkunci", False):
+            form.fields["DELETE"].disabled = True
 
     def member_rows(self) -> list[dict]:
         rows = []
