@@ -16,6 +16,7 @@ from kis_portal.audit.services import audit_record, record_access
 from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
 from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.search import TOKEN_PARAM, search_data, search_redirect, search_terms
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.access import get_desa_for_user_by_pk
 
@@ -83,8 +84,10 @@ def _record_cards(
 
 @role_required(*LIST_ROLES)
 def kartu_list(request: HttpRequest) -> HttpResponse:
+    if hidden := search_redirect(request):
+        return hidden
     scope = kartu_for_user(request.user)
-    kartu_filter = KartuFilter(request.GET or None, queryset=scope, user=request.user)
+    kartu_filter = KartuFilter(search_data(request), queryset=scope, user=request.user)
     qs = kartu_filter.qs if kartu_filter.is_bound else scope
     page = Paginator(qs.order_by("desa__nama", "anggota__nama", "pk"), 25).get_page(
         request.GET.get("page")
@@ -109,6 +112,8 @@ def _export(request: HttpRequest, kind: str, filterset) -> HttpResponse:
     """A list as it is filtered on screen, as XLSX, built in the background."""
     allowed = set(filterset.base_filters)
     filters = {k: v for k, v in request.POST.items() if k in allowed and v}
+    filters.pop("q", None)  # the search box's terms come from the session's token
+    filters.update(search_terms(request, request.POST.get(TOKEN_PARAM)))
     job = job_start(kind=kind, by=request.user, params={"filters": filters})
     return redirect(job)
 

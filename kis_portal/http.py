@@ -36,3 +36,15 @@ def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def int_param(value: str | None) -> int | None:
+    """An id or count from a query or form value; None for anything else.
+
+    `str.isdigit()` alone accepts "²" or "١٢" (which `int()` refuses or reads as
+    another number) and a 40-digit id overflows the database's integer: both were 500s.
+    """
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
