@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import audit_record, record_access
-from kis_portal.http import form_add_errors, private
+from kis_portal.http import form_add_errors, int_param, private
 from kis_portal.jobs.services import job_start
 from kis_portal.roles import Role, operator_desa_id, role_required
 from kis_portal.search import TOKEN_PARAM, search_data, search_redirect, search_terms
@@ -219,7 +219,7 @@ def terima_batch(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF)
 def serah_terima_baru(request: HttpRequest) -> HttpResponse:
     """Choose a desa, tick its cards (all ready ones by default), name the collector."""
-    desa_id = request.POST.get("desa") or request.GET.get("desa")
+    desa_id = int_param(request.POST.get("desa") or request.GET.get("desa"))
     desa = None
     if desa_id:
         desa = get_desa_for_user_by_pk(request.user, desa_id)
@@ -236,7 +236,9 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
         selected = {c.pk for c in cards}
     if request.method == "POST" and desa is not None:
         form = forms.PenerimaForm(request.POST)
-        selected = {int(pk) for pk in request.POST.getlist("kartu") if pk.isdigit()}
+        selected = {
+            pk for pk in map(int_param, request.POST.getlist("kartu")) if pk is not None
+        }
         if form.is_valid():
             data = form.cleaned_data
             try:

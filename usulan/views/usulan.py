@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
+from kis_portal.http import int_param
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, operator_desa_id, role_required
 from kis_portal.search import search_data, search_redirect
@@ -217,7 +218,7 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     household=form.cleaned_data,
                     members=formset.member_rows(),
                     by=request.user,
-                    version=int(request.POST.get("version") or 0) or None,
+                    version=int_param(request.POST.get("version")) or None,
                 )
             except StaleEdit as exc:
                 if _wants_json(request):

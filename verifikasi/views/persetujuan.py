@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import audit_record, record_access
-from kis_portal.http import private
+from kis_portal.http import int_param, private
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, has_role, role_required
 from usulan.models import Usulan
@@ -69,7 +69,7 @@ def _rows(usulan_list: list[Usulan], user) -> list[dict]:
 
 def _selected_ids(request: HttpRequest) -> list[int]:
     return sorted(
-        {int(v) for v in request.POST.getlist("usulan") if v.isdigit() and len(v) < 12}
+        {pk for pk in map(int_param, request.POST.getlist("usulan")) if pk is not None}
     )
 
 
