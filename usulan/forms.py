@@ -49,7 +49,11 @@ class UsulanForm(forms.ModelForm):
             "rt": forms.TextInput(attrs={"inputmode": "numeric"}),
             "rw": forms.TextInput(attrs={"inputmode": "numeric"}),
             "telepon": forms.TextInput(
-                attrs={"inputmode": "tel", "placeholder": "08..."}
+                attrs={
+                    "inputmode": "tel",
+                    "placeholder": "08...",
+                    "autocomplete": "off",
+                }
             ),
             "noka_lama": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
@@ -122,7 +126,11 @@ class AnggotaForm(forms.ModelForm):
             ),
             "tanggal_lahir": DATE_WIDGET,
             "telepon": forms.TextInput(
-                attrs={"inputmode": "tel", "placeholder": "08..."}
+                attrs={
+                    "inputmode": "tel",
+                    "placeholder": "08...",
+                    "autocomplete": "off",
+                }
             ),
             "kode_faskes": forms.TextInput(attrs={"placeholder": "09020107"}),
         }
