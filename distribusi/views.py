@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import audit_record, record_access
-from kis_portal.http import form_add_errors, int_param, private
+from kis_portal.http import (
+    form_add_errors,
+    int_param,
+    private,
+    sandboxed,
+    stored_file,
+)
 from kis_portal.jobs.services import job_start
 from kis_portal.roles import Role, operator_desa_id, role_required
 from kis_portal.search import TOKEN_PARAM, search_data, search_redirect, search_terms
@@ -351,7 +357,7 @@ def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'inline; filename="{tanda_terima_filename(serah)}"'
     )
-    return private(response)
+    return sandboxed(private(response))
 
 
 @role_required(*LIST_ROLES)
@@ -389,13 +395,12 @@ def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
         jumlah=serah.jumlah,
     )
     ext = "pdf" if serah.scan_content_type == "application/pdf" else "jpg"
-    response = FileResponse(
+    return stored_file(
         serah.scan.open("rb"),
-        as_attachment=request.GET.get("lihat") != "1",
+        inline=request.GET.get("lihat") == "1",
         filename=f"{tanda_terima_filename(serah)[:-4]}-ttd.{ext}",
         content_type=serah.scan_content_type,
     )
-    return private(response)
 
 
 # --- One card ------------------------------------------------------------------------
@@ -515,12 +520,12 @@ def kartu_foto(request: HttpRequest, pk: int) -> FileResponse:
     _record_cards(
         request, [kartu], "Foto penyerahan kartu", tindakan=AksesData.Tindakan.UNDUH
     )
-    response = FileResponse(
+    return stored_file(
         kartu.warga_foto.open("rb"),
+        inline=True,
         filename=f"foto-kartu-{kartu.noka}.jpg",
         content_type="image/jpeg",
     )
-    return private(response)
 
 
 # --- The desa's page -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
-from kis_portal.http import private
+from kis_portal.http import stored_file
 from kis_portal.roles import Role, role_required
 from usulan.models import Usulan
 from usulan.selectors import review_usulan
@@ -155,10 +155,9 @@ def foto(request: HttpRequest, pk: int) -> FileResponse:
         jumlah=1,
         keterangan=f"foto {photo.pk}",
     )
-    response = FileResponse(
+    return stored_file(
         photo.file.open("rb"),
-        as_attachment=False,
+        inline=True,
         filename=f"foto-lapangan-{photo.pk}.jpg",
         content_type=photo.content_type,
     )
-    return private(response)
