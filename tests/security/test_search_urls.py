@@ -26,6 +26,8 @@ def hrefs(html: str) -> list[str]:
 LISTS = [
     ("usulan:list", "operator_a"),
     ("verifikasi:queue", "verifikator"),
+    ("verifikasi:lapangan_list", "lapangan"),
+    ("verifikasi:approval_list", "kadis"),
     ("distribusi:list", "distribusi"),
     ("pengaduan:list", "operator_a"),
 ]
