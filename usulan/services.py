@@ -229,17 +229,20 @@ def _refuse_if_enrolled(member: Anggota, *, deleting: bool) -> None:
     The desa may still fix the household's failed members; a registered one is
     corrected only by the office's admin, with a reason (`anggota_correct`).
     """
-    stored = Anggota.objects.filter(pk=member.pk).values("status_bpjs", "noka").first()
+    stored = (
+        Anggota.objects.filter(pk=member.pk)
+        .values("status_bpjs", "noka", "nama")
+        .first()
+    )
     if not stored or not (
         stored["status_bpjs"] == Anggota.StatusBpjs.TERDAFTAR or stored["noka"]
     ):
         return
     what = "dihapus dari usulan" if deleting else "diubah oleh desa"
     raise ValidationError(
-        "%(nama)s sudah terdaftar di BPJS (kartu KIS terbit) dan tidak dapat %(what)s. "
-        "Bila datanya keliru, minta koreksi ke admin Dinas Sosial dengan menyebutkan "
-        "alasannya.",
-        params={"nama": Anggota.objects.get(pk=member.pk).nama, "what": what},
+        "%(nama)s sudah terdaftar di BPJS dan tidak dapat %(what)s. Bila datanya "
+        "keliru, minta koreksi ke admin Dinas Sosial dengan menyebutkan alasannya.",
+        params={"nama": stored["nama"], "what": what},
         code="member_enrolled",
     )
 

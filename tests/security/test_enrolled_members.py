@@ -83,9 +83,9 @@ def test_the_service_refuses_the_change_whatever_the_form_sends(operator_a, retu
             by=operator_a,
         )
     assert refused.value.messages == [
-        "I MADE UJI sudah terdaftar di BPJS (kartu KIS terbit) dan tidak dapat diubah "
-        "oleh desa. Bila datanya keliru, minta koreksi ke admin Dinas Sosial dengan "
-        "menyebutkan alasannya."
+        "I MADE UJI sudah terdaftar di BPJS dan tidak dapat diubah oleh desa. Bila "
+        "datanya keliru, minta koreksi ke admin Dinas Sosial dengan menyebutkan "
+        "alasannya."
     ]
     husband.refresh_from_db()
     assert husband.nama == "I MADE UJI"
