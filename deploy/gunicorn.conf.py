@@ -20,5 +20,8 @@ max_requests_jitter = 200
 # ProtectSystem=strict leaves no writable $HOME/.gunicorn for it.
 control_socket_disable = True
 # One line per request on stdout (journald), with the id nginx gave the request.
+# Method and path only: never the query string (%(r)s, %(q)s), which may hold a search.
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
+access_log_format = (
+    '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
+)

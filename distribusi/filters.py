@@ -10,7 +10,11 @@ from .selectors import overdue_q, search_kartu
 
 
 class KartuFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Cari nama, NIK, NOKA", method="search")
+    q = django_filters.CharFilter(
+        label="Cari nama, NIK, NOKA",
+        method="search",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     status = django_filters.ChoiceFilter(
         label="Status", choices=Kartu.Status.choices, empty_label="Semua status"
     )

@@ -13,9 +13,16 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import audit_record, record_access
-from kis_portal.http import form_add_errors, private
+from kis_portal.http import (
+    form_add_errors,
+    int_param,
+    private,
+    sandboxed,
+    stored_file,
+)
 from kis_portal.jobs.services import job_start
 from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.search import TOKEN_PARAM, search_data, search_redirect, search_terms
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.access import get_desa_for_user_by_pk
 
@@ -83,8 +90,10 @@ def _record_cards(
 
 @role_required(*LIST_ROLES)
 def kartu_list(request: HttpRequest) -> HttpResponse:
+    if hidden := search_redirect(request):
+        return hidden
     scope = kartu_for_user(request.user)
-    kartu_filter = KartuFilter(request.GET or None, queryset=scope, user=request.user)
+    kartu_filter = KartuFilter(search_data(request), queryset=scope, user=request.user)
     qs = kartu_filter.qs if kartu_filter.is_bound else scope
     page = Paginator(qs.order_by("desa__nama", "anggota__nama", "pk"), 25).get_page(
         request.GET.get("page")
@@ -109,6 +118,8 @@ def _export(request: HttpRequest, kind: str, filterset) -> HttpResponse:
     """A list as it is filtered on screen, as XLSX, built in the background."""
     allowed = set(filterset.base_filters)
     filters = {k: v for k, v in request.POST.items() if k in allowed and v}
+    filters.pop("q", None)  # the search box's terms come from the session's token
+    filters.update(search_terms(request, request.POST.get(TOKEN_PARAM)))
     job = job_start(kind=kind, by=request.user, params={"filters": filters})
     return redirect(job)
 
@@ -214,7 +225,7 @@ def terima_batch(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF)
 def serah_terima_baru(request: HttpRequest) -> HttpResponse:
     """Choose a desa, tick its cards (all ready ones by default), name the collector."""
-    desa_id = request.POST.get("desa") or request.GET.get("desa")
+    desa_id = int_param(request.POST.get("desa") or request.GET.get("desa"))
     desa = None
     if desa_id:
         desa = get_desa_for_user_by_pk(request.user, desa_id)
@@ -231,7 +242,9 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
         selected = {c.pk for c in cards}
     if request.method == "POST" and desa is not None:
         form = forms.PenerimaForm(request.POST)
-        selected = {int(pk) for pk in request.POST.getlist("kartu") if pk.isdigit()}
+        selected = {
+            pk for pk in map(int_param, request.POST.getlist("kartu")) if pk is not None
+        }
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -344,7 +357,7 @@ def serah_terima_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'inline; filename="{tanda_terima_filename(serah)}"'
     )
-    return private(response)
+    return sandboxed(private(response))
 
 
 @role_required(*LIST_ROLES)
@@ -382,13 +395,12 @@ def serah_terima_scan_view(request: HttpRequest, pk: int) -> HttpResponse:
         jumlah=serah.jumlah,
     )
     ext = "pdf" if serah.scan_content_type == "application/pdf" else "jpg"
-    response = FileResponse(
+    return stored_file(
         serah.scan.open("rb"),
-        as_attachment=request.GET.get("lihat") != "1",
+        inline=request.GET.get("lihat") == "1",
         filename=f"{tanda_terima_filename(serah)[:-4]}-ttd.{ext}",
         content_type=serah.scan_content_type,
     )
-    return private(response)
 
 
 # --- One card ------------------------------------------------------------------------
@@ -508,12 +520,12 @@ def kartu_foto(request: HttpRequest, pk: int) -> FileResponse:
     _record_cards(
         request, [kartu], "Foto penyerahan kartu", tindakan=AksesData.Tindakan.UNDUH
     )
-    response = FileResponse(
+    return stored_file(
         kartu.warga_foto.open("rb"),
+        inline=True,
         filename=f"foto-kartu-{kartu.noka}.jpg",
         content_type="image/jpeg",
     )
-    return private(response)
 
 
 # --- The desa's page -------------------------------------------------------------------

@@ -67,11 +67,18 @@ class DtksUploadForm(forms.Form):
 
 
 class DtksSearchForm(forms.Form):
-    nik = forms.CharField(label="NIK", max_length=40, required=False)
+    # Shared office PCs: the browser must not offer the last person's NIK or name.
+    nik = forms.CharField(
+        label="NIK",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     nama = forms.CharField(
         label="atau nama",
         max_length=150,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text="Kata-kata nama yang utuh, urutan bebas, misalnya PUTU SUARDANA.",
     )
 

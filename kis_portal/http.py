@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -29,6 +29,33 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# What a page may show in place (a frame, a tab, an <img>): what check_upload keeps
+# (a PDF by its signature, a re-encoded JPEG) and the PDFs the portal renders.
+INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+def stored_file(
+    stream, *, filename: str, content_type: str, inline: bool = False
+) -> FileResponse:
+    """A stored file, private. Shown in place only when it is a PDF or an image, and
+    then sandboxed (CSP `sandbox`: no script, no form, no access to the portal's
+    origin, whatever the file holds); anything else is downloaded."""
+    inline = inline and content_type in INLINE_TYPES
+    response = FileResponse(
+        stream, as_attachment=not inline, filename=filename, content_type=content_type
+    )
+    return private(sandboxed(response) if inline else response)
+
+
+def sandboxed(response: HttpResponse) -> HttpResponse:
+    """Add CSP `sandbox` to the portal's policy (django-csp keeps the rest)."""
+    response._csp_update = {
+        **(getattr(response, "_csp_update", None) or {}),
+        "sandbox": True,
+    }
+    return response
+
+
 def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: per field where it names one."""
     if hasattr(exc, "error_dict"):
@@ -36,3 +63,15 @@ def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def int_param(value: str | None) -> int | None:
+    """An id or count from a query or form value; None for anything else.
+
+    `str.isdigit()` alone accepts "²" or "١٢" (which `int()` refuses or reads as
+    another number) and a 40-digit id overflows the database's integer: both were 500s.
+    """
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None

@@ -6,13 +6,15 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from kis_portal.http import int_param
+
 PAGE_SIZES = (10, 25, 50, 100)
 
 
 def page_size(request: HttpRequest, default: int = 25) -> int:
     """The `per` page size from the query string, if it is one of PAGE_SIZES."""
-    raw = request.GET.get("per", "")
-    return int(raw) if raw.isdigit() and int(raw) in PAGE_SIZES else default
+    size = int_param(request.GET.get("per"))
+    return size if size in PAGE_SIZES else default
 
 
 class RowsPaginator(Paginator):

@@ -385,6 +385,9 @@ KIS_SEGMEN_APBD = env_list("KIS_SEGMEN_APBD", "PBPU PEMDA,PBI APBD,PD PEMDA")
 # closed (`manage.py purge_dokumen`); the rows stay and record the purge.
 # Default 5 years.
 KIS_RETENSI_DOKUMEN_HARI = env_int("KIS_RETENSI_DOKUMEN_HARI", 5 * 365)
+# Access records (who saw whose data, AksesData) are deleted this many days after
+# they were written, by the same daily purge. Default 2 years.
+KIS_RETENSI_AKSES_HARI = env_int("KIS_RETENSI_AKSES_HARI", 2 * 365)
 
 # --- Operations: housekeeping, backups, health (docs/deploy.md) -------------------
 # Finished background jobs (their rows, their export files under MEDIA_ROOT/jobs/,

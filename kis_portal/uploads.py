@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,11 @@ SIGNATURES = {
 IMAGE_TYPES = {"image/jpeg", "image/png"}
 # Phone photos are 3000-4000 px wide; 2000 px keeps a document legible at a fraction of the size.
 MAX_IMAGE_SIDE = 2000
+# A 48-megapixel phone photo is 8000 x 6000; anything larger is refused from its header.
+MAX_IMAGE_PIXELS = 50_000_000
+# What is decoded at full scale (PNG, or a JPEG after its reduced-scale draft) is held
+# in memory at ~4 bytes a pixel: an A4 page scanned at 400 dpi is 15.5 megapixels.
+MAX_DECODED_PIXELS = 20_000_000
 
 
 @dataclass
@@ -80,24 +86,49 @@ def check_upload(
 
 
 def _reencode_image(content: bytes) -> tuple[bytes, str]:
-    Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+    """Decode only an image whose header declares a sane size; keep its pixels only.
+
+    The size is read from the header before any pixel is decoded: Pillow's own
+    bomb check only raises above twice its limit, and an 8900 x 8900 PNG of 250 KB
+    decodes to ~300 MB. A new image is built from the pixels alone, so no comment
+    (JPEG COM), text chunk, EXIF or ICC block of the upload reaches the stored file.
+    """
     try:
-        with Image.open(io.BytesIO(content)) as image:
+        with warnings.catch_warnings():
+            # The limit is checked just below, on the header, before decoding.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(content))
+        with image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise _too_many_pixels(width, height)
+            # JPEG decodes straight at a smaller scale (1/2, 1/4, 1/8) when asked.
+            image.draft("RGB", (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            if image.size[0] * image.size[1] > MAX_DECODED_PIXELS:
+                raise _too_many_pixels(width, height)
             image.load()
             image = ImageOps.exif_transpose(image)
             image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
+            pixels = Image.frombytes(image.mode, image.size, image.tobytes())
             out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
-    except (
-        UnidentifiedImageError,
-        OSError,
-        Image.DecompressionBombError,
-        SyntaxError,
-    ) as exc:
+            pixels.save(out, format="JPEG", quality=85, optimize=True)
+    except Image.DecompressionBombError as exc:  # above twice Pillow's own limit
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
             "Gambar rusak atau tidak dapat dibaca. Foto ulang dokumen lalu unggah kembali.",
             code="corrupt",
         ) from exc
     return out.getvalue(), "image/jpeg"
+
+
+def _too_many_pixels(width: int = 0, height: int = 0) -> ValidationError:
+    size = f" ({width} x {height} piksel)" if width else ""
+    return ValidationError(
+        "Gambar terlalu besar%(size)s. Foto ulang dokumen dengan resolusi kamera "
+        "biasa lalu unggah kembali.",
+        params={"size": size},
+        code="too_many_pixels",
+    )

@@ -7,7 +7,7 @@ inbox. The outgoing log (phone numbers, texts) is for staff only.
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kis_portal.roles import STAFF_ROLES, has_role, operator_desa_id
+from kis_portal.roles import Role, has_role, operator_desa_id
 
 from .models import Pesan, PesanDibaca, PesanKeluar
 
@@ -27,7 +27,8 @@ def get_pesan_for_user(user, pk: int) -> Pesan:
 
 
 def pesan_keluar_for_user(user) -> QuerySet[PesanKeluar]:
-    if not has_role(user, *STAFF_ROLES):
+    """The outgoing texts (citizens' phone numbers): the admin's, who runs the gateway."""
+    if not has_role(user, Role.ADMIN):
         return PesanKeluar.objects.none()
     return PesanKeluar.objects.all()
 

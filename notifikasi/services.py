@@ -16,7 +16,7 @@ from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.identifiers import phone_international
-from kis_portal.ratelimit.services import Limit, attempt
+from kis_portal.ratelimit.services import Limit, attempt, failure, failures_allowed
 from kis_portal.roles import Role, require_role
 from usulan.models import Anggota, Usulan
 
@@ -376,8 +376,9 @@ class HasilCek:
 
 
 def cek_status_limits() -> tuple[Limit, Limit]:
-    """Attempts per address and per registration number in one window
-    (KIS_CEK_STATUS_MAKS_IP, KIS_CEK_STATUS_MAKS_NOMOR, KIS_CEK_STATUS_JENDELA_MENIT)."""
+    """Attempts per address, and wrong answers per number from one address, in one
+    window (KIS_CEK_STATUS_MAKS_IP, KIS_CEK_STATUS_MAKS_NOMOR, KIS_CEK_STATUS_JENDELA_MENIT).
+    """
     window = datetime.timedelta(
         minutes=int(getattr(settings, "KIS_CEK_STATUS_JENDELA_MENIT", 60))
     )
@@ -388,27 +389,29 @@ def cek_status_limits() -> tuple[Limit, Limit]:
             jendela=window,
         ),
         Limit(
-            scope="cek-status-nomor",
+            scope="cek-status-nomor-ip",
             maks=int(getattr(settings, "KIS_CEK_STATUS_MAKS_NOMOR", 5)),
             jendela=window,
         ),
     )
 
 
-def _attempt_allowed(*, ip: str, nomor: str) -> bool:
-    """Count the attempt against the address and the number (both, always)."""
-    per_ip, per_nomor = cek_status_limits()
-    ip_ok = attempt(per_ip, ip)
-    nomor_ok = attempt(per_nomor, nomor)
-    return ip_ok and nomor_ok
-
-
 def cek_status(*, nomor: str, tanggal_lahir: datetime.date, ip: str) -> HasilCek:
-    """A citizen's check: the stage, only when the number and birth date match."""
-    if not _attempt_allowed(ip=ip, nomor=nomor):
+    """A citizen's check: the stage, only when the number and birth date match.
+
+    Every attempt counts against the address; wrong answers also count against the
+    number *from that address*. So one address guesses a number's birth date at most
+    KIS_CEK_STATUS_MAKS_NOMOR times, and a stranger's wrong guesses, from wherever,
+    never lock out the citizen who knows the date (issue 21, finding 6).
+    """
+    per_ip, per_nomor = cek_status_limits()
+    nomor_key = f"{nomor}|{ip}"
+    if not attempt(per_ip, ip) or not failures_allowed(per_nomor, nomor_key):
         logger.info("cek_status outcome=dibatasi")
         return HasilCek("dibatasi")
     status = selectors.status_publik(nomor=nomor, tanggal_lahir=tanggal_lahir)
+    if status is None:
+        failure(per_nomor, nomor_key)
     outcome = "ditemukan" if status else "tidak_ditemukan"
     logger.info("cek_status outcome=%s", outcome)
     return HasilCek(outcome, status)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.accounts.slips import redact
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
-from kis_portal.roles import STAFF_ROLES, Role, has_role, role_required
+from kis_portal.roles import Role, has_role, role_required
 
 from . import selectors, services
 from .access import (
@@ -81,7 +81,7 @@ def _back(request: HttpRequest) -> str:
     return reverse("notifikasi:inbox")
 
 
-@role_required(*STAFF_ROLES)
+@role_required(Role.ADMIN)
 def keluar_list(request: HttpRequest) -> HttpResponse:
     scope = selectors.keluar_list(pesan_keluar_for_user(request.user))
     keluar_filter = PesanKeluarFilter(request.GET or None, queryset=scope)

@@ -11,7 +11,11 @@ from .selectors import open_q, overdue_q
 
 
 class PengaduanFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Cari nomor, pelapor, usulan", method="search")
+    q = django_filters.CharFilter(
+        label="Cari nomor, pelapor, usulan",
+        method="search",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=[("terbuka", "Semua yang belum selesai"), *Pengaduan.Status.choices],

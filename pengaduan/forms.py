@@ -79,7 +79,10 @@ class PengaduanForm(_LaporanFields):
     )
     pelapor_nama = forms.CharField(label="Nama warga yang mengadu", max_length=150)
     pelapor_telepon = forms.CharField(
-        label="Nomor HP warga", max_length=20, required=False
+        label="Nomor HP warga",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, is_operator: bool, **kwargs) -> None:
@@ -207,7 +210,12 @@ class BukuTamuForm(forms.Form):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
     asal = forms.CharField(label="Alamat/asal desa", max_length=150, required=False)
-    telepon = forms.CharField(label="Nomor HP", max_length=20, required=False)
+    telepon = forms.CharField(
+        label="Nomor HP",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     keperluan = forms.ChoiceField(
         label="Keperluan",
         choices=[("", "Pilih keperluan"), *BukuTamu.Keperluan.choices],

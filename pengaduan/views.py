@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
-from kis_portal.http import client_ip, form_add_errors, private
+from kis_portal.http import client_ip, form_add_errors, int_param, private
 from kis_portal.roles import Role, has_role, operator_desa_id, role_required
+from kis_portal.search import search_data, search_redirect
 from kis_portal.uploads import check_upload
 
 from . import forms, services
@@ -69,9 +70,11 @@ def _laporan(data: dict) -> Laporan:
 
 @role_required(*VIEWERS)
 def pengaduan_list(request: HttpRequest) -> HttpResponse:
+    if hidden := search_redirect(request):
+        return hidden
     scope = pengaduan_for_user(request.user)
     pengaduan_filter = PengaduanFilter(
-        request.GET or None, queryset=scope, user=request.user
+        search_data(request), queryset=scope, user=request.user
     )
     qs = pengaduan_filter.qs if pengaduan_filter.is_bound else scope
     page = Paginator(qs.order_by("-created_at", "-pk"), 25).get_page(
@@ -108,9 +111,15 @@ def pengaduan_create(request: HttpRequest) -> HttpResponse:
     is_operator = operator_desa_id(request.user) is not None
     initial = {
         key: request.GET[key][:150]
-        for key in ("nomor_usulan", "pelapor_nama", "pelapor_telepon", "kategori")
+        for key in ("nomor_usulan", "kategori")
         if request.GET.get(key)
     }
+    # From the guest book: the visitor's name and phone by its id, never in the URL.
+    tamu_id = int_param(request.GET.get("tamu"))
+    if tamu_id and (
+        tamu := buku_tamu_for_user(request.user).filter(pk=tamu_id).first()
+    ):
+        initial.update(pelapor_nama=tamu.nama, pelapor_telepon=tamu.telepon)
     form = forms.PengaduanForm(
         request.POST or None,
         request.FILES or None,

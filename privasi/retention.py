@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from distribusi.models import Kartu
-from kis_portal.audit.models import AuditEvent
+from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import audit_record
 from pengaduan.models import Lampiran, Pengaduan
 from usulan.models import Dokumen, Usulan
@@ -200,3 +200,37 @@ def purge_dokumen(
             },
         )
     return result
+
+
+@transaction.atomic
+def purge_akses(
+    *, days: int, dry_run: bool = False, now: datetime.datetime | None = None
+) -> int:
+    """Delete access records written more than `days` days ago; how many."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    due = AksesData.objects.filter(created_at__lt=cutoff)
+    if dry_run:
+        return due.count()
+    if connection.vendor == "postgresql":
+        # The append-only trigger lets this transaction, and only it, delete.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL kis.retensi_akses = 'on'")
+    count, _ = due.delete()
+    logger.info(
+        "purge_akses retention_days=%s cutoff=%s deleted=%s",
+        days,
+        timezone.localdate(cutoff).isoformat(),
+        count,
+    )
+    if count:
+        audit_record(
+            action=AuditEvent.Action.DELETE,
+            reason=(
+                f"Retensi catatan akses: {count} catatan yang lebih tua dari {days} "
+                "hari dihapus."
+            ),
+            data={"retensi_hari": days, "batas": cutoff.isoformat(), "jumlah": count},
+        )
+    return count

@@ -15,6 +15,7 @@ from kis_portal.http import private
 from kis_portal.jobs.services import job_start
 from kis_portal.offices.choices import Kategori
 from kis_portal.roles import role_required
+from kis_portal.search import search_data, search_redirect
 from kis_portal.staging.services import staged_create, staged_delete
 
 from .access import (
@@ -85,8 +86,10 @@ def batch_build_view(request: HttpRequest) -> HttpResponse:
 @role_required(*READERS)
 def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
     batch = get_batch_for_user(request.user, periode)
+    if hidden := search_redirect(request):
+        return hidden
     diambil = request.GET.get("diambil", "")
-    q = request.GET.get("q", "").strip()
+    q = (search_data(request) or {}).get("q", "")
     page = Paginator(batch_items(batch, diambil=diambil, q=q), 50).get_page(
         request.GET.get("page")
     )

@@ -11,7 +11,9 @@ from .selectors import search_usulan
 
 class UsulanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Cari nama, NIK, No. KK, nomor", method="search"
+        label="Cari nama, NIK, No. KK, nomor",
+        method="search",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     status = django_filters.ChoiceFilter(
         label="Status", choices=Usulan.Status.choices, empty_label="Semua status"

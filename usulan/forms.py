@@ -49,7 +49,11 @@ class UsulanForm(forms.ModelForm):
             "rt": forms.TextInput(attrs={"inputmode": "numeric"}),
             "rw": forms.TextInput(attrs={"inputmode": "numeric"}),
             "telepon": forms.TextInput(
-                attrs={"inputmode": "tel", "placeholder": "08..."}
+                attrs={
+                    "inputmode": "tel",
+                    "placeholder": "08...",
+                    "autocomplete": "off",
+                }
             ),
             "noka_lama": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
@@ -127,7 +131,11 @@ class AnggotaForm(forms.ModelForm):
             ),
             "tanggal_lahir": DATE_WIDGET,
             "telepon": forms.TextInput(
-                attrs={"inputmode": "tel", "placeholder": "08..."}
+                attrs={
+                    "inputmode": "tel",
+                    "placeholder": "08...",
+                    "autocomplete": "off",
+                }
             ),
             "kode_faskes": forms.TextInput(attrs={"placeholder": "09020107"}),
         }
@@ -144,6 +152,11 @@ class AnggotaForm(forms.ModelForm):
             self.fields[name].max_length = None
             self.fields[name].validators = []
             self.fields[name].widget.attrs.pop("maxlength", None)
+        # A member BPJS registered is shown, not edited: its NOKA is tied to it.
+        self.terkunci = bool(self.instance.pk and self.instance.is_enrolled)
+        if self.terkunci:
+            for field in self.fields.values():
+                field.disabled = True
 
     def clean_nik(self) -> str:
         return validate_nik(self.cleaned_data["nik"])
@@ -199,6 +212,11 @@ class BaseAnggotaFormSet(BaseInlineFormSet):
         for index, message in errors.items():
             if "nik" not in live[index].errors:
                 live[index].add_error("nik", message)
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if getattr(form, "terkunci", False):
+            form.fields["DELETE"].disabled = True
 
     def member_rows(self) -> list[dict]:
         rows = []

@@ -300,6 +300,11 @@ class Anggota(models.Model):
         return self.nama
 
     @property
+    def is_enrolled(self) -> bool:
+        """BPJS registered this member: the card's identity is fixed for the desa."""
+        return self.status_bpjs == self.StatusBpjs.TERDAFTAR or bool(self.noka)
+
+    @property
     def pisat(self) -> str:
         """BPJS's family relationship code: SHDK 1-4 map directly, the rest to 5."""
         return self.shdk if self.shdk in {"1", "2", "3", "4"} else "5"

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 
 from kis_portal.audit.models import AuditEvent
@@ -186,16 +186,29 @@ def usulan_save(
                 member = existing_members.get(row.get("id")) if row.get("id") else None
                 if row.get("DELETE"):
                     if member:
+                        _refuse_if_enrolled(member, deleting=True)
                         member.delete()
                     continue
                 member = member or Anggota(usulan=usulan)
+                before = {f: getattr(member, f) for f in MEMBER_FIELDS}
                 for field in MEMBER_FIELDS:
                     if field in row:
                         setattr(
                             member, field, row[field] if row[field] is not None else ""
                         )
                 member.full_clean(exclude=["usulan"], validate_constraints=False)
+                if member.pk and before != {
+                    f: getattr(member, f) for f in MEMBER_FIELDS
+                }:
+                    _refuse_if_enrolled(member, deleting=False)
                 member.save()
+    except ProtectedError as exc:
+        # A later stage (a card, a hand-over) holds the member: not a NIK clash.
+        raise ValidationError(
+            "Anggota ini tidak dapat dihapus karena datanya sudah dipakai pada tahap "
+            "berikutnya (kartu atau serah terima). Hubungi Dinas Sosial.",
+            code="member_in_use",
+        ) from exc
     except IntegrityError as exc:
         # Another usulan took the NIK between our check and our write.
         if "noka" in str(exc):
@@ -216,6 +229,30 @@ def usulan_save(
         data={"anggota": len([m for m in members if not m.get("DELETE")])},
     )
     return usulan
+
+
+def _refuse_if_enrolled(member: Anggota, *, deleting: bool) -> None:
+    """A member BPJS registered keeps the identity printed with its NOKA.
+
+    The desa may still fix the household's failed members; a registered one is
+    corrected only by the office's admin, with a reason (`anggota_correct`).
+    """
+    stored = (
+        Anggota.objects.filter(pk=member.pk)
+        .values("status_bpjs", "noka", "nama")
+        .first()
+    )
+    if not stored or not (
+        stored["status_bpjs"] == Anggota.StatusBpjs.TERDAFTAR or stored["noka"]
+    ):
+        return
+    what = "dihapus dari usulan" if deleting else "diubah oleh desa"
+    raise ValidationError(
+        "%(nama)s sudah terdaftar di BPJS dan tidak dapat %(what)s. Bila datanya "
+        "keliru, minta koreksi ke admin Dinas Sosial dengan menyebutkan alasannya.",
+        params={"nama": stored["nama"], "what": what},
+        code="member_enrolled",
+    )
 
 
 def _household_noka_to_holder(usulan: Usulan, members: list[dict]) -> list[dict]:

@@ -1,6 +1,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.utils import timezone
 
 from kis_portal.offices.choices import JenisUsulan, Kategori
@@ -12,7 +13,9 @@ from usulan.selectors import search_usulan
 
 class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Cari nama, NIK, No. KK, nomor", method="search"
+        label="Cari nama, NIK, No. KK, nomor",
+        method="search",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     # Choices filled from one query in __init__ (region_choices).
     kecamatan = django_filters.ChoiceFilter(

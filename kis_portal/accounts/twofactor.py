@@ -6,6 +6,7 @@ device enrols first (QR code or the secret typed by hand).
 """
 
 from base64 import b32encode
+from datetime import timedelta
 
 import segno
 from django.conf import settings
@@ -18,6 +19,9 @@ from kis_portal.roles import Role, has_role
 
 TWO_FACTOR_ROLES = (Role.KADIS, Role.VERIFIKATOR, Role.REKAP, Role.ADMIN)
 DEVICE_NAME = "Aplikasi autentikator"
+# How long one enrolment attempt (its QR code and secret) stays good.
+ENROLMENT_MINUTES = 15
+ENROLMENT_SESSION_KEY = "kis_2fa_daftar"
 
 
 def requires_two_factor(user) -> bool:
@@ -31,11 +35,30 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def enrolment_device(user) -> TOTPDevice:
-    """The user's unconfirmed device, created with a fresh secret if none waits."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def session_enrolment_device(user, session) -> TOTPDevice | None:
+    """The unconfirmed device this session showed, while its time lasts."""
+    pk = session.get(ENROLMENT_SESSION_KEY)
+    if not isinstance(pk, int):
+        return None
+    started_after = timezone.now() - timedelta(minutes=ENROLMENT_MINUTES)
+    return TOTPDevice.objects.filter(
+        pk=pk, user=user, confirmed=False, created_at__gte=started_after
+    ).first()
+
+
+@transaction.atomic
+def enrolment_device(user, session) -> TOTPDevice:
+    """This session's unconfirmed device, or a new one with a fresh secret.
+
+    A secret belongs to one enrolment attempt: one session, for ENROLMENT_MINUTES.
+    Starting an attempt removes every other unconfirmed device of the user, so a
+    secret seen elsewhere (over a shoulder, on a shared PC) can never be confirmed.
+    """
+    device = session_enrolment_device(user, session)
     if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        session[ENROLMENT_SESSION_KEY] = device.pk
     return device
 
 
@@ -58,12 +81,14 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_device(device: TOTPDevice, code: str) -> bool:
-    """Confirm an enrolment with the first code the app shows."""
+def confirm_device(device: TOTPDevice, code: str, session) -> bool:
+    """Confirm this session's enrolment with the first code the app shows."""
     if not device.verify_token(code):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    session.pop(ENROLMENT_SESSION_KEY, None)
     audit_record(
         action="config",
         by=device.user,

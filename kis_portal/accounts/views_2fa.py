@@ -13,12 +13,14 @@ from kis_portal.audit.services import audit_record
 
 from .forms import OtpCodeForm
 from .twofactor import (
+    ENROLMENT_MINUTES,
     confirm_device,
     confirmed_device,
     enrolment_device,
     qr_svg,
     requires_two_factor,
     secret_text,
+    session_enrolment_device,
     verify_code,
 )
 
@@ -82,10 +84,20 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if confirmed_device(request.user) is not None:
         return redirect(_step_url("two_factor:verify", request))
-    device = enrolment_device(request.user)
+    attempt = session_enrolment_device(request.user, request.session)
+    device = attempt or enrolment_device(request.user, request.session)
     form = OtpCodeForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if confirm_device(device, form.cleaned_data["code"]):
+    if request.method == "POST" and attempt is None:
+        # The code was read from a QR code this session no longer holds.
+        form.is_valid()
+        form.add_error(
+            None,
+            f"Waktu pendaftaran ({ENROLMENT_MINUTES} menit) habis atau kode QR sudah "
+            "diganti. Hapus entri lama di aplikasi, pindai kode QR baru di bawah, lalu "
+            "masukkan kodenya.",
+        )
+    elif request.method == "POST" and form.is_valid():
+        if confirm_device(device, form.cleaned_data["code"], request.session):
             messages.success(
                 request,
                 "Verifikasi dua langkah aktif. Mulai sekarang, setiap kali masuk "
@@ -105,5 +117,6 @@ def enrol(request: HttpRequest) -> HttpResponse:
             "next": _next_url(request),
             "qr_svg": qr_svg(device),
             "secret": secret_text(device),
+            "menit": ENROLMENT_MINUTES,
         },
     )

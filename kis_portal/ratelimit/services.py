@@ -75,6 +75,21 @@ def attempt(limit: Limit, key: str) -> bool:
         return _window(limit, key).count() <= limit.maks
 
 
+def failures_allowed(limit: Limit, key: str) -> bool:
+    """Whether `key` may try again: fewer than `maks` failures in the window.
+
+    For limits that count failures only (`failure`), so that what succeeds never
+    uses up anyone's allowance.
+    """
+    return _window(limit, key).count() < limit.maks
+
+
+def failure(limit: Limit, key: str) -> None:
+    """Count one failed attempt by `key`."""
+    _sweep()
+    Percobaan.objects.create(scope=limit.scope, kunci=_hash(limit.scope, key))
+
+
 def attempt_many(limit: Limit, keys: Iterable[str]) -> bool:
     """One attempt counted against each key at once; False if any is past its limit."""
     _sweep()

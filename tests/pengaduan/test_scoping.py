@@ -30,7 +30,9 @@ def test_list_shows_only_the_operators_desa(operator_a, theirs, login):
 
 
 def test_search_by_number_does_not_reach_another_desa(operator_a, theirs, login):
-    response = login(operator_a).get(reverse("pengaduan:list"), {"q": theirs.nomor})
+    response = login(operator_a).get(
+        reverse("pengaduan:list"), {"q": theirs.nomor}, follow=True
+    )
     assert list(response.context["page_obj"].object_list) == []
     assert theirs.get_absolute_url() not in response.content.decode()
     assert "Tidak ada pengaduan yang cocok." in response.content.decode()

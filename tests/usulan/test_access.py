@@ -60,7 +60,11 @@ def test_lists_are_scoped_to_the_operators_desa(
     mine = make_usulan(operator_b)
     html = login(operator_b).get("/usulan/").content.decode()
     assert mine.nomor in html and usulan_a.nomor not in html
-    found = login(operator_b).get(f"/usulan/?q={usulan_a.nomor}").content.decode()
+    found = (
+        login(operator_b)
+        .get(f"/usulan/?q={usulan_a.nomor}", follow=True)
+        .content.decode()
+    )
     assert f'href="/usulan/{usulan_a.pk}/"' not in found
     assert "Tidak ada usulan yang cocok" in found
 
@@ -77,7 +81,7 @@ def test_lists_mask_kk_and_staff_see_every_desa(
 def test_search_by_nik_and_filter_by_status(login, operator_a, usulan_a):
     other = make_usulan(operator_a)
     nik = usulan_a.anggota_set.first().nik
-    html = login(operator_a).get("/usulan/", {"q": nik}).content.decode()
+    html = login(operator_a).get("/usulan/", {"q": nik}, follow=True).content.decode()
     assert usulan_a.nomor in html and other.nomor not in html
     html = login(operator_a).get("/usulan/", {"status": "diajukan"}).content.decode()
     assert "Tidak ada usulan yang cocok" in html

@@ -97,10 +97,14 @@ def test_field_officer_records_a_visit_with_two_photos_and_it_waits_for_the_head
     nik = usulan.anggota_set.first().nik
     login(lapangan)
 
-    listing = client.get(reverse("verifikasi:lapangan_list"), {"q": "MADE"})
+    listing = client.post(
+        reverse("verifikasi:lapangan_list"), {"q": "MADE"}, follow=True
+    )
     assertContains(listing, reverse("verifikasi:lapangan_form", args=[usulan.pk]))
     assertContains(
-        client.get(reverse("verifikasi:lapangan_list"), {"q": "tidak-ada"}),
+        client.post(
+            reverse("verifikasi:lapangan_list"), {"q": "tidak-ada"}, follow=True
+        ),
         "Tidak ada usulan yang cocok",
     )
     page = client.get(reverse("verifikasi:lapangan_form", args=[usulan.pk]))

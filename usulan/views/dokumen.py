@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
-from kis_portal.http import private
+from kis_portal.http import stored_file
 from kis_portal.roles import Role, role_required
 
 from ..access import can_edit, get_dokumen_for_user, get_usulan_for_user
@@ -69,10 +69,9 @@ def dokumen_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     inline = request.GET.get("lihat") == "1"
     ext = dokumen.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
+    return stored_file(
         dokumen.file.open("rb"),
-        as_attachment=not inline,
+        inline=inline,
         filename=f"{dokumen.requirement_kode}-{dokumen.pk}.{ext}",
         content_type=dokumen.content_type,
     )
-    return private(response)

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
+from kis_portal.http import int_param
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.search import search_data, search_redirect
 from kis_portal.wilayah.access import desa_for_user
 
 from ..access import (
@@ -49,10 +51,12 @@ LIST_ROLES = (Role.OPERATOR_DESA, *READ_ALL_ROLES)
 
 @role_required(*LIST_ROLES)
 def usulan_list(request: HttpRequest) -> HttpResponse:
+    if hidden := search_redirect(request):
+        return hidden
     is_operator = operator_desa_id(request.user) is not None
     scope = usulan_for_user(request.user)
     usulan_filter = UsulanFilter(
-        request.GET or None, queryset=scope, for_operator=is_operator
+        search_data(request), queryset=scope, for_operator=is_operator
     )
     qs = usulan_filter.qs if usulan_filter.is_bound else scope
     page = RowsPaginator(
@@ -214,7 +218,7 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     household=form.cleaned_data,
                     members=formset.member_rows(),
                     by=request.user,
-                    version=int(request.POST.get("version") or 0) or None,
+                    version=int_param(request.POST.get("version")) or None,
                 )
             except StaleEdit as exc:
                 if _wants_json(request):

@@ -13,6 +13,7 @@ from kis_portal.audit.services import record_access
 from kis_portal.offices.selectors import active_profile_for
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, role_required
+from kis_portal.search import search_data, search_redirect
 from usulan.models import Usulan
 
 from ..access import get_usulan_for_user, usulan_for_user
@@ -31,8 +32,10 @@ from ..services import (
 
 @role_required(Role.VERIFIKATOR)
 def queue(request: HttpRequest) -> HttpResponse:
+    if hidden := search_redirect(request):
+        return hidden
     base = verification_queue(usulan_for_user(request.user))
-    queue_filter = QueueFilter(request.GET or None, queryset=base)
+    queue_filter = QueueFilter(search_data(request), queryset=base)
     qs = queue_filter.qs if queue_filter.is_bound else base
     page = RowsPaginator(qs, page_size(request), rows=queue_rows).get_page(
         request.GET.get("page")

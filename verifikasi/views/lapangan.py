@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.services import record_access
-from kis_portal.http import private
+from kis_portal.http import stored_file
 from kis_portal.roles import Role, role_required
+from kis_portal.search import search_data, search_redirect
 from usulan.models import Usulan
 from usulan.selectors import review_usulan
 
@@ -77,7 +78,9 @@ class CekLapanganForm(forms.Form):
 
 @role_required(Role.LAPANGAN)
 def lapangan_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    if hidden := search_redirect(request):
+        return hidden
+    q = (search_data(request) or {}).get("q", "")
     queue = field_check_queue(lapangan_usulan_for_user(request.user), q=q)
     page = Paginator(queue, 25).get_page(request.GET.get("page"))
     record_access(
@@ -155,10 +158,9 @@ def foto(request: HttpRequest, pk: int) -> FileResponse:
         jumlah=1,
         keterangan=f"foto {photo.pk}",
     )
-    response = FileResponse(
+    return stored_file(
         photo.file.open("rb"),
-        as_attachment=False,
+        inline=True,
         filename=f"foto-lapangan-{photo.pk}.jpg",
         content_type=photo.content_type,
     )
-    return private(response)

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import audit_record, record_access
-from kis_portal.http import private
+from kis_portal.http import int_param, private
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, has_role, role_required
+from kis_portal.search import search_data, search_redirect
 from usulan.models import Usulan
 
 from ..access import (
@@ -69,13 +70,15 @@ def _rows(usulan_list: list[Usulan], user) -> list[dict]:
 
 def _selected_ids(request: HttpRequest) -> list[int]:
     return sorted(
-        {int(v) for v in request.POST.getlist("usulan") if v.isdigit() and len(v) < 12}
+        {pk for pk in map(int_param, request.POST.getlist("usulan")) if pk is not None}
     )
 
 
 @role_required(Role.KADIS)
 def approval_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    if hidden := search_redirect(request):
+        return hidden
+    q = (search_data(request) or {}).get("q", "")
     queue = approval_queue(persetujuan_usulan_for_user(request.user), q=q)
     page = Paginator(queue, 25).get_page(request.GET.get("page"))
     rows = _rows(list(page.object_list), request.user)

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from privasi.retention import purge_dokumen
+from privasi.retention import purge_akses, purge_dokumen
 
 
 class Command(BaseCommand):
     help = (
         "Delete the stored files of closed cases older than the retention period "
-        "(KIS_RETENSI_DOKUMEN_HARI); database rows stay and record the purge."
+        "(KIS_RETENSI_DOKUMEN_HARI); database rows stay and record the purge. Also "
+        "delete access records older than KIS_RETENSI_AKSES_HARI."
     )
 
     def add_arguments(self, parser):
@@ -45,6 +46,12 @@ class Command(BaseCommand):
                     f"  {result.labels[key]}: {len(result.failed[key])} berkas "
                     "gagal dihapus (lihat log)."
                 )
+        akses_days = settings.KIS_RETENSI_AKSES_HARI
+        if akses_days >= 1:
+            akses = purge_akses(days=akses_days, dry_run=dry_run)
+            self.stdout.write(
+                f"Catatan akses lebih dari {akses_days} hari: {akses} {verb}."
+            )
         if dry_run:
             self.stdout.write("Uji coba (--dry-run): tidak ada berkas yang dihapus.")
         else:
