@@ -4,6 +4,7 @@ import hashlib
 import logging
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
@@ -57,16 +58,20 @@ def export_batch(ctx, *, periode: str) -> None:
     batch = batch_letter_number(periode=periode)
     letter = cover_letter_pdf(batch, profile)
     xlsx_name, pdf_name = export_names(periode)
-    _store(batch, BatchFile.Kind.EKSPOR, xlsx_name, workbook, by)
-    _store(batch, BatchFile.Kind.SURAT, pdf_name, letter, by)
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        by=by,
-        target=batch,
-        reason=f"Ekspor rekap {periode}: {total} orang",
-        data={"jumlah": total, "berkas": [xlsx_name, pdf_name]},
-    )
+    # Both files, the audit row and the job's result together: a worker killed
+    # between them leaves no XLSX without its letter (the files it wrote are
+    # orphans on disk, named by no row).
+    with transaction.atomic():
+        _store(batch, BatchFile.Kind.EKSPOR, xlsx_name, workbook, by)
+        _store(batch, BatchFile.Kind.SURAT, pdf_name, letter, by)
+        audit_record(
+            action=AuditEvent.Action.EXPORT,
+            by=by,
+            target=batch,
+            reason=f"Ekspor rekap {periode}: {total} orang",
+            data={"jumlah": total, "berkas": [xlsx_name, pdf_name]},
+        )
+        ctx.save_result(
+            xlsx_name, workbook, f"{total} orang diekspor; surat pengantar dibuat."
+        )
     logger.info("user=%s exported batch=%s rows=%s", by.pk, periode, total)
-    ctx.save_result(
-        xlsx_name, workbook, f"{total} orang diekspor; surat pengantar dibuat."
-    )

@@ -44,7 +44,10 @@ class QueueFilter(django_filters.FilterSet):
         method="filter_dtks",
     )
     umur = django_filters.NumberFilter(
-        label="Menunggu paling sedikit (hari)", method="filter_age", min_value=0
+        label="Menunggu paling sedikit (hari)",
+        method="filter_age",
+        min_value=0,
+        max_value=36500,  # a timedelta of more days overflows
     )
 
     class Meta:

@@ -18,6 +18,24 @@ SEND_HELP = (
 )
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked ids; a number larger than any id is refused like a word.
+
+    Django checks the ids with `pk__in`, which SQLite cannot bind above 2**63.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            digits = str(pk).strip().removeprefix("-")
+            if digits.isascii() and digits.isdigit() and int(digits) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class UserForm(forms.Form):
     """Create or edit a portal user with exactly one role."""
 
@@ -32,7 +50,7 @@ class UserForm(forms.Form):
         required=False,
         help_text="Wajib untuk operator desa.",
     )
-    kecamatan = forms.ModelMultipleChoiceField(
+    kecamatan = IdsChoiceField(
         label="Kecamatan tugas",
         queryset=Kecamatan.objects.all(),
         required=False,

@@ -29,6 +29,17 @@ class Job(models.Model):
     message = models.TextField("pesan", blank=True)
     result_file = models.FileField("berkas hasil", upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField("nama berkas hasil", max_length=200, blank=True)
+    # Written by the running worker every few seconds (kis_portal.jobs.runner):
+    # a running job whose heartbeat stopped lost its worker (killed, host down).
+    heartbeat_at = models.DateTimeField("tanda hidup pekerja", null=True, blank=True)
+    retry_of = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retry",
+        verbose_name="mengulang tugas",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -45,6 +56,19 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def retried_by(self) -> "Job | None":
+        """The job that started this one again, if any."""
+        try:
+            return self.retry
+        except Job.DoesNotExist:
+            return None
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed job may be started again once (the retry holds its params)."""
+        return self.status == self.Status.FAILED and self.retried_by is None
 
     @property
     def percent(self) -> int:

@@ -1,8 +1,11 @@
 """What the worker runs: one queued job, its handler, its outcome on the job row."""
 
 import logging
+import threading
 
 from django.core.files.base import ContentFile
+from django.db import DatabaseError, connection
+from django.utils import timezone
 
 from kis_portal.privacy import masked_traceback
 
@@ -11,6 +14,9 @@ from .registry import HANDLERS
 from .workflow import JOB
 
 logger = logging.getLogger(__name__)
+
+# How often a running job tells it is alive (services.STALE_AFTER: when it is not).
+HEARTBEAT_SECONDS = 15
 
 
 class JobFailed(Exception):
@@ -39,6 +45,45 @@ class JobContext:
         self.job.save(update_fields=["result_name", "result_file", "message"])
 
 
+class Heartbeat:
+    """While a handler runs, a thread writes `heartbeat_at` on its own connection.
+
+    The handler's own writes may sit in a long transaction; the heartbeat is
+    committed beside it, so a job whose process died is seen by its silence.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self._beat, name=f"job-{job_id}-heartbeat", daemon=True
+        )
+
+    def __enter__(self) -> "Heartbeat":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(
+                        pk=self.job_id, status=Job.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError as exc:
+                    logger.warning(
+                        "job=%s heartbeat not written (%s)",
+                        self.job_id,
+                        type(exc).__name__,
+                    )
+        finally:
+            connection.close()  # this thread's connection
+
+
 def job_run(job_id: int) -> None:
     """Run one queued job; a failure is stored on the job, never raised to the worker."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
@@ -48,7 +93,8 @@ def job_run(job_id: int) -> None:
     JOB.move(job, to=Job.Status.RUNNING, by=None)
     logger.info("job=%s kind=%s started user=%s", job.pk, job.kind, job.created_by_id)
     try:
-        HANDLERS[job.kind].func(JobContext(job), **job.params)
+        with Heartbeat(job.pk):
+            HANDLERS[job.kind].func(JobContext(job), **job.params)
     except JobFailed as exc:
         _finish(job, Job.Status.FAILED, str(exc))
     except Exception as exc:

@@ -15,7 +15,7 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 def enter_running(entering: Entering) -> None:
-    entering.set(started_at=entering.now)
+    entering.set(started_at=entering.now, heartbeat_at=entering.now)
 
 
 def enter_finished(entering: Entering) -> None:

@@ -1,16 +1,19 @@
 """Background jobs: started from a page, run by the worker, result to its owner only."""
 
+import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kis_portal.audit.services import audit_record
 from kis_portal.jobs.models import Job
 from kis_portal.jobs.registry import HANDLERS, job_handler
 from kis_portal.jobs.runner import JobFailed
-from kis_portal.jobs.services import job_start
+from kis_portal.jobs.services import MSG_NO_RETRY, MSG_STOPPED, job_retry, job_start
 
 
 def test_admin_exports_the_audit_trail_as_a_job_and_downloads_it(login, admin_user):
@@ -104,3 +107,55 @@ def test_job_results_are_not_cached_or_sniffed(login, admin_user):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     b"".join(response.streaming_content)
+
+
+def test_a_running_job_whose_worker_went_silent_fails_with_a_retry(
+    login, verifikator, failing_kinds
+):
+    # The worker beat 3 minutes ago, then nothing (tests/foundation/test_job_faults_pg.py
+    # kills a real worker); another job beat just now.
+    now = timezone.now()
+    silent = Job.objects.create(
+        kind="uji_gagal",
+        label="Uji gagal",
+        created_by=verifikator,
+        status=Job.Status.RUNNING,
+        started_at=now - datetime.timedelta(minutes=10),
+        heartbeat_at=now - datetime.timedelta(minutes=3),
+    )
+    alive = Job.objects.create(
+        kind="uji_gagal",
+        label="Uji gagal",
+        created_by=verifikator,
+        status=Job.Status.RUNNING,
+        started_at=now - datetime.timedelta(minutes=10),
+        heartbeat_at=now,
+    )
+    client = login(verifikator)
+    page = client.get(f"/tugas/{silent.pk}/").content.decode()
+    silent.refresh_from_db(), alive.refresh_from_db()
+    assert (silent.status, silent.message) == (Job.Status.FAILED, MSG_STOPPED)
+    assert alive.status == Job.Status.RUNNING
+    assert "Gagal" in page and "Coba lagi" in page
+
+    response = client.post(f"/tugas/{silent.pk}/ulang/")
+    retry = Job.objects.get(retry_of=silent)
+    assert response.url == f"/tugas/{retry.pk}/"
+    assert (retry.kind, retry.params, retry.created_by) == (
+        silent.kind,
+        silent.params,
+        verifikator,
+    )
+    assert retry.status == Job.Status.FAILED  # run at once here: the handler fails
+    again = client.post(f"/tugas/{silent.pk}/ulang/", follow=True)
+    assert Job.objects.filter(retry_of=silent).count() == 1
+    assert MSG_NO_RETRY in again.content.decode()
+    assert "lihat hasilnya" in client.get(f"/tugas/{silent.pk}/").content.decode()
+
+
+def test_only_a_failed_job_of_ones_own_can_be_retried(login, admin_user, verifikator):
+    done = job_start(kind="audit_export", by=admin_user)
+    assert login(verifikator).post(f"/tugas/{done.pk}/ulang/").status_code == 404
+    with pytest.raises(ValidationError):
+        job_retry(job_id=done.pk, by=admin_user)
+    assert not Job.objects.filter(retry_of=done).exists()

@@ -190,6 +190,7 @@ def sample_kwargs(pattern: UrlPattern, objs: dict, demo) -> dict[str, str] | Non
         "wilayah:desa_detail": {"kode": demo.users["desa1"].profile.desa.kode},
         "jobs:detail": {"pk": objs["job"].pk},
         "jobs:download": {"pk": objs["job"].pk},
+        "jobs:retry": {"pk": objs["job"].pk},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(
                 demo.users["desa1"].profile.desa
@@ -278,6 +279,7 @@ def desa_object_kwargs(pattern: UrlPattern, objs: dict, demo, desa) -> list[dict
         "notifikasi:tandai_dibaca": pks(Pesan.objects.filter(desa=desa)),
         "jobs:detail": pks(Job.objects.filter(created_by=operator)),
         "jobs:download": pks(Job.objects.filter(created_by=operator)),
+        "jobs:retry": pks(Job.objects.filter(created_by=operator)),
     }
     if pattern.key == "usulan:dokumen_upload":
         return [{"pk": str(pk), "key": "kk"} for pk in usulan]
