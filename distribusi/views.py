@@ -289,8 +289,10 @@ def serah_terima_baru(request: HttpRequest) -> HttpResponse:
 
 @role_required(*LIST_ROLES)
 def serah_terima_list(request: HttpRequest) -> HttpResponse:
+    if hidden := search_redirect(request):
+        return hidden
     scope = serah_terima_for_user(request.user)
-    st_filter = SerahTerimaFilter(request.GET or None, queryset=scope)
+    st_filter = SerahTerimaFilter(search_data(request), queryset=scope)
     qs = st_filter.qs if st_filter.is_bound else scope
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     record_access(

@@ -14,6 +14,7 @@ from kis_portal.http import form_add_errors, private
 from kis_portal.jobs.services import job_start
 from kis_portal.pdf import render_pdf, tanggal_indonesia
 from kis_portal.roles import Role, role_required
+from kis_portal.search import search_data, search_redirect
 from usulan.services import anggota_correct
 
 from .access import (
@@ -27,8 +28,11 @@ from .subjek import data_subjek
 
 @role_required(Role.ADMIN)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    action = request.GET.get("action", "")
+    if hidden := search_redirect(request):
+        return hidden
+    params = search_data(request) or {}
+    q = params.get("q", "").strip()
+    action = params.get("action", "")
     if action not in AuditEvent.Action.values:
         action = ""
     events = audit_event_for_user(request.user)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.jobs.access import jobs_for_user
 from kis_portal.jobs.services import job_start
 from kis_portal.roles import Role, has_role, primary_role, role_required, user_roles
+from kis_portal.search import search_data, search_redirect
 
 from .access import get_user_for_user, users_for_user
 from .forms import IssueForm, NewPasswordForm, UserCreateForm, UserFilterForm, UserForm
@@ -48,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def user_list(request: HttpRequest) -> HttpResponse:
     """Who works: last login, never logged in, dormant; by kecamatan, desa, role."""
-    form = UserFilterForm(data=request.GET)
+    if hidden := search_redirect(request):
+        return hidden
+    form = UserFilterForm(data=search_data(request) or {})
     now = timezone.now()
     page = Paginator(
         users_list(users_for_user(request.user), **form.filters(), now=now), 50

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kis_portal.roles import STAFF_ROLES, Role, operator_desa_id, role_required
+from kis_portal.search import search_data, search_redirect
 
 from .access import desa_for_user, get_desa_for_user
 from .filters import DesaFilter
@@ -11,7 +12,9 @@ from .selectors import kecamatan_with_counts
 
 @role_required(*STAFF_ROLES)
 def kecamatan_list(request: HttpRequest) -> HttpResponse:
-    desa_filter = DesaFilter(request.GET or None, queryset=desa_for_user(request.user))
+    if hidden := search_redirect(request):
+        return hidden
+    desa_filter = DesaFilter(search_data(request), queryset=desa_for_user(request.user))
     page = None
     if desa_filter.is_bound and desa_filter.is_valid():
         page = Paginator(desa_filter.qs, 50).get_page(request.GET.get("page"))

@@ -109,7 +109,6 @@ def _pattern_of(path: str) -> str | None:
     return match.view_name
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=GET_SEARCHES)
 def test_no_nik_or_phone_number_in_any_url(demo, session_keys):
     desa = demo.users["desa1"].profile.desa
     nik = Anggota.objects.filter(usulan__desa=desa).order_by("pk").first().nik

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.offices.choices import Level
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.search import search_data, search_redirect
 from kis_portal.wilayah.access import desa_for_user
 from kis_portal.wilayah.models import Desa
 
@@ -40,8 +41,10 @@ def _cover_requirements(pengajuan):
 
 @role_required(*LIST_ROLES)
 def pengajuan_list(request: HttpRequest) -> HttpResponse:
+    if hidden := search_redirect(request):
+        return hidden
     qs = pengajuan_for_user(request.user).annotate(jumlah_usulan=Count("usulan_set"))
-    q = request.GET.get("q", "").strip()
+    q = ((search_data(request) or {}).get("q") or "").strip()
     if q:
         qs = qs.filter(nomor_surat__icontains=q) | qs.filter(nomor__iexact=q)
     page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
