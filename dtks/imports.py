@@ -44,8 +44,8 @@ from kis_portal.incoming import (
     Columns,
     IncomingError,
     Inexact,
-    Table,
-    open_table,
+    StreamedTables,
+    open_tables,
 )
 from kis_portal.names import names_fit
 from kis_portal.privacy import mask_identifier
@@ -59,6 +59,11 @@ PROGRESS_EVERY = 10_000
 REJECTED_KEEP = 10_000
 # A sheet's XML is far bigger than its zip; 20x the upload limit still stops a bomb.
 XLSX_UNPACKED_FACTOR = 20
+# An .xls is read whole by calamine (its cells held in memory): a smaller limit.
+XLS_MAX_MB = 30
+# A row of a workbook of several sheets is keyed sheet << SHEET_SHIFT | row:
+# one integer orders the rows (the first of a NIK wins) and names them again.
+SHEET_SHIFT = 21  # XLSX has at most 1,048,576 rows a sheet
 # Bounds the lookup caches (a regency has few NIK prefixes and ~70,000 birth dates).
 CACHE_MAX = 200_000
 NULL = "\\N"  # COPY text format
@@ -185,11 +190,26 @@ class DtksFileError(Exception):
 
 @dataclass(frozen=True)
 class Rejected:
-    """One row left out: its row/line number, masked NIK and why."""
+    """One row left out: its row/line number, masked NIK and why.
+
+    `lembar` names the sheet when the workbook has several; `urutan` orders the
+    rows through the file (sheet by sheet).
+    """
 
     baris: int
     nik: str
     alasan: str
+    lembar: str = ""
+    urutan: int = 0
+
+    @property
+    def tempat(self) -> str:
+        """'baris 12', or 'Kec. A baris 12' in a workbook of several sheets."""
+        return (
+            f"{self.lembar} baris {self.baris}"
+            if self.lembar
+            else f"baris {self.baris}"
+        )
 
 
 @dataclass
@@ -200,28 +220,60 @@ class ImportResult:
     rejected_sample: list[Rejected] = field(default_factory=list)
     warned: int = 0  # rows imported with a field read loosely or emptied
     warned_sample: list[Rejected] = field(default_factory=list)
+    # A workbook's sheets: the names of all, when there are several (row keys
+    # refer to them), those read with their rows, those passed over and why.
+    sheet_names: list[str] = field(default_factory=list)
+    sheets_read: list[tuple[str, int]] = field(default_factory=list)
+    sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def rejected_not_shown(self) -> int:
         return self.rejected - len(self.rejected_sample)
 
-    def warn(self, baris: int, nik: str, alasan: str) -> None:
+    def warn(self, key: int, nik: str, alasan: str) -> None:
         self.warned += 1
         if len(self.warned_sample) < REJECTED_KEEP:
-            self.warned_sample.append(
-                Rejected(baris=baris, nik=mask_identifier(nik), alasan=alasan)
-            )
+            self.warned_sample.append(self._row(key, nik, alasan))
 
-    def reject(self, baris: int, nik: str, alasan: str) -> None:
+    def reject(self, key: int, nik: str, alasan: str) -> None:
         self.rejected += 1
         if len(self.rejected_sample) < REJECTED_KEEP:
-            self.rejected_sample.append(
-                Rejected(baris=baris, nik=mask_identifier(nik), alasan=alasan)
-            )
+            self.rejected_sample.append(self._row(key, nik, alasan))
+
+    def _row(self, key: int, nik: str, alasan: str) -> Rejected:
+        lembar, baris = "", key
+        if self.sheet_names:
+            lembar = self.sheet_names[key >> SHEET_SHIFT]
+            baris = key & ((1 << SHEET_SHIFT) - 1)
+        return Rejected(
+            baris=baris,
+            nik=mask_identifier(nik),
+            alasan=alasan,
+            lembar=lembar,
+            urutan=key,
+        )
+
+    def sheets_message(self) -> str:
+        """Which sheets were read, with their rows, and which passed over ('' for text)."""
+        if not self.sheets_read and not self.sheets_skipped:
+            return ""
+        read = ", ".join(
+            f"{name} ({_thousands(n)} baris)" for name, n in self.sheets_read
+        )
+        message = f"Lembar dibaca: {read or '-'}."
+        if self.sheets_skipped:
+            names = ", ".join(name for name, _ in self.sheets_skipped)
+            message += f" Lembar dilewati (tanpa kolom NIK dan nama): {names}."
+        return message
 
 
 def max_bytes() -> int:
     return int(getattr(settings, "KIS_DTKS_MAX_MB", 200)) * 1024 * 1024
+
+
+def xls_max_bytes() -> int:
+    """An old Excel extract (.xls) is read whole: refused over this before reading."""
+    return min(max_bytes(), XLS_MAX_MB * 1024 * 1024)
 
 
 def clean_periode(value: str) -> str:
@@ -268,27 +320,8 @@ def import_dtks(
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
         rows_read = accepted = 0
         try:
-            with _open_table(source) as table:
-                checker = _RowChecker(
-                    _Columns(index=table.columns, labels=table.header)
-                )
-                write = spool.write
-                for number, values, errors in table.rows:
-                    rows_read += 1
-                    if rows_read % PROGRESS_EVERY == 0:
-                        progress("membaca", rows_read, table.fraction())
-                    try:
-                        line = checker.check(values, errors)
-                    except _RowRejected as exc:
-                        checker.warnings.clear()
-                        result.reject(number, exc.nik, exc.reason)
-                        continue
-                    if checker.warnings:
-                        nik = line.split("\t", 1)[0]
-                        result.warn(number, nik, " ".join(checker.warnings))
-                        checker.warnings.clear()
-                    write(f"{number}\t{line}")
-                    accepted += 1
+            with _open_tables(source) as found:
+                rows_read, accepted = _check_rows(found, spool, result, progress)
         except IncomingError as exc:
             raise DtksFileError(exc.message) from exc
         progress("membaca", rows_read, 1.0)
@@ -302,8 +335,8 @@ def import_dtks(
         progress("menyimpan", accepted, None)
         spool.seek(0)
         _replace_records(kode, spool, accepted, result, by=by)
-    result.rejected_sample.sort(key=lambda item: item.baris)
-    result.warned_sample.sort(key=lambda item: item.baris)
+    result.rejected_sample.sort(key=lambda item: item.urutan)
+    result.warned_sample.sort(key=lambda item: item.urutan)
     logger.info(
         "dtks import periode=%s rows=%s imported=%s rejected=%s user=%s",
         kode,
@@ -315,16 +348,59 @@ def import_dtks(
     return result
 
 
+def _check_rows(
+    found: StreamedTables, spool: IO[str], result: ImportResult, progress: ProgressFn
+) -> tuple[int, int]:
+    """Check every row of every sheet, spooling the good ones: (rows read, accepted)."""
+    several = found.sheet_count > 1
+    rows_read = accepted = 0
+    write = spool.write
+    for table in found.tables():
+        checker = _RowChecker(_Columns(index=table.columns, labels=table.header))
+        sheet_rows = 0
+        base = 0
+        if several:
+            base = len(result.sheet_names) << SHEET_SHIFT
+            result.sheet_names.append(table.sheet)
+        for number, values, errors in table.rows:
+            sheet_rows += 1
+            rows_read += 1
+            if rows_read % PROGRESS_EVERY == 0:
+                progress("membaca", rows_read, table.fraction())
+            key = base | number
+            try:
+                line = checker.check(values, errors)
+            except _RowRejected as exc:
+                checker.warnings.clear()
+                result.reject(key, exc.nik, exc.reason)
+                continue
+            if checker.warnings:
+                nik = line.split("\t", 1)[0]
+                result.warn(key, nik, " ".join(checker.warnings))
+                checker.warnings.clear()
+            write(f"{key}\t{line}")
+            accepted += 1
+        if table.sheet:
+            result.sheets_read.append((table.sheet, sheet_rows))
+    result.sheets_skipped = list(found.skipped)
+    return rows_read, accepted
+
+
 def rejected_workbook(result: ImportResult) -> bytes:
     """The rejected rows as an XLSX (row number, masked NIK, reason).
 
-    A second sheet lists the rows imported with a warning, when there are any.
+    A second sheet lists the rows imported with a warning, when there are any;
+    a last one, the workbook's sheets read and passed over. In a workbook of
+    several sheets the row names its sheet ("Kec. A baris 12").
     """
     wb = xlsx.new_workbook()
 
+    def place(item: Rejected) -> int | str:
+        return item.tempat if item.lembar else item.baris
+
     def rows() -> Iterator[list]:
         for item in result.rejected_sample:
-            yield [item.baris, item.nik, item.alasan]
+            yield [place(item), item.nik, item.alasan]
         if result.rejected_not_shown:
             yield [
                 None,
@@ -345,8 +421,22 @@ def rejected_workbook(result: ImportResult) -> bytes:
             wb,
             f"Peringatan {result.periode}",
             ["Baris", "NIK (disamarkan)", "Diimpor dengan peringatan"],
-            ([w.baris, w.nik, w.alasan] for w in result.warned_sample),
+            ([place(w), w.nik, w.alasan] for w in result.warned_sample),
             widths=[10, 20, 100],
+        )
+    if result.sheets_read or result.sheets_skipped:
+        xlsx.write_sheet(
+            wb,
+            "Lembar",
+            ["Lembar", "Baris dibaca", "Keterangan"],
+            [
+                *([name, n, "Dibaca"] for name, n in result.sheets_read),
+                *(
+                    [name, None, f"Dilewati: {why}"]
+                    for name, why in result.sheets_skipped
+                ),
+            ],
+            widths=[30, 14, 100],
         )
     return xlsx.to_bytes(wb)
 
@@ -354,14 +444,15 @@ def rejected_workbook(result: ImportResult) -> bytes:
 # --- Reading -------------------------------------------------------------------
 
 
-def _open_table(source: IO[bytes]) -> AbstractContextManager[Table]:
-    """The extract's header and rows, streamed (kis_portal.incoming)."""
+def _open_tables(source: IO[bytes]) -> AbstractContextManager[StreamedTables]:
+    """Every sheet's header and rows, streamed (kis_portal.incoming)."""
     limit = max_bytes()
-    return open_table(
+    return open_tables(
         source,
         columns=COLUMNS,
         max_bytes=limit,
         max_unpacked_bytes=limit * XLSX_UNPACKED_FACTOR,
+        max_xls_bytes=xls_max_bytes(),
         # _RowChecker trims each cell it reads; the others are never looked at.
         clean=False,
     )

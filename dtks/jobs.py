@@ -49,8 +49,10 @@ def import_dtks_job(ctx, *, token: str, periode: str) -> None:
             f" {_n(result.warned)} baris diimpor dengan peringatan (tanggal lahir, "
             "desil atau kolom lain dibaca longgar atau dikosongkan)."
         )
+    if sheets := result.sheets_message():
+        message += f" {sheets}"
     ctx.progress(rows, rows, message)
-    if result.rejected or result.warned:
+    if result.rejected or result.warned or len(result.sheets_read) > 1:
         _save_rejected(
             ctx, result, message + " Unduh daftar baris yang ditolak dan peringatannya."
         )

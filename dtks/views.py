@@ -17,7 +17,7 @@ from kis_portal.privacy import mask_identifier
 from kis_portal.roles import role_required
 from kis_portal.staging.services import staged_create, staged_delete
 from kis_portal.wilayah.selectors import desa_names
-from kis_portal.xlsx_read import MSG_OLE, OLE_MAGIC
+from kis_portal.xlsx_read import OLE_MAGIC
 
 from . import imports
 from .access import SEARCH_ROLES, UPLOAD_ROLES, periode_for_user, record_for_user
@@ -42,8 +42,9 @@ class DtksUploadForm(forms.Form):
     )
     berkas = forms.FileField(
         label="Berkas ekstrak SIKS-NG",
-        help_text="Teks CSV/TXT dengan pemisah | , ; atau tab, atau XLSX.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+        help_text="Teks CSV/TXT dengan pemisah | , ; atau tab, atau XLSX/XLS "
+        "(semua lembar yang memuat kolom NIK dan nama dibaca).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.xls"}),
     )
 
     def clean_periode(self) -> str:
@@ -61,8 +62,14 @@ class DtksUploadForm(forms.Form):
         upload.seek(0)
         head = upload.read(len(OLE_MAGIC))
         upload.seek(0)
-        if head.startswith(OLE_MAGIC):
-            raise ValidationError(MSG_OLE, code="bad_type")
+        if head.startswith(OLE_MAGIC) and upload.size > imports.xls_max_bytes():
+            # An .xls is read whole in memory: larger ones must come as XLSX.
+            raise ValidationError(
+                "Berkas Excel lama (.xls) melebihi batas %(limit)d MB. Buka di Excel "
+                'lalu simpan sebagai "Excel Workbook (*.xlsx)".',
+                params={"limit": imports.XLS_MAX_MB},
+                code="too_large",
+            )
         return upload
 
 

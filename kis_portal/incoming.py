@@ -21,20 +21,23 @@ text (stripped, without Excel's leading apostrophe; `="0812"` unwrapped in
 text files), dates from date cells, or None. A file that cannot be used raises
 `IncomingError` with a message for the uploader, in Indonesian.
 
-Three ways in:
+Four ways in:
 - `read_table`: the whole file in memory, at most `max_rows` data rows, within a
   time budget (uploads that are previewed: usulan import, BPJS's result).
 - `read_tables`: the same for every sheet of a workbook with a header (BPJS's
   result with BERHASIL and GAGAL on two sheets): one `Table` per sheet, with the
   sheets passed over and why.
 - `open_table`: a context manager streaming the rows of a seekable file in
-  bounded memory (large background imports: DTKS, BPJS's participant list).
+  bounded memory (large background imports: BPJS's participant list).
   The archive of an XLSX is bounded by `max_bytes`; text is read line by line
   whatever its size (the upload's own limit bounds it).
+- `open_tables`: the same for every sheet of a workbook with a header, one
+  sheet after the other (DTKS extracts, one sheet per kecamatan); an .xls is
+  read whole by calamine, within its own smaller size limit.
 
 An old Excel workbook (.xls) is read whole by python-calamine in the first two
-ways; streaming refuses it (calamine holds a sheet in memory), as it refuses a
-workbook locked with a password. A number cell of 16+ digits comes as an
+ways and by `open_tables`; `open_table` refuses it (calamine holds a sheet in
+memory), as it refuses a workbook locked with a password. A number cell of 16+ digits comes as an
 `Inexact` value with a cell error: Excel keeps 15 digits. A value merged over
 several rows is given to each (`Table.merged` names the cells filled so).
 `Columns` is built by the caller, so an office's own spellings are added to it
@@ -71,6 +74,7 @@ from .xlsx_read import (
     cell_label,
     gc_paused,
     normalise_header,
+    open_xlsx_sheets,
     open_xlsx_stream,
     read_limited,
     read_xls_sheets,
@@ -86,12 +90,14 @@ __all__ = [
     "IncomingError",
     "Inexact",
     "Row",
+    "StreamedTables",
     "Table",
     "Tables",
     "cell_label",
     "gc_paused",
     "normalise_header",
     "open_table",
+    "open_tables",
     "read_table",
     "read_tables",
     "sniff",
@@ -126,6 +132,9 @@ MSG_BROKEN_TEXT = (
     'Berkas rusak di sekitar baris {line}: kemungkinan ada tanda petik (") yang '
     "tidak ditutup."
 )
+# An .xls streamed by open_tables is read whole: these bound that reading.
+XLS_MAX_ROWS = 10_000_000
+XLS_TIME_BUDGET = 120.0
 # Headings listed in MSG_MISSING; a wide file's full header would drown the message.
 FOUND_SHOWN = 12
 
@@ -313,7 +322,7 @@ def text_value(cell: str) -> str | None:
     return text or None
 
 
-# --- The two ways in -------------------------------------------------------------
+# --- The ways in -----------------------------------------------------------------
 
 
 def read_table(
@@ -523,6 +532,134 @@ def open_table(
             columns,
             fraction=lambda: min(1.0, stream.tell() / size),
         )
+
+
+@dataclass
+class StreamedTables:
+    """Every sheet of a file, streamed: `tables()` yields one `Table` at a time.
+
+    A sheet without a header (or without a required column) is passed over and
+    listed in `skipped` as the iteration reaches it; when no sheet has one, the
+    iteration raises the first sheet's IncomingError. Each table's rows are to
+    be read before the next table is asked for.
+    """
+
+    format: Format
+    sheet_count: int  # worksheets in the workbook; 1 for text
+    tables: Callable[[], Iterator[Table]]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+
+
+@contextmanager
+def open_tables(
+    source: IO[bytes],
+    *,
+    columns: Columns,
+    max_bytes: int,
+    max_unpacked_bytes: int,
+    max_xls_bytes: int,
+    clean: bool = True,
+) -> Iterator[StreamedTables]:
+    """Stream the rows of every sheet of a seekable file, or IncomingError.
+
+    XLSX sheets are streamed in bounded memory, with `open_table`'s checks; an
+    .xls is refused over `max_xls_bytes` before it is read, then read whole by
+    calamine (every sheet); text is one table.
+    """
+    stream = getattr(source, "file", source)
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    kind = _accepted(sniff(head), text=True, xls=True)
+    if kind is Format.XLS:
+        yield _xls_tables(stream, columns, max_xls_bytes)
+        return
+    if kind is not Format.XLSX:
+        with open_table(
+            stream,
+            columns=columns,
+            max_bytes=max_bytes,
+            max_unpacked_bytes=max_unpacked_bytes,
+            clean=clean,
+        ) as table:
+            yield StreamedTables(kind, 1, lambda: iter([table]))
+        return
+    size = max(1, stream.seek(0, io.SEEK_END))
+    stream.seek(0)
+    with ExitStack() as stack:
+        try:
+            count, sheets = stack.enter_context(
+                open_xlsx_sheets(
+                    stream,
+                    max_bytes=max_bytes,
+                    max_unpacked_bytes=max_unpacked_bytes,
+                    header_names=columns.header_names(),
+                )
+            )
+        except XlsxError as exc:
+            raise _refusal(exc, columns) from exc
+        skipped: list[tuple[str, str]] = []
+
+        def tables() -> Iterator[Table]:
+            first_error: IncomingError | None = None
+            read = 0
+            try:
+                for name, sheet in sheets:
+                    if isinstance(sheet, XlsxError):
+                        error = _refusal(sheet, columns)
+                    else:
+                        try:
+                            table = _table(
+                                kind,
+                                sheet.header,
+                                _xlsx_rows(sheet.rows, columns),
+                                columns,
+                                fraction=lambda: min(1.0, stream.tell() / size),
+                            )
+                        except IncomingError as exc:
+                            error = exc
+                        else:
+                            table.sheet = name
+                            read += 1
+                            yield table
+                            continue
+                    first_error = first_error or error
+                    skipped.append((name, error.message))
+            except XlsxError as exc:
+                raise _refusal(exc, columns) from exc
+            if not read:
+                raise first_error or IncomingError(MSG_EMPTY)
+
+        yield StreamedTables(kind, count, tables, skipped)
+
+
+def _xls_tables(stream: IO[bytes], columns: Columns, max_bytes: int) -> StreamedTables:
+    try:
+        content = read_limited(stream, max_bytes)
+    except XlsxError as exc:  # over the size limit, refused before reading
+        raise IncomingError(exc.message) from exc
+    # An .xls holds at most 65,536 rows a sheet; the size limit bounds the rest.
+    found, skipped = _xls(
+        content,
+        columns=columns,
+        max_rows=XLS_MAX_ROWS,
+        every_sheet=True,
+        sheet=None,
+        time_budget=XLS_TIME_BUDGET,
+    )
+    count = len(found) + len(skipped)
+    tables: list[Table] = []
+    first_error: IncomingError | None = None
+    for sheet in found:
+        try:
+            tables.append(_sheet_table(Format.XLS, sheet, columns))
+        except IncomingError as exc:
+            first_error = first_error or exc
+            skipped.append((sheet.name, exc.message))
+    if not tables:
+        assert first_error is not None
+        raise first_error
+    return StreamedTables(Format.XLS, count, lambda: iter(tables), skipped)
 
 
 # --- Shared steps ----------------------------------------------------------------

@@ -1096,6 +1096,75 @@ def open_xlsx_stream(
     error, since the rows are consumed as they come. Rows are padded or cut to
     the header's width. Errors met while iterating raise XlsxError too.
     """
+    with _stream_workbook(
+        source,
+        max_bytes=max_bytes,
+        max_unpacked_bytes=max_unpacked_bytes,
+        max_ratio=max_ratio,
+    ) as workbook:
+        yield _stream_sheet(
+            workbook,
+            sheet=sheet,
+            max_columns=max_columns,
+            header_names=header_names,
+        )
+
+
+@contextmanager
+def open_xlsx_sheets(
+    source: IO[bytes] | str | Path,
+    *,
+    max_bytes: int,
+    max_unpacked_bytes: int,
+    max_ratio: int = MAX_RATIO,
+    max_columns: int = MAX_COLUMNS,
+    header_names: Collection[str] = (),
+) -> Iterator[tuple[int, Iterator[tuple[str, "SheetStream | XlsxError"]]]]:
+    """Stream every sheet of a large workbook, one after the other, or XlsxError.
+
+    Gives (how many worksheets, an iterator of (sheet name, its stream)); a
+    sheet without a header or without data comes as its XlsxError instead, to
+    be passed over. The whole-file checks of `open_xlsx_stream` run once, first.
+    Each sheet's rows are to be consumed before the next sheet is asked for.
+    """
+    with _stream_workbook(
+        source,
+        max_bytes=max_bytes,
+        max_unpacked_bytes=max_unpacked_bytes,
+        max_ratio=max_ratio,
+    ) as workbook:
+        sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+
+        def each() -> Iterator[tuple[str, SheetStream | XlsxError]]:
+            for ws in sheets:
+                try:
+                    found = _stream_sheet(
+                        workbook,
+                        sheet=ws.title,
+                        max_columns=max_columns,
+                        header_names=header_names,
+                    )
+                except XlsxError as exc:
+                    if not _sheet_level(exc):
+                        raise
+                    yield ws.title, exc
+                    continue
+                yield ws.title, found
+
+        if not sheets:
+            raise XlsxError(MSG_EMPTY)
+        yield len(sheets), each()
+
+
+@contextmanager
+def _stream_workbook(
+    source: IO[bytes] | str | Path,
+    *,
+    max_bytes: int,
+    max_unpacked_bytes: int,
+    max_ratio: int,
+) -> Iterator[Any]:
+    """A read-only openpyxl workbook, after the whole-file checks, or XlsxError."""
     handle = open(source, "rb") if isinstance(source, str | Path) else source
     try:
         _check_stream(handle, max_bytes=max_bytes)
@@ -1125,12 +1194,7 @@ def open_xlsx_stream(
                 logger.warning("xlsx rejected: parse failed (%s)", type(exc).__name__)
                 raise XlsxError(MSG_CORRUPT) from exc
             try:
-                yield _stream_sheet(
-                    workbook,
-                    sheet=sheet,
-                    max_columns=max_columns,
-                    header_names=header_names,
-                )
+                yield workbook
             finally:
                 workbook.close()
     finally:

@@ -102,12 +102,14 @@ class Command(BaseCommand):
                 f"{_n(result.warned)} baris diimpor dengan peringatan."
             )
         )
+        if sheets := result.sheets_message():
+            self.stdout.write(sheets)
         self._report_rejections(result, options)
 
     def _report_rejections(self, result: ImportResult, options: dict) -> None:
         shown = result.rejected_sample[: max(0, options["show"])]
         for item in shown:
-            self.stdout.write(f"  baris {item.baris}: {item.nik or '-'}: {item.alasan}")
+            self.stdout.write(f"  {item.tempat}: {item.nik or '-'}: {item.alasan}")
         if result.rejected > len(shown):
             self.stdout.write(f"  ... dan {_n(result.rejected - len(shown))} lainnya.")
         if options["rejected_out"] and (result.rejected or result.warned):
