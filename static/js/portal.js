@@ -3,7 +3,9 @@
    - [data-print]           a button that prints the page;
    - [data-confirm="..."]   on a form or a submit button: ask before sending;
    - form[data-submit-once] disable its buttons once sent (no double submit);
-   - [data-progress="42"]   a progress bar's width in percent. */
+   - [data-progress="42"]   a progress bar's width in percent;
+   - [data-error-summary]   a form's errors: focused on load (read out, in view), its
+                            links move the focus to their field. */
 (function () {
   "use strict";
 
@@ -52,4 +54,17 @@
     var percent = Math.max(0, Math.min(100, parseFloat(bar.dataset.progress) || 0));
     bar.style.width = percent + "%";
   });
+
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target instanceof Element ? event.target.closest("a[href^='#']") : null;
+      var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      if (!field) { return; }
+      event.preventDefault();
+      field.scrollIntoView({ block: "center" });
+      field.focus();
+    });
+  }
 }());

@@ -1,0 +1,55 @@
+"""Issue 20's points as a village operator meets them on a 360 x 740 phone."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from tests.browser.steps import fill_member, phone_size
+from usulan.models import Anggota
+
+pytestmark = pytest.mark.browser
+
+
+def _new_usulan_form(page, live_server):
+    page.goto(f"{live_server.url}/usulan/baru/")
+    page.get_by_label("Nomor KK").fill("5108060403199001")
+    page.get_by_label("Alamat").fill("BANJAR DINAS KAJA")
+    page.locator("[name=rt]").fill("2")
+    page.locator("[name=rw]").fill("1")
+
+
+def test_the_only_error_in_member_2_is_summarised_at_the_top_and_links_to_it(
+    demo, sign_in, live_server
+):
+    """Point 6: the summary is in view and focused; its link lands on the field."""
+    page = sign_in("desa1")
+    phone_size(page)
+    taken = (
+        Anggota.objects.filter(
+            aktif=True,
+            usulan__desa_id=get_user_model()
+            .objects.get(username="desa1")
+            .profile.desa_id,
+        )
+        .values_list("nik", flat=True)
+        .first()
+    )
+    assert taken, "the demo has a proposed member in desa1's desa"
+    _new_usulan_form(page, live_server)
+    fill_member(
+        page, 0, nik="5108061205809001", nama="I Made Uji", sex="L", shdk="1", kawin="2"
+    )
+    page.locator("[name='anggota_set-1-nik']").fill(taken)
+    page.locator("[name='anggota_set-1-nama']").fill("Ni Luh Uji")
+    page.get_by_role("button", name="Simpan draf").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    link = summary.get_by_role("link", name="Anggota 2 · NIK: NIK ini sudah diusulkan")
+    expect(link).to_be_visible()
+    link.click()
+    nik_2 = page.locator("[name='anggota_set-1-nik']")
+    expect(nik_2).to_be_focused()
+    expect(nik_2).to_be_in_viewport()
+    expect(nik_2).to_have_value(taken)
