@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from demo.usulan_demo import demo_pdf
 from tests.browser.steps import fill_member, phone_size
 from usulan.models import Anggota
 
@@ -53,3 +54,51 @@ def test_the_only_error_in_member_2_is_summarised_at_the_top_and_links_to_it(
     expect(nik_2).to_be_focused()
     expect(nik_2).to_be_in_viewport()
     expect(nik_2).to_have_value(taken)
+
+
+def _draft_with_two_members(page, live_server):
+    _new_usulan_form(page, live_server)
+    fill_member(
+        page, 0, nik="5108061205809001", nama="I Made Uji", sex="L", shdk="1", kawin="2"
+    )
+    fill_member(
+        page, 1, nik="5108064703859002", nama="Ni Luh Uji", sex="P", shdk="3", kawin="2"
+    )
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.get_by_text("tersimpan. Lengkapi dokumen lalu ajukan.")).to_be_visible()
+
+
+def test_a_refused_replacement_is_told_on_its_row_and_keeps_no_green_badge(
+    demo, sign_in, live_server, tmp_path
+):
+    """Point 1: the refusal is in view where the page lands; the row says Ditolak."""
+    scan = tmp_path / "kk.pdf"
+    scan.write_bytes(demo_pdf("scan"))
+    word = tmp_path / "kk-word.pdf"  # a .docx renamed to .pdf
+    word.write_bytes(
+        b"PK\x03\x04" + b"\x00" * 26 + b"word/document.xml" + b"\x00" * 200
+    )
+    page = sign_in("desa1")
+    phone_size(page)
+    _draft_with_two_members(page, live_server)
+    row = page.locator("li", has=page.get_by_label("Berkas Kartu Keluarga"))
+
+    row.get_by_label("Berkas Kartu Keluarga").set_input_files(str(scan))
+    row.get_by_role("button", name="Unggah").click()
+    saved = page.get_by_role("alert").filter(has_text="Kartu Keluarga tersimpan.")
+    expect(saved).to_be_in_viewport()
+    expect(row.get_by_text("Ada", exact=True)).to_be_visible()
+
+    row.get_by_label("Berkas Kartu Keluarga").set_input_files(str(word))
+    row.get_by_role("button", name="Ganti").click()
+    refused = page.get_by_role("alert").filter(has_text="Kartu Keluarga:")
+    expect(refused).to_be_in_viewport()
+    expect(refused).to_contain_text("Berkas baru tidak disimpan")
+    expect(row.get_by_text("Ditolak", exact=True)).to_be_visible()
+    expect(row.get_by_text("Ada", exact=True)).to_have_count(0)
+
+    page.reload()  # told once: afterwards the row shows what is stored
+    expect(page.get_by_role("alert").filter(has_text="Kartu Keluarga:")).to_have_count(
+        0
+    )
+    expect(row.get_by_text("Ada", exact=True)).to_be_visible()

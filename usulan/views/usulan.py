@@ -43,6 +43,7 @@ from ..services import (
     usulan_save,
     usulan_submit,
 )
+from .outcome import upload_outcome
 
 LIST_ROLES = (Role.OPERATOR_DESA, *READ_ALL_ROLES)
 
@@ -278,10 +279,12 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for m in review.members
     ]
     docs = review.docs
+    outcome = upload_outcome(request, usulan)
     for doc in docs:
         doc.note = open_notes.get(
             (doc.requirement.kode, doc.anggota.pk if doc.anggota else None), ""
         )
+        doc.outcome = outcome if outcome and outcome["key"] == doc.key else None
     return render(
         request,
         "usulan/usulan_detail.html",
