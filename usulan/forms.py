@@ -124,8 +124,10 @@ class AnggotaForm(forms.ModelForm):
             "telepon": forms.TextInput(
                 attrs={"inputmode": "tel", "placeholder": "08..."}
             ),
-            "kode_faskes": forms.TextInput(attrs={"placeholder": "09020107"}),
+            "kode_faskes": forms.TextInput(attrs={"autocomplete": "off"}),
         }
+        # An example inside the box looked like a value already filled in.
+        help_texts = {"kode_faskes": "Contoh: 09020107 (8 karakter, dari puskesmas)."}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -5,8 +5,10 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from demo.usulan_demo import demo_pdf
-from tests.browser.steps import fill_member, phone_size
-from usulan.models import Anggota
+from rekap_bpjs.models import Batch
+from rekap_bpjs.services import batch_build
+from tests.browser.steps import fill_member, next_periode, phone_size
+from usulan.models import Anggota, Usulan
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +104,36 @@ def test_a_refused_replacement_is_told_on_its_row_and_keeps_no_green_badge(
         0
     )
     expect(row.get_by_text("Ada", exact=True)).to_be_visible()
+
+
+def test_an_empty_faskes_looks_empty_and_is_not_sent_to_bpjs_unnoticed(
+    demo, sign_in, live_server
+):
+    """Point 2: no example inside the box; the lock page names who has no faskes."""
+    page = sign_in("desa1")
+    phone_size(page)
+    page.goto(f"{live_server.url}/usulan/baru/")
+    faskes = page.get_by_label("Kode faskes").first
+    expect(faskes).to_have_value("")
+    assert faskes.get_attribute("placeholder") is None
+    expect(page.get_by_text("Contoh: 09020107").first).to_be_visible()
+
+    periode = next_periode()
+    ready = Anggota.objects.filter(usulan__status=Usulan.Status.SIAP).first()
+    Anggota.objects.filter(pk=ready.pk).update(kode_faskes="", nama_faskes="")
+    rekap = get_user_model().objects.get(username="rekap")
+    batch_build(periode=periode, by=rekap)
+    page = sign_in("rekap")
+    phone_size(page)
+    page.goto(f"{live_server.url}/rekap/{periode}/kunci/")
+    warning = page.locator("#tanpa-faskes")
+    expect(warning).to_contain_text("1 orang belum punya kode faskes")
+    expect(warning).to_contain_text(ready.nama)
+    page.get_by_role("button", name="Ya, kunci").click()  # the tick is required
+    expect(
+        page.get_by_label("Saya tahu 1 orang dikirim tanpa kode faskes")
+    ).to_be_visible()
+    assert Batch.objects.get(periode=periode).status == Batch.Status.DRAFT
+    page.get_by_label("Saya tahu 1 orang dikirim tanpa kode faskes").check()
+    page.get_by_role("button", name="Ya, kunci").click()
+    expect(page.get_by_text(f"Rekap {periode} dikunci.")).to_be_visible()
