@@ -1,8 +1,11 @@
 """Issue 20's points as a village operator meets them on a 360 x 740 phone."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from demo.usulan_demo import demo_pdf
 from rekap_bpjs.models import Batch
@@ -137,3 +140,32 @@ def test_an_empty_faskes_looks_empty_and_is_not_sent_to_bpjs_unnoticed(
     page.get_by_label("Saya tahu 1 orang dikirim tanpa kode faskes").check()
     page.get_by_role("button", name="Ya, kunci").click()
     expect(page.get_by_text(f"Rekap {periode} dikunci.")).to_be_visible()
+
+
+def test_a_desa_usulan_gives_the_citizen_a_number_a_receipt_and_a_whatsapp_text(
+    demo, sign_in, live_server, settings
+):
+    """Point 3: number, printable receipt and a short text with the status address."""
+    settings.KIS_ALAMAT_PORTAL = "https://kis.bulelengkab.go.id"
+    page = sign_in("desa1")
+    phone_size(page)
+    _draft_with_two_members(page, live_server)
+    nomor = Usulan.objects.latest("pk").nomor
+
+    block = page.locator("#tanda-terima")
+    block.get_by_text("Nomor registrasi untuk warga").click()
+    text = block.get_by_label("Teks tanda terima untuk WhatsApp")
+    expect(text).to_be_in_viewport()
+    expect(text).to_have_value(re.compile(rf"Nomor registrasi: {re.escape(nomor)}"))
+    expect(text).to_have_value(
+        re.compile(r"https://kis\.bulelengkab\.go\.id/cek-status/")
+    )
+    expect(block.get_by_role("link", name="Kirim lewat WhatsApp")).to_have_attribute(
+        "href", re.compile(r"^https://wa\.me/")
+    )
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tanda terima (PDF)").click()
+    pdf = PdfReader(info.value.path())
+    flat = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert nomor in flat
+    assert "https://kis.bulelengkab.go.id/cek-status/" in flat

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import inlineformset_factory
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from kis_portal.pdf import render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
 from kis_portal.roles import Role, role_required
 
-from ..access import can_edit, get_usulan_for_user, usulan_for_user
+from ..access import RECEIPT_ROLES, can_edit, get_usulan_for_user, usulan_for_user
 from ..forms import (
     AnggotaForm,
     BaseAnggotaFormSet,
@@ -30,6 +30,7 @@ from ..forms import (
     counter_requirements,
 )
 from ..models import Anggota, Usulan
+from ..receipts import status_address
 from ..selectors import review_usulan, usulan_members
 from ..services import (
     IncompleteUsulan,
@@ -42,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ROWS = 3
 MAX_ROWS = 20
-RECEIPT_ROLES = (Role.LOKET, Role.VERIFIKATOR, Role.ADMIN, Role.OPERATOR_DESA)
 
 
 def _rows_wanted(request: HttpRequest) -> int:
@@ -189,8 +189,6 @@ def _received_documents(usulan: Usulan, members: list[Anggota]) -> tuple[list, l
 @role_required(*RECEIPT_ROLES)
 def loket_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
-    if usulan.sumber != Usulan.Sumber.LOKET:
-        raise Http404
     members = usulan_members(usulan)
     received, missing = _received_documents(usulan, members)
     kepala = next((m for m in members if m.shdk == Anggota.Shdk.KEPALA), None)
@@ -215,8 +213,15 @@ def loket_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "received": received,
         "missing": missing,
         "diajukan": usulan.status == Usulan.Status.DIAJUKAN,
+        "status_lain": (
+            usulan.get_status_display()
+            if usulan.status not in (Usulan.Status.DRAFT, Usulan.Status.DIAJUKAN)
+            else ""
+        ),
         "petugas": petugas.get_full_name() or petugas.username,
         "verification_days": profile.verification_days if profile else None,
+        "lewat_loket": usulan.sumber == Usulan.Sumber.LOKET,
+        "alamat_cek_status": status_address(),
     }
     pdf = render_pdf("usulan/pdf/tanda_terima_berkas.html", context, request=request)
     audit_record(

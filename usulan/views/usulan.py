@@ -13,11 +13,12 @@ from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
-from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.wilayah.access import desa_for_user
 
 from ..access import (
     READ_ALL_ROLES,
+    RECEIPT_ROLES,
     can_edit,
     get_usulan_for_user,
     usulan_for_user,
@@ -32,6 +33,7 @@ from ..forms import (
     counter_requirements,
 )
 from ..models import Usulan
+from ..receipts import whatsapp_link, whatsapp_text
 from ..registry import member_lines
 from ..selectors import review_usulan, status_counts
 from ..selectors import usulan_list as annotate_list
@@ -297,6 +299,9 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_note": open_notes.get(("data", None), ""),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
+            "can_print_receipt": has_role(request.user, *RECEIPT_ROLES),
+            "whatsapp_text": whatsapp_text(usulan),
+            "whatsapp_link": whatsapp_link(usulan),
             "upload_form": DokumenForm(),
             "counter_checklist": (
                 [
