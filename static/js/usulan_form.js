@@ -35,6 +35,66 @@
   }
   toggleMig37();
 
+  // Member rows added and removed in the page. Without this script the
+  // "Tambah baris anggota" button sends the form back with more empty rows.
+  var rows = form.querySelector("[data-rows]");
+  var template = document.getElementById("anggota-template");
+  var addButton = form.querySelector("[data-add-row]");
+  if (rows && template && addButton) {
+    var prefix = rows.dataset.prefix;
+    var total = form.querySelector("[name='" + prefix + "-TOTAL_FORMS']");
+    var maximum = parseInt((form.querySelector("[name='" + prefix + "-MAX_NUM_FORMS']") || {}).value, 10) || 20;
+    var visibleRows = function () {
+      return Array.prototype.filter.call(rows.querySelectorAll(".anggota-form"), function (row) { return !row.hidden; });
+    };
+    var renumber = function () {
+      visibleRows().forEach(function (row, index) {
+        var legend = row.querySelector("[data-row-legend]");
+        if (legend && legend.firstChild) { legend.firstChild.textContent = "Anggota " + (index + 1) + (legend.children.length ? " " : ""); }
+      });
+      addButton.disabled = visibleRows().length >= maximum;
+    };
+    var addRemoveButton = function (row) {
+      if (!row.hasAttribute("data-new-row") || row.querySelector("[data-remove-row]")) { return; }
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn-sm btn-outline-danger";
+      remove.textContent = "Hapus baris ini";
+      remove.setAttribute("data-remove-row", "");
+      row.querySelector(".card-body").appendChild(remove);
+    };
+    rows.querySelectorAll(".anggota-form").forEach(addRemoveButton);
+    addButton.addEventListener("click", function (event) {
+      event.preventDefault();
+      var index = parseInt(total.value, 10);
+      if (visibleRows().length >= maximum) { return; }
+      var holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+      var row = holder.firstElementChild;
+      rows.appendChild(row);
+      total.value = index + 1;
+      addRemoveButton(row);
+      renumber();
+      var first = row.querySelector("input:not([type=hidden]), select");
+      if (first) { first.focus(); }
+    });
+    rows.addEventListener("click", function (event) {
+      var button = event.target instanceof Element ? event.target.closest("[data-remove-row]") : null;
+      if (!button) { return; }
+      var row = button.closest(".anggota-form");
+      // Emptied and hidden rather than taken out: the row numbers the server
+      // expects stay as they are, and an empty row is not saved.
+      row.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (input) {
+        if (input.type === "checkbox" || input.type === "radio") { input.checked = false; } else { input.value = ""; }
+      });
+      row.hidden = true;
+      form.dispatchEvent(new Event("input"));
+      renumber();
+      addButton.focus();
+    });
+    renumber();
+  }
+
   var status = document.getElementById("autosave-status");
   if (form.dataset.autosave !== "1" || !status) { return; }
   var dirty = false, busy = false;

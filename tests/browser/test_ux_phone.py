@@ -169,3 +169,44 @@ def test_a_desa_usulan_gives_the_citizen_a_number_a_receipt_and_a_whatsapp_text(
     flat = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
     assert nomor in flat
     assert "https://kis.bulelengkab.go.id/cek-status/" in flat
+
+
+FAMILY = [
+    ("5108061205809001", "I Made Satu", "L", "1", "2"),
+    ("5108064703859002", "Ni Luh Dua", "P", "3", "2"),
+    ("5108060101109003", "I Putu Tiga", "L", "4", "1"),
+    ("5108064202129004", "Ni Kadek Empat", "P", "4", "1"),
+    ("5108060303149005", "I Komang Lima", "L", "4", "1"),
+    ("5108064404169006", "Ni Ketut Enam", "P", "4", "1"),
+    ("5108060505189007", "I Wayan Tujuh", "L", "4", "1"),
+]
+
+
+def test_member_rows_are_added_and_removed_in_the_page_without_a_reload(
+    demo, sign_in, live_server
+):
+    """Point 4: five people typed in one pass; a removed new row is not saved."""
+    page = sign_in("desa1")
+    phone_size(page)
+    _new_usulan_form(page, live_server)
+    page.evaluate("window.sameDocument = true")
+    add = page.get_by_role("button", name="Tambah baris anggota")
+    for _ in range(4):  # two rows to start with, six in all
+        add.click()
+    expect(page.locator(".anggota-form:visible")).to_have_count(6)
+    expect(page.get_by_role("group", name="Anggota 6")).to_be_visible()
+    for index, (nik, nama, sex, shdk, kawin) in enumerate(FAMILY[:6]):
+        fill_member(page, index, nik=nik, nama=nama, sex=sex, shdk=shdk, kawin=kawin)
+    page.get_by_role("group", name="Anggota 4").get_by_role(
+        "button", name="Hapus baris ini"
+    ).click()
+    expect(page.locator(".anggota-form:visible")).to_have_count(5)
+    expect(page.get_by_role("group", name="Anggota 5")).to_contain_text("Anggota 5")
+    assert page.evaluate("window.sameDocument") is True  # no page load so far
+
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.get_by_text("tersimpan. Lengkapi dokumen lalu ajukan.")).to_be_visible()
+    saved = Usulan.objects.latest("pk")
+    assert sorted(saved.anggota_set.values_list("nama", flat=True)) == sorted(
+        nama.upper() for _, nama, *_ in FAMILY[:6] if nama != "Ni Kadek Empat"
+    )

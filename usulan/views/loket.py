@@ -38,6 +38,7 @@ from ..services import (
     usulan_set_berkas_diterima,
     usulan_submit,
 )
+from .rows import refill, refill_formset, rows_to_add
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +91,21 @@ def loket_create(request: HttpRequest) -> HttpResponse:
     profile = get_active_profile()
     requirements = counter_requirements(profile)
     data = request.POST or None
+    if data is not None and rows_to_add(data):
+        # More rows asked for without JavaScript: the same page, nothing lost.
+        data, adding = None, request.POST
+    else:
+        adding = None
     loket_form = LoketForm(data=data, user=request.user, requirements=requirements)
     form = UsulanForm(data=data, initial={"jenis": "MIG34"})
     formset = _formset_class(_rows_wanted(request))(
         data=data, instance=Usulan(), user=request.user
     )
-    if request.method == "POST":
+    if adding is not None:
+        refill(loket_form, adding)
+        refill(form, adding)
+        refill_formset(formset, adding)
+    if data is not None:
         valid = [loket_form.is_valid(), form.is_valid(), formset.is_valid()]
         if all(valid):
             try:
@@ -121,7 +131,6 @@ def loket_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "formset": formset,
             "client_token": token,
-            "more_rows": min(len(formset.forms) + 3, MAX_ROWS),
         },
     )
 

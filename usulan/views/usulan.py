@@ -46,6 +46,7 @@ from ..services import (
     usulan_submit,
 )
 from .outcome import upload_outcome
+from .rows import refill, refill_formset, rows_to_add
 
 LIST_ROLES = (Role.OPERATOR_DESA, *READ_ALL_ROLES)
 
@@ -157,6 +158,16 @@ def usulan_create(request: HttpRequest) -> HttpResponse:
         data=request.POST or None, instance=Usulan(), user=request.user
     )
     token = _valid_token(request.POST.get("client_token", ""))
+    if request.method == "POST" and rows_to_add(request.POST):
+        form = UsulanForm(initial={"jenis": "MIG34"})
+        refill(form, request.POST)
+        formset = NewAnggotaFormSet(instance=Usulan(), user=request.user)
+        refill_formset(formset, request.POST)
+        return render(
+            request,
+            "usulan/usulan_form.html",
+            _form_context(request, None, form, formset, token=token),
+        )
     if request.method == "POST":
         done = _already_created(request.user, token)
         if done is not None:
@@ -205,6 +216,16 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, usulan):
         messages.warning(request, "Usulan ini tidak dapat diubah pada status sekarang.")
         return redirect(usulan)
+    if request.method == "POST" and rows_to_add(request.POST):
+        form = UsulanForm(instance=usulan)
+        refill(form, request.POST)
+        formset = AnggotaFormSet(instance=usulan, user=request.user)
+        refill_formset(formset, request.POST)
+        return render(
+            request,
+            "usulan/usulan_form.html",
+            _form_context(request, usulan, form, formset),
+        )
     form = UsulanForm(data=request.POST or None, instance=usulan)
     formset = AnggotaFormSet(
         data=request.POST or None, instance=usulan, user=request.user
