@@ -67,4 +67,37 @@
       field.focus();
     });
   }
+
+  // Copies of typed forms kept in this browser (usulan_form.js): forgotten once
+  // the server has saved the form, and all of them on logout.
+  var forgetCopies = function (test) {
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf("kis-draft:") === 0 && test(key)) { window.localStorage.removeItem(key); }
+      }
+    } catch (e) { /* storage refused: nothing was kept */ }
+  };
+  document.querySelectorAll("[data-forget-device-copy]").forEach(function (el) {
+    var key = "kis-draft:" + el.dataset.user + ":" + el.dataset.forgetDeviceCopy;
+    forgetCopies(function (k) { return k === key; });
+  });
+  document.addEventListener("submit", function (event) {
+    var action = event.target.getAttribute("action") || "";
+    if (/\/logout\/?$/.test(action)) { forgetCopies(function () { return true; }); }
+  });
+  // The login page after a session ended mid-form: say the typing is not lost.
+  var next = new URLSearchParams(window.location.search).get("next");
+  var login = document.querySelector("form[data-login]");
+  if (next && login) {
+    var kept = false;
+    forgetCopies(function (k) { if (k.slice(-(next.length + 1)) === ":" + next) { kept = true; } return false; });
+    if (kept) {
+      var notice = document.createElement("div");
+      notice.className = "alert alert-info";
+      notice.setAttribute("role", "status");
+      notice.textContent = "Sesi Anda berakhir. Isian yang belum tersimpan masih ada di perangkat ini dan akan dipulihkan setelah Anda masuk.";
+      login.parentNode.insertBefore(notice, login);
+    }
+  }
 }());

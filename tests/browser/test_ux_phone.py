@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -210,3 +211,48 @@ def test_member_rows_are_added_and_removed_in_the_page_without_a_reload(
     assert sorted(saved.anggota_set.values_list("nama", flat=True)) == sorted(
         nama.upper() for _, nama, *_ in FAMILY[:6] if nama != "Ni Kadek Empat"
     )
+
+
+def test_a_session_that_ends_mid_form_loses_none_of_seven_members(
+    demo, sign_in, live_server
+):
+    """Point 5: the session expires while 7 members are typed; after logging in
+    again every value is back, with a message, and saving keeps all seven."""
+    page = sign_in("desa1")
+    phone_size(page)
+    _new_usulan_form(page, live_server)
+    add = page.get_by_role("button", name="Tambah baris anggota")
+    for _ in range(5):
+        add.click()
+    for index, (nik, nama, sex, shdk, kawin) in enumerate(FAMILY):
+        fill_member(page, index, nik=nik, nama=nama, sex=sex, shdk=shdk, kawin=kawin)
+    page.locator("[name='anggota_set-6-telepon']").fill("081234567890")
+
+    Session.objects.all().delete()  # 30 idle minutes, or midnight
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    expect(page.get_by_text("Isian yang belum tersimpan masih ada")).to_be_visible()
+    page.get_by_label("Nama pengguna").fill("desa1")
+    page.get_by_label("Sandi").fill("demo12345")
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_text("Isian yang belum tersimpan dipulihkan")).to_be_visible()
+    expect(page.get_by_label("Nomor KK")).to_have_value("5108060403199001")
+    expect(page.get_by_label("Alamat")).to_have_value("BANJAR DINAS KAJA")
+    for index, (nik, nama, sex, shdk, kawin) in enumerate(FAMILY):
+        prefix = f"anggota_set-{index}-"
+        expect(page.locator(f"[name='{prefix}nik']")).to_have_value(nik)
+        expect(page.locator(f"[name='{prefix}nama']")).to_have_value(nama)
+        expect(page.locator(f"[name='{prefix}jenis_kelamin']")).to_have_value(sex)
+        expect(page.locator(f"[name='{prefix}shdk']")).to_have_value(shdk)
+        expect(page.locator(f"[name='{prefix}status_kawin']")).to_have_value(kawin)
+        expect(page.locator(f"[name='{prefix}kode_faskes']")).to_have_value("09020107")
+    expect(page.locator("[name='anggota_set-6-telepon']")).to_have_value("081234567890")
+
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.get_by_text("tersimpan. Lengkapi dokumen lalu ajukan.")).to_be_visible()
+    assert Usulan.objects.latest("pk").anggota_set.count() == 7
+    kept = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('kis-draft:'))"
+    )
+    assert kept == []  # saved: the copy on the device is gone

@@ -79,3 +79,20 @@ def test_counter_add_rows_keeps_the_desa_the_family_and_the_ticked_papers(
     assert f'<option value="{desa_a.pk}" selected>' in page
     assert 'value="kk"  id="id_berkas_1" checked>' in page
     assert 'value="sktm"  id="id_berkas_0">' in page
+
+
+def test_autosave_of_an_unfinished_new_form_names_the_field_to_fix(
+    login, operator_a, desa_a
+):
+    first = member(desa_a)
+    second = member(desa_a, sex="P", nik="123")
+    body = form_post(household(desa_a), [first, second], client_token="x")
+
+    response = login(operator_a).post(
+        reverse("usulan:create"), body, headers={"X-Autosave": "1"}
+    )
+
+    data = response.json()
+    assert data["saved"] is False
+    assert data["summary"][0].startswith("Anggota 2 · NIK: ")
+    assert not Usulan.objects.exists()

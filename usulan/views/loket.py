@@ -38,6 +38,7 @@ from ..services import (
     usulan_set_berkas_diterima,
     usulan_submit,
 )
+from .outcome import forget_device_copy
 from .rows import refill, refill_formset, rows_to_add
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def loket_create(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.messages)
             else:
                 _submit_and_report(request, usulan)
+                forget_device_copy(request, request.path, usulan)
                 return redirect(usulan)
     return render(
         request,

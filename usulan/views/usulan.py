@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
+from kis_portal.form_errors import error_entries
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.wilayah.access import desa_for_user
@@ -45,7 +46,7 @@ from ..services import (
     usulan_save,
     usulan_submit,
 )
-from .outcome import upload_outcome
+from .outcome import FORGET_DEVICE_COPY, forget_device_copy, upload_outcome
 from .rows import refill, refill_formset, rows_to_add
 
 LIST_ROLES = (Role.OPERATOR_DESA, *READ_ALL_ROLES)
@@ -133,7 +134,10 @@ def _errors_json(form, formset) -> JsonResponse:
         for field, messages_ in sub.errors.items():
             errors[f"anggota-{index}-{field}"] = messages_
     errors.update({"anggota": formset.non_form_errors()})
-    return JsonResponse({"saved": False, "errors": errors}, status=200)
+    summary = [entry["text"] for entry in error_entries(form, formset)]
+    return JsonResponse(
+        {"saved": False, "errors": errors, "summary": summary}, status=200
+    )
 
 
 def _valid_token(raw: str) -> str:
@@ -200,6 +204,7 @@ def usulan_create(request: HttpRequest) -> HttpResponse:
                     request,
                     f"Draf {usulan.nomor} tersimpan. Lengkapi dokumen lalu ajukan.",
                 )
+                forget_device_copy(request, request.path, usulan)
                 return redirect(usulan)
         if _wants_json(request):
             return _errors_json(form, formset)
@@ -257,6 +262,7 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if _wants_json(request):
                     return _saved_json(formset, saved, request.path)
                 messages.success(request, "Perubahan tersimpan.")
+                forget_device_copy(request, request.path, saved)
                 return redirect(saved)
         if _wants_json(request):
             return _errors_json(form, formset)
@@ -303,6 +309,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     docs = review.docs
     outcome = upload_outcome(request, usulan)
+    device_copies = request.session.pop(FORGET_DEVICE_COPY, [])
     for doc in docs:
         doc.note = open_notes.get(
             (doc.requirement.kode, doc.anggota.pk if doc.anggota else None), ""
@@ -321,6 +328,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
             "can_print_receipt": has_role(request.user, *RECEIPT_ROLES),
+            "forget_device_copies": device_copies,
             "whatsapp_text": whatsapp_text(usulan),
             "whatsapp_link": whatsapp_link(usulan),
             "upload_form": DokumenForm(),
