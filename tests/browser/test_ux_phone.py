@@ -256,3 +256,37 @@ def test_a_session_that_ends_mid_form_loses_none_of_seven_members(
         "Object.keys(localStorage).filter(k => k.startsWith('kis-draft:'))"
     )
     assert kept == []  # saved: the copy on the device is gone
+
+
+def _fits(page, locator) -> None:
+    box = locator.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, wide
+
+
+def test_lists_name_the_family_and_keep_status_in_view_at_360_px(
+    demo, sign_in, live_server
+):
+    """Point 7: each row is a card with the head's name and the status on screen."""
+    page = sign_in("desa1")
+    phone_size(page)
+    page.goto(f"{live_server.url}/usulan/")
+    first = Usulan.objects.filter(
+        desa_id=get_user_model().objects.get(username="desa1").profile.desa_id
+    ).order_by("-created_at", "-pk")[0]
+    head = first.anggota_set.order_by("shdk", "pk")[0].nama
+    row = page.locator("table.table-cards tbody tr").first
+    expect(row.locator("td[data-label='Kepala keluarga']")).to_have_text(head)
+    _fits(page, row.locator("td[data-label='Kepala keluarga']"))
+    _fits(page, row.locator("td[data-label='Status']"))
+
+    page = sign_in("verifikator")
+    phone_size(page)
+    page.goto(f"{live_server.url}/pengaduan/")
+    row = page.locator("table.table-cards tbody tr").first
+    expect(row.locator("td[data-label='Status']")).to_be_visible()
+    _fits(page, row.locator("td[data-label='Status']"))
+    _fits(page, row.locator("td[data-label='Target']"))

@@ -36,7 +36,7 @@ from ..forms import (
 from ..models import Usulan
 from ..receipts import whatsapp_link, whatsapp_text
 from ..registry import member_lines
-from ..selectors import review_usulan, status_counts
+from ..selectors import review_usulan, status_counts, usulan_label
 from ..selectors import usulan_list as annotate_list
 from ..services import (
     IncompleteUsulan,
@@ -202,7 +202,7 @@ def usulan_create(request: HttpRequest) -> HttpResponse:
                     )
                 messages.success(
                     request,
-                    f"Draf {usulan.nomor} tersimpan. Lengkapi dokumen lalu ajukan.",
+                    f"Draf {usulan_label(usulan)} tersimpan. Lengkapi dokumen lalu ajukan.",
                 )
                 forget_device_copy(request, request.path, usulan)
                 return redirect(usulan)
@@ -360,9 +360,13 @@ def usulan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(usulan)
     if submitted:
-        messages.success(request, f"Usulan {usulan.nomor} diajukan ke Dinas Sosial.")
+        messages.success(
+            request, f"Usulan {usulan_label(usulan)} diajukan ke Dinas Sosial."
+        )
     else:
-        messages.info(request, f"Usulan {usulan.nomor} sudah diajukan sebelumnya.")
+        messages.info(
+            request, f"Usulan {usulan_label(usulan)} sudah diajukan sebelumnya."
+        )
     return redirect(usulan)
 
 
@@ -372,10 +376,11 @@ def usulan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
     if not can_edit(request.user, usulan):
         raise PermissionDenied
+    label = usulan_label(usulan)
     try:
         usulan_delete_draft(usulan=usulan, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(usulan)
-    messages.success(request, f"Draf {usulan.nomor} dihapus.")
+    messages.success(request, f"Draf {label} dihapus.")
     return redirect("usulan:list")
