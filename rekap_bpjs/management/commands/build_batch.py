@@ -30,9 +30,13 @@ class Command(BaseCommand):
             result = batch_build(periode=periode, by=by)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        kuota = result.batch.kuota if result.batch.kuota is not None else "tanpa kuota"
+        kuota = (
+            f"kuota {result.batch.kuota}"
+            if result.batch.kuota is not None
+            else "kuota tidak dibatasi"
+        )
         self.stdout.write(
-            f"Rekap {periode}: {result.diambil} orang masuk rekap (kuota {kuota}, "
+            f"Rekap {periode}: {result.diambil} orang masuk rekap ({kuota}, "
             f"batas {result.batch.tanggal_batas:%d-%m-%Y})."
         )
         for reason, count in sorted(result.menunggu.items()):
