@@ -38,6 +38,7 @@ class UsulanForm(forms.ModelForm):
             "rt",
             "rw",
             "telepon",
+            "tanpa_kabar_hp",
             "noka_lama",
             "segmen_asal",
         ]
