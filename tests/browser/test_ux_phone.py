@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from demo.usulan_demo import demo_pdf
+from distribusi.models import Kartu
 from rekap_bpjs.models import Batch
 from rekap_bpjs.services import batch_build
 from tests.browser.steps import fill_member, next_periode, phone_size
@@ -290,3 +291,45 @@ def test_lists_name_the_family_and_keep_status_in_view_at_360_px(
     expect(row.locator("td[data-label='Status']")).to_be_visible()
     _fits(page, row.locator("td[data-label='Status']"))
     _fits(page, row.locator("td[data-label='Target']"))
+
+
+def test_confirming_a_card_asks_first_and_photos_may_come_from_the_gallery(
+    demo, sign_in, live_server
+):
+    """Point 12: "Sudah diterima" cannot be undone, so it asks; no forced camera."""
+    page = sign_in("desa1")
+    phone_size(page)
+    page.goto(f"{live_server.url}/distribusi/desa/")
+    button = page.get_by_role("button", name=re.compile("sudah menerima kartu")).first
+    nama = button.get_attribute("aria-label").removesuffix(" sudah menerima kartu")
+    kartu = Kartu.objects.get(anggota__nama=nama, status=Kartu.Status.DISERAHKAN)
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    button.click()
+    expect(button).to_be_visible()
+    assert "tidak dapat dibatalkan" in asked[0]
+    kartu.refresh_from_db()
+    assert kartu.status == Kartu.Status.DISERAHKAN
+
+    page.once("dialog", lambda d: answer(d, True))
+    button.click()
+    expect(
+        page.get_by_text(f"Kartu {kartu.anggota.nama} diterima warga.")
+    ).to_be_visible()
+    kartu.refresh_from_db()
+    assert kartu.status == Kartu.Status.DITERIMA_WARGA
+
+    usulan = Usulan.objects.filter(status=Usulan.Status.CEK_LAPANGAN).first()
+    if usulan is None:
+        return
+    page = sign_in("lapangan")
+    phone_size(page)
+    page.goto(f"{live_server.url}/verifikasi/lapangan/{usulan.pk}/")
+    photos = page.locator("input[type=file][name=foto]")
+    expect(photos).to_have_attribute("accept", "image/*")
+    assert photos.get_attribute("capture") is None
