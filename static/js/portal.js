@@ -100,4 +100,39 @@
       login.parentNode.insertBefore(notice, login);
     }
   }
+
+  // A file input with data-max-bytes: size and type are checked here, before a
+  // village connection spends minutes sending a file the server would refuse.
+  // The server still checks both.
+  var fileProblem = function (input, file) {
+    var limit = parseInt(input.dataset.maxBytes, 10);
+    if (limit && file.size > limit) {
+      return file.name + " terlalu besar (" + (file.size / 1048576).toFixed(1).replace(".", ",") +
+        " MB); paling besar " + Math.round(limit / 1048576) + " MB. Perkecil atau pindai ulang dengan resolusi lebih rendah.";
+    }
+    var accept = (input.getAttribute("accept") || "").split(",").map(function (t) { return t.trim(); }).filter(Boolean);
+    if (accept.length && !accept.some(function (t) {
+      return t === file.type || (t.slice(-2) === "/*" && file.type.indexOf(t.slice(0, -1)) === 0);
+    })) {
+      return file.name + " bukan PDF, JPG atau PNG. Mengganti nama berkas tidak mengubah isinya.";
+    }
+    return "";
+  };
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) { return; }
+    var holder = input.closest("form") || input.parentNode;
+    var old = holder.querySelector("[data-file-problem]");
+    if (old) { old.remove(); }
+    var problems = Array.prototype.map.call(input.files, function (f) { return fileProblem(input, f); }).filter(Boolean);
+    if (!problems.length) { return; }
+    input.value = "";
+    var note = document.createElement("div");
+    note.className = "alert alert-danger py-1 px-2 small mb-0 mt-1 w-100";
+    note.setAttribute("role", "alert");
+    note.setAttribute("data-file-problem", "");
+    note.textContent = problems.join(" ");
+    holder.appendChild(note);
+    note.scrollIntoView({ block: "nearest" });
+  });
 }());

@@ -333,3 +333,30 @@ def test_confirming_a_card_asks_first_and_photos_may_come_from_the_gallery(
     photos = page.locator("input[type=file][name=foto]")
     expect(photos).to_have_attribute("accept", "image/*")
     assert photos.get_attribute("capture") is None
+
+
+def test_a_file_too_big_is_refused_before_it_is_sent(
+    demo, sign_in, live_server, settings, tmp_path
+):
+    """Point 13: the browser checks size and type first; nothing goes over the wire."""
+    settings.KIS_UPLOAD_MAX_MB = 1
+    big = tmp_path / "kk-besar.pdf"
+    big.write_bytes(demo_pdf("scan") + b"\n%" + b"0" * (3 * 1024 * 1024 // 2))
+    page = sign_in("desa1")
+    phone_size(page)
+    _draft_with_two_members(page, live_server)
+    uploads = []
+    page.on(
+        "request",
+        lambda r: uploads.append(r.url) if r.method == "POST" else None,
+    )
+    row = page.locator("li", has=page.get_by_label("Berkas Kartu Keluarga"))
+    row.get_by_label("Berkas Kartu Keluarga").set_input_files(str(big))
+    problem = row.get_by_role("alert")
+    expect(problem).to_contain_text("kk-besar.pdf terlalu besar (1,5 MB)")
+    expect(problem).to_contain_text("paling besar 1 MB")
+    expect(problem).to_be_in_viewport()
+    expect(row.get_by_label("Berkas Kartu Keluarga")).to_have_value("")
+    row.get_by_role("button", name="Unggah").click()  # the emptied input is required
+    expect(row.get_by_text("Belum ada", exact=True)).to_be_visible()
+    assert uploads == []

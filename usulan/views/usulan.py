@@ -15,6 +15,7 @@ from kis_portal.audit.services import record_access
 from kis_portal.form_errors import error_entries
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, has_role, operator_desa_id, role_required
+from kis_portal.uploads import max_upload_bytes
 from kis_portal.wilayah.access import desa_for_user
 
 from ..access import (
@@ -332,6 +333,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "whatsapp_text": whatsapp_text(usulan),
             "whatsapp_link": whatsapp_link(usulan),
             "upload_form": DokumenForm(),
+            "upload_max_bytes": max_upload_bytes(),
             "counter_checklist": (
                 [
                     (req.kode, req.nama, req.kode in (usulan.berkas_diterima or []))
