@@ -360,3 +360,27 @@ def test_a_file_too_big_is_refused_before_it_is_sent(
     row.get_by_role("button", name="Unggah").click()  # the emptied input is required
     expect(row.get_by_text("Belum ada", exact=True)).to_be_visible()
     assert uploads == []
+
+
+def test_home_pages_lead_to_the_main_task_and_the_favicon_is_found(
+    demo, sign_in, live_server
+):
+    """Point 15 (part): a button for the main task in view at 360 px; no 404 icon."""
+    page = sign_in("desa1")
+    phone_size(page)
+    button = page.get_by_role("link", name="Usulan baru")
+    expect(button).to_be_in_viewport()
+    button.click()
+    expect(page.get_by_role("heading", name="Usulan baru")).to_be_visible()
+
+    page = sign_in("loket")
+    phone_size(page)
+    button = page.get_by_role("link", name="Daftarkan warga")
+    expect(button).to_be_in_viewport()
+    button.click()
+    expect(
+        page.get_by_role("heading", name="Pendaftaran warga di loket")
+    ).to_be_visible()
+
+    icon = page.request.get(f"{live_server.url}/favicon.ico")
+    assert icon.ok and icon.url.endswith(".svg")
