@@ -384,3 +384,24 @@ def test_home_pages_lead_to_the_main_task_and_the_favicon_is_found(
 
     icon = page.request.get(f"{live_server.url}/favicon.ico")
     assert icon.ok and icon.url.endswith(".svg")
+
+
+def test_the_public_complaint_form_shows_every_problem_in_one_send(
+    demo, page, live_server
+):
+    """Point 15 (part): /lapor/ used to show one error per send."""
+    phone_size(page)
+    page.goto(f"{live_server.url}/lapor/")
+    page.get_by_label("Nama lengkap").fill("Ni Made Warga")
+    page.get_by_label("Nomor HP/WhatsApp").fill("12345")
+    page.get_by_label("Uraian").fill("belum")
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    for text in (
+        "Nomor HP/WhatsApp:",
+        "Desa/kelurahan tempat tinggal:",
+        "Kategori:",
+        "Uraian",
+    ):
+        expect(summary).to_contain_text(text)
