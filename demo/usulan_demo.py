@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kis_portal.offices.choices import Kategori
+from usulan.checks import kategori_error
 from usulan.models import Usulan
 from usulan.selectors import documents_for
 from usulan.services import (
@@ -80,6 +81,16 @@ def _household(
         "noka_lama": "",
         "segmen_asal": "",
     }
+    # The category goes to the first member it can hold for (a pregnant woman,
+    # not the father who heads the family).
+    holder = next(
+        (
+            index
+            for index, p in enumerate(home.members)
+            if not kategori_error(kategori, sex=p.jenis_kelamin, birth=p.tanggal_lahir)
+        ),
+        None,
+    )
     members = [
         {
             "nik": p.nik,
@@ -91,7 +102,7 @@ def _household(
             "status_kawin": p.status_kawin,
             "kode_faskes": "09020107",
             "nama_faskes": "PUSKESMAS BULELENG I",
-            "kategori": kategori if index == 0 else Kategori.MISKIN,
+            "kategori": kategori if index == holder else Kategori.MISKIN,
             "telepon": "",
             "catatan": "",
         }

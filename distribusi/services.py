@@ -329,6 +329,8 @@ def serah_terima_create(
             "anggota__usulan__alamat",
             "anggota__usulan__rt",
             "anggota__usulan__rw",
+            "anggota__usulan__telepon",
+            "anggota__usulan__tanpa_kabar_hp",
             "anggota__usulan__desa__nama",
         )
         .order_by("anggota__nama", "pk")

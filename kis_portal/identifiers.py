@@ -72,6 +72,14 @@ def nik_birth_info(nik: str) -> tuple[int, int, int, str]:
     return day, month, year, "L"
 
 
+def _full_year(yy: int, typed: datetime.date) -> int:
+    """The NIK's two-digit year in the century nearest the date typed."""
+    return min(
+        (century + yy for century in (1900, 2000)),
+        key=lambda year: abs(year - typed.year),
+    )
+
+
 def check_nik_matches(
     nik: str, tanggal_lahir: datetime.date | None, jenis_kelamin: str
 ) -> dict:
@@ -88,7 +96,8 @@ def check_nik_matches(
         year,
     ):
         errors["tanggal_lahir"] = (
-            f"Tanggal lahir tidak sesuai NIK: NIK menunjukkan {day:02d}-{month:02d}-..{year:02d}."
+            "Tanggal lahir tidak sesuai NIK: menurut NIK, lahir tanggal "
+            f"{day:02d}-{month:02d}-{_full_year(year, tanggal_lahir):04d}."
         )
     if jenis_kelamin and jenis_kelamin != sex:
         errors["jenis_kelamin"] = "Jenis kelamin tidak sesuai NIK: " + (

@@ -151,6 +151,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kis_portal.context_processors.portal",
             ],
+            # kis_portal is not an app, so its tags are named here.
+            "libraries": {"form_ui": "kis_portal.templatetags.form_ui"},
         },
     },
 ]

@@ -69,9 +69,14 @@ def check_upload(
         raise ValidationError("Ukuran berkas melebihi batas.", code="too_large")
     content_type = sniff(content[:16])
     if content_type not in allowed:
-        names = ", ".join(sorted({t.split("/")[1].upper() for t in allowed}))
+        kinds = sorted({t.split("/")[1].upper() for t in allowed})
+        names = " atau ".join(
+            [", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds
+        )
         raise ValidationError(
-            "Jenis berkas tidak diterima: isi berkas bukan %(names)s (nama berkas tidak menentukan).",
+            "Jenis berkas tidak diterima: isinya bukan %(names)s. Mengganti nama berkas (misalnya "
+            ".docx menjadi .pdf) tidak mengubah isinya; simpan atau pindai ulang "
+            "sebagai PDF atau foto.",
             params={"names": names},
             code="bad_type",
         )

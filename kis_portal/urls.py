@@ -9,6 +9,7 @@ from . import views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/detail", views.healthz_detail, name="healthz_detail"),
     path(

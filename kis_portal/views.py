@@ -4,8 +4,9 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,6 +15,11 @@ from kis_portal.ops.health import health_report
 from kis_portal.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico whatever the page says: send them the logo."""
+    return redirect(static(settings.KIS_OFFICE_LOGO), permanent=False)
 
 
 @never_cache

@@ -35,6 +35,39 @@ BULK_SIZE = 1000
 # --- Creating messages (called by the status_changed receiver) ---------------------
 
 
+def _phones_by_usulan(ids: list[int]) -> dict[int, list[tuple[int | None, str]]]:
+    """Where each household's messages go: its members' own numbers; when none
+    has one, the household's number ("Nomor HP keluarga", the one operators
+    fill in); nothing for a family that asked not to be messaged."""
+    phones: dict[int, list[tuple[int | None, str]]] = {}
+    households: dict[int, str] = {}
+    for start in range(0, len(ids), BULK_SIZE):
+        # One query: each member's number beside the household's.
+        for usulan_id, anggota_id, telepon, telepon_keluarga in (
+            Anggota.objects.filter(
+                usulan_id__in=ids[start : start + BULK_SIZE],
+                usulan__tanpa_kabar_hp=False,
+            )
+            .order_by("pk")
+            .values_list("usulan_id", "pk", "telepon", "usulan__telepon")
+        ):
+            households[usulan_id] = telepon_keluarga
+            if telepon:
+                phones.setdefault(usulan_id, []).append((anggota_id, telepon))
+    for usulan_id, telepon in households.items():
+        if usulan_id not in phones and telepon:
+            phones[usulan_id] = [(None, telepon)]
+    return phones
+
+
+def _card_phone(anggota: Anggota) -> str:
+    """A card holder's number, else the household's, unless the family opted out."""
+    usulan = anggota.usulan
+    if usulan.tanpa_kabar_hp:
+        return ""
+    return anggota.telepon or usulan.telepon
+
+
 def usulan_notify(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
     """The desa's inbox message and one outgoing message per member phone number.
 
@@ -48,16 +81,10 @@ def usulan_notify(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
         tautan=reverse("usulan:detail", args=[usulan.pk]),
         usulan_id=usulan.pk,
     )
-    phones = (
-        Anggota.objects.filter(usulan_id=usulan.pk)
-        .exclude(telepon="")
-        .order_by("pk")
-        .values_list("pk", "telepon")
-    )
     _queue_outgoing(
         pesan,
         jenis=jenis,
-        recipients=list(phones),
+        recipients=_phones_by_usulan([usulan.pk]).get(usulan.pk, []),
         isi=texts.sms_text(jenis, nomor=usulan.nomor),
     )
     return pesan
@@ -90,17 +117,7 @@ def usulan_notify_many(
         ],
         batch_size=BULK_SIZE,
     )
-    phones: dict[int, list[tuple[int, str]]] = {}
-    ids = [usulan.pk for usulan in usulan_list]
-    for start in range(0, len(ids), BULK_SIZE):
-        rows = (
-            Anggota.objects.filter(usulan_id__in=ids[start : start + BULK_SIZE])
-            .exclude(telepon="")
-            .order_by("pk")
-            .values_list("usulan_id", "pk", "telepon")
-        )
-        for usulan_id, anggota_id, telepon in rows:
-            phones.setdefault(usulan_id, []).append((anggota_id, telepon))
+    phones = _phones_by_usulan([usulan.pk for usulan in usulan_list])
     now = timezone.now()
     kanal = getattr(settings, "KIS_NOTIF_KANAL", PesanKeluar.Kanal.WHATSAPP)
     outgoing = []
@@ -154,11 +171,11 @@ def kartu_notify(kartu: Kartu) -> Pesan | None:
             serah_terima=serah,
         )
         _local.kartu_pesan = {key: pesan.pk}  # only the receipt being made
-    if anggota.telepon:
+    if phone := _card_phone(anggota):
         _queue_outgoing(
             pesan,
             jenis=Jenis.KARTU_SIAP,
-            recipients=[(anggota.pk, anggota.telepon)],
+            recipients=[(anggota.pk, phone)],
             isi=texts.sms_text(
                 Jenis.KARTU_SIAP,
                 nomor=anggota.usulan.nomor,
@@ -185,14 +202,7 @@ def usulan_notify_bulk(
         )
         for usulan in usulan_list
     )
-    phones: dict[int, list[tuple[int, str]]] = {}
-    for usulan_id, anggota_id, telepon in (
-        Anggota.objects.filter(usulan_id__in=[u.pk for u in usulan_list])
-        .exclude(telepon="")
-        .order_by("pk")
-        .values_list("usulan_id", "pk", "telepon")
-    ):
-        phones.setdefault(usulan_id, []).append((anggota_id, telepon))
+    phones = _phones_by_usulan([u.pk for u in usulan_list])
     rows = []
     for usulan, pesan in zip(usulan_list, pesan_list, strict=True):
         rows.extend(
@@ -232,13 +242,13 @@ def kartu_notify_bulk(cards: list[Kartu]) -> None:
     for pesan, desa_cards in zip(pesan_list, per_desa.values(), strict=True):
         for kartu in desa_cards:
             anggota = kartu.anggota
-            if anggota.telepon:
+            if phone := _card_phone(anggota):
                 # One message per card, as notify_kartu sends them one by one.
                 rows.extend(
                     _outgoing_rows(
                         pesan,
                         jenis=Jenis.KARTU_SIAP,
-                        recipients=[(anggota.pk, anggota.telepon)],
+                        recipients=[(anggota.pk, phone)],
                         isi=texts.sms_text(
                             Jenis.KARTU_SIAP, nomor=anggota.usulan.nomor, tempat=tempat
                         ),
@@ -260,7 +270,7 @@ def _kartu_isi(serah) -> str:
 
 
 def _queue_outgoing(
-    pesan: Pesan, *, jenis: str, recipients: list[tuple[int, str]], isi: str
+    pesan: Pesan, *, jenis: str, recipients: list[tuple[int | None, str]], isi: str
 ) -> list[int]:
     """One row per distinct number, sent after the transaction commits."""
     return _save_outgoing(
@@ -269,7 +279,7 @@ def _queue_outgoing(
 
 
 def _outgoing_rows(
-    pesan: Pesan, *, jenis: str, recipients: list[tuple[int, str]], isi: str
+    pesan: Pesan, *, jenis: str, recipients: list[tuple[int | None, str]], isi: str
 ) -> list[PesanKeluar]:
     """The unsaved outgoing rows of one message: one per distinct number."""
     now = timezone.now()

@@ -5,6 +5,7 @@ from kis_portal.wilayah.models import Desa
 
 from .models import BukuTamu, Pengaduan
 from .selectors import handler_users
+from .services import laporan_errors
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
@@ -145,6 +146,20 @@ class LaporPublikForm(_LaporanFields):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["desa"].choices = desa_choices()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # The service's own checks too, so one send shows every problem.
+        for field, messages in laporan_errors(
+            kategori=self.data.get("kategori", ""),
+            uraian=self.data.get("uraian", ""),
+            pelapor_nama=self.data.get("pelapor_nama", ""),
+            pelapor_telepon=self.data.get("pelapor_telepon", ""),
+            publik=True,
+        ).items():
+            if field not in self.errors:
+                self.add_error(field, messages)
+        return data
 
 
 class TugaskanForm(forms.Form):

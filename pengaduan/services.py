@@ -95,6 +95,29 @@ def _link(
     return desa, usulan, anggota
 
 
+def laporan_errors(
+    *, kategori: str, uraian: str, pelapor_nama: str, pelapor_telepon: str, publik: bool
+) -> dict[str, list[str]]:
+    """Every problem of a complaint at once (the forms show them all in one go)."""
+    errors: dict[str, list[str]] = {}
+    if kategori not in Pengaduan.Kategori.values:
+        errors["kategori"] = ["Pilih kategori pengaduan."]
+    if len((uraian or "").strip()) < 10:
+        errors["uraian"] = ["Jelaskan masalahnya, paling sedikit 10 huruf."]
+    if not " ".join((pelapor_nama or "").split()):
+        errors["pelapor_nama"] = ["Nama pelapor wajib diisi."]
+    try:
+        telepon = normalise_phone(pelapor_telepon)
+    except ValidationError as exc:
+        errors["pelapor_telepon"] = exc.messages
+    else:
+        if publik and not telepon:
+            errors["pelapor_telepon"] = [
+                "Nomor HP wajib diisi agar petugas dapat menghubungi."
+            ]
+    return errors
+
+
 @transaction.atomic
 def pengaduan_create(
     *,
@@ -112,24 +135,18 @@ def pengaduan_create(
         )
     elif sumber == Pengaduan.Sumber.LOKET:
         require_role(by, *HANDLERS, message="Anda tidak dapat mencatat pengaduan.")
-    if data.kategori not in Pengaduan.Kategori.values:
-        raise ValidationError({"kategori": "Pilih kategori pengaduan."})
+    errors = laporan_errors(
+        kategori=data.kategori,
+        uraian=data.uraian,
+        pelapor_nama=data.pelapor_nama,
+        pelapor_telepon=data.pelapor_telepon,
+        publik=sumber == Pengaduan.Sumber.PUBLIK,
+    )
+    if errors:
+        raise ValidationError(errors)
     uraian = (data.uraian or "").strip()
-    if len(uraian) < 10:
-        raise ValidationError(
-            {"uraian": "Jelaskan masalahnya, paling sedikit 10 huruf."}
-        )
     nama = " ".join((data.pelapor_nama or "").split())
-    if not nama:
-        raise ValidationError({"pelapor_nama": "Nama pelapor wajib diisi."})
-    try:
-        telepon = normalise_phone(data.pelapor_telepon)
-    except ValidationError as exc:
-        raise ValidationError({"pelapor_telepon": exc.messages}) from exc
-    if sumber == Pengaduan.Sumber.PUBLIK and not telepon:
-        raise ValidationError(
-            {"pelapor_telepon": "Nomor HP wajib diisi agar petugas dapat menghubungi."}
-        )
+    telepon = normalise_phone(data.pelapor_telepon)
     if len(lampiran) > MAX_LAMPIRAN:
         raise ValidationError(f"Paling banyak {MAX_LAMPIRAN} lampiran.")
     desa, usulan, anggota = _link(data, by=by, sumber=sumber)

@@ -55,6 +55,15 @@ def batch_summary(batch: Batch) -> dict:
     return {"by_kategori": by_kategori, "by_desa": by_desa, "waiting": waiting}
 
 
+def batch_without_faskes(batch: Batch) -> list[BatchItem]:
+    """Members taken into the batch with no faskes: BPJS's file would carry it empty."""
+    return list(
+        batch.items.filter(diambil=True, anggota__kode_faskes="")
+        .select_related("anggota__usulan__desa")
+        .order_by("urutan")
+    )
+
+
 def batch_unanswered(batch: Batch) -> int:
     """Members sent in the batch for whom BPJS has not returned a result."""
     return batch.items.filter(diambil=True, hasil="").count()

@@ -213,10 +213,11 @@ def batch_set_member(
 
 
 @transaction.atomic
-def batch_lock(*, periode: str, by) -> Batch:
+def batch_lock(*, periode: str, by, tanpa_faskes: bool = False) -> Batch:
     """Freeze the batch: store what is sent and mark the households as sent.
 
     Two staff locking at once: the row lock makes the second see it locked.
+    Members without a faskes are sent only when staff say so (`tanpa_faskes`).
     """
     require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     batch = Batch.objects.select_for_update().get(periode=periode)
@@ -229,6 +230,13 @@ def batch_lock(*, periode: str, by) -> Batch:
     )
     if not items:
         raise ValidationError("Rekap kosong: tidak ada anggota yang dapat dikirim.")
+    no_faskes = [item for item in items if not item.anggota.kode_faskes]
+    if no_faskes and not tanpa_faskes:
+        raise ValidationError(
+            f"{len(no_faskes)} orang belum punya kode faskes; kolom faskes di berkas "
+            "BPJS akan kosong. Keluarkan mereka dari rekap, atau centang bahwa rekap "
+            "tetap dikirim tanpa faskes."
+        )
     dtks = dtks_status_for([item.nik for item in items])
     profile = get_active_profile()
     snapshots = [

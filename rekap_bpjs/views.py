@@ -38,6 +38,7 @@ from .selectors import (
     batch_items,
     batch_summary,
     batch_unanswered,
+    batch_without_faskes,
     batches_with_counts,
 )
 from .services import batch_build, batch_close, batch_lock, batch_set_member
@@ -156,7 +157,11 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
         return redirect("rekap_bpjs:detail", periode=periode)
     if request.method == "POST":
         try:
-            batch_lock(periode=periode, by=request.user)
+            batch_lock(
+                periode=periode,
+                by=request.user,
+                tanpa_faskes=request.POST.get("tanpa_faskes") == "1",
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -165,7 +170,11 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
     return render(
         request,
         "rekap_bpjs/batch_lock.html",
-        {"batch": batch, "jumlah": batch.items.filter(diambil=True).count()},
+        {
+            "batch": batch,
+            "jumlah": batch.items.filter(diambil=True).count(),
+            "tanpa_faskes": batch_without_faskes(batch),
+        },
     )
 
 

@@ -17,6 +17,8 @@ READ_ALL_ROLES = (
     Role.DISTRIBUSI,
     Role.ADMIN,
 )
+# Who prints an usulan's receipt (tanda terima), whatever its channel.
+RECEIPT_ROLES = (Role.LOKET, Role.VERIFIKATOR, Role.ADMIN, Role.OPERATOR_DESA)
 
 
 def _verifier_kecamatan_ids(user) -> list[int]:

@@ -5,10 +5,11 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kis_portal.audit.services import record_access
-from kis_portal.identifiers import check_nik_matches, validate_nik
-from kis_portal.offices.choices import JenisUsulan
+from kis_portal.identifiers import check_nik_matches, nik_birth_info, validate_nik
+from kis_portal.offices.choices import JenisUsulan, Kategori
 from kis_portal.ratelimit.services import Limit, attempt_distinct, within_distinct
 from kis_portal.roles import operator_desa_id
 from kis_portal.wilayah.models import Desa
@@ -19,13 +20,49 @@ logger = logging.getLogger(__name__)
 
 
 def member_errors(data: dict) -> dict[str, str]:
-    """Field errors of one member that need the other fields (NIK vs birth date, sex)."""
+    """Field errors of one member that need the other fields (NIK vs birth date, sex;
+    the priority category vs sex and age)."""
     nik = data.get("nik")
     if not nik:
         return {}
-    return check_nik_matches(
+    errors = check_nik_matches(
         nik, data.get("tanggal_lahir"), data.get("jenis_kelamin", "")
     )
+    if message := kategori_error(
+        data.get("kategori", ""),
+        sex=nik_birth_info(nik)[3],
+        birth=data.get("tanggal_lahir"),
+    ):
+        errors.setdefault("kategori", message)
+    return errors
+
+
+# A pregnancy outside these ages is a typing error far more often than a fact.
+HAMIL_AGES = (10, 55)
+
+
+def kategori_error(kategori: str, *, sex: str, birth: datetime.date | None) -> str:
+    """Why a priority category cannot hold for this person, or ''."""
+    if kategori != Kategori.HAMIL:
+        return ""
+    if sex != "P":
+        return (
+            "Kategori ibu hamil hanya untuk perempuan; NIK ini milik laki-laki. "
+            "Pilih kategori lain."
+        )
+    if birth:
+        today = timezone.localdate()
+        age = (
+            today.year
+            - birth.year
+            - ((today.month, today.day) < (birth.month, birth.day))
+        )
+        if not HAMIL_AGES[0] <= age <= HAMIL_AGES[1]:
+            return (
+                f"Kategori ibu hamil untuk umur {age} tahun: periksa kategori atau "
+                "tanggal lahir."
+            )
+    return ""
 
 
 def household_errors(data: dict) -> dict[str, str]:

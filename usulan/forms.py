@@ -38,6 +38,7 @@ class UsulanForm(forms.ModelForm):
             "rt",
             "rw",
             "telepon",
+            "tanpa_kabar_hp",
             "noka_lama",
             "segmen_asal",
         ]
@@ -137,8 +138,10 @@ class AnggotaForm(forms.ModelForm):
                     "autocomplete": "off",
                 }
             ),
-            "kode_faskes": forms.TextInput(attrs={"placeholder": "09020107"}),
+            "kode_faskes": forms.TextInput(attrs={"autocomplete": "off"}),
         }
+        # An example inside the box looked like a value already filled in.
+        help_texts = {"kode_faskes": "Contoh: 09020107 (8 karakter, dari puskesmas)."}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -121,6 +121,12 @@ class Usulan(models.Model):
     rt = models.CharField("RT", max_length=3, validators=[rt_rw_validator])
     rw = models.CharField("RW", max_length=3, blank=True, validators=[rt_rw_validator])
     telepon = models.CharField("nomor HP keluarga", max_length=15, blank=True)
+    tanpa_kabar_hp = models.BooleanField(
+        "keluarga tidak mau dikabari lewat SMS/WhatsApp",
+        default=False,
+        help_text="Tanpa centang: kabar status dikirim ke nomor HP anggota, atau ke "
+        "nomor HP keluarga bila anggota tidak punya.",
+    )
     noka_lama = models.CharField(
         "NOKA lama", max_length=13, blank=True, validators=[noka_validator]
     )

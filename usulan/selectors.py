@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from dtks.selectors import DtksStatus, dtks_status_for
@@ -153,9 +153,27 @@ def status_counts(qs: QuerySet[Usulan]) -> dict[str, int]:
 
 def usulan_list(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
     """List rows with their member count and first member's name in the same query."""
+    head = Anggota.objects.filter(usulan=OuterRef("pk")).order_by(
+        # The head of the family when there is one, else the first member typed.
+        Case(When(shdk=Anggota.Shdk.KEPALA, then=0), default=1),
+        "pk",
+    )
     return qs.annotate(
         jumlah_anggota=Count("anggota_set", distinct=True),
+        nama_kepala=Subquery(head.values("nama")[:1]),
     ).select_related("desa__kecamatan", "pengajuan")
+
+
+def usulan_label(usulan: Usulan) -> str:
+    """ "U-2026-0001 (I MADE SUKERTA)": messages name the family, not only a number."""
+    head = (
+        usulan.anggota_set.order_by(
+            Case(When(shdk=Anggota.Shdk.KEPALA, then=0), default=1), "pk"
+        )
+        .values_list("nama", flat=True)
+        .first()
+    )
+    return f"{usulan.nomor} ({head})" if head else usulan.nomor
 
 
 def search_usulan(qs: QuerySet[Usulan], term: str) -> QuerySet[Usulan]:

@@ -161,6 +161,8 @@ def usulan_save(
     for field in HOUSEHOLD_FIELDS:
         if field in household:
             setattr(usulan, field, household[field] or "")
+    if "tanpa_kabar_hp" in household:
+        usulan.tanpa_kabar_hp = bool(household["tanpa_kabar_hp"])
     usulan.full_clean(exclude=["client_token"])
     if usulan.pk:
         usulan.version = F("version") + 1

@@ -101,6 +101,16 @@ class UserCreateForm(UserForm):
 class LoginForm(AuthenticationForm):
     """The login form; a one-time password past its expiry is named as such."""
 
+    # Django's Indonesian text repeats the field's name ("nama pengguna nama
+    # pengguna"): say it once, in plain words.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Masukkan nama pengguna dan sandi yang benar. Huruf besar dan kecil "
+            "dibedakan."
+        ),
+    }
+
     def get_invalid_login_error(self) -> ValidationError:
         if getattr(self.request, EXPIRED_FLAG, False):
             return ValidationError(

@@ -6,7 +6,9 @@
    - [data-progress="42"]   a progress bar's width in percent;
    - main tables with a header row: each cell gets its column's name (data-label),
      so that on a phone the rows show as stacked cards (portal.css, "Narrow
-     screens"); without JavaScript the table scrolls inside its own box. */
+     screens"); without JavaScript the table scrolls inside its own box.
+   - [data-error-summary]   a form's errors: focused on load (read out, in view), its
+                            links move the focus to their field. */
 (function () {
   "use strict";
 
@@ -82,5 +84,86 @@
       });
     });
     table.classList.add("table-cards");
+  });
+
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target instanceof Element ? event.target.closest("a[href^='#']") : null;
+      var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      if (!field) { return; }
+      event.preventDefault();
+      field.scrollIntoView({ block: "center" });
+      field.focus();
+    });
+  }
+
+  // Copies of typed forms kept in this browser (usulan_form.js): forgotten once
+  // the server has saved the form, and all of them on logout.
+  var forgetCopies = function (test) {
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf("kis-draft:") === 0 && test(key)) { window.localStorage.removeItem(key); }
+      }
+    } catch (e) { /* storage refused: nothing was kept */ }
+  };
+  document.querySelectorAll("[data-forget-device-copy]").forEach(function (el) {
+    var key = "kis-draft:" + el.dataset.user + ":" + el.dataset.forgetDeviceCopy;
+    forgetCopies(function (k) { return k === key; });
+  });
+  document.addEventListener("submit", function (event) {
+    var action = event.target.getAttribute("action") || "";
+    if (/\/logout\/?$/.test(action)) { forgetCopies(function () { return true; }); }
+  });
+  // The login page after a session ended mid-form: say the typing is not lost.
+  var next = new URLSearchParams(window.location.search).get("next");
+  var login = document.querySelector("form[data-login]");
+  if (next && login) {
+    var kept = false;
+    forgetCopies(function (k) { if (k.slice(-(next.length + 1)) === ":" + next) { kept = true; } return false; });
+    if (kept) {
+      var notice = document.createElement("div");
+      notice.className = "alert alert-info";
+      notice.setAttribute("role", "status");
+      notice.textContent = "Sesi Anda berakhir. Isian yang belum tersimpan masih ada di perangkat ini dan akan dipulihkan setelah Anda masuk.";
+      login.parentNode.insertBefore(notice, login);
+    }
+  }
+
+  // A file input with data-max-bytes: size and type are checked here, before a
+  // village connection spends minutes sending a file the server would refuse.
+  // The server still checks both.
+  var fileProblem = function (input, file) {
+    var limit = parseInt(input.dataset.maxBytes, 10);
+    if (limit && file.size > limit) {
+      return file.name + " terlalu besar (" + (file.size / 1048576).toFixed(1).replace(".", ",") +
+        " MB); paling besar " + Math.round(limit / 1048576) + " MB. Perkecil atau pindai ulang dengan resolusi lebih rendah.";
+    }
+    var accept = (input.getAttribute("accept") || "").split(",").map(function (t) { return t.trim(); }).filter(Boolean);
+    if (accept.length && !accept.some(function (t) {
+      return t === file.type || (t.slice(-2) === "/*" && file.type.indexOf(t.slice(0, -1)) === 0);
+    })) {
+      return file.name + " bukan PDF, JPG atau PNG. Mengganti nama berkas tidak mengubah isinya.";
+    }
+    return "";
+  };
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) { return; }
+    var holder = input.closest("form") || input.parentNode;
+    var old = holder.querySelector("[data-file-problem]");
+    if (old) { old.remove(); }
+    var problems = Array.prototype.map.call(input.files, function (f) { return fileProblem(input, f); }).filter(Boolean);
+    if (!problems.length) { return; }
+    input.value = "";
+    var note = document.createElement("div");
+    note.className = "alert alert-danger py-1 px-2 small mb-0 mt-1 w-100";
+    note.setAttribute("role", "alert");
+    note.setAttribute("data-file-problem", "");
+    note.textContent = problems.join(" ");
+    holder.appendChild(note);
+    note.scrollIntoView({ block: "nearest" });
   });
 }());

@@ -60,6 +60,7 @@ def test_distribusi_receives_hands_ten_to_desa1_and_desa1_confirms_two(
     assert serah.nomor in text and "10 kartu" in text
 
     desa = sign_in("desa1")
+    desa.on("dialog", lambda dialog: dialog.accept())  # "cannot be undone": yes
     desa.get_by_text("Kartu di desa, belum dikonfirmasi diterima warga").click()
     for card in cards[:2]:
         desa.get_by_role(

@@ -30,8 +30,10 @@ def with_phones(usulan: Usulan, *numbers: str) -> Usulan:
     return usulan
 
 
-def submitted(operator, *phones: str) -> Usulan:
+def submitted(operator, *phones: str, household_phone: str = "") -> Usulan:
+    """Members with `phones`; the household's own number only if given."""
     usulan = make_usulan(operator)
+    Usulan.objects.filter(pk=usulan.pk).update(telepon=household_phone)
     with_phones(usulan, *phones)
     upload_all(usulan, operator)
     usulan_submit(usulan_id=usulan.pk, by=operator)
@@ -44,6 +46,7 @@ def sent_batch(rekap, households, *, periode="2026-11"):
     made = []
     for minute, (operator, size, phone) in enumerate(households, start=1):
         usulan = ready_household(operator, size=size, minutes=minute)
+        Usulan.objects.filter(pk=usulan.pk).update(telepon="")
         if phone:
             usulan.anggota_set.update(telepon=phone)
         made.append(usulan)

@@ -388,3 +388,30 @@ def test_the_inbox_shows_how_many_cards_a_receipt_holds(
     html = login(operator_a).get("/notifikasi/").content.decode()
     assert "Kartu siap dibagikan" in html and "2 kartu" in html
     assert "I Made Sukra" in html
+
+
+def test_the_household_phone_is_used_when_no_member_has_one(operator_a, verifikator):
+    """Issue 20 point 11: operators fill in the household's number, not members'."""
+    usulan = submitted(operator_a, household_phone="0812 3456 7001")
+    usulan_reject(usulan_id=usulan.pk, by=verifikator, reason="Bukan warga miskin")
+    keluar = PesanKeluar.objects.get()
+    assert keluar.tujuan == "6281234567001"
+    assert keluar.anggota_id is None
+
+
+def test_a_member_s_own_number_comes_before_the_household_s(operator_a, verifikator):
+    usulan = submitted(operator_a, "081234567009", household_phone="081234567001")
+    usulan_reject(usulan_id=usulan.pk, by=verifikator, reason="Bukan warga miskin")
+    assert list(PesanKeluar.objects.values_list("tujuan", flat=True)) == [
+        "6281234567009"
+    ]
+
+
+def test_a_family_that_opted_out_gets_no_sms_and_the_desa_still_its_inbox(
+    operator_a, verifikator
+):
+    usulan = submitted(operator_a, "081234567009", household_phone="081234567001")
+    Usulan.objects.filter(pk=usulan.pk).update(tanpa_kabar_hp=True)
+    usulan_reject(usulan_id=usulan.pk, by=verifikator, reason="Bukan warga miskin")
+    assert Pesan.objects.filter(usulan=usulan).exists()
+    assert not PesanKeluar.objects.exists()

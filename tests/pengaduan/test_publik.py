@@ -169,3 +169,14 @@ def test_proxy_header_names_the_client(client, desa_a, settings):
         URL, form(desa_a), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="1.1.1.1"
     )
     assert third.status_code == 429
+
+
+def test_one_send_shows_every_problem_of_the_public_form(client, db):
+    """Issue 20 point 15: the service's checks no longer wait for the form's."""
+    response = client.post(
+        "/lapor/",
+        {"pelapor_nama": "Ni Made Warga", "pelapor_telepon": "12345", "uraian": "x"},
+    )
+    page = response.content.decode()
+    assert "paling sedikit 10 huruf" in page
+    assert "Nomor HP tidak valid" in page

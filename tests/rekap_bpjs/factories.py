@@ -17,8 +17,15 @@ BASE = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=WITA)
 def ready_household(operator, *, kategori="miskin", size=1, minutes=0) -> Usulan:
     """A household already verified (SIAP), ready at BASE + minutes."""
     desa = operator.profile.desa
+    # Only a woman of child-bearing age may be "ibu hamil" (usulan/checks.py).
+    hamil = kategori == "hamil"
     people = [
-        member(desa, kategori=kategori, birth=datetime.date(1970 + i, 1, 1 + i))
+        member(
+            desa,
+            kategori=kategori,
+            sex="P" if hamil else "L",
+            birth=datetime.date((1995 if hamil else 1970) + i, 1, 1 + i),
+        )
         for i in range(size)
     ]
     usulan = usulan_save(

@@ -177,7 +177,7 @@ def test_build_batch_command_without_a_quota_says_so_once(operator_a, rekap, cap
     ready_household(operator_a, minutes=1)
     call_command("build_batch", "2026-11")
     out = capsys.readouterr().out
-    assert "1 orang masuk rekap (tanpa kuota, batas 20-11-2026)." in out
+    assert "1 orang masuk rekap (kuota tidak dibatasi, batas 20-11-2026)." in out
     assert "kuota tanpa kuota" not in out
 
 

@@ -60,7 +60,7 @@ def test_a_batch_without_a_quota_says_so_once(login, rekap, operator_a):
     client = login(rekap)
     client.post("/rekap/susun/", {"periode": "2026-11"})
     page = " ".join(client.get("/rekap/2026-11/").content.decode().split())
-    assert "tanpa kuota" in page and "kuota tanpa kuota" not in page
+    assert "kuota tidak dibatasi" in page and "kuota tanpa kuota" not in page
 
 
 def test_removing_needs_a_reason(login, rekap, operator_a):

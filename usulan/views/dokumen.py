@@ -1,6 +1,5 @@
 """Uploading and serving scanned documents, only through access checks."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,6 +15,7 @@ from ..access import can_edit, get_dokumen_for_user, get_usulan_for_user
 from ..forms import DokumenForm
 from ..selectors import documents_for
 from ..services import dokumen_upload
+from .outcome import flash_row
 from .usulan import LIST_ROLES
 
 
@@ -33,9 +33,12 @@ def usulan_dokumen_upload(request: HttpRequest, pk: int, key: str) -> HttpRespon
     if doc is None:
         raise Http404
     form = DokumenForm(files=request.FILES)
+    back = redirect(f"{usulan.get_absolute_url()}#dok-{doc.key}")
     if not form.is_valid():
-        messages.error(request, f"{doc.label}: pilih berkas yang akan diunggah.")
-        return redirect(usulan)
+        flash_row(
+            request, usulan, doc, ok=False, text="pilih berkas yang akan diunggah."
+        )
+        return back
     try:
         dokumen_upload(
             requirement_kode=doc.requirement.kode,
@@ -47,10 +50,10 @@ def usulan_dokumen_upload(request: HttpRequest, pk: int, key: str) -> HttpRespon
             anggota=doc.anggota,
         )
     except ValidationError as exc:
-        messages.error(request, f"{doc.label}: {' '.join(exc.messages)}")
+        flash_row(request, usulan, doc, ok=False, text=" ".join(exc.messages))
     else:
-        messages.success(request, f"{doc.label} tersimpan.")
-    return redirect(f"{usulan.get_absolute_url()}#dokumen")
+        flash_row(request, usulan, doc, ok=True, text="tersimpan.")
+    return back
 
 
 @xframe_options_sameorigin  # the verifier's document viewer frames it

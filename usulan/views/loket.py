@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import inlineformset_factory
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from kis_portal.pdf import render_pdf, tanggal_indonesia
 from kis_portal.privacy import mask_identifier
 from kis_portal.roles import Role, role_required
 
-from ..access import can_edit, get_usulan_for_user, usulan_for_user
+from ..access import RECEIPT_ROLES, can_edit, get_usulan_for_user, usulan_for_user
 from ..forms import (
     AnggotaForm,
     BaseAnggotaFormSet,
@@ -30,6 +30,7 @@ from ..forms import (
     counter_requirements,
 )
 from ..models import Anggota, Usulan
+from ..receipts import status_address
 from ..selectors import review_usulan, usulan_members
 from ..services import (
     IncompleteUsulan,
@@ -37,12 +38,13 @@ from ..services import (
     usulan_set_berkas_diterima,
     usulan_submit,
 )
+from .outcome import forget_device_copy
+from .rows import refill, refill_formset, rows_to_add
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ROWS = 3
 MAX_ROWS = 20
-RECEIPT_ROLES = (Role.LOKET, Role.VERIFIKATOR, Role.ADMIN, Role.OPERATOR_DESA)
 
 
 def _rows_wanted(request: HttpRequest) -> int:
@@ -90,12 +92,21 @@ def loket_create(request: HttpRequest) -> HttpResponse:
     profile = get_active_profile()
     requirements = counter_requirements(profile)
     data = request.POST or None
+    if data is not None and rows_to_add(data):
+        # More rows asked for without JavaScript: the same page, nothing lost.
+        data, adding = None, request.POST
+    else:
+        adding = None
     loket_form = LoketForm(data=data, user=request.user, requirements=requirements)
     form = UsulanForm(data=data, initial={"jenis": "MIG34"})
     formset = _formset_class(_rows_wanted(request))(
         data=data, instance=Usulan(), user=request.user
     )
-    if request.method == "POST":
+    if adding is not None:
+        refill(loket_form, adding)
+        refill(form, adding)
+        refill_formset(formset, adding)
+    if data is not None:
         valid = [loket_form.is_valid(), form.is_valid(), formset.is_valid()]
         if all(valid):
             try:
@@ -112,6 +123,7 @@ def loket_create(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.messages)
             else:
                 _submit_and_report(request, usulan)
+                forget_device_copy(request, request.path, usulan)
                 return redirect(usulan)
     return render(
         request,
@@ -121,7 +133,6 @@ def loket_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "formset": formset,
             "client_token": token,
-            "more_rows": min(len(formset.forms) + 3, MAX_ROWS),
         },
     )
 
@@ -189,8 +200,6 @@ def _received_documents(usulan: Usulan, members: list[Anggota]) -> tuple[list, l
 @role_required(*RECEIPT_ROLES)
 def loket_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
-    if usulan.sumber != Usulan.Sumber.LOKET:
-        raise Http404
     members = usulan_members(usulan)
     received, missing = _received_documents(usulan, members)
     kepala = next((m for m in members if m.shdk == Anggota.Shdk.KEPALA), None)
@@ -215,8 +224,15 @@ def loket_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "received": received,
         "missing": missing,
         "diajukan": usulan.status == Usulan.Status.DIAJUKAN,
+        "status_lain": (
+            usulan.get_status_display()
+            if usulan.status not in (Usulan.Status.DRAFT, Usulan.Status.DIAJUKAN)
+            else ""
+        ),
         "petugas": petugas.get_full_name() or petugas.username,
         "verification_days": profile.verification_days if profile else None,
+        "lewat_loket": usulan.sumber == Usulan.Sumber.LOKET,
+        "alamat_cek_status": status_address(),
     }
     pdf = render_pdf(
         "usulan/pdf/tanda_terima_berkas.html",

@@ -12,6 +12,7 @@ from kis_portal.offices.choices import Level
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, operator_desa_id, role_required
 from kis_portal.search import search_data, search_redirect
+from kis_portal.uploads import max_upload_bytes
 from kis_portal.wilayah.access import desa_for_user
 from kis_portal.wilayah.models import Desa
 
@@ -97,6 +98,7 @@ def pengajuan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "usulan_rows": usulan,
             "can_edit": is_owner and _pengajuan_editable(pengajuan),
             "upload_form": DokumenForm(),
+            "upload_max_bytes": max_upload_bytes(),
         },
     )
 

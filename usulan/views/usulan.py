@@ -12,14 +12,17 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
+from kis_portal.form_errors import error_entries
 from kis_portal.http import int_param
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
-from kis_portal.roles import Role, operator_desa_id, role_required
+from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.search import search_data, search_redirect
+from kis_portal.uploads import max_upload_bytes
 from kis_portal.wilayah.access import desa_for_user
 
 from ..access import (
     READ_ALL_ROLES,
+    RECEIPT_ROLES,
     can_edit,
     get_usulan_for_user,
     usulan_for_user,
@@ -34,8 +37,9 @@ from ..forms import (
     counter_requirements,
 )
 from ..models import Usulan
+from ..receipts import whatsapp_link, whatsapp_text
 from ..registry import member_lines
-from ..selectors import review_usulan, status_counts
+from ..selectors import review_usulan, status_counts, usulan_label
 from ..selectors import usulan_list as annotate_list
 from ..services import (
     IncompleteUsulan,
@@ -45,6 +49,8 @@ from ..services import (
     usulan_save,
     usulan_submit,
 )
+from .outcome import FORGET_DEVICE_COPY, forget_device_copy, upload_outcome
+from .rows import refill, refill_formset, rows_to_add
 
 LIST_ROLES = (Role.OPERATOR_DESA, *READ_ALL_ROLES)
 
@@ -133,7 +139,10 @@ def _errors_json(form, formset) -> JsonResponse:
         for field, messages_ in sub.errors.items():
             errors[f"anggota-{index}-{field}"] = messages_
     errors.update({"anggota": formset.non_form_errors()})
-    return JsonResponse({"saved": False, "errors": errors}, status=200)
+    summary = [entry["text"] for entry in error_entries(form, formset)]
+    return JsonResponse(
+        {"saved": False, "errors": errors, "summary": summary}, status=200
+    )
 
 
 def _valid_token(raw: str) -> str:
@@ -158,6 +167,16 @@ def usulan_create(request: HttpRequest) -> HttpResponse:
         data=request.POST or None, instance=Usulan(), user=request.user
     )
     token = _valid_token(request.POST.get("client_token", ""))
+    if request.method == "POST" and rows_to_add(request.POST):
+        form = UsulanForm(initial={"jenis": "MIG34"})
+        refill(form, request.POST)
+        formset = NewAnggotaFormSet(instance=Usulan(), user=request.user)
+        refill_formset(formset, request.POST)
+        return render(
+            request,
+            "usulan/usulan_form.html",
+            _form_context(request, None, form, formset, token=token),
+        )
     if request.method == "POST":
         done = _already_created(request.user, token)
         if done is not None:
@@ -188,8 +207,9 @@ def usulan_create(request: HttpRequest) -> HttpResponse:
                     )
                 messages.success(
                     request,
-                    f"Draf {usulan.nomor} tersimpan. Lengkapi dokumen lalu ajukan.",
+                    f"Draf {usulan_label(usulan)} tersimpan. Lengkapi dokumen lalu ajukan.",
                 )
+                forget_device_copy(request, request.path, usulan)
                 return redirect(usulan)
         if _wants_json(request):
             return _errors_json(form, formset)
@@ -206,6 +226,16 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, usulan):
         messages.warning(request, "Usulan ini tidak dapat diubah pada status sekarang.")
         return redirect(usulan)
+    if request.method == "POST" and rows_to_add(request.POST):
+        form = UsulanForm(instance=usulan)
+        refill(form, request.POST)
+        formset = AnggotaFormSet(instance=usulan, user=request.user)
+        refill_formset(formset, request.POST)
+        return render(
+            request,
+            "usulan/usulan_form.html",
+            _form_context(request, usulan, form, formset),
+        )
     form = UsulanForm(data=request.POST or None, instance=usulan)
     formset = AnggotaFormSet(
         data=request.POST or None, instance=usulan, user=request.user
@@ -237,6 +267,7 @@ def usulan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if _wants_json(request):
                     return _saved_json(formset, saved, request.path)
                 messages.success(request, "Perubahan tersimpan.")
+                forget_device_copy(request, request.path, saved)
                 return redirect(saved)
         if _wants_json(request):
             return _errors_json(form, formset)
@@ -282,10 +313,13 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for m in review.members
     ]
     docs = review.docs
+    outcome = upload_outcome(request, usulan)
+    device_copies = request.session.pop(FORGET_DEVICE_COPY, [])
     for doc in docs:
         doc.note = open_notes.get(
             (doc.requirement.kode, doc.anggota.pk if doc.anggota else None), ""
         )
+        doc.outcome = outcome if outcome and outcome["key"] == doc.key else None
     return render(
         request,
         "usulan/usulan_detail.html",
@@ -298,7 +332,12 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_note": open_notes.get(("data", None), ""),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
+            "can_print_receipt": has_role(request.user, *RECEIPT_ROLES),
+            "forget_device_copies": device_copies,
+            "whatsapp_text": whatsapp_text(usulan),
+            "whatsapp_link": whatsapp_link(usulan),
             "upload_form": DokumenForm(),
+            "upload_max_bytes": max_upload_bytes(),
             "counter_checklist": (
                 [
                     (req.kode, req.nama, req.kode in (usulan.berkas_diterima or []))
@@ -327,9 +366,13 @@ def usulan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(usulan)
     if submitted:
-        messages.success(request, f"Usulan {usulan.nomor} diajukan ke Dinas Sosial.")
+        messages.success(
+            request, f"Usulan {usulan_label(usulan)} diajukan ke Dinas Sosial."
+        )
     else:
-        messages.info(request, f"Usulan {usulan.nomor} sudah diajukan sebelumnya.")
+        messages.info(
+            request, f"Usulan {usulan_label(usulan)} sudah diajukan sebelumnya."
+        )
     return redirect(usulan)
 
 
@@ -339,10 +382,11 @@ def usulan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
     if not can_edit(request.user, usulan):
         raise PermissionDenied
+    label = usulan_label(usulan)
     try:
         usulan_delete_draft(usulan=usulan, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(usulan)
-    messages.success(request, f"Draf {usulan.nomor} dihapus.")
+    messages.success(request, f"Draf {label} dihapus.")
     return redirect("usulan:list")

@@ -36,7 +36,9 @@ class MultiplePhotoField(forms.FileField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
             "widget",
-            MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"}),
+            # No `capture`: it forces the camera, so photos already taken could
+            # not be picked from the gallery.
+            MultiplePhotoInput(attrs={"accept": "image/*"}),
         )
         super().__init__(**kwargs)
 
@@ -66,7 +68,8 @@ class CekLapanganForm(forms.Form):
     )
     foto = MultiplePhotoField(
         label="Foto rumah",
-        help_text=f"Ambil 1 sampai {MAX_PHOTOS} foto (depan, dalam, dapur). JPG atau PNG.",
+        help_text=f"1 sampai {MAX_PHOTOS} foto (depan, dalam, dapur): ambil dengan kamera "
+        "atau pilih dari galeri. JPG atau PNG.",
     )
 
     def __init__(self, *args, **kwargs) -> None:

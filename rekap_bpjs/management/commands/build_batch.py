@@ -33,7 +33,7 @@ class Command(BaseCommand):
         kuota = (
             f"kuota {result.batch.kuota} orang"
             if result.batch.kuota is not None
-            else "tanpa kuota"
+            else "kuota tidak dibatasi"
         )
         self.stdout.write(
             f"Rekap {periode}: {result.diambil} orang masuk rekap ({kuota}, "
