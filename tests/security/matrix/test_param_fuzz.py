@@ -27,8 +27,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import resolve
 
-from tests.security.conftest import FIGURES
-from tests.security.matrix.conftest import SUBJECTS, client_for
+from tests.security.matrix.conftest import FIGURES, SUBJECTS, client_for
 from tests.security.matrix.test_access_matrix import COLUMNS, read_table
 from tests.security.matrix.urlmap import (
     build_path,

@@ -21,8 +21,7 @@ import pytest
 from django.db import transaction
 from django.urls import Resolver404, resolve
 
-from tests.security.conftest import FIGURES
-from tests.security.matrix.conftest import SUBJECTS, client_for
+from tests.security.matrix.conftest import FIGURES, SUBJECTS, client_for
 from usulan.models import Anggota, Usulan
 
 pytestmark = pytest.mark.django_db
