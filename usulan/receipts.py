@@ -7,7 +7,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from kis_portal.identifiers import phone_international
 from kis_portal.pdf import tanggal_indonesia
 
 from .models import Usulan
@@ -32,6 +31,9 @@ def whatsapp_text(usulan: Usulan) -> str:
 
 
 def whatsapp_link(usulan: Usulan) -> str:
-    """wa.me link with the text, to the household's phone when it has one."""
-    phone = phone_international(usulan.telepon)
-    return f"https://wa.me/{phone}?text={quote(whatsapp_text(usulan))}"
+    """wa.me link with the text; WhatsApp asks whom to send it to.
+
+    The household's phone is never put in the link (a phone number stays out of
+    every URL, hence browser history and logs): the page shows it beside the button.
+    """
+    return f"https://wa.me/?text={quote(whatsapp_text(usulan))}"

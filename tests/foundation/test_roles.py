@@ -156,7 +156,7 @@ def test_user_list_searches_and_filters_by_role(
     client = login(admin_user)
     page = client.get("/pengguna/", {"role": Role.OPERATOR_DESA}).content.decode()
     assert "<td>desa_a</td>" in page and "<td>verif</td>" not in page
-    page = client.get("/pengguna/", {"q": "verif"}).content.decode()
+    page = client.post("/pengguna/", {"q": "verif"}, follow=True).content.decode()
     assert "<td>verif</td>" in page and "<td>desa_a</td>" not in page
 
 

@@ -72,7 +72,7 @@ def test_operator_my_desa_redirects_to_its_desa(login, operator_a):
 def test_staff_see_every_desa_and_search_it(login, verifikator, desa_a, desa_b):
     client = login(verifikator)
     assert client.get(desa_b.get_absolute_url()).status_code == 200
-    page = client.get("/wilayah/", {"q": "Kalibuk"}).content.decode()
+    page = client.post("/wilayah/", {"q": "Kalibuk"}, follow=True).content.decode()
     assert "Kalibukbuk" in page and "Unggahan" not in page
 
 

@@ -154,7 +154,10 @@ def _modules_calling(names: set[str]) -> set[str]:
     found = set()
     for path in ROOT.rglob("*.py"):
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith((".venv/", "tests/", "bench/")) or "/migrations/" in rel:
+        if (
+            rel.startswith((".venv/", "tests/", "bench/", "mutants/"))
+            or "/migrations/" in rel
+        ):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
         for node in ast.walk(tree):

@@ -54,7 +54,9 @@ def project_modules() -> list[tuple[str, ast.Module]]:
     for path in sorted(ROOT.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         # Tests build hostile files on purpose; bench is a measuring tool.
-        if rel.startswith((".venv/", "tests/", "bench/", "staticfiles/", "media/")):
+        if rel.startswith(
+            (".venv/", "tests/", "bench/", "staticfiles/", "media/", "mutants/")
+        ):
             continue
         modules.append((rel, ast.parse(path.read_text(encoding="utf-8"), rel)))
     return modules

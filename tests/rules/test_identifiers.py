@@ -18,6 +18,7 @@ from kis_portal.identifiers import (
     validate_nik,
 )
 
+BORN_2020 = "Tanggal lahir tidak sesuai NIK: menurut NIK, lahir tanggal 08-08-2020."
 NIK_IMPOSSIBLE = (
     "NIK tidak valid: kode wilayah atau tanggal lahir di dalam NIK tidak mungkin."
 )
@@ -145,23 +146,17 @@ def test_the_nik_encodes_birth_day_month_year_and_sex(nik, info):
         (
             datetime.date(2020, 8, 9),
             "L",
-            {
-                "tanggal_lahir": "Tanggal lahir tidak sesuai NIK: NIK menunjukkan 08-08-..20."
-            },
+            {"tanggal_lahir": BORN_2020},
         ),
         (
             datetime.date(2020, 9, 8),
             "L",
-            {
-                "tanggal_lahir": "Tanggal lahir tidak sesuai NIK: NIK menunjukkan 08-08-..20."
-            },
+            {"tanggal_lahir": BORN_2020},
         ),
         (
             datetime.date(2021, 8, 8),
             "L",
-            {
-                "tanggal_lahir": "Tanggal lahir tidak sesuai NIK: NIK menunjukkan 08-08-..20."
-            },
+            {"tanggal_lahir": BORN_2020},
         ),
         (
             datetime.date(2020, 8, 8),
@@ -175,6 +170,25 @@ def test_the_nik_encodes_birth_day_month_year_and_sex(nik, info):
 )
 def test_a_man_s_nik_and_what_was_typed_must_agree(born, sex, errors):
     assert check_nik_matches("5108060808200011", born, sex) == errors
+
+
+@pytest.mark.parametrize(
+    ("typed_year", "nik_year"),
+    [
+        (1921, 1920),  # the NIK's year in the century nearest the year typed
+        (1969, 1920),
+        (1970, 1920),  # 50 years either way: the earlier century
+        (1971, 2020),
+        (2021, 2020),
+        (2099, 2020),
+    ],
+)
+def test_the_message_gives_the_nik_s_year_in_the_nearest_century(typed_year, nik_year):
+    errors = check_nik_matches("5108060808200011", datetime.date(typed_year, 8, 8), "L")
+    assert errors == {
+        "tanggal_lahir": "Tanggal lahir tidak sesuai NIK: menurut NIK, lahir "
+        f"tanggal 08-08-{nik_year}."
+    }
 
 
 def test_a_woman_s_nik_says_she_is_a_woman():
