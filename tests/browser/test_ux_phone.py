@@ -300,7 +300,9 @@ def test_confirming_a_card_asks_first_and_photos_may_come_from_the_gallery(
     page = sign_in("desa1")
     phone_size(page)
     page.goto(f"{live_server.url}/distribusi/desa/")
-    button = page.get_by_role("button", name=re.compile("^Sudah diterima: kartu ")).first
+    button = page.get_by_role(
+        "button", name=re.compile("^Sudah diterima: kartu ")
+    ).first
     nama = button.get_attribute("aria-label").removeprefix("Sudah diterima: kartu ")
     kartu = Kartu.objects.get(anggota__nama=nama, status=Kartu.Status.DISERAHKAN)
     asked = []
