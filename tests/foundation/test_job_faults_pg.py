@@ -207,6 +207,8 @@ def killed_then_retried(
     """Contents after a clean run and after a killed run plus its retry; the retry."""
     log = tmp_path / "worker.log"
 
+    # Both runs start alike: the builders' counters depend on the tests run before.
+    fresh_start()
     user = arrange()
     job = start(user)
     Worker(env, "none", log).finish()
