@@ -1,4 +1,4 @@
-"""B3: the monthly BPJS export (MIG37, 37 columns) of 5,000 and 40,000 members.
+"""B3: the monthly BPJS export (MIG37, 33 columns: the office's internal columns are off by default) of 5,000 and 40,000 members.
 
 Portal path: ``rekap_bpjs.exports.batch_workbook`` reading the locked batch's
 snapshots from PostgreSQL, converting every value by the office profile's
@@ -116,7 +116,7 @@ def main() -> None:
 
     report = common.Report(
         "B3",
-        "Ekspor rekap BPJS (XLSX MIG37, 37 kolom)",
+        "Ekspor rekap BPJS (XLSX MIG37, 33 kolom)",
         f"{BIG:,} and {SMALL:,} members, MIG37 layout, Buleleng profile "
         "(sheet per layout + recap per desa)",
     )
@@ -134,7 +134,7 @@ def main() -> None:
         profile = get_active_profile()
 
         header, rows = floor_rows(big, profile)
-        assert len(header) == 37, len(header)
+        assert len(header) == 33, len(header)  # 37 less the 4 internal columns
         # Fastest of two runs each (the machine is shared): portal vs floor.
         floor = min(common.timed(lambda: floor_write(header, rows), 2))
         rows.clear()

@@ -314,6 +314,7 @@ USULAN_COLUMNS = [
     "created_by_id",
     "created_at",
     "updated_at",
+    "tanpa_kabar_hp",
 ]
 ANGGOTA_COLUMNS = [
     "id",
@@ -335,13 +336,14 @@ ANGGOTA_COLUMNS = [
     "noka",
     "keterangan_bpjs",
     "aktif",
+    "noka_lama",
 ]
 USULAN_TABLES = ["usulan_pengajuan", "usulan_usulan", "usulan_anggota"]
 
 
 def ensure_usulan(n: int, *, seed: int = 11) -> UsulanSet:
     """n usulan with their members over the 148 desa (built once, then reused)."""
-    key = f"usulan:{n}:{seed}:v3"
+    key = f"usulan:{n}:{seed}:v4"
     if _marker("usulan") == key:
         return _usulan_summary()
     desas = ensure_wilayah()
@@ -432,6 +434,7 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
             desa.kecamatan.nik_prefix, rng.choices(sizes, size_w)[0]
         )
         phone = f"0812{rng.randrange(10**8):08d}" if rng.random() < 0.6 else ""
+        noka_lama = f"0001{rng.randrange(10**9):09d}" if mig37 else ""
         usulan_rows.append(
             (
                 index,
@@ -445,7 +448,7 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
                 home.rt,
                 home.rw,
                 phone,
-                f"0001{rng.randrange(10**9):09d}" if mig37 else "",
+                noka_lama,
                 "mandiri" if mig37 else "",
                 status,
                 "[]",
@@ -454,6 +457,7 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
                 created_by,
                 created.isoformat(),
                 updated.isoformat(),
+                "f",
             )
         )
         ready_at = (
@@ -485,6 +489,7 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
                     f"0002{anggota_id:09d}" if terdaftar else "",
                     "",
                     "f" if status == "ditolak" else "t",
+                    noka_lama if position == 0 else "",  # the head holds the card
                 )
             )
         if len(usulan_rows) >= COPY_CHUNK:

@@ -373,8 +373,11 @@ def result_file(batch, *, seed: int, header: int = 0) -> ResultFile:
                 tmt_cell = tmt.isoformat()
             noka_cell: object = noka
             if roll < 0.003:
-                noka_cell = int(noka)  # leading zeros lost: malformed
-                expected["salah_format"] += 1
+                noka_cell = int(noka)  # leading zeros lost
+                if len(str(noka_cell)) >= 9:
+                    expected["terdaftar"] += 1  # padded back to 13 digits
+                else:
+                    expected["salah_format"] += 1
             else:
                 expected["terdaftar"] += 1
             row = [number, nik_cell, noka_cell, nama, status, None, tmt_cell]
@@ -393,6 +396,8 @@ def result_file(batch, *, seed: int, header: int = 0) -> ResultFile:
             expected["tidak_cocok"] += 1
     ws.append([])
     ws.append([None, None, None, "JUMLAH", None, None, None])
+    # A footer row with a name but no NIK or STATUS is shown as held back.
+    expected["salah_format"] += 1
     ws.append(["Catatan: data ini bersifat rahasia, hanya untuk Dinas Sosial"])
     buffer = io.BytesIO()
     wb.save(buffer)
