@@ -11,6 +11,7 @@ from kis_portal.offices.choices import Kategori, Kondisi, Level
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.offices.services import profile_load, read_profile_file
+from tests.clock import frozen, wita
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,16 @@ def admin_form_data(page) -> dict:
     return data
 
 
-def test_admin_edits_the_quota_in_the_browser(login, admin_user):
+@pytest.fixture
+def office_hours():
+    """The admin logs in, then saves: a session ends at local midnight, so under a
+    moved process clock (CI's cut-off day, 23:59 WITA) the save could land on the
+    login page. These tests keep the clock at 10:00 WITA."""
+    with frozen(wita(2026, 11, 25, 10)):
+        yield
+
+
+def test_admin_edits_the_quota_in_the_browser(login, admin_user, office_hours):
     call_command("load_profile", "sop-pbi")
     profile = get_active_profile()
     client = login(admin_user)
@@ -180,7 +190,7 @@ def test_admin_edits_the_quota_in_the_browser(login, admin_user):
 
 
 def test_admin_edits_signatories_and_export_settings_and_is_warned_of_blanks(
-    login, admin_user
+    login, admin_user, office_hours
 ):
     call_command("load_profile", "buleleng", verbosity=0)
     profile = get_active_profile()
