@@ -169,7 +169,7 @@ def css_string(value: str) -> SafeString:
         ch if ch.isascii() and (ch.isalnum() or ch in plain) else f"\\{ord(ch):06x}"
         for ch in value
     )
-    return mark_safe(f'"{body}"')  # noqa: S308 - every other character is escaped
+    return mark_safe(f'"{body}"')  # noqa: S308  # nosec B308 B703 - every other character is escaped
 
 
 def letterhead() -> dict:
