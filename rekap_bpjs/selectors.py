@@ -70,8 +70,9 @@ def batch_unanswered(batch: Batch) -> int:
 
 
 def members_ready(profile=None):
-    """The batch's candidates: members siap diusulkan, in the office profile's
-    priority order (kategori), then by the moment each became ready."""
+    """The batch's candidates: members siap diusulkan, by lane (urgent, then
+    reactivation, then the rest), then in the office profile's priority order
+    (kategori), then by the moment each became ready."""
     profile = profile or get_active_profile()
     order = profile.priority_order if profile else list(Kategori.values)
     rank = Case(
@@ -79,10 +80,19 @@ def members_ready(profile=None):
         default=Value(len(order)),
         output_field=IntegerField(),
     )
+    lanes = list(Usulan.Jalur.values)  # declaration order: urgent first
+    lane = Case(
+        *[
+            When(usulan__jalur=kode, then=Value(index))
+            for index, kode in enumerate(lanes)
+        ],
+        default=Value(len(lanes)),
+        output_field=IntegerField(),
+    )
     return (
         Anggota.objects.filter(usulan__status=Usulan.Status.SIAP, aktif=True)
         .exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
         .select_related("usulan__desa")
-        .annotate(prioritas=rank)
-        .order_by("prioritas", "siap_sejak", "pk")
+        .annotate(prioritas_jalur=lane, prioritas=rank)
+        .order_by("prioritas_jalur", "prioritas", "siap_sejak", "pk")
     )

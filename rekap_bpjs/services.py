@@ -112,13 +112,15 @@ def batch_build(*, periode: str, by) -> BuildResult:
         sorted(candidates, key=lambda m: m.usulan_id), key=lambda m: m.usulan_id
     ):
         members = list(members)
-        first = min((m.prioritas, m.siap_sejak, m.pk) for m in members)
+        first = min(
+            (m.prioritas_jalur, m.prioritas, m.siap_sejak, m.pk) for m in members
+        )
         households.append((first, usulan_id, members))
     households.sort(key=lambda h: h[0])
 
     rows: list[BatchItem] = []
     position = 0
-    for (prioritas, _, _), _usulan_id, members in households:
+    for (_, prioritas, _, _), _usulan_id, members in households:
         auto = [m for m in members if m.pk not in manual]
         if not auto:
             continue

@@ -87,6 +87,15 @@ class Usulan(models.Model):
     class Sumber(models.TextChoices):
         DESA = "desa", "Operator desa"
         LOKET = "loket", "Loket (datang langsung)"
+        FASKES = "faskes", "Petugas faskes (pasien darurat)"
+
+    class Jalur(models.TextChoices):
+        """The lane decides the batch order before the kategori does: an urgent
+        patient first, then a reactivation inside its window, then the rest."""
+
+        DARURAT = "darurat", "Darurat (pasien faskes)"
+        REAKTIVASI = "reaktivasi", "Reaktivasi PBI"
+        BIASA = "biasa", "Biasa"
 
     class Segmen(models.TextChoices):
         MANDIRI = "mandiri", "BPJS Mandiri (PBPU)"
@@ -99,7 +108,10 @@ class Usulan(models.Model):
         "nomor registrasi", max_length=20, unique=True, default=new_usulan_nomor
     )
     jenis = models.CharField("jenis usulan", max_length=5, choices=JenisUsulan.choices)
-    sumber = models.CharField("sumber", max_length=5, choices=Sumber.choices)
+    sumber = models.CharField("sumber", max_length=6, choices=Sumber.choices)
+    jalur = models.CharField(
+        "jalur", max_length=10, choices=Jalur.choices, default=Jalur.BIASA
+    )
     pengajuan = models.ForeignKey(
         Pengajuan,
         on_delete=models.PROTECT,

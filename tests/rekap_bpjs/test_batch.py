@@ -198,3 +198,24 @@ def test_a_member_failed_by_bpjs_can_enter_a_later_batch_once_fixed(operator_a, 
     Usulan.objects.filter(pk=usulan.pk).update(status=Usulan.Status.SIAP)
     december = batch_build(periode="2026-12", by=rekap).batch
     assert [i.anggota.usulan_id for i in taken(december)] == [usulan.pk]
+
+
+def test_lane_comes_before_kategori_urgent_then_reactivation_then_the_rest(
+    operator_a, rekap
+):
+    """An urgent patient ready last still goes first, a reactivation next, and
+    the kategori order (tambahan first) only ranks inside a lane."""
+    ordinary = ready_household(operator_a, kategori="tambahan", minutes=1)
+    reactivated = ready_household(operator_a, kategori="miskin", minutes=2)
+    urgent = ready_household(operator_a, kategori="miskin", minutes=3)
+    Usulan.objects.filter(pk=reactivated.pk).update(jalur=Usulan.Jalur.REAKTIVASI)
+    Usulan.objects.filter(pk=urgent.pk).update(jalur=Usulan.Jalur.DARURAT)
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=2)
+    result = batch_build(periode="2026-11", by=rekap)
+    items = list(result.batch.items.order_by("urutan"))
+    assert [i.anggota.usulan_id for i in items] == [
+        urgent.pk,
+        reactivated.pk,
+        ordinary.pk,
+    ]
+    assert [i.diambil for i in items] == [True, True, False]
