@@ -3,6 +3,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from kis_portal.offices.choices import Kategori
 from kis_portal.offices.selectors import get_active_profile
 from usulan.models import Anggota, Usulan
+from usulan.selectors import held_for_siksng_ids
 
 from .models import Batch, BatchItem
 
@@ -72,7 +73,12 @@ def batch_unanswered(batch: Batch) -> int:
 def members_ready(profile=None):
     """The batch's candidates: members siap diusulkan, by lane (urgent, then
     reactivation, then the rest), then in the office profile's priority order
-    (kategori), then by the moment each became ready."""
+    (kategori), then by the moment each became ready.
+
+    A member the profile's DTSEN rule table routes to SIKS-NG (desil 1-5 by
+    default) is no candidate unless SIKS-NG refused them, when the profile's
+    desil_di_rekap says to hold them (the default); urgent patients never wait.
+    """
     profile = profile or get_active_profile()
     order = profile.priority_order if profile else list(Kategori.values)
     rank = Case(
@@ -89,10 +95,13 @@ def members_ready(profile=None):
         default=Value(len(lanes)),
         output_field=IntegerField(),
     )
+    ready = Anggota.objects.filter(
+        usulan__status=Usulan.Status.SIAP, aktif=True
+    ).exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
+    if held := held_for_siksng_ids(ready, profile):
+        ready = ready.exclude(pk__in=held)
     return (
-        Anggota.objects.filter(usulan__status=Usulan.Status.SIAP, aktif=True)
-        .exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
-        .select_related("usulan__desa")
+        ready.select_related("usulan__desa")
         .annotate(prioritas_jalur=lane, prioritas=rank)
         .order_by("prioritas_jalur", "prioritas", "siap_sejak", "pk")
     )
