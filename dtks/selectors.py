@@ -217,17 +217,17 @@ other AS (
     SELECT household, min(coalesce(desil, 0)) AS lo, max(coalesce(desil, 0)) AS hi
     FROM own GROUP BY household
 )
-SELECT m.id, m.nik,
+SELECT m.id, m.nik, m.grp,
     CASE WHEN own.id IS NOT NULL THEN 'nik'
          WHEN kk.lo = kk.hi THEN 'kk'
          WHEN kk.lo IS NOT NULL THEN 'kk_ragu'
          WHEN other.lo = other.hi THEN 'anggota'
          WHEN other.lo IS NOT NULL THEN 'anggota_ragu'
-         ELSE '' END,
+         ELSE '' END AS cara,
     CASE WHEN own.id IS NOT NULL THEN own.desil
          WHEN kk.lo = kk.hi THEN nullif(kk.lo, 0)
          WHEN kk.lo IS NULL AND other.lo = other.hi THEN nullif(other.lo, 0)
-    END
+    END AS desil
 FROM m
 LEFT JOIN own ON own.id = m.id
 LEFT JOIN kk ON kk.household = m.household
@@ -235,34 +235,67 @@ LEFT JOIN other ON other.household = m.household
 """  # nosec B608 - table names are the models' own; the members' SQL is the ORM's
 
 
-def desil_matches(
-    members: QuerySet, *, household: str, no_kk: str
-) -> Iterator[tuple[int, str, DesilMatch]]:
-    """(member id, nik, match) for `members` (rows with pk and nik), streamed.
+def _match_query(
+    members: QuerySet, *, household: str, no_kk: str, group: str = ""
+) -> tuple[str, list]:
+    """MATCH_SQL over `members` (rows with pk and nik): (sql, params).
 
     `household` and `no_kk` are the field paths of each member's household and
-    its No. KK (the caller's models: dtks knows none above it).
+    its No. KK, `group` what the rows are counted by (the caller's models: dtks
+    knows none above it).
     """
-    periode = latest_periode()
-    kode = periode.kode if periode else ""
     rows = members.order_by().values(
-        m_id=F("pk"), m_nik=F("nik"), m_household=F(household), m_kk=F(no_kk)
+        m_id=F("pk"),
+        m_nik=F("nik"),
+        m_household=F(household),
+        m_kk=F(no_kk),
+        m_grp=F(group or household),
     )
     sql, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
     query = MATCH_SQL.format(
         members=(
             "SELECT m_id AS id, m_nik AS nik, m_household AS household, "
-            f"m_kk AS no_kk FROM ({sql}) src"
+            f"m_kk AS no_kk, m_grp AS grp FROM ({sql}) src"
         ),
         periode=quote(DtksPeriode._meta.db_table),
         record=quote(DtksRecord._meta.db_table),
     )
+    return query, list(params)
+
+
+def desil_matches(
+    members: QuerySet, *, household: str, no_kk: str
+) -> Iterator[tuple[int, str, DesilMatch]]:
+    """(member id, nik, match) for `members`, streamed (see _match_query)."""
+    periode = latest_periode()
+    kode = periode.kode if periode else ""
+    query, params = _match_query(members, household=household, no_kk=no_kk)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         while batch := cursor.fetchmany(5000):
-            for pk, nik, cara, desil in batch:
+            for pk, nik, _grp, cara, desil in batch:
                 yield pk, nik, DesilMatch(cara=cara, desil=desil, periode=kode)
+
+
+def desil_counts(
+    members: QuerySet, *, household: str, no_kk: str, group: str
+) -> list[tuple[object, DesilMatch, int]]:
+    """(group value, match, members) counted by the database, for a register.
+
+    The matches carry no period code: counting needs only the route and desil.
+    """
+    query, params = _match_query(members, household=household, no_kk=no_kk, group=group)
+    counted = (
+        f"SELECT grp, cara, desil, count(*) FROM ({query}) matched "  # nosec B608 - built above from constants and the ORM
+        "GROUP BY grp, cara, desil"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counted, params)
+        return [
+            (grp, DesilMatch(cara=cara, desil=desil, periode="-"), n)
+            for grp, cara, desil, n in cursor.fetchall()
+        ]
 
 
 def desil_for_members(
