@@ -1,6 +1,7 @@
 """DTSEN desil: the office's rule table, matching members to the ranking, the batch."""
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +18,8 @@ from kis_portal.offices.desil import (
 )
 from kis_portal.offices.models import OfficeProfile
 from rekap_bpjs.selectors import members_ready
+from tests.clock import frozen, wita
+from tests.foundation.test_profiles import admin_form_data
 from tests.rekap_bpjs.factories import ready_household
 from tests.usulan.factories import make_usulan, member, new_kk, new_nik
 from usulan.models import Usulan
@@ -234,3 +237,29 @@ def test_the_review_gives_each_member_its_desil_route_and_siks_ng_record(
     assert rows[head.pk].aturan.siks_ng and rows[head.pk].apbd_boleh
     assert not rows[wife.pk].aturan.siks_ng and rows[wife.pk].apbd_boleh
     assert rows[wife.pk].aturan.justifikasi
+
+
+# --- Editing the rule table where the profile is edited -------------------------
+
+
+def test_the_admin_edits_the_rule_table_and_the_hold(login, admin_user):
+    call_command("load_profile", "buleleng", verbosity=0)
+    profile = OfficeProfile.objects.get(slug="buleleng")
+    url = f"/admin/offices/officeprofile/{profile.pk}/change/"
+    with frozen(wita(2026, 11, 25, 10)):
+        client = login(admin_user)
+        page = client.get(url)
+        assert "DTSEN (desil)" in page.content.decode()
+        data = admin_form_data(page)
+        data.update({"aturan_desil": json.dumps(STRICT), "desil_di_rekap": "abaikan"})
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        profile.refresh_from_db()
+        assert profile.aturan_desil == STRICT
+        assert profile.desil_di_rekap == DesilRekap.ABAIKAN
+
+        # A table that leaves desil 5 out is refused on the form, with why.
+        data["aturan_desil"] = json.dumps([{**STRICT[0], "sampai": 3}, *STRICT[1:]])
+        page = client.post(url, data)
+    assert page.status_code == 200
+    assert "desil 1 sampai 10 tepat satu kali" in page.content.decode()
