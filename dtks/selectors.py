@@ -265,11 +265,18 @@ def _match_query(
 
 
 def desil_matches(
-    members: QuerySet, *, household: str, no_kk: str
+    members: QuerySet, *, household: str, no_kk: str, periode_label: bool = True
 ) -> Iterator[tuple[int, str, DesilMatch]]:
-    """(member id, nik, match) for `members`, streamed (see _match_query)."""
-    periode = latest_periode()
-    kode = periode.kode if periode else ""
+    """(member id, nik, match) for `members`, streamed (see _match_query).
+
+    Without `periode_label` the matches name no period (one query less: the
+    route and desil do not need it).
+    """
+    if periode_label:
+        periode = latest_periode()
+        kode = periode.kode if periode else ""
+    else:
+        kode = "-"
     query, params = _match_query(members, household=household, no_kk=no_kk)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -320,7 +327,10 @@ def held_for_siksng(
     not (yet) refused there. Arguments as for desil_matches."""
     table = aturan_table(profile)
     routed: dict[str, int] = {}
-    for pk, nik, match in desil_matches(members, household=household, no_kk=no_kk):
+    matches = desil_matches(
+        members, household=household, no_kk=no_kk, periode_label=False
+    )
+    for pk, nik, match in matches:
         if match.aturan(table).siks_ng:
             routed[nik] = pk
     refused = set(

@@ -1,6 +1,7 @@
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from kis_portal.offices.choices import Kategori
+from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from usulan.models import Anggota, Usulan
 from usulan.selectors import held_for_siksng_ids
@@ -70,6 +71,19 @@ def batch_unanswered(batch: Batch) -> int:
     return batch.items.filter(diambil=True, hasil="").count()
 
 
+def _ready_base():
+    return Anggota.objects.filter(
+        usulan__status=Usulan.Status.SIAP, aktif=True
+    ).exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
+
+
+def held_for_siksng_count(profile=None) -> int:
+    """Ready members the batch leaves out for SIKS-NG now (shown on a draft batch)."""
+    # The rule table only: the profile's requirements are not needed here.
+    profile = profile or OfficeProfile.objects.filter(is_active=True).first()
+    return len(held_for_siksng_ids(_ready_base(), profile))
+
+
 def members_ready(profile=None):
     """The batch's candidates: members siap diusulkan, by lane (urgent, then
     reactivation, then the rest), then in the office profile's priority order
@@ -95,9 +109,7 @@ def members_ready(profile=None):
         default=Value(len(lanes)),
         output_field=IntegerField(),
     )
-    ready = Anggota.objects.filter(
-        usulan__status=Usulan.Status.SIAP, aktif=True
-    ).exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
+    ready = _ready_base()
     if held := held_for_siksng_ids(ready, profile):
         ready = ready.exclude(pk__in=held)
     return (

@@ -18,6 +18,7 @@ from kis_portal.offices.desil import (
 )
 from kis_portal.offices.models import OfficeProfile
 from rekap_bpjs.selectors import members_ready
+from rekap_bpjs.services import batch_build
 from tests.clock import frozen, wita
 from tests.foundation.test_profiles import admin_form_data
 from tests.rekap_bpjs.factories import ready_household
@@ -263,3 +264,16 @@ def test_the_admin_edits_the_rule_table_and_the_hold(login, admin_user):
         page = client.post(url, data)
     assert page.status_code == 200
     assert "desil 1 sampai 10 tepat satu kali" in page.content.decode()
+
+
+def test_the_draft_batch_says_how_many_wait_for_siks_ng(
+    sop_pbi, operator_a, rekap, login
+):
+    poor = ready_household(operator_a, size=2)
+    ready_household(operator_a, minutes=1)
+    ranking((poor.anggota_set.first().nik, poor.no_kk, 4))
+    with frozen(wita(2026, 11, 5, 10)):
+        batch = batch_build(periode="2026-11", by=rekap).batch
+        page = login(rekap).get(f"/rekap/{batch.periode}/").content.decode()
+    assert batch.items.count() == 1
+    assert "2 anggota siap tidak masuk rekap" in page
