@@ -84,7 +84,7 @@ def held_for_siksng_count(profile=None) -> int:
     return len(held_for_siksng_ids(_ready_base(), profile))
 
 
-def members_ready(profile=None):
+def members_ready(profile=None, *, hold_siksng: bool = True):
     """The batch's candidates: members siap diusulkan, by lane (urgent, then
     reactivation, then the rest), then in the office profile's priority order
     (kategori), then by the moment each became ready.
@@ -92,6 +92,7 @@ def members_ready(profile=None):
     A member the profile's DTSEN rule table routes to SIKS-NG (desil 1-5 by
     default) is no candidate unless SIKS-NG refused them, when the profile's
     desil_di_rekap says to hold them (the default); urgent patients never wait.
+    `hold_siksng=False`: everyone ready (a staff member's addition, with a reason).
     """
     profile = profile or get_active_profile()
     order = profile.priority_order if profile else list(Kategori.values)
@@ -110,7 +111,7 @@ def members_ready(profile=None):
         output_field=IntegerField(),
     )
     ready = _ready_base()
-    if held := held_for_siksng_ids(ready, profile):
+    if hold_siksng and (held := held_for_siksng_ids(ready, profile)):
         ready = ready.exclude(pk__in=held)
     return (
         ready.select_related("usulan__desa")

@@ -18,7 +18,7 @@ from kis_portal.offices.desil import (
 )
 from kis_portal.offices.models import OfficeProfile
 from rekap_bpjs.selectors import members_ready
-from rekap_bpjs.services import batch_build
+from rekap_bpjs.services import batch_build, batch_set_member
 from tests.clock import frozen, wita
 from tests.foundation.test_profiles import admin_form_data
 from tests.rekap_bpjs.factories import ready_household
@@ -277,3 +277,19 @@ def test_the_draft_batch_says_how_many_wait_for_siks_ng(
         page = login(rekap).get(f"/rekap/{batch.periode}/").content.decode()
     assert batch.items.count() == 1
     assert "2 anggota siap tidak masuk rekap" in page
+
+
+def test_staff_may_add_a_member_held_for_siks_ng_with_a_reason(
+    sop_pbi, operator_a, rekap
+):
+    poor = ready_household(operator_a)
+    ranking((poor.anggota_set.get().nik, poor.no_kk, 3))
+    batch_build(periode="2026-11", by=rekap)
+    item = batch_set_member(
+        periode="2026-11",
+        anggota_id=poor.anggota_set.get().pk,
+        ambil=True,
+        alasan="SIKS-NG belum dibuka bulan ini; pasien kronis",
+        by=rekap,
+    )
+    assert item.diambil and item.manual == "tambah"
