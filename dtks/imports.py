@@ -101,7 +101,36 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # The NIK, and the name (a DTKS extract) or the desil (a DTSEN desil ranking,
 # which may carry only No. KK, NIK and desil): checked per sheet.
 REQUIRED = {"nik": "NIK (nomor_nik)"}
-COLUMNS = Columns(
+
+
+# Headings that a title block above the header names too ("Periode | Triwulan
+# III 2026", "Desa | Kalibukbuk"): they do not make a row the header.
+TITLE_BLOCK_KEYS = ("periode", "kode_desa")
+
+
+class _HeaderColumns(Columns):
+    """The header row is the first of the top rows with a heading other than
+    those a title block also carries; the columns themselves are all read."""
+
+    def __init__(self, *columns: Column, hint: str = "") -> None:
+        super().__init__(*columns, hint=hint)
+        self.wanted = frozenset(
+            name
+            for key, names in self.normalised.items()
+            if key not in TITLE_BLOCK_KEYS
+            for name in names
+        )
+
+    def header_names(self) -> list[str]:
+        return [
+            name
+            for column in self.columns
+            if column.key not in TITLE_BLOCK_KEYS
+            for name in column.names
+        ]
+
+
+COLUMNS = _HeaderColumns(
     *(
         Column(key, aliases, label=REQUIRED.get(key, ""), required=key in REQUIRED)
         for key, aliases in ALIASES.items()

@@ -139,3 +139,29 @@ def test_a_ranking_sheet_is_read_beside_a_summary_sheet():
     assert imported() == {nik(1): (KK, 5)}
     assert result.sheets_read == [("Data", 1)]
     assert [name for name, _ in result.sheets_skipped] == ["Rekap", "Catatan NIK"]
+
+
+def test_a_title_block_naming_the_period_and_the_desa_is_not_taken_for_the_header():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["PEMERINGKATAN DESIL"])
+    ws.append(["Periode", "Triwulan III 2026"])
+    ws.append(["Desa", "Kalibukbuk"])
+    ws.append(["NO", "NO KK", "NIK", "DESIL"])
+    ws.append([1, KK, nik(1), 4])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = load(buffer.getvalue())
+    assert (result.imported, result.rejected) == (1, 0)
+    assert imported() == {nik(1): (KK, 4)}
+
+
+def test_a_text_ranking_with_a_period_line_above_its_header():
+    content = (
+        "Periode;Triwulan III 2026\r\n"
+        "NO KK;NIK;PERINGKAT DESIL;PERIODE\r\n"
+        f"{KK};{nik(1)};6;2026-Q3\r\n"
+    ).encode("cp1252")
+    result = load(content)
+    assert (result.imported, result.rejected) == (1, 0)
+    assert imported() == {nik(1): (KK, 6)}
