@@ -386,6 +386,7 @@ def import_dtks(
         progress("menyimpan", accepted, None)
         spool.seek(0)
         _replace_records(kode, spool, accepted, result, by=by)
+    _analyze_records()
     result.rejected_sample.sort(key=lambda item: item.urutan)
     result.warned_sample.sort(key=lambda item: item.urutan)
     logger.info(
@@ -1076,6 +1077,24 @@ def _replace_records(
             by=by,
             target=periode,
             data={"imported": result.imported, "rejected": result.rejected},
+        )
+
+
+def _analyze_records() -> None:
+    """Fresh planner statistics for the records table (PostgreSQL).
+
+    A period replaced wholesale leaves the old statistics describing other
+    rows: the next match of the register (the dashboard, the batch) could get a
+    plan that compares every member with every record. ANALYZE samples a fixed
+    number of rows, a fraction of a second whatever the size.
+    """
+    using = router.db_for_write(DtksRecord)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ANALYZE {connection.ops.quote_name(DtksRecord._meta.db_table)}"
         )
 
 
