@@ -315,6 +315,7 @@ USULAN_COLUMNS = [
     "created_at",
     "updated_at",
     "tanpa_kabar_hp",
+    "jalur",
 ]
 ANGGOTA_COLUMNS = [
     "id",
@@ -343,7 +344,7 @@ USULAN_TABLES = ["usulan_pengajuan", "usulan_usulan", "usulan_anggota"]
 
 def ensure_usulan(n: int, *, seed: int = 11) -> UsulanSet:
     """n usulan with their members over the 148 desa (built once, then reused)."""
-    key = f"usulan:{n}:{seed}:v4"
+    key = f"usulan:{n}:{seed}:v5"
     if _marker("usulan") == key:
         return _usulan_summary()
     desas = ensure_wilayah()
@@ -458,6 +459,7 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
                 created.isoformat(),
                 updated.isoformat(),
                 "f",
+                "biasa",
             )
         )
         ready_at = (

@@ -5,6 +5,11 @@
     python bench/run.py b1 b7        # only these
     python bench/run.py --keep       # keep the benchmark database afterwards
 
+Scripts are found by name (b<N>_<what>.py) and run in numeric order; each scales
+its workload with common.scale (QUICK: 1/100). B10 (bench/b10_dtsen.py) imports a
+1,000,000-row DTSEN desil ranking and matches it to the 250,000-usulan register
+(10,000 rows and 2,500 usulan in QUICK mode).
+
 Each script runs in its own process against a fresh PostgreSQL database
 (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kis_bench),
 created here and dropped at the end; B8 and B9 (the served portal on the demo's

@@ -86,16 +86,57 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "kelurahan",
     ),
     "iddtks": ("iddtks",),
-    "desil": ("desil", "decile", "desilnasional", "desilkesejahteraan"),
+    "desil": (
+        "desil",
+        "decile",
+        "desilnasional",
+        "desilkesejahteraan",
+        "peringkatdesil",
+        "desildtsen",
+        "peringkatkesejahteraan",
+    ),
+    # SIKS-NG's "Pemeringkatan Desil" export names the ranking's period.
+    "periode": ("periode", "periodedesil", "periodepemeringkatan", "periodedata"),
 }
-REQUIRED = {"nik": "NIK (nomor_nik)", "nama": "nama"}
-COLUMNS = Columns(
+# The NIK, and the name (a DTKS extract) or the desil (a DTSEN desil ranking,
+# which may carry only No. KK, NIK and desil): checked per sheet.
+REQUIRED = {"nik": "NIK (nomor_nik)"}
+
+
+# Headings that a title block above the header names too ("Periode | Triwulan
+# III 2026", "Desa | Kalibukbuk"): they do not make a row the header.
+TITLE_BLOCK_KEYS = ("periode", "kode_desa")
+
+
+class _HeaderColumns(Columns):
+    """The header row is the first of the top rows with a heading other than
+    those a title block also carries; the columns themselves are all read."""
+
+    def __init__(self, *columns: Column, hint: str = "") -> None:
+        super().__init__(*columns, hint=hint)
+        self.wanted = frozenset(
+            name
+            for key, names in self.normalised.items()
+            if key not in TITLE_BLOCK_KEYS
+            for name in names
+        )
+
+    def header_names(self) -> list[str]:
+        return [
+            name
+            for column in self.columns
+            if column.key not in TITLE_BLOCK_KEYS
+            for name in column.names
+        ]
+
+
+COLUMNS = _HeaderColumns(
     *(
         Column(key, aliases, label=REQUIRED.get(key, ""), required=key in REQUIRED)
         for key, aliases in ALIASES.items()
     ),
-    hint="Berkas DTKS harus memuat kolom NIK (nomor_nik) dan nama. Tidak ada data "
-    "yang diimpor.",
+    hint="Berkas DTKS/DTSEN harus memuat kolom NIK (nomor_nik), dan nama (ekstrak "
+    "DTKS) atau desil (pemeringkatan desil SIKS-NG). Tidak ada data yang diimpor.",
 )
 
 PERIODE_RE = re.compile(r"(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))")
@@ -145,6 +186,16 @@ MSG_NIK_DUPLICATE = (
     "NIK ganda: NIK ini sudah ada di baris sebelumnya (baris pertama dipakai)."
 )
 MSG_NAMA_EMPTY = "Nama kosong."
+MSG_NAMA_OR_DESIL = (
+    "Kolom nama atau desil tidak ditemukan: berkas DTKS memuat NIK dan nama, "
+    "pemeringkatan desil DTSEN memuat NIK dan desil. Tidak ada data yang diimpor."
+)
+SKIPPED_NAMA_OR_DESIL = "tanpa kolom nama atau desil"
+MSG_PERIODE_ROW = (
+    "Baris ini periode {text}, bukan periode {periode} yang diimpor: impor periode "
+    "itu terpisah."
+)
+WARN_PERIODE = 'Periode "{text}" tidak dikenali: baris diimpor ke periode {periode}.'
 MSG_NAMA_LINES = (
     'Nama memuat pergantian baris: kemungkinan ada tanda petik (") yang tidak '
     "ditutup, sehingga baris-baris berikutnya ikut terbaca sebagai nama."
@@ -263,7 +314,7 @@ class ImportResult:
         message = f"Lembar dibaca: {read or '-'}."
         if self.sheets_skipped:
             names = ", ".join(name for name, _ in self.sheets_skipped)
-            message += f" Lembar dilewati (tanpa kolom NIK dan nama): {names}."
+            message += f" Lembar dilewati (tanpa kolom NIK, atau tanpa nama dan desil): {names}."
         return message
 
 
@@ -335,6 +386,7 @@ def import_dtks(
         progress("menyimpan", accepted, None)
         spool.seek(0)
         _replace_records(kode, spool, accepted, result, by=by)
+    _analyze_records()
     result.rejected_sample.sort(key=lambda item: item.urutan)
     result.warned_sample.sort(key=lambda item: item.urutan)
     logger.info(
@@ -355,8 +407,16 @@ def _check_rows(
     several = found.sheet_count > 1
     rows_read = accepted = 0
     write = spool.write
+    skipped: list[tuple[str, str]] = []
     for table in found.tables():
-        checker = _RowChecker(_Columns(index=table.columns, labels=table.header))
+        if "nama" not in table.columns and "desil" not in table.columns:
+            if not several:
+                raise IncomingError(MSG_NAMA_OR_DESIL)
+            skipped.append((table.sheet, MSG_NAMA_OR_DESIL))
+            continue
+        checker = _RowChecker(
+            _Columns(index=table.columns, labels=table.header), periode=result.periode
+        )
         sheet_rows = 0
         base = 0
         if several:
@@ -382,7 +442,9 @@ def _check_rows(
             accepted += 1
         if table.sheet:
             result.sheets_read.append((table.sheet, sheet_rows))
-    result.sheets_skipped = list(found.skipped)
+    result.sheets_skipped = [*found.skipped, *skipped]
+    if several and not result.sheets_read:
+        raise IncomingError(MSG_NAMA_OR_DESIL)
     return rows_read, accepted
 
 
@@ -485,13 +547,18 @@ class _RowChecker:
     the short paths (plain strings, dictionary look-ups), the rest is cached.
     """
 
-    def __init__(self, columns: _Columns) -> None:
+    def __init__(self, columns: _Columns, *, periode: str = "") -> None:
         self.columns = columns
+        self.periode = periode
+        self.periode_parts = _periode_parts(periode)
+        # A file's period cell -> (error, warning): a ranking has one or two.
+        self.periodes: dict[Any, tuple[str, str]] = {}
         self.width = columns.width
         self.used = set(columns.index.values())
         index = columns.index
         self.i_nik = index["nik"]
-        self.i_nama = index["nama"]
+        self.i_nama = index.get("nama")
+        self.i_periode = index.get("periode")
         self.i_kk = index.get("no_kk")
         self.i_tanggal = index.get("tanggal_lahir")
         self.i_jk = index.get("jenis_kelamin")
@@ -529,7 +596,7 @@ class _RowChecker:
                 values[i] = None
         if extra:
             raise _RowRejected(nik, MSG_EXTRA_COLUMNS.format(n=count, width=width))
-        raw_nama = values[self.i_nama]
+        raw_nama = values[self.i_nama] if self.i_nama is not None else ""
         if type(raw_nama) is str and "\n" in raw_nama:
             raise _RowRejected(nik, MSG_NAMA_LINES)
         nama = _one_line(raw_nama)[:150]
@@ -537,8 +604,10 @@ class _RowChecker:
             nik = self._recovered_nik(raw_nik, nama, values)
         elif nik_error or (nik_error := self._nik_error(nik)):
             raise _RowRejected(nik, nik_error)
-        if not nama:
+        if not nama and self.i_nama is not None:
             self.warnings.append(MSG_NAMA_EMPTY)
+        if self.i_periode is not None:
+            self._check_periode(values[self.i_periode], nik)
         i = self.i_tanggal
         tanggal = self._date(values[i], nik) if i is not None else None
         i = self.i_desil
@@ -575,10 +644,10 @@ class _RowChecker:
         if len(digits) != 16 or not digits.isdigit():
             raise _RowRejected(digits, MSG_NIK_INEXACT)
         if not nama:
-            raise _RowRejected(
-                digits,
-                MSG_DIGIT_HILANG.format(digits=shown, why="nama kosong"),
+            why = (
+                "nama kosong" if self.i_nama is not None else "berkas tanpa kolom nama"
             )
+            raise _RowRejected(digits, MSG_DIGIT_HILANG.format(digits=shown, why=why))
         stored = int(digits)
         low, high = stored - ROUNDING_BELOW, stored + ROUNDING_ABOVE
         candidates = DtksRecord.objects.filter(
@@ -603,6 +672,38 @@ class _RowChecker:
             "nama itu"
         )
         raise _RowRejected(digits, MSG_DIGIT_HILANG.format(digits=shown, why=why))
+
+    def _check_periode(self, value: Any, nik: str) -> None:
+        """A row of another period is refused; an unreadable period, warned."""
+        verdict = self.periodes.get(value)
+        if verdict is None:
+            text = (
+                value.strftime("%Y-%m")
+                if isinstance(value, datetime.date)
+                else _text(value)
+            )
+            parts = _periode_parts(text) if text not in EMPTY_MARKERS else None
+            if not text or text in EMPTY_MARKERS or self.periode_parts is None:
+                verdict = ("", "")
+            elif parts is None:
+                verdict = (
+                    "",
+                    WARN_PERIODE.format(text=text[:20], periode=self.periode),
+                )
+            elif _same_periode(parts, self.periode_parts):
+                verdict = ("", "")
+            else:
+                verdict = (
+                    MSG_PERIODE_ROW.format(text=text[:20], periode=self.periode),
+                    "",
+                )
+            if len(self.periodes) < CACHE_MAX:
+                self.periodes[value] = verdict
+        error, warning = verdict
+        if error:
+            raise _RowRejected(nik, error)
+        if warning:
+            self.warnings.append(warning)
 
     def _nik_error(self, nik: str) -> str:
         """validate_nik's verdict, cached on the parts it looks at.
@@ -794,6 +895,71 @@ def _desil(value: Any) -> tuple[str | None, str]:
     return None, WARN_EMPTIED.format(message=MSG_DESIL.format(text=text[:20]))
 
 
+BULAN = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "feb", "pebruari"),
+            ("maret", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("agustus", "agu", "agt", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "oct"),
+            ("november", "nov", "nop"),
+            ("desember", "des", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+ROMAWI_TRIWULAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+PERIODE_WORD_RE = re.compile(r"[a-z]+|\d+")
+
+
+def _periode_parts(text: str) -> tuple[int, int, int | None] | None:
+    """(year, quarter, month or None) of a period as files write it, or None.
+
+    '2026-Q3', 'Q3 2026', 'Triwulan III 2026', 'TW 3 2026', '2026-07',
+    '07/2026', 'Juli 2026', '2026-07-01'.
+    """
+    words = PERIODE_WORD_RE.findall(text.casefold())
+    years = [int(w) for w in words if w.isdigit() and len(w) == 4]
+    if len(years) != 1 or not 2000 <= years[0] <= 2100:
+        return None
+    year = years[0]
+    rest = [w for w in words if w != str(year)]
+    for index, word in enumerate(rest):
+        if word in ("q", "tw", "triwulan", "kuartal", "trw") and index + 1 < len(rest):
+            following = rest[index + 1]
+            quarter = ROMAWI_TRIWULAN.get(following) or (
+                int(following) if following.isdigit() else 0
+            )
+            return (year, quarter, None) if 1 <= quarter <= 4 else None
+        if len(word) == 2 and word[0] == "q" and word[1] in "1234":
+            return year, int(word[1]), None
+        if word in BULAN:
+            month = BULAN[word]
+            return year, (month - 1) // 3 + 1, month
+    numbers = [int(w) for w in rest if w.isdigit()]
+    if numbers and 1 <= numbers[0] <= 12:
+        month = numbers[0]
+        return year, (month - 1) // 3 + 1, month
+    return None
+
+
+def _same_periode(
+    a: tuple[int, int, int | None], b: tuple[int, int, int | None]
+) -> bool:
+    """The same year and quarter, and the same month when both name one."""
+    if a[:2] != b[:2]:
+        return False
+    return a[2] is None or b[2] is None or a[2] == b[2]
+
+
 def _jenis_kelamin(value: Any) -> str:
     if type(value) is str and (jk := JENIS_KELAMIN.get(value)):
         return jk
@@ -911,6 +1077,24 @@ def _replace_records(
             by=by,
             target=periode,
             data={"imported": result.imported, "rejected": result.rejected},
+        )
+
+
+def _analyze_records() -> None:
+    """Fresh planner statistics for the records table (PostgreSQL).
+
+    A period replaced wholesale leaves the old statistics describing other
+    rows: the next match of the register (the dashboard, the batch) could get a
+    plan that compares every member with every record. ANALYZE samples a fixed
+    number of rows, a fraction of a second whatever the size.
+    """
+    using = router.db_for_write(DtksRecord)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ANALYZE {connection.ops.quote_name(DtksRecord._meta.db_table)}"
         )
 
 

@@ -1,6 +1,8 @@
 """The DTKS/DTSEN registry: extracts loaded per period, looked up by NIK and name."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from kis_portal.identifiers import nik_format_validator
 from kis_portal.wilayah.models import kode_desa_validator
@@ -59,7 +61,49 @@ class DtksRecord(models.Model):
                 fields=["periode", "nik"], name="dtks_one_nik_per_periode"
             ),
         ]
-        indexes = [models.Index(fields=["nik"], name="verifikasi__nik_786ed2_idx")]
+        indexes = [
+            models.Index(fields=["nik"], name="verifikasi__nik_786ed2_idx"),
+            # Matching a member through the household's No KK (DTSEN desil).
+            models.Index(
+                fields=["periode", "no_kk"],
+                name="dtks_periode_no_kk",
+                condition=~Q(no_kk=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nama} ({self.periode.kode})"
+
+
+class UsulanSiksng(models.Model):
+    """A person proposed for PBI-JK (APBN) through SIKS-NG, and the outcome.
+
+    Kept per NIK (a person's national route, whichever usulan proposes them):
+    the APBD batch holds a member of desil 1-5 back until SIKS-NG refuses them,
+    when the office profile says so (OfficeProfile.desil_di_rekap).
+    """
+
+    class Hasil(models.TextChoices):
+        MENUNGGU = "menunggu", "Menunggu hasil SIKS-NG"
+        DITERIMA = "diterima", "Diterima (PBI-JK APBN)"
+        DITOLAK = "ditolak", "Ditolak SIKS-NG"
+
+    nik = models.CharField(
+        "NIK", max_length=16, unique=True, validators=[nik_format_validator]
+    )
+    tanggal_usul = models.DateField("tanggal diusulkan lewat SIKS-NG")
+    hasil = models.CharField(
+        "hasil", max_length=10, choices=Hasil.choices, default=Hasil.MENUNGGU
+    )
+    catatan = models.CharField("catatan", max_length=250, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    class Meta:
+        verbose_name = "usulan lewat SIKS-NG"
+        verbose_name_plural = "usulan lewat SIKS-NG"
+
+    def __str__(self) -> str:
+        return f"SIKS-NG {self.tanggal_usul:%d-%m-%Y}: {self.get_hasil_display()}"

@@ -43,7 +43,7 @@ class DtksUploadForm(forms.Form):
     berkas = forms.FileField(
         label="Berkas ekstrak SIKS-NG",
         help_text="Teks CSV/TXT dengan pemisah | , ; atau tab, atau XLSX/XLS "
-        "(semua lembar yang memuat kolom NIK dan nama dibaca).",
+        "(semua lembar yang memuat kolom NIK, dan nama atau desil, dibaca). Pemeringkatan Desil SIKS-NG (No KK, NIK, desil) juga diterima.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.xls"}),
     )
 

@@ -36,8 +36,11 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from distribusi.models import Kartu
+from dtks.selectors import desil_counts
 from kis_portal.audit.models import AuditEvent
 from kis_portal.offices.choices import Kategori
+from kis_portal.offices.desil import JalurDesil, aturan_table
+from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN
 from kis_portal.wilayah.models import Desa, Kecamatan
@@ -307,6 +310,57 @@ def counts_by_kategori(lingkup: Lingkup) -> list[dict]:
     ]
 
 
+def counts_by_desil(lingkup: Lingkup) -> dict:
+    """Members (jiwa) of the usulan in the period by DTSEN desil band and route,
+    per desa, under the office profile's rule table (one grouped query)."""
+    # The rule table only: the profile's requirements are not needed here.
+    table = aturan_table(OfficeProfile.objects.filter(is_active=True).first())
+    bands = list(dict.fromkeys(row.pita for row in table))
+    members = Anggota.objects.filter(
+        usulan__in=usulan_in_scope(lingkup).exclude(status=S.DRAFT)
+    )
+    per_desa: dict[int, dict] = {}
+    for desa_id, match, n in desil_counts(
+        members, household="usulan_id", no_kk="usulan__no_kk", group="usulan__desa_id"
+    ):
+        row = per_desa.setdefault(
+            desa_id,
+            {"pita": dict.fromkeys(bands, 0), "jalur": dict.fromkeys(JalurDesil, 0)},
+        )
+        aturan = match.aturan(table)
+        row["pita"][aturan.pita] += n
+        row["jalur"][JalurDesil(aturan.jalur)] += n
+        row["ragu"] = row.get("ragu", 0) + (0 if match.cocok or not match.cara else n)
+    names = {
+        d.pk: (d.nama, d.kecamatan.nama)
+        for d in Desa.objects.filter(pk__in=per_desa).select_related("kecamatan")
+    }
+    rows = [
+        {
+            "nama": names[desa_id][0],
+            "kecamatan": names[desa_id][1],
+            "jumlah": sum(row["pita"].values()),
+            "pita": [row["pita"][band] for band in bands],
+            "jalur": [row["jalur"][jalur] for jalur in JalurDesil],
+            "ragu": row.get("ragu", 0),
+        }
+        for desa_id, row in per_desa.items()
+    ]
+    rows.sort(key=lambda row: (row["kecamatan"], row["nama"]))
+    total = {
+        "jumlah": sum(row["jumlah"] for row in rows),
+        "pita": [sum(row["pita"][i] for row in rows) for i in range(len(bands))],
+        "jalur": [sum(row["jalur"][i] for row in rows) for i in range(len(JalurDesil))],
+        "ragu": sum(row["ragu"] for row in rows),
+    }
+    return {
+        "pita": bands,
+        "jalur": [jalur.label for jalur in JalurDesil],
+        "rows": rows,
+        "total": total,
+    }
+
+
 # --- Time at each stage --------------------------------------------------------------
 
 
@@ -518,6 +572,7 @@ def dashboard(lingkup: Lingkup) -> dict:
         "bulan": counts_by_month(lingkup),
         "wilayah": counts_by_area(lingkup),
         "kategori": counts_by_kategori(lingkup),
+        "desil": counts_by_desil(lingkup),
         "durasi": stage_times(lingkup),
         "kuota": quota_by_month(lingkup),
         "kartu": cards_pending(lingkup),

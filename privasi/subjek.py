@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from distribusi.models import Kartu, SerahTerima
-from dtks.models import DtksRecord
+from dtks.models import DtksRecord, UsulanSiksng
 from kis_portal.audit.models import AksesData, AuditEvent
 from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Pengaduan
@@ -30,6 +30,7 @@ class DataSubjek:
     anggota: list = field(default_factory=list)
     dokumen: list = field(default_factory=list)
     dtks: list = field(default_factory=list)
+    siksng: list = field(default_factory=list)  # proposed for PBI-JK APBN
     cek_lapangan: list = field(default_factory=list)
     rekap: list = field(default_factory=list)
     sk: list = field(default_factory=list)
@@ -156,6 +157,7 @@ def data_subjek(nik: str) -> DataSubjek:
         .select_related("periode")
         .order_by("-periode__kode")
     )
+    data.siksng = list(UsulanSiksng.objects.filter(nik=nik))
     data.cek_lapangan = list(
         CekLapangan.objects.filter(usulan_id__in=usulan_ids)
         .select_related("petugas")
@@ -198,6 +200,7 @@ def data_subjek(nik: str) -> DataSubjek:
             Kartu: _ids(data.kartu),
             SerahTerima: _ids(data.serah_terima),
             Pengaduan: _ids(data.pengaduan),
+            UsulanSiksng: _ids(data.siksng),
         }
     )
     _household_reasons(data)

@@ -1,8 +1,10 @@
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from kis_portal.offices.choices import Kategori
+from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from usulan.models import Anggota, Usulan
+from usulan.selectors import held_for_siksng_ids
 
 from .models import Batch, BatchItem
 
@@ -69,10 +71,29 @@ def batch_unanswered(batch: Batch) -> int:
     return batch.items.filter(diambil=True, hasil="").count()
 
 
-def members_ready(profile=None):
+def _ready_base():
+    return Anggota.objects.filter(
+        usulan__status=Usulan.Status.SIAP, aktif=True
+    ).exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
+
+
+def held_for_siksng_count(profile=None) -> int:
+    """Ready members the batch leaves out for SIKS-NG now (shown on a draft batch)."""
+    # The rule table only: the profile's requirements are not needed here.
+    profile = profile or OfficeProfile.objects.filter(is_active=True).first()
+    return len(held_for_siksng_ids(_ready_base(), profile))
+
+
+def members_ready(profile=None, *, hold_siksng: bool = True):
     """The batch's candidates: members siap diusulkan, by lane (urgent, then
     reactivation, then the rest), then in the office profile's priority order
-    (kategori), then by the moment each became ready."""
+    (kategori), then by the moment each became ready.
+
+    A member the profile's DTSEN rule table routes to SIKS-NG (desil 1-5 by
+    default) is no candidate unless SIKS-NG refused them, when the profile's
+    desil_di_rekap says to hold them (the default); urgent patients never wait.
+    `hold_siksng=False`: everyone ready (a staff member's addition, with a reason).
+    """
     profile = profile or get_active_profile()
     order = profile.priority_order if profile else list(Kategori.values)
     rank = Case(
@@ -89,10 +110,11 @@ def members_ready(profile=None):
         default=Value(len(lanes)),
         output_field=IntegerField(),
     )
+    ready = _ready_base()
+    if hold_siksng and (held := held_for_siksng_ids(ready, profile)):
+        ready = ready.exclude(pk__in=held)
     return (
-        Anggota.objects.filter(usulan__status=Usulan.Status.SIAP, aktif=True)
-        .exclude(status_bpjs=Anggota.StatusBpjs.TERDAFTAR)
-        .select_related("usulan__desa")
+        ready.select_related("usulan__desa")
         .annotate(prioritas_jalur=lane, prioritas=rank)
         .order_by("prioritas_jalur", "prioritas", "siap_sejak", "pk")
     )

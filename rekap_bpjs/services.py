@@ -185,7 +185,8 @@ def batch_set_member(
         raise BatchLocked(f"Rekap {periode} sudah dikunci.")
     item = batch.items.filter(anggota_id=anggota_id).first()
     if item is None:
-        member = members_ready().filter(pk=anggota_id).first()
+        # A staff addition, with its reason, may take a member held for SIKS-NG.
+        member = members_ready(hold_siksng=False).filter(pk=anggota_id).first()
         if member is None:
             raise ValidationError("Anggota ini tidak siap diusulkan.")
         last = (

@@ -40,6 +40,7 @@ from .selectors import (
     batch_unanswered,
     batch_without_faskes,
     batches_with_counts,
+    held_for_siksng_count,
 )
 from .services import batch_build, batch_close, batch_lock, batch_set_member
 
@@ -118,6 +119,9 @@ def batch_detail(request: HttpRequest, periode: str) -> HttpResponse:
             ],
             "files": _files(request, batch),
             "is_draft": batch.status == Batch.Status.DRAFT,
+            "ditahan_siksng": held_for_siksng_count()
+            if batch.status == Batch.Status.DRAFT
+            else 0,
             "can_edit": is_staff(request.user),
             "events": history_for(batch, labels=dict(Batch.Status.choices)),
         },

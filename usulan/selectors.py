@@ -1,9 +1,19 @@
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
-from dtks.selectors import DtksStatus, dtks_status_for
+from dtks.models import UsulanSiksng
+from dtks.selectors import (
+    DesilMatch,
+    DtksStatus,
+    desil_for_members,
+    dtks_status_for,
+    held_for_siksng,
+    siksng_for,
+)
+from kis_portal.offices.desil import AturanDesil, DesilRekap, aturan_table
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 
@@ -97,6 +107,30 @@ class UsulanReview:
     profile: OfficeProfile | None
     docs: list[RequiredDoc]
 
+    @cached_property
+    def desil(self) -> dict[int, DesilMatch]:
+        """member pk -> desil match in the latest DTSEN ranking (one query)."""
+        return member_desil(self.usulan.anggota_set.all())
+
+    @cached_property
+    def aturan(self) -> list[AturanDesil]:
+        return aturan_table(self.profile)
+
+    @cached_property
+    def siksng(self) -> dict[str, UsulanSiksng]:
+        return siksng_for([m.nik for m in self.members])
+
+    def desil_rows(self) -> dict[int, "MemberDesil"]:
+        """member pk -> desil, its meaning under the rule table, the SIKS-NG record."""
+        return {
+            m.pk: MemberDesil(
+                match=self.desil.get(m.pk, DesilMatch()),
+                aturan=self.desil.get(m.pk, DesilMatch()).aturan(self.aturan),
+                siksng=self.siksng.get(m.nik),
+            )
+            for m in self.members
+        }
+
     @property
     def missing(self) -> list[str]:
         """Everything that stops the usulan from being submitted, in Indonesian."""
@@ -121,6 +155,44 @@ class UsulanReview:
                 if not m.kode_faskes
             )
         return out
+
+
+@dataclass(frozen=True)
+class MemberDesil:
+    """What the detail page and the checklist show of one member's DTSEN desil."""
+
+    match: DesilMatch
+    aturan: AturanDesil
+    siksng: UsulanSiksng | None
+
+    @property
+    def apbd_boleh(self) -> bool:
+        """APBD may pay for this member: not routed to SIKS-NG, or refused there."""
+        return not self.aturan.siks_ng or (
+            self.siksng is not None and self.siksng.hasil == UsulanSiksng.Hasil.DITOLAK
+        )
+
+
+def member_desil(members: QuerySet[Anggota]) -> dict[int, DesilMatch]:
+    """member pk -> desil match (dtks.selectors), for these members' households."""
+    return desil_for_members(members, household="usulan_id", no_kk="usulan__no_kk")
+
+
+def held_for_siksng_ids(members: QuerySet[Anggota], profile) -> set[int]:
+    """Members the APBD batch holds back for SIKS-NG, as the profile says.
+
+    Nobody when the profile ignores the desil; never an urgent patient (lane
+    darurat). The match looks at every member of the candidates' households.
+    """
+    if profile is None or profile.desil_di_rekap != DesilRekap.TAHAN:
+        return set()
+    households = Anggota.objects.filter(usulan__in=members.values("usulan_id")).exclude(
+        usulan__jalur=Usulan.Jalur.DARURAT
+    )
+    held = held_for_siksng(
+        households, profile, household="usulan_id", no_kk="usulan__no_kk"
+    )
+    return held
 
 
 def review_usulan(usulan: Usulan) -> UsulanReview:

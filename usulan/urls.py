@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bulk, dokumen, loket, pengajuan, usulan
+from .views import bulk, dokumen, loket, pengajuan, siksng, usulan
 
 app_name = "usulan"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/ubah/", usulan.usulan_edit, name="edit"),
     path("<int:pk>/ajukan/", usulan.usulan_submit_view, name="submit"),
     path("<int:pk>/hapus/", usulan.usulan_delete, name="delete"),
+    path(
+        "<int:pk>/siks-ng/<int:anggota_pk>/",
+        siksng.usulan_siksng,
+        name="siksng",
+    ),
     path(
         "<int:pk>/dokumen/<str:key>/",
         dokumen.usulan_dokumen_upload,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from kis_portal.identifiers import check_nik_matches, validate_kk, validate_nik
 from usulan.checks import nik_region_warning
 from usulan.models import Anggota, Usulan
-from usulan.selectors import UsulanReview, review_usulan
+from usulan.selectors import MemberDesil, UsulanReview, review_usulan
 
 # Reasons the office writes most often (docs/domain.md, "Office procedures"): picked
 # from a list or typed.
@@ -47,6 +47,8 @@ class Checklist:
     items: list[ChecklistItem]
     data_checks: list[DataCheck]
     duplicates: list[str]
+    # (member, desil and its meaning under the office's rule table)
+    desil: list[tuple[Anggota, MemberDesil]] = field(default_factory=list)
 
     @property
     def usulan(self) -> Usulan:
@@ -70,12 +72,34 @@ def build_checklist(usulan: Usulan) -> Checklist:
     items.append(
         ChecklistItem(key="data", label="Isian formulir (data keluarga dan anggota)")
     )
+    desil = review.desil_rows()
+    data_checks = _data_checks(usulan, review.members)
+    for check, member in zip(data_checks[1:], review.members, strict=True):
+        check.warnings.extend(_desil_warnings(desil[member.pk]))
     return Checklist(
         review=review,
         items=items,
-        data_checks=_data_checks(usulan, review.members),
+        data_checks=data_checks,
         duplicates=_possible_duplicates(usulan, review.members),
+        desil=[(m, desil[m.pk]) for m in review.members],
     )
+
+
+def _desil_warnings(row: MemberDesil) -> list[str]:
+    """What the rule table asks the verifier to look at for one member."""
+    if row.aturan.siks_ng and not row.apbd_boleh:
+        state = (
+            row.siksng.get_hasil_display().lower()
+            if row.siksng
+            else "belum dicatat diusulkan"
+        )
+        return [
+            f"{row.match.label}: {row.aturan.arti} (SIKS-NG: {state}). Rekap APBD "
+            "menahannya bila profil kantor mengatur begitu."
+        ]
+    if not row.match.cocok and row.match.cara:
+        return [row.match.alasan]
+    return []
 
 
 def _data_checks(usulan: Usulan, members: list[Anggota]) -> list[DataCheck]:

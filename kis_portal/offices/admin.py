@@ -102,6 +102,14 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            "DTSEN (desil)",
+            {
+                "description": "Arti desil DTSEN tiap anggota di halaman usulan, daftar "
+                "periksa verifikator, rekap BPJS dan dasbor (docs/office-profiles.md).",
+                "fields": ("aturan_desil", "desil_di_rekap"),
+            },
+        ),
         ("Impor hasil BPJS", {"fields": ("header_sinonim_hasil",)}),
     )
 

@@ -15,6 +15,7 @@ from .choices import (
     SheetSplit,
 )
 from .defaults import PETA_KODE, nilai_tetap_default, peta_kode_default
+from .desil import DesilRekap, aturan_desil_default, aturan_desil_errors
 from .fields import CODED_FIELDS, CONSTANT_FIELDS, EXPORT_FIELDS
 from .result_headers import default_header_sinonim_hasil, header_sinonim_errors
 
@@ -115,6 +116,23 @@ class OfficeProfile(models.Model):
             '["STATUS PROSES"]}. Kunci: nik, nama, no_kk, noka, status, keterangan, tmt.'
         ),
     )
+    aturan_desil = models.JSONField(
+        "tabel aturan desil DTSEN",
+        default=aturan_desil_default,
+        help_text=(
+            "Arti desil tiap anggota: daftar baris {dari, sampai, jalur, arti, "
+            "justifikasi}; jalur siks_ng (PBI-JK APBN, usulkan lewat SIKS-NG) atau "
+            "apbd (calon PBI APBD). Desil 1-10 tepat satu kali, dan satu baris "
+            "dengan dari/sampai null untuk yang belum berperingkat."
+        ),
+    )
+    desil_di_rekap = models.CharField(
+        "desil pada rekap BPJS",
+        max_length=10,
+        choices=DesilRekap.choices,
+        default=DesilRekap.TAHAN,
+        help_text="Pasien darurat (jalur darurat) tidak pernah ditahan.",
+    )
     kode_wilayah = models.CharField(
         "penulisan kode wilayah di ekspor",
         max_length=10,
@@ -178,6 +196,8 @@ class OfficeProfile(models.Model):
         errors: dict[str, str] = {}
         if problem := header_sinonim_errors(self.header_sinonim_hasil):
             errors["header_sinonim_hasil"] = problem
+        if problem := aturan_desil_errors(self.aturan_desil):
+            errors["aturan_desil"] = problem
         order = self.priority_order
         if not isinstance(order, list) or sorted(order) != sorted(Kategori.values):
             errors["priority_order"] = (

@@ -83,7 +83,7 @@ def test_every_sheet_with_the_dtks_header_is_imported_and_others_passed_over():
     assert [name for name, _ in result.sheets_skipped] == ["Ringkasan"]
     assert result.sheets_message() == (
         "Lembar dibaca: Kec. A (3 baris), Kec. B (3 baris). "
-        "Lembar dilewati (tanpa kolom NIK dan nama): Ringkasan."
+        "Lembar dilewati (tanpa kolom NIK, atau tanpa nama dan desil): Ringkasan."
     )
 
     report = load_workbook(io.BytesIO(rejected_workbook(result)))
@@ -144,7 +144,10 @@ def test_the_job_message_names_the_sheets_and_the_report_lists_them(login, rekap
     job = Job.objects.get(kind="dtks_import")
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert "Lembar dibaca: Kec. A (3 baris), Kec. B (3 baris)." in job.message
-    assert "Lembar dilewati (tanpa kolom NIK dan nama): Ringkasan." in job.message
+    assert (
+        "Lembar dilewati (tanpa kolom NIK, atau tanpa nama dan desil): Ringkasan."
+        in job.message
+    )
     report = load_workbook(job.result_file.path)
     assert report.sheetnames[-1] == "Lembar"
     assert cells(report.worksheets[0])[0][0] == "Kec. A baris 4"
@@ -174,7 +177,10 @@ def test_an_old_excel_extract_is_uploaded_and_imported(login, rekap):
     job = Job.objects.get(kind="dtks_import")
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert job.message.startswith("Periode 2026-Q3: 3 baris diimpor, 1 baris ditolak.")
-    assert "Lembar dilewati (tanpa kolom NIK dan nama): Catatan." in job.message
+    assert (
+        "Lembar dilewati (tanpa kolom NIK, atau tanpa nama dan desil): Catatan."
+        in job.message
+    )
 
 
 def test_an_old_excel_upload_over_its_limit_is_refused_on_the_form(

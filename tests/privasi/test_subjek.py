@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from distribusi.services import kartu_receive_batch
 from dtks.models import DtksPeriode, DtksRecord
+from dtks.services import siksng_catat
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import record_access
 from rekap_bpjs.results import result_apply
@@ -233,3 +234,16 @@ def test_the_pdf_shows_no_other_members_failure_reason(
         for p in PdfReader(io.BytesIO(client.get("/audit/subjek/pdf/").content)).pages
     )
     assert SECRET in " ".join(text.split())
+
+
+def test_the_persons_siks_ng_record_is_listed(login, admin_user, person):
+    siksng_catat(
+        nik=person.nik,
+        tanggal_usul=datetime.date(2026, 10, 20),
+        hasil="ditolak",
+        catatan="Tidak lolos",
+        by=admin_user,
+    )
+    html = look_up(login(admin_user), person.nik).content.decode()
+    assert "Diusulkan lewat SIKS-NG (PBI-JK APBN)" in html
+    assert "20-10-2026" in html and "Ditolak SIKS-NG" in html

@@ -36,7 +36,8 @@ def in_dtks(*usulan_list):
     periode, _ = DtksPeriode.objects.get_or_create(kode="2026-Q3")
     for usulan in usulan_list:
         for m in usulan.anggota_set.all():
-            DtksRecord.objects.create(periode=periode, nik=m.nik, nama=m.nama, desil=3)
+            # Desil 7: APBN does not cover them, so the APBD batch takes them.
+            DtksRecord.objects.create(periode=periode, nik=m.nik, nama=m.nama, desil=7)
 
 
 def all_ok(usulan) -> dict:

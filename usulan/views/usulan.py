@@ -51,6 +51,7 @@ from ..services import (
 )
 from .outcome import FORGET_DEVICE_COPY, forget_device_copy, upload_outcome
 from .rows import refill, refill_formset, rows_to_add
+from .siksng import can_record_siksng, siksng_form
 
 LIST_ROLES = (Role.OPERATOR_DESA, *READ_ALL_ROLES)
 
@@ -312,6 +313,18 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for m in review.members
     ]
+    recorder = can_record_siksng(request.user, usulan)
+    desil = review.desil_rows()
+    desil_rows = [
+        {
+            "anggota": m,
+            "desil": desil[m.pk],
+            "siksng_form": siksng_form(m, desil[m.pk].siksng)
+            if recorder and desil[m.pk].aturan.siks_ng
+            else None,
+        }
+        for m in review.members
+    ]
     docs = review.docs
     outcome = upload_outcome(request, usulan)
     device_copies = request.session.pop(FORGET_DEVICE_COPY, [])
@@ -326,6 +339,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "usulan": usulan,
             "rows": rows,
+            "desil_rows": desil_rows,
             "docs": docs,
             "missing": review.missing if editable else [],
             "catatan": catatan,
