@@ -1,5 +1,6 @@
 """Writes of the usulan stage: create, edit, documents, submit, return, reject."""
 
+import datetime
 import logging
 import uuid
 
@@ -76,17 +77,27 @@ def pengajuan_create(
 
 
 def pengajuan_current(*, desa: Desa, by) -> Pengajuan:
-    """The desa's open pengajuan (one with drafts) or a new one for this month."""
+    """The pengajuan a new draft joins: the desa's open one of this month, else a new one.
+
+    Open: it holds drafts, or nothing yet. An earlier month's pengajuan is never
+    joined, even with drafts left in it: its cover letter (surat pengantar) is
+    dated and numbered for that month and must not cover a later household.
+    """
+    today = timezone.localdate()
+    month_start = datetime.datetime(
+        today.year, today.month, 1, tzinfo=timezone.get_current_timezone()
+    )
+    this_month = Pengajuan.objects.filter(desa=desa, created_at__gte=month_start)
     open_one = (
-        Pengajuan.objects.filter(desa=desa, usulan_set__status=Usulan.Status.DRAFT)
-        .order_by("-created_at")
+        this_month.filter(usulan_set__status=Usulan.Status.DRAFT)
+        .order_by("-created_at", "-pk")
         .first()
-    ) or Pengajuan.objects.filter(desa=desa, usulan_set__isnull=True).order_by(
-        "-created_at"
+    ) or this_month.filter(usulan_set__isnull=True).order_by(
+        "-created_at", "-pk"
     ).first()
     if open_one:
         return open_one
-    month = timezone.localdate().strftime("%m/%Y")
+    month = today.strftime("%m/%Y")
     return pengajuan_create(desa=desa, by=by, keterangan=f"Pengajuan bulan {month}")
 
 

@@ -188,3 +188,16 @@ def test_what_the_desa_changed_since_the_return_is_listed_for_the_verifier(
     ]
     assert changes.dokumen == [] and changes.boleh_diajukan_ulang
     assert usulan_submit(usulan_id=usulan.pk, by=operator_a) is True
+
+
+def test_a_new_draft_joins_this_months_open_pengajuan_never_an_earlier_one(
+    operator_a,
+):
+    with frozen(wita(2026, 11, 20)):
+        november = make_usulan(operator_a)
+    with frozen(wita(2026, 12, 2)):
+        december = make_usulan(operator_a)
+        again = make_usulan(operator_a)
+    assert november.pengajuan_id != december.pengajuan_id
+    assert december.pengajuan_id == again.pengajuan_id
+    assert december.pengajuan.keterangan == "Pengajuan bulan 12/2026"
