@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from dtks.selectors import DtksStatus, dtks_status_for
 from kis_portal.offices.models import OfficeProfile
@@ -228,7 +229,8 @@ def _shown(model, field: str, raw: str) -> str:
 
 def _field_changes(model, before: dict, after: dict) -> list[str]:
     return [
-        f"{model._meta.get_field(f).verbose_name}: {_shown(model, f, before.get(f, ''))}"
+        f"{capfirst(model._meta.get_field(f).verbose_name)}: "
+        f"{_shown(model, f, before.get(f, ''))}"
         f" → {_shown(model, f, after[f])}"
         for f in after
         if before.get(f, "") != after[f]

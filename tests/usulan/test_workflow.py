@@ -182,9 +182,9 @@ def test_what_the_desa_changed_since_the_return_is_listed_for_the_verifier(
         by=operator_a,
     )
     changes = changes_since_return(Usulan.objects.get(pk=usulan.pk))
-    assert changes.keluarga == [f"alamat: {usulan.alamat} → JL. BARU NO. 2"]
+    assert changes.keluarga == [f"Alamat: {usulan.alamat} → JL. BARU NO. 2"]
     assert changes.anggota == [
-        f"I MADE DIPERBAIKI · nama lengkap: {head.nama} → I MADE DIPERBAIKI"
+        f"I MADE DIPERBAIKI · Nama lengkap: {head.nama} → I MADE DIPERBAIKI"
     ]
     assert changes.dokumen == [] and changes.boleh_diajukan_ulang
     assert usulan_submit(usulan_id=usulan.pk, by=operator_a) is True
