@@ -2,11 +2,14 @@
 verifier's second round starts where the first one ended (360 x 740 phone)."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from demo.usulan_demo import demo_pdf
 from tests.browser.steps import phone_size, tick_all
 from usulan.models import Usulan
+
+from .test_accessibility import AXE_OPTIONS
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +27,11 @@ def _return_for_sktm(sign_in, live_server, usulan) -> None:
     page.get_by_label(f"Alasan {SKTM}").fill("SKTM belum bermeterai")
     page.get_by_role("button", name="Kembalikan ke desa").click()
     expect(page.get_by_text("Dikembalikan ke desa untuk diperbaiki")).to_be_visible()
+
+
+def _no_wcag_violation(page) -> None:
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
 
 
 def _in_view_and_above(page, upper, lower) -> None:
@@ -51,6 +59,7 @@ def test_a_returned_usulan_is_resubmitted_only_when_fixed_and_round_two_builds_o
     refused = desa.get_by_role("alert").filter(has_text="belum dapat diajukan")
     expect(refused).to_be_in_viewport()
     expect(refused).to_contain_text("Belum ada yang diperbaiki")
+    _no_wcag_violation(desa)
     usulan.refresh_from_db()
     assert usulan.status == Usulan.Status.DIKEMBALIKAN
 
@@ -85,6 +94,7 @@ def test_a_returned_usulan_is_resubmitted_only_when_fixed_and_round_two_builds_o
     expect(previous).to_contain_text(f"{SKTM}: diganti")
     expect(previous).to_contain_text("SKTM sudah dibubuhi meterai dan dipindai ulang.")
     _in_view_and_above(page, previous, page.get_by_role("button", name="Terima"))
+    _no_wcag_violation(page)
 
     sktm = page.locator("fieldset", has=page.locator("[name='ada-sktm']"))
     expect(sktm.get_by_text("diganti", exact=True)).to_be_visible()
