@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
@@ -248,6 +248,7 @@ class Perubahan:
     anggota: list[str]
     dokumen: list[str]
     dokumen_diganti: set[str]
+    anggota_diubah: set[int] = field(default_factory=set)
 
     @property
     def data_diubah(self) -> bool:
@@ -278,16 +279,17 @@ def changes_since_return(
     then = last.isi or {}
     keluarga = _field_changes(Usulan, then.get("keluarga", {}), now["keluarga"])
     anggota: list[str] = []
+    anggota_diubah: set[int] = set()
     before_members = then.get("anggota", {})
-    names = {pk: m["nama"] for pk, m in now["anggota"].items()}
     for pk, fields in now["anggota"].items():
         if pk not in before_members:
             anggota.append(f"Anggota ditambahkan: {fields['nama']}")
+            anggota_diubah.add(int(pk))
             continue
-        anggota.extend(
-            f"{names[pk]} · {line}"
-            for line in _field_changes(Anggota, before_members[pk], fields)
-        )
+        lines = _field_changes(Anggota, before_members[pk], fields)
+        anggota.extend(f"{fields['nama']} · {line}" for line in lines)
+        if lines:
+            anggota_diubah.add(int(pk))
     anggota.extend(
         f"Anggota dihapus: {fields.get('nama', '')}"
         for pk, fields in before_members.items()
@@ -314,4 +316,5 @@ def changes_since_return(
         anggota=anggota,
         dokumen=dokumen,
         dokumen_diganti=diganti | baru,
+        anggota_diubah=anggota_diubah,
     )

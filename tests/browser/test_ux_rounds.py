@@ -72,6 +72,10 @@ def test_a_returned_usulan_is_resubmitted_only_when_fixed_and_round_two_builds_o
     ).click()
     expect(desa.get_by_text(f"{SKTM} tersimpan.")).to_be_in_viewport()
     expect(card).to_contain_text(f"{SKTM}: diganti")
+    sktm_row = desa.locator("li", has=desa.get_by_label(f"Berkas {SKTM}"))
+    expect(sktm_row).to_contain_text("Catatan verifikator: SKTM belum bermeterai")
+    expect(sktm_row.get_by_text("Sudah diganti sejak dikembalikan.")).to_be_visible()
+    _no_wcag_violation(desa)
     card.get_by_label("Tanggapan untuk verifikator").fill(
         "SKTM sudah dibubuhi meterai dan dipindai ulang."
     )

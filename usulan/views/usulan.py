@@ -313,6 +313,8 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_edit(request.user, usulan)
     catatan = list(usulan.catatan_set.order_by("-putaran", "pk"))
     open_notes = {(c.item, c.anggota_id): c.pesan for c in catatan if not c.selesai}
+    returned = usulan.status == Usulan.Status.DIKEMBALIKAN
+    changes = changes_since_return(usulan, review) if returned else None
     later = member_lines(review.members)
     rows = [
         {
@@ -321,12 +323,11 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dtks": review.dtks[m.nik],
             "warning": nik_region_warning(m.nik, usulan.desa),
             "note": open_notes.get(("data", m.pk), ""),
+            "fixed": bool(changes and m.pk in changes.anggota_diubah),
         }
         for m in review.members
     ]
     docs = review.docs
-    returned = usulan.status == Usulan.Status.DIKEMBALIKAN
-    changes = changes_since_return(usulan, review) if returned else None
     outcome = upload_outcome(request, usulan)
     device_copies = request.session.pop(FORGET_DEVICE_COPY, [])
     for doc in docs:
@@ -334,6 +335,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (doc.requirement.kode, doc.anggota.pk if doc.anggota else None), ""
         )
         doc.outcome = outcome if outcome and outcome["key"] == doc.key else None
+        doc.fixed = bool(changes and doc.key in changes.dokumen_diganti)
     return render(
         request,
         "usulan/usulan_detail.html",
@@ -346,6 +348,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "submit_refused": submit_outcome(request, usulan),
             "catatan": catatan,
             "household_note": open_notes.get(("data", None), ""),
+            "household_fixed": bool(changes and changes.keluarga),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
             "can_print_receipt": has_role(request.user, *RECEIPT_ROLES),
