@@ -1,5 +1,7 @@
 """Background import of an uploaded DTKS/DTSEN extract."""
 
+from django.urls import reverse
+
 from kis_portal.jobs.registry import job_handler
 from kis_portal.jobs.runner import JobFailed
 from kis_portal.staging.services import staged_delete, staged_open
@@ -11,7 +13,11 @@ DTKS_STAGING = "dtks"
 MSG_GONE = "Berkas unggahan tidak ditemukan lagi. Unggah ulang berkasnya."
 
 
-@job_handler("dtks_import", label="Impor DTKS/DTSEN")
+@job_handler(
+    "dtks_import",
+    label="Impor DTKS/DTSEN",
+    back=lambda params: ("Kembali ke impor DTKS", reverse("dtks:upload")),
+)
 def import_dtks_job(ctx, *, token: str, periode: str) -> None:
     """Import the upload held for `token` as `periode`, then delete it."""
 

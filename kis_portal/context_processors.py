@@ -16,7 +16,7 @@ def portal(request: HttpRequest) -> dict:
         "office_name": profile.nama_dinas if profile else settings.KIS_OFFICE_NAME,
         "office_government": profile.pemerintah if profile else "",
         "office_logo": settings.KIS_OFFICE_LOGO,
-        "nav_items": menu_for(user) if user is not None else [],
+        "nav_items": menu_for(user, profile) if user is not None else [],
         "user_role": role,
         "user_role_label": _role_label(role),
     }

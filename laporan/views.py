@@ -62,7 +62,7 @@ def _charts(data: dict) -> dict:
             "stage": stage,
             "chart": charts.horizontal(
                 [(row["label"], row["jumlah"]) for row in stage["rows"]],
-                title=f"Lama tahap {stage['tahap'].nama}",
+                title=f"Lama tahap {stage['tahap'].nama} (usulan/KK)",
                 highlight={len(stage["rows"]) - 1},
                 width=520,
                 label_width=110,
@@ -73,7 +73,7 @@ def _charts(data: dict) -> dict:
     return {
         "status": charts.horizontal(
             [(row["label"], row["jumlah"]) for row in data["status"]],
-            title="Usulan menurut tahap",
+            title="Usulan menurut tahap (KK)",
             label_width=280,
         ),
         "bulan": charts.columns(
@@ -92,7 +92,7 @@ def _charts(data: dict) -> dict:
         ),
         "wilayah": charts.horizontal(
             [(row["nama"], row["jumlah"]) for row in data["wilayah"]["rows"]],
-            title=f"Usulan per {data['wilayah']['per']}",
+            title=f"Usulan per {data['wilayah']['per']} (KK)",
             label_width=200,
         ),
         "durasi": durasi,

@@ -5,6 +5,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
@@ -17,6 +18,12 @@ from .models import Batch, BatchFile
 from .services import batch_letter_number
 
 logger = logging.getLogger(__name__)
+
+
+def back_to_batch(params: dict) -> tuple[str, str]:
+    """The job page of an export or a result import leads back to its batch."""
+    periode = params["periode"]
+    return f"Kembali ke rekap {periode}", reverse("rekap_bpjs:detail", args=[periode])
 
 
 def export_names(periode: str) -> tuple[str, str]:
@@ -36,7 +43,11 @@ def _store(batch: Batch, kind: str, name: str, content: bytes, by) -> BatchFile:
     return record
 
 
-@job_handler("batch_export", label="Ekspor rekap BPJS (XLSX dan surat pengantar)")
+@job_handler(
+    "batch_export",
+    label="Ekspor rekap BPJS (XLSX dan surat pengantar)",
+    back=back_to_batch,
+)
 def export_batch(ctx, *, periode: str) -> None:
     by = ctx.job.created_by
     batch = Batch.objects.select_related("locked_by").filter(periode=periode).first()

@@ -9,6 +9,7 @@ Job kinds and params:
 """
 
 from django.core.files.base import File
+from django.urls import reverse
 from django.utils import timezone
 
 from kis_portal.jobs.registry import job_handler
@@ -43,7 +44,14 @@ def save_recon_upload(uploaded: File, *, by) -> str:
     )
 
 
-@job_handler("recon_diff", label="Rekonsiliasi peserta aktif BPJS (XLSX)")
+@job_handler(
+    "recon_diff",
+    label="Rekonsiliasi peserta aktif BPJS (XLSX)",
+    back=lambda params: (
+        "Kembali ke rekonsiliasi",
+        reverse("rekap_bpjs:reconciliation"),
+    ),
+)
 def recon_diff(ctx, *, token: str, filename: str = "") -> None:
     """`filename` is the uploader's name of the file, for the message only."""
     user = ctx.job.created_by
@@ -76,7 +84,14 @@ def _periode(periode: str) -> str:
         raise JobFailed(str(exc)) from exc
 
 
-@job_handler("payment_recommendation", label="Rekomendasi pembayaran iuran (PDF)")
+@job_handler(
+    "payment_recommendation",
+    label="Rekomendasi pembayaran iuran (PDF)",
+    back=lambda params: (
+        "Kembali ke rekomendasi pembayaran",
+        reverse("rekap_bpjs:payment"),
+    ),
+)
 def payment_recommendation(ctx, *, periode: str) -> None:
     periode = _periode(periode)
     data = recommendation(periode)
@@ -88,7 +103,14 @@ def payment_recommendation(ctx, *, periode: str) -> None:
     )
 
 
-@job_handler("payment_annex", label="Lampiran rekomendasi pembayaran iuran (XLSX)")
+@job_handler(
+    "payment_annex",
+    label="Lampiran rekomendasi pembayaran iuran (XLSX)",
+    back=lambda params: (
+        "Kembali ke rekomendasi pembayaran",
+        reverse("rekap_bpjs:payment"),
+    ),
+)
 def payment_annex(ctx, *, periode: str) -> None:
     periode = _periode(periode)
     data = recommendation(periode)

@@ -11,13 +11,14 @@ from kis_portal.jobs.registry import job_handler
 from kis_portal.jobs.runner import JobFailed
 from kis_portal.staging.services import staged_delete, staged_get
 
+from .jobs import back_to_batch
 from .results import result_apply
 
 RESULT_STAGING = "bpjs_hasil"
 MSG_GONE = "Berkas hasil tidak ditemukan lagi. Unggah ulang berkasnya."
 
 
-@job_handler("bpjs_result_apply", label="Impor hasil BPJS")
+@job_handler("bpjs_result_apply", label="Impor hasil BPJS", back=back_to_batch)
 def apply_result(ctx, *, periode: str, token: str) -> None:
     user = get_user_model().objects.get(pk=ctx.job.created_by_id)
     try:

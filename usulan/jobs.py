@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from kis_portal.jobs.registry import job_handler
 from kis_portal.jobs.runner import JobFailed
@@ -11,7 +12,11 @@ from kis_portal.wilayah.access import desa_for_user
 from . import bulk
 
 
-@job_handler("usulan_bulk_import", label="Impor usulan dari Excel")
+@job_handler(
+    "usulan_bulk_import",
+    label="Impor usulan dari Excel",
+    back=lambda params: ("Kembali ke daftar usulan", reverse("usulan:list")),
+)
 def bulk_import(ctx, *, token: str) -> None:
     """Re-read the stored upload, check it again and create the valid households."""
     user = get_user_model().objects.get(pk=ctx.job.created_by_id)

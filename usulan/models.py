@@ -28,6 +28,35 @@ def new_nomor(prefix: str) -> str:
     )
 
 
+# What the desa types for a household and for each member: an edit, a correction
+# and the "what changed since the return" comparison all read these.
+HOUSEHOLD_FIELDS = (
+    "jenis",
+    "no_kk",
+    "alamat",
+    "rt",
+    "rw",
+    "telepon",
+    "noka_lama",
+    "segmen_asal",
+)
+MEMBER_FIELDS = (
+    "nik",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "shdk",
+    "status_kawin",
+    "kode_faskes",
+    "nama_faskes",
+    "kategori",
+    "telepon",
+    "catatan",
+    "noka_lama",
+)
+
+
 def new_usulan_nomor() -> str:
     return new_nomor("U")
 
@@ -457,3 +486,40 @@ class Catatan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_label}: {self.pesan}"
+
+
+class Pengembalian(models.Model):
+    """One return of an usulan to its desa: what it held then, and the desa's answer.
+
+    Resubmitting needs a change since then (data, members, documents) or an
+    answer to the verifier; the verifier's next round is shown both.
+    """
+
+    usulan = models.ForeignKey(
+        Usulan, on_delete=models.CASCADE, related_name="pengembalian_set"
+    )
+    putaran = models.PositiveSmallIntegerField("putaran verifikasi")
+    isi = models.JSONField("isi usulan saat dikembalikan", default=dict)
+    balasan = models.TextField("tanggapan desa", max_length=1000, blank=True)
+    dibalas_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dibalas_at = models.DateTimeField("ditanggapi", null=True, blank=True)
+    created_at = models.DateTimeField("dikembalikan", auto_now_add=True)
+
+    class Meta:
+        ordering = ["usulan", "-putaran"]
+        verbose_name = "pengembalian usulan"
+        verbose_name_plural = "pengembalian usulan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["usulan", "putaran"], name="pengembalian_one_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.usulan} dikembalikan (putaran {self.putaran})"

@@ -1,8 +1,9 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from dtks.models import UsulanSiksng
 from dtks.selectors import (
@@ -18,7 +19,7 @@ from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 
 from .access import usulan_for_user
-from .models import Anggota, Usulan
+from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Anggota, Usulan
 from .requirements import RequiredDoc, required_documents
 
 
@@ -262,3 +263,130 @@ def search_usulan(qs: QuerySet[Usulan], term: str) -> QuerySet[Usulan]:
         | Q(anggota_set__nama__icontains=term)
         | Q(alamat__icontains=term)
     ).distinct()
+
+
+def _plain(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
+def usulan_snapshot(usulan: Usulan, review: UsulanReview | None = None) -> dict:
+    """What the usulan holds now, as JSON: kept when it is returned to the desa."""
+    review = review or review_usulan(usulan)
+    return {
+        "keluarga": {f: _plain(getattr(usulan, f)) for f in HOUSEHOLD_FIELDS},
+        "anggota": {
+            str(m.pk): {f: _plain(getattr(m, f)) for f in MEMBER_FIELDS}
+            for m in review.members
+        },
+        "dokumen": {
+            doc.key: {"label": doc.label, "sha256": doc.dokumen.sha256}
+            for doc in review.docs
+            if doc.dokumen is not None
+        },
+    }
+
+
+def _shown(model, field: str, raw: str) -> str:
+    """A stored value as the operator knows it: a choice's label, a date d-m-Y."""
+    if not raw:
+        return "(kosong)"
+    choices = dict(model._meta.get_field(field).choices or [])
+    if raw in choices:
+        return str(choices[raw])
+    if field == "tanggal_lahir" and len(raw) == 10:
+        year, month, day = raw.split("-")
+        return f"{day}-{month}-{year}"
+    return raw
+
+
+def _field_changes(model, before: dict, after: dict) -> list[str]:
+    return [
+        f"{capfirst(model._meta.get_field(f).verbose_name)}: "
+        f"{_shown(model, f, before.get(f, ''))}"
+        f" → {_shown(model, f, after[f])}"
+        for f in after
+        if before.get(f, "") != after[f]
+    ]
+
+
+@dataclass
+class Perubahan:
+    """What the desa changed since the usulan was last returned, and its answer."""
+
+    putaran: int
+    dikembalikan_at: object
+    balasan: str
+    keluarga: list[str]
+    anggota: list[str]
+    dokumen: list[str]
+    dokumen_diganti: set[str]
+    anggota_diubah: set[int] = field(default_factory=set)
+
+    @property
+    def data_diubah(self) -> bool:
+        return bool(self.keluarga or self.anggota)
+
+    @property
+    def ada_perubahan(self) -> bool:
+        return bool(self.keluarga or self.anggota or self.dokumen)
+
+    @property
+    def boleh_diajukan_ulang(self) -> bool:
+        """Something fixed, or the verifier's note answered."""
+        return self.ada_perubahan or bool(self.balasan.strip())
+
+
+def changes_since_return(
+    usulan: Usulan, review: UsulanReview | None = None
+) -> Perubahan | None:
+    """The difference between the usulan now and when it was last returned.
+
+    None when it was never returned (or returned before returns were recorded).
+    """
+    last = usulan.pengembalian_set.order_by("-putaran").first()
+    if last is None:
+        return None
+    review = review or review_usulan(usulan)
+    now = usulan_snapshot(usulan, review)
+    then = last.isi or {}
+    keluarga = _field_changes(Usulan, then.get("keluarga", {}), now["keluarga"])
+    anggota: list[str] = []
+    anggota_diubah: set[int] = set()
+    before_members = then.get("anggota", {})
+    for pk, fields in now["anggota"].items():
+        if pk not in before_members:
+            anggota.append(f"Anggota ditambahkan: {fields['nama']}")
+            anggota_diubah.add(int(pk))
+            continue
+        lines = _field_changes(Anggota, before_members[pk], fields)
+        anggota.extend(f"{fields['nama']} · {line}" for line in lines)
+        if lines:
+            anggota_diubah.add(int(pk))
+    anggota.extend(
+        f"Anggota dihapus: {fields.get('nama', '')}"
+        for pk, fields in before_members.items()
+        if pk not in now["anggota"]
+    )
+    before_docs = then.get("dokumen", {})
+    diganti = {
+        key
+        for key, doc in now["dokumen"].items()
+        if key in before_docs and before_docs[key]["sha256"] != doc["sha256"]
+    }
+    baru = {key for key in now["dokumen"] if key not in before_docs}
+    dokumen = [
+        f"{now['dokumen'][key]['label']}: "
+        + ("diganti" if key in diganti else "diunggah")
+        for key in now["dokumen"]
+        if key in diganti or key in baru
+    ]
+    return Perubahan(
+        putaran=last.putaran,
+        dikembalikan_at=last.created_at,
+        balasan=last.balasan,
+        keluarga=keluarga,
+        anggota=anggota,
+        dokumen=dokumen,
+        dokumen_diganti=diganti | baru,
+        anggota_diubah=anggota_diubah,
+    )

@@ -1,5 +1,6 @@
 """Writes of the usulan stage: create, edit, documents, submit, return, reject."""
 
+import datetime
 import logging
 import uuid
 
@@ -18,37 +19,20 @@ from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
 
 from .checks import household_errors, member_errors, members_together_errors
-from .models import Anggota, Catatan, Dokumen, Pengajuan, Usulan
-from .selectors import missing_items
+from .models import (
+    HOUSEHOLD_FIELDS,
+    MEMBER_FIELDS,
+    Anggota,
+    Catatan,
+    Dokumen,
+    Pengajuan,
+    Pengembalian,
+    Usulan,
+)
+from .selectors import changes_since_return, review_usulan, usulan_snapshot
 from .workflow import USULAN
 
 logger = logging.getLogger(__name__)
-
-HOUSEHOLD_FIELDS = (
-    "jenis",
-    "no_kk",
-    "alamat",
-    "rt",
-    "rw",
-    "telepon",
-    "noka_lama",
-    "segmen_asal",
-)
-MEMBER_FIELDS = (
-    "nik",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "shdk",
-    "status_kawin",
-    "kode_faskes",
-    "nama_faskes",
-    "kategori",
-    "telepon",
-    "catatan",
-    "noka_lama",
-)
 
 
 class StaleEdit(ValidationError):
@@ -59,6 +43,20 @@ class IncompleteUsulan(ValidationError):
     def __init__(self, missing: list[str]) -> None:
         super().__init__("Usulan belum lengkap.", code="incomplete")
         self.missing = missing
+
+
+NOTHING_FIXED = (
+    "Belum ada yang diperbaiki sejak usulan dikembalikan. Perbaiki data atau "
+    "dokumen sesuai catatan verifikator, atau tulis tanggapan untuk verifikator "
+    "bila menurut Anda sudah benar, lalu ajukan ulang."
+)
+
+
+class NothingFixed(IncompleteUsulan):
+    """A returned usulan resubmitted with no change and no answer to the note."""
+
+    def __init__(self) -> None:
+        super().__init__([NOTHING_FIXED])
 
 
 @transaction.atomic
@@ -79,17 +77,27 @@ def pengajuan_create(
 
 
 def pengajuan_current(*, desa: Desa, by) -> Pengajuan:
-    """The desa's open pengajuan (one with drafts) or a new one for this month."""
+    """The pengajuan a new draft joins: the desa's open one of this month, else a new one.
+
+    Open: it holds drafts, or nothing yet. An earlier month's pengajuan is never
+    joined, even with drafts left in it: its cover letter (surat pengantar) is
+    dated and numbered for that month and must not cover a later household.
+    """
+    today = timezone.localdate()
+    month_start = datetime.datetime(
+        today.year, today.month, 1, tzinfo=timezone.get_current_timezone()
+    )
+    this_month = Pengajuan.objects.filter(desa=desa, created_at__gte=month_start)
     open_one = (
-        Pengajuan.objects.filter(desa=desa, usulan_set__status=Usulan.Status.DRAFT)
-        .order_by("-created_at")
+        this_month.filter(usulan_set__status=Usulan.Status.DRAFT)
+        .order_by("-created_at", "-pk")
         .first()
-    ) or Pengajuan.objects.filter(desa=desa, usulan_set__isnull=True).order_by(
-        "-created_at"
+    ) or this_month.filter(usulan_set__isnull=True).order_by(
+        "-created_at", "-pk"
     ).first()
     if open_one:
         return open_one
-    month = timezone.localdate().strftime("%m/%Y")
+    month = today.strftime("%m/%Y")
     return pengajuan_create(desa=desa, by=by, keterangan=f"Pengajuan bulan {month}")
 
 
@@ -307,10 +315,14 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
     usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
     if usulan.status == Usulan.Status.DIAJUKAN:
         return False
-    missing = missing_items(usulan)
-    if missing:
-        raise IncompleteUsulan(missing)
+    review = review_usulan(usulan)
+    if review.missing:
+        raise IncompleteUsulan(review.missing)
     resubmit = usulan.status == Usulan.Status.DIKEMBALIKAN
+    if resubmit:
+        changes = changes_since_return(usulan, review)
+        if changes is not None and not changes.boleh_diajukan_ulang:
+            raise NothingFixed()
     USULAN.move(
         usulan,
         to=Usulan.Status.DIAJUKAN,
@@ -319,6 +331,34 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
     )
     logger.info(
         "usulan=%s submitted by user=%s resubmit=%s", usulan.pk, by.pk, resubmit
+    )
+    return True
+
+
+@transaction.atomic
+def usulan_reply(*, usulan_id: int, by, balasan: str) -> bool:
+    """The desa's answer to the verifier's note on a returned usulan.
+
+    True when it was stored (or changed); an empty answer keeps the stored one.
+    """
+    balasan = (balasan or "").strip()[:1000]
+    if not balasan:
+        return False
+    usulan = Usulan.objects.select_for_update().get(pk=usulan_id)
+    if usulan.status != Usulan.Status.DIKEMBALIKAN:
+        raise ValidationError(
+            "Tanggapan hanya dapat ditulis untuk usulan yang dikembalikan."
+        )
+    last = usulan.pengembalian_set.order_by("-putaran").first()
+    if last is None or last.balasan == balasan:
+        return False
+    last.balasan, last.dibalas_oleh, last.dibalas_at = balasan, by, timezone.now()
+    last.save(update_fields=["balasan", "dibalas_oleh", "dibalas_at"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        by=by,
+        target=usulan,
+        reason="Tanggapan desa atas catatan verifikator",
     )
     return True
 
@@ -341,6 +381,9 @@ def usulan_return(*, usulan_id: int, by, notes: list[dict]) -> Usulan:
         .first()
         or 0
     ) + 1
+    Pengembalian.objects.create(
+        usulan=usulan, putaran=putaran, isi=usulan_snapshot(usulan)
+    )
     USULAN.move(
         usulan,
         to=Usulan.Status.DIKEMBALIKAN,

@@ -12,6 +12,9 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str]
+    # An OfficeProfile flag the entry needs (office differences are configuration):
+    # the entry is hidden for an office whose profile does not turn it on.
+    needs: str = ""
 
     @property
     def url(self) -> str:
@@ -35,7 +38,12 @@ MENU: list[NavItem] = [
     NavItem("Verifikasi", "verifikasi:queue", frozenset({Role.VERIFIKATOR})),
     NavItem("Cek lapangan", "verifikasi:lapangan_list", frozenset({Role.LAPANGAN})),
     NavItem("Persetujuan", "verifikasi:approval_list", frozenset({Role.KADIS})),
-    NavItem("SK penetapan", "verifikasi:sk_list", frozenset({Role.KADIS, Role.ADMIN})),
+    NavItem(
+        "SK penetapan",
+        "verifikasi:sk_list",
+        frozenset({Role.KADIS, Role.ADMIN}),
+        needs="sk_penetapan",
+    ),
     NavItem(
         "Rekap BPJS", "rekap_bpjs:list", frozenset({Role.REKAP, Role.ADMIN, Role.KADIS})
     ),
@@ -76,6 +84,12 @@ MENU: list[NavItem] = [
 ]
 
 
-def menu_for(user) -> list[NavItem]:
+def menu_for(user, profile=None) -> list[NavItem]:
+    """The entries of the user's roles that the office's profile turns on."""
     roles = user_roles(user)
-    return [item for item in MENU if item.roles & roles]
+    return [
+        item
+        for item in MENU
+        if item.roles & roles
+        and (not item.needs or bool(getattr(profile, item.needs, False)))
+    ]

@@ -11,6 +11,7 @@ from kis_portal.audit.services import record_access
 from kis_portal.http import private
 
 from .access import get_job_for_user, jobs_for_user
+from .registry import job_back_link
 from .services import job_retry, jobs_fail_stale
 
 # Why each kind of export is downloaded (other kinds: the purpose of the role).
@@ -38,7 +39,11 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     jobs_fail_stale()
     job = get_job_for_user(request.user, pk)
-    return render(request, "jobs/job_detail.html", {"job": job})
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {"job": job, "back": job_back_link(job.kind, job.params)},
+    )
 
 
 @login_required

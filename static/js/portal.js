@@ -8,7 +8,9 @@
      so that on a phone the rows show as stacked cards (portal.css, "Narrow
      screens"); without JavaScript the table scrolls inside its own box.
    - [data-error-summary]   a form's errors: focused on load (read out, in view), its
-                            links move the focus to their field. */
+                            links move the focus to their field.
+   - a[data-viewer-link]    the verifier's document links: the viewer panel on a
+                            wide screen, a new tab on a phone. */
 (function () {
   "use strict";
 
@@ -166,4 +168,14 @@
     holder.appendChild(note);
     note.scrollIntoView({ block: "nearest" });
   });
+
+  // The verifier's "Lihat" links ([data-viewer-link]): on a wide screen the document
+  // opens in the viewer panel kept beside the checklist; on a phone (no room for
+  // both) the link keeps its new tab, so the checklist stays where it was.
+  var frame = document.querySelector("iframe[name=viewer]");
+  if (frame && window.matchMedia && window.matchMedia("(min-width: 992px)").matches) {
+    document.querySelectorAll("a[data-viewer-link]").forEach(function (link) {
+      link.setAttribute("target", "viewer");
+    });
+  }
 }());

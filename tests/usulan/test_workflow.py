@@ -8,12 +8,16 @@ from django.core.management import call_command
 from kis_portal.audit.models import AuditEvent
 from tests.clock import frozen, wita
 from tests.usulan.factories import make_usulan, member
-from usulan.models import Anggota, Catatan, Usulan
+from usulan.models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Anggota, Catatan, Usulan
+from usulan.selectors import changes_since_return
 from usulan.services import (
+    NothingFixed,
     usulan_advance,
     usulan_advance_bulk,
     usulan_reject,
+    usulan_reply,
     usulan_return,
+    usulan_save,
     usulan_submit,
 )
 from usulan.workflow import USULAN
@@ -133,6 +137,9 @@ def test_submitting_stamps_the_moment_and_a_resubmission_closes_the_notes(
         notes=[{"item": "kk", "item_label": "Kartu Keluarga", "pesan": "Buram"}],
     )
     assert Catatan.objects.filter(usulan=usulan, selesai=False).count() == 1
+    with pytest.raises(NothingFixed):  # sent back unchanged and unanswered
+        usulan_submit(usulan_id=usulan.pk, by=operator_a)
+    usulan_reply(usulan_id=usulan.pk, by=operator_a, balasan="KK asli sudah jelas.")
     later = NOW + datetime.timedelta(days=2)
     with frozen(later):
         usulan_submit(usulan_id=usulan.pk, by=operator_a)
@@ -148,3 +155,49 @@ def test_submitting_stamps_the_moment_and_a_resubmission_closes_the_notes(
 
 def test_the_entering_actions_are_declared_once_in_the_workflow():
     assert set(USULAN.on_enter) == {S.DIAJUKAN, S.SIAP, S.DITOLAK}
+
+
+def test_what_the_desa_changed_since_the_return_is_listed_for_the_verifier(
+    operator_a, verifikator
+):
+    usulan = make_usulan(operator_a, upload=True)
+    usulan_submit(usulan_id=usulan.pk, by=operator_a)
+    usulan_return(
+        usulan_id=usulan.pk,
+        by=verifikator,
+        notes=[{"item": "data", "item_label": "Isian", "pesan": "Alamat salah"}],
+    )
+    assert changes_since_return(usulan).ada_perubahan is False
+    head = usulan.anggota_set.order_by("pk").first()
+    members = [
+        {f: getattr(m, f) for f in MEMBER_FIELDS} | {"id": m.pk}
+        for m in usulan.anggota_set.order_by("pk")
+    ]
+    members[0]["nama"] = "I MADE DIPERBAIKI"
+    usulan_save(
+        usulan=usulan,
+        household={f: getattr(usulan, f) for f in HOUSEHOLD_FIELDS}
+        | {"alamat": "JL. BARU NO. 2"},
+        members=members,
+        by=operator_a,
+    )
+    changes = changes_since_return(Usulan.objects.get(pk=usulan.pk))
+    assert changes.keluarga == [f"Alamat: {usulan.alamat} → JL. BARU NO. 2"]
+    assert changes.anggota == [
+        f"I MADE DIPERBAIKI · Nama lengkap: {head.nama} → I MADE DIPERBAIKI"
+    ]
+    assert changes.dokumen == [] and changes.boleh_diajukan_ulang
+    assert usulan_submit(usulan_id=usulan.pk, by=operator_a) is True
+
+
+def test_a_new_draft_joins_this_months_open_pengajuan_never_an_earlier_one(
+    operator_a,
+):
+    with frozen(wita(2026, 11, 20)):
+        november = make_usulan(operator_a)
+    with frozen(wita(2026, 12, 2)):
+        december = make_usulan(operator_a)
+        again = make_usulan(operator_a)
+    assert november.pengajuan_id != december.pengajuan_id
+    assert december.pengajuan_id == again.pengajuan_id
+    assert december.pengajuan.keterangan == "Pengajuan bulan 12/2026"

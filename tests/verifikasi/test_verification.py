@@ -168,7 +168,16 @@ def test_return_loop_reasons_reach_desa1_who_fixes_and_resubmits(
     assert "Catatan verifikator: SKTM belum bermeterai" in desa
     login(operator_a).post(f"/usulan/{usulan.pk}/ajukan/")
     usulan.refresh_from_db()
+    assert usulan.status == "dikembalikan"  # nothing fixed, nothing answered
+    login(operator_a).post(
+        f"/usulan/{usulan.pk}/ajukan/", {"balasan": "Meterai ada di halaman 2."}
+    )
+    usulan.refresh_from_db()
     assert usulan.status == "diajukan"
+    assert (
+        "Meterai ada di halaman 2."
+        in login(verifikator).get(f"/verifikasi/{usulan.pk}/").content.decode()
+    )
     assert not Catatan.objects.filter(usulan=usulan, selesai=False).exists()
 
     in_dtks(usulan)

@@ -28,3 +28,17 @@ def forget_device_copy(request, form_path: str, usulan) -> None:
     """The form is saved: its copy kept in the browser (usulan_form.js) may go."""
     paths = {form_path, reverse("usulan:edit", args=[usulan.pk])}
     request.session[FORGET_DEVICE_COPY] = sorted(paths)
+
+
+SUBMIT_OUTCOME = "usulan_submit_outcome"
+
+
+def flash_submit(request, usulan, lines: list[str]) -> None:
+    # Why a submit was refused is told in the submit card, where the page lands.
+    request.session[SUBMIT_OUTCOME] = {"usulan": usulan.pk, "lines": lines}
+
+
+def submit_outcome(request, usulan) -> list[str]:
+    """Why the last submit of this usulan was refused, shown once."""
+    outcome = request.session.pop(SUBMIT_OUTCOME, None)
+    return outcome["lines"] if outcome and outcome.get("usulan") == usulan.pk else []

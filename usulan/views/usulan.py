@@ -39,17 +39,29 @@ from ..forms import (
 from ..models import Usulan
 from ..receipts import whatsapp_link, whatsapp_text
 from ..registry import member_lines
-from ..selectors import review_usulan, status_counts, usulan_label
+from ..selectors import (
+    changes_since_return,
+    review_usulan,
+    status_counts,
+    usulan_label,
+)
 from ..selectors import usulan_list as annotate_list
 from ..services import (
     IncompleteUsulan,
     StaleEdit,
     pengajuan_current,
     usulan_delete_draft,
+    usulan_reply,
     usulan_save,
     usulan_submit,
 )
-from .outcome import FORGET_DEVICE_COPY, forget_device_copy, upload_outcome
+from .outcome import (
+    FORGET_DEVICE_COPY,
+    flash_submit,
+    forget_device_copy,
+    submit_outcome,
+    upload_outcome,
+)
 from .rows import refill, refill_formset, rows_to_add
 from .siksng import can_record_siksng, siksng_form
 
@@ -302,6 +314,8 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_edit(request.user, usulan)
     catatan = list(usulan.catatan_set.order_by("-putaran", "pk"))
     open_notes = {(c.item, c.anggota_id): c.pesan for c in catatan if not c.selesai}
+    returned = usulan.status == Usulan.Status.DIKEMBALIKAN
+    changes = changes_since_return(usulan, review) if returned else None
     later = member_lines(review.members)
     rows = [
         {
@@ -310,6 +324,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dtks": review.dtks[m.nik],
             "warning": nik_region_warning(m.nik, usulan.desa),
             "note": open_notes.get(("data", m.pk), ""),
+            "fixed": bool(changes and m.pk in changes.anggota_diubah),
         }
         for m in review.members
     ]
@@ -333,6 +348,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (doc.requirement.kode, doc.anggota.pk if doc.anggota else None), ""
         )
         doc.outcome = outcome if outcome and outcome["key"] == doc.key else None
+        doc.fixed = bool(changes and doc.key in changes.dokumen_diganti)
     return render(
         request,
         "usulan/usulan_detail.html",
@@ -342,8 +358,11 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "desil_rows": desil_rows,
             "docs": docs,
             "missing": review.missing if editable else [],
+            "changes": changes,
+            "submit_refused": submit_outcome(request, usulan),
             "catatan": catatan,
             "household_note": open_notes.get(("data", None), ""),
+            "household_fixed": bool(changes and changes.keluarga),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
             "can_print_receipt": has_role(request.user, *RECEIPT_ROLES),
@@ -371,14 +390,17 @@ def usulan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, usulan) and usulan.status != Usulan.Status.DIAJUKAN:
         raise PermissionDenied
     try:
+        # The answer is kept even when the submit below is refused: nothing typed is lost.
+        usulan_reply(
+            usulan_id=usulan.pk, by=request.user, balasan=request.POST.get("balasan")
+        )
         submitted = usulan_submit(usulan_id=usulan.pk, by=request.user)
     except IncompleteUsulan as exc:
-        for item in exc.missing:
-            messages.error(request, item)
-        messages.warning(
-            request, "Usulan belum dapat diajukan: lengkapi dahulu yang di atas."
-        )
-        return redirect(usulan)
+        flash_submit(request, usulan, exc.missing)
+        return redirect(f"{usulan.get_absolute_url()}#ajukan")
+    except ValidationError as exc:
+        flash_submit(request, usulan, exc.messages)
+        return redirect(f"{usulan.get_absolute_url()}#ajukan")
     if submitted:
         messages.success(
             request, f"Usulan {usulan_label(usulan)} diajukan ke Dinas Sosial."

@@ -20,7 +20,7 @@ from ..access import get_usulan_for_user, usulan_for_user
 from ..checklist import COMMON_REASONS, build_checklist
 from ..filters import QueueFilter
 from ..models import Pemeriksaan
-from ..selectors import current_klaim, queue_rows, verification_queue
+from ..selectors import current_klaim, queue_rows, round_start, verification_queue
 from ..services import (
     AlreadyDecided,
     ClaimHeld,
@@ -142,22 +142,22 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
         niks=[m.nik for m in checklist.review.members],
     )
     klaim = current_klaim(usulan)
-    blank = {"ada": False, "valid": False, "bermeterai": False, "alasan": ""}
-    rows = [{"item": i, "sent": posted.get(i.key, blank)} for i in checklist.items]
+    start = round_start(usulan, checklist)
+    if posted:  # a refused decision: the ticks as the verifier sent them
+        for row in start.rows:
+            row["sent"] = posted.get(row["item"].key, row["sent"])
     return render(
         request,
         "verifikasi/periksa.html",
         {
             "usulan": usulan,
             "checklist": checklist,
-            "rows": rows,
+            "rows": start.rows,
+            "start": start,
             "reasons": COMMON_REASONS,
             "klaim": klaim,
             "klaim_saya": bool(klaim and klaim.verifikator_id == request.user.pk),
             "keputusan": Pemeriksaan.Keputusan,
-            "previous": usulan.pemeriksaan_set.select_related(
-                "verifikator"
-            ).prefetch_related("items"),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
         },
     )
