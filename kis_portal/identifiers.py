@@ -6,6 +6,7 @@ the separators people and spreadsheets add (spaces, dots, dashes, apostrophes).
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -23,14 +24,24 @@ rt_rw_validator = RegexValidator(r"^\d{1,3}$", "Isi dengan angka, misalnya 003."
 SEPARATORS = re.compile(r"[\s.\-'‘’`]")
 
 
+def ascii_digits(text: str) -> str:
+    """Digits of any script as ASCII (fullwidth ５, Arabic-Indic ٥ -> 5): a phone's
+    keyboard may type them, and "５１０８..." is the same NIK as "5108..."."""
+    if text.isascii():
+        return text
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text
+    )
+
+
 def clean_digits(value: str | None) -> str:
-    return SEPARATORS.sub("", str(value or "")).strip()
+    return ascii_digits(SEPARATORS.sub("", str(value or "")).strip())
 
 
 def validate_nik(value: str) -> str:
     """A well-formed NIK: 16 digits, a real region of issue and a real birth date."""
     nik = clean_digits(value)
-    if not re.fullmatch(r"\d{16}", nik):
+    if not re.fullmatch(r"[0-9]{16}", nik):
         raise ValidationError(
             "NIK harus 16 angka (sekarang %(n)s).", params={"n": len(nik)}
         )
@@ -46,7 +57,7 @@ def validate_nik(value: str) -> str:
 def validate_kk(value: str) -> str:
     """A well-formed No. KK: 16 digits, a region code and a real date in digits 7-12."""
     kk = clean_digits(value)
-    if not re.fullmatch(r"\d{16}", kk):
+    if not re.fullmatch(r"[0-9]{16}", kk):
         raise ValidationError(
             "Nomor KK harus 16 angka (sekarang %(n)s).", params={"n": len(kk)}
         )
@@ -111,14 +122,14 @@ def check_nik_matches(
 def normalise_phone(value: str) -> str:
     """A typed mobile number as the office writes it (08...), or a ValidationError;
     '' stays ''. Stored this way; `phone_international` makes the gateway's form."""
-    raw = re.sub(r"[\s\-().]", "", str(value or ""))
+    raw = ascii_digits(re.sub(r"[\s\-().]", "", str(value or "")))
     if not raw:
         return ""
     if raw.startswith("+62"):
         raw = "0" + raw[3:]
     elif raw.startswith("62"):
         raw = "0" + raw[2:]
-    if not re.fullmatch(r"08\d{7,11}", raw):
+    if not re.fullmatch(r"08[0-9]{7,11}", raw):
         raise ValidationError(
             "Nomor HP tidak valid: gunakan format 08xxxxxxxxxx atau +628xxxxxxxxx."
         )

@@ -39,6 +39,12 @@ KK_BAD_REGION_OR_SERIAL = "Nomor KK tidak valid: kode wilayah atau nomor urut sa
         (None, ""),
         ("", ""),
         (5108060808200011, "5108060808200011"),  # a number becomes its digits
+        # digits of another width or script are the same digits
+        ("５１０８０６０８０８２０００１１", "5108060808200011"),  # fullwidth
+        ("٥١٠٨٠٦٠٨٠٨٢٠٠٠١١", "5108060808200011"),  # Arabic-Indic
+        ("５１０８ ０６０８-AB", "51080608AB"),  # other characters kept as they are
+        ("NIK: 5108", "NIK:5108"),  # ASCII text untouched
+        ("²5108", "²5108"),  # a superscript two is no decimal digit
     ],
 )
 def test_clean_digits_strips_only_what_people_and_spreadsheets_add(typed, clean):
@@ -54,6 +60,7 @@ def test_clean_digits_strips_only_what_people_and_spreadsheets_add(typed, clean)
         ("5108067108200011", "5108067108200011"),  # woman born on the 31st: 71
         ("5108060808200000", "5108060808200000"),  # serial 0000 is not checked
         (" 5108 0608 0820 0011 ", "5108060808200011"),  # cleaned first
+        ("５１０８０６０８０８２０００１１", "5108060808200011"),  # fullwidth, as ASCII
     ],
 )
 def test_a_valid_nik_comes_back_cleaned(typed, nik):
@@ -93,10 +100,12 @@ def test_an_impossible_nik_is_refused_with_its_reason(typed, message):
         "5108060403190010",  # serial 0010
         "5108060403191000",  # serial 1000
         "5108 0604 0319 0001",  # cleaned first
+        "５１０８０６０４０３１９０００１",  # fullwidth digits, given back as ASCII
     ],
 )
 def test_a_valid_kk_comes_back_cleaned(kk):
-    assert validate_kk(kk) == kk.replace(" ", "")
+    assert validate_kk(kk) == clean_digits(kk)
+    assert validate_kk(kk).isascii()
 
 
 @pytest.mark.parametrize(
@@ -211,6 +220,7 @@ def test_a_woman_s_nik_says_she_is_a_woman():
         ("6281234567890", "081234567890"),
         ("081234567", "081234567"),  # 08 + 7 digits: the shortest mobile number
         ("0812345678901", "0812345678901"),  # 08 + 11 digits: the longest
+        ("０８１２-３４５６-７８９０", "081234567890"),  # a phone keyboard's fullwidth
     ],
 )
 def test_a_mobile_number_is_stored_as_the_office_writes_it(typed, stored):

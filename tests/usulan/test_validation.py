@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from kis_portal.identifiers import normalise_phone, validate_kk, validate_nik
 from tests.factories import KecamatanFactory
@@ -198,3 +199,23 @@ def test_a_nik_from_another_kecamatan_is_a_warning_not_an_error(
     assert response.status_code == 302
     detail = client.get(response.url).content.decode()
     assert "bukan Kec." in detail and elsewhere.kode in detail
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_digits_typed_fullwidth_on_a_phone_are_saved_as_ascii(
+    login, operator_a, desa_a
+):
+    """A phone keyboard in a wide layout types "５１０８...": the same NIK, KK and
+    number, saved as plain digits so duplicates and the BPJS file see them."""
+    data = household(desa_a)
+    person = member(desa_a)
+    nik, kk = person["nik"], data["no_kk"]
+    data["no_kk"] = kk.translate(FULLWIDTH)
+    data["telepon"] = "０８１２-３４５６-７８９０"
+    person["nik"] = nik.translate(FULLWIDTH)
+    login(operator_a).post(reverse("usulan:create"), form_post(data, [person]))
+    usulan = Usulan.objects.get()
+    assert (usulan.no_kk, usulan.telepon) == (kk, "081234567890")
+    assert usulan.anggota_set.get().nik == nik
