@@ -13,12 +13,14 @@ from django.utils import timezone
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.offices.choices import JenisUsulan, Level
+from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, require_role
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
 
 from .checks import household_errors, member_errors, members_together_errors
 from .models import Anggota, Catatan, Dokumen, Pengajuan, Usulan
+from .reaktivasi import lane_for
 from .selectors import missing_items
 from .workflow import USULAN
 
@@ -33,6 +35,8 @@ HOUSEHOLD_FIELDS = (
     "telepon",
     "noka_lama",
     "segmen_asal",
+    "reaktivasi_alasan",
+    "reaktivasi_keterangan",
 )
 MEMBER_FIELDS = (
     "nik",
@@ -163,6 +167,12 @@ def usulan_save(
             setattr(usulan, field, household[field] or "")
     if "tanpa_kabar_hp" in household:
         usulan.tanpa_kabar_hp = bool(household["tanpa_kabar_hp"])
+    if "reaktivasi_nonaktif_sejak" in household:
+        usulan.reaktivasi_nonaktif_sejak = household["reaktivasi_nonaktif_sejak"]
+    if not usulan.reaktivasi_alasan:
+        usulan.reaktivasi_nonaktif_sejak = None
+        usulan.reaktivasi_keterangan = ""
+    usulan.jalur = lane_for(usulan, profile=get_active_profile())
     usulan.full_clean(exclude=["client_token"])
     if usulan.pk:
         usulan.version = F("version") + 1
@@ -310,6 +320,12 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
     missing = missing_items(usulan)
     if missing:
         raise IncompleteUsulan(missing)
+    # The lane as of the day the Dinas Sosial receives it (a reactivation's
+    # window is judged on the submission day, then kept).
+    jalur = lane_for(usulan, profile=get_active_profile())
+    if jalur != usulan.jalur:
+        usulan.jalur = jalur
+        usulan.save(update_fields=["jalur", "updated_at"])
     resubmit = usulan.status == Usulan.Status.DIKEMBALIKAN
     USULAN.move(
         usulan,

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from kis_portal.identifiers import check_nik_matches, validate_kk, validate_nik
 from usulan.checks import nik_region_warning
 from usulan.models import Anggota, Usulan
-from usulan.selectors import UsulanReview, review_usulan
+from usulan.reaktivasi import Jendela
+from usulan.selectors import UsulanReview, reaktivasi_window, review_usulan
 
 # Reasons the office writes most often (docs/domain.md, "Office procedures"): picked
 # from a list or typed.
@@ -47,6 +48,9 @@ class Checklist:
     items: list[ChecklistItem]
     data_checks: list[DataCheck]
     duplicates: list[str]
+    # A reactivation's window check (judged on the submission day): past the
+    # window is not a refusal, the verifier decides (usulan/reaktivasi.py).
+    reaktivasi: Jendela | None = None
 
     @property
     def usulan(self) -> Usulan:
@@ -75,6 +79,7 @@ def build_checklist(usulan: Usulan) -> Checklist:
         items=items,
         data_checks=_data_checks(usulan, review.members),
         duplicates=_possible_duplicates(usulan, review.members),
+        reaktivasi=reaktivasi_window(usulan),
     )
 
 

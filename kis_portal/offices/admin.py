@@ -102,6 +102,10 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            "Reaktivasi PBI",
+            {"fields": ("reaktivasi_batas_bulan", "reaktivasi_alasan_surat_faskes")},
+        ),
         ("Impor hasil BPJS", {"fields": ("header_sinonim_hasil",)}),
     )
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 
 from .choices import (
+    ALASAN_SURAT_FASKES_DEFAULT,
+    AlasanReaktivasi,
     BerlakuUntuk,
     ColumnFormat,
     DokumenTtd,
@@ -35,6 +37,10 @@ nomor_surat_validator = RegexValidator(
 
 def default_priority_order() -> list[str]:
     return list(Kategori.values)
+
+
+def default_alasan_surat_faskes() -> list[str]:
+    return list(ALASAN_SURAT_FASKES_DEFAULT)
 
 
 class OfficeProfile(models.Model):
@@ -97,6 +103,19 @@ class OfficeProfile(models.Model):
     wajib_faskes = models.BooleanField("faskes wajib diisi", default=False)
     verification_days = models.PositiveSmallIntegerField(
         "target hari verifikasi", default=20, validators=[MinValueValidator(1)]
+    )
+    reaktivasi_batas_bulan = models.PositiveSmallIntegerField(
+        "batas reaktivasi PBI (bulan sejak dinonaktifkan)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Di dalam batas ini usulan reaktivasi masuk jalur reaktivasi "
+        "(didahulukan di rekap BPJS); lewat batas, usulan ditandai untuk verifikator.",
+    )
+    reaktivasi_alasan_surat_faskes = models.JSONField(
+        "alasan reaktivasi yang wajib surat faskes",
+        default=default_alasan_surat_faskes,
+        blank=True,
+        help_text="Kode alasan: " + ", ".join(AlasanReaktivasi.values) + ".",
     )
     sheet_split = models.CharField(
         "pembagian sheet ekspor",
@@ -178,6 +197,13 @@ class OfficeProfile(models.Model):
         errors: dict[str, str] = {}
         if problem := header_sinonim_errors(self.header_sinonim_hasil):
             errors["header_sinonim_hasil"] = problem
+        alasan = self.reaktivasi_alasan_surat_faskes
+        if not isinstance(alasan, list) or not set(alasan) <= set(
+            AlasanReaktivasi.values
+        ):
+            errors["reaktivasi_alasan_surat_faskes"] = (
+                f"Isi daftar kode alasan, dari: {', '.join(AlasanReaktivasi.values)}."
+            )
         order = self.priority_order
         if not isinstance(order, list) or sorted(order) != sorted(Kategori.values):
             errors["priority_order"] = (
@@ -222,6 +248,10 @@ class OfficeProfile(models.Model):
     def kepala_jabatan_lengkap(self) -> str:
         """The head of office's position as printed above the signature."""
         return self.kepala_jabatan or f"Kepala {self.nama_dinas}"
+
+    def reaktivasi_needs_letter(self, alasan: str) -> bool:
+        """Whether a reactivation for this reason needs the faskes letter."""
+        return bool(alasan) and alasan in (self.reaktivasi_alasan_surat_faskes or [])
 
     def requirements_for(
         self, *, jenis: str, level: str

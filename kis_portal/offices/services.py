@@ -46,6 +46,8 @@ PROFILE_FIELDS = (
     "sk_mengingat",
     "sk_diktum",
     "header_sinonim_hasil",
+    "reaktivasi_batas_bulan",
+    "reaktivasi_alasan_surat_faskes",
 )
 # Profile JSON gives the SK texts as lists of lines.
 LINE_FIELDS = ("sk_menimbang", "sk_mengingat", "sk_diktum")

@@ -39,7 +39,12 @@ from ..forms import (
 from ..models import Usulan
 from ..receipts import whatsapp_link, whatsapp_text
 from ..registry import member_lines
-from ..selectors import review_usulan, status_counts, usulan_label
+from ..selectors import (
+    reaktivasi_window,
+    review_usulan,
+    status_counts,
+    usulan_label,
+)
 from ..selectors import usulan_list as annotate_list
 from ..services import (
     IncompleteUsulan,
@@ -330,6 +335,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": review.missing if editable else [],
             "catatan": catatan,
             "household_note": open_notes.get(("data", None), ""),
+            "reaktivasi": reaktivasi_window(usulan),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
             "can_print_receipt": has_role(request.user, *RECEIPT_ROLES),
