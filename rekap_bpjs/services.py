@@ -17,7 +17,7 @@ from kis_portal.bulk import bulk_set
 from kis_portal.offices.models import NOMOR_SURAT_DEFAULT, OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.offices.services import format_nomor, next_number
-from kis_portal.roles import require_role
+from kis_portal.roles import Role, require_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
 
@@ -355,7 +355,9 @@ def nonaktif_import(*, content: bytes, filename: str, by) -> DaftarNonaktif:
     deactivation already recorded is not recorded again. The desa are told
     through `signals.nonaktif_found` (notifikasi).
     """
-    require_role(by, *STAFF)
+    require_role(
+        by, *STAFF, message="Hanya staf rekap BPJS yang menerapkan daftar nonaktif."
+    )
     digest = hashlib.sha256(content).hexdigest()
     if DaftarNonaktif.objects.filter(sha256=digest).exists():
         raise DeactivationImportError(
@@ -412,6 +414,12 @@ def nonaktif_import(*, content: bytes, filename: str, by) -> DaftarNonaktif:
 @transaction.atomic
 def nonaktif_close(*, nonaktif_id: int, tindak_lanjut: str, by) -> Nonaktif:
     """The desa (or the office) records what was done about a deactivation."""
+    require_role(
+        by,
+        Role.OPERATOR_DESA,
+        *STAFF,
+        message="Hanya operator desa atau staf rekap yang mencatat tindak lanjut.",
+    )
     task = Nonaktif.objects.select_for_update().get(pk=nonaktif_id)
     text = " ".join((tindak_lanjut or "").split())[:300]
     if not text:
