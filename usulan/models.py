@@ -160,6 +160,11 @@ class Usulan(models.Model):
     reaktivasi_keterangan = models.CharField(
         "keterangan alasan reaktivasi", max_length=250, blank=True
     )
+    # The day the window is judged on: the first submission (WITA), kept when
+    # the usulan comes back to the desa and is submitted again.
+    reaktivasi_dinilai_pada = models.DateField(
+        "jendela reaktivasi dinilai pada", null=True, blank=True, editable=False
+    )
     status = models.CharField(
         "status",
         max_length=20,

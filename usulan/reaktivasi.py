@@ -104,9 +104,16 @@ def window(
     )
 
 
+def judged_on(usulan) -> datetime.date | None:
+    """The day a reactivation's window is judged on: its first submission,
+    or None (today) while it has never been submitted."""
+    return usulan.reaktivasi_dinilai_pada
+
+
 def lane_for(usulan, *, profile: OfficeProfile | None) -> str:
     """The usulan's lane: an urgent case stays urgent; a reactivation inside
-    its window takes the reactivation lane; everything else is ordinary."""
+    its window (judged on the first submission day, today before it) takes
+    the reactivation lane; everything else is ordinary."""
     jalur = type(usulan).Jalur
     if usulan.jalur == jalur.DARURAT:
         return jalur.DARURAT
@@ -114,7 +121,9 @@ def lane_for(usulan, *, profile: OfficeProfile | None) -> str:
         usulan.jenis == JenisUsulan.MIG37
         and usulan.reaktivasi_alasan
         and usulan.reaktivasi_nonaktif_sejak
-        and window(usulan.reaktivasi_nonaktif_sejak, profile=profile).terbuka
+        and window(
+            usulan.reaktivasi_nonaktif_sejak, profile=profile, today=judged_on(usulan)
+        ).terbuka
     ):
         return jalur.REAKTIVASI
     return jalur.BIASA

@@ -9,7 +9,7 @@ from kis_portal.offices.selectors import get_active_profile
 
 from .access import usulan_for_user
 from .models import Anggota, Usulan
-from .reaktivasi import window
+from .reaktivasi import judged_on, window
 from .requirements import RequiredDoc, required_documents
 
 
@@ -195,11 +195,12 @@ def search_usulan(qs: QuerySet[Usulan], term: str) -> QuerySet[Usulan]:
 
 def reaktivasi_window(usulan: Usulan):
     """The reactivation's window check as the Dinas Sosial judges it: on the day
-    the usulan was submitted, or today while it is with the desa; None when the
+    the usulan was first submitted, or today before that; None when the
     usulan is not a reactivation."""
     if not usulan.is_reaktivasi or usulan.reaktivasi_nonaktif_sejak is None:
         return None
-    day = timezone.localdate(usulan.submitted_at) if usulan.submitted_at else None
     return window(
-        usulan.reaktivasi_nonaktif_sejak, profile=get_active_profile(), today=day
+        usulan.reaktivasi_nonaktif_sejak,
+        profile=get_active_profile(),
+        today=judged_on(usulan),
     )

@@ -320,12 +320,13 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
     missing = missing_items(usulan)
     if missing:
         raise IncompleteUsulan(missing)
-    # The lane as of the day the Dinas Sosial receives it (a reactivation's
-    # window is judged on the submission day, then kept).
+    # A reactivation's window is judged on the day the Dinas Sosial first
+    # receives it; a return to the desa and a resubmission keep that day.
+    if usulan.is_reaktivasi and usulan.reaktivasi_dinilai_pada is None:
+        usulan.reaktivasi_dinilai_pada = timezone.localdate()
     jalur = lane_for(usulan, profile=get_active_profile())
-    if jalur != usulan.jalur:
-        usulan.jalur = jalur
-        usulan.save(update_fields=["jalur", "updated_at"])
+    usulan.jalur = jalur
+    usulan.save(update_fields=["jalur", "reaktivasi_dinilai_pada", "updated_at"])
     resubmit = usulan.status == Usulan.Status.DIKEMBALIKAN
     USULAN.move(
         usulan,

@@ -10,7 +10,7 @@ from tests.clock import frozen, wita
 from usulan.models import Usulan
 from usulan.reaktivasi import add_months, window
 from usulan.selectors import missing_items
-from usulan.services import usulan_submit
+from usulan.services import usulan_return, usulan_save, usulan_submit
 
 from .factories import (
     form_post,
@@ -132,6 +132,38 @@ def test_the_lane_is_judged_again_on_the_submission_day(operator_a, desa_a):
         usulan_submit(usulan_id=usulan.pk, by=operator_a)
     usulan.refresh_from_db()
     assert usulan.jalur == "biasa"
+
+
+def test_a_return_and_a_resubmission_after_the_window_keep_the_lane(
+    operator_a, desa_a, verifikator
+):
+    with frozen(wita(2026, 9, 11)):
+        usulan = make_usulan(
+            operator_a, household_data=reactivation(desa_a), members=[member(desa_a)]
+        )
+        upload_all(usulan, operator_a)
+        usulan_submit(usulan_id=usulan.pk, by=operator_a)
+        usulan_return(
+            usulan_id=usulan.pk,
+            by=verifikator,
+            notes=[{"item": "data", "item_label": "Isian", "pesan": "Alamat kurang"}],
+        )
+    with frozen(wita(2026, 10, 1)):
+        usulan.refresh_from_db()
+        usulan_save(
+            usulan=usulan,
+            household={
+                **reactivation(desa_a),
+                "noka_lama": usulan.noka_lama,
+                "alamat": "BANJAR DINAS KELOD",
+            },
+            members=[],
+            by=operator_a,
+        )
+        usulan_submit(usulan_id=usulan.pk, by=operator_a)
+    usulan.refresh_from_db()
+    assert (usulan.status, usulan.jalur) == ("diajukan", "reaktivasi")
+    assert usulan.reaktivasi_dinilai_pada == datetime.date(2026, 9, 11)
 
 
 @pytest.mark.parametrize(
