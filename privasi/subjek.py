@@ -17,7 +17,7 @@ from dtks.models import DtksRecord
 from kis_portal.audit.models import AksesData, AuditEvent
 from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Pengaduan
-from rekap_bpjs.models import BatchItem
+from rekap_bpjs.models import BatchItem, Nonaktif
 from usulan.models import Anggota, Dokumen, Usulan
 from verifikasi.models import CekLapangan, SkPenetapan
 
@@ -32,6 +32,7 @@ class DataSubjek:
     dtks: list = field(default_factory=list)
     cek_lapangan: list = field(default_factory=list)
     rekap: list = field(default_factory=list)
+    nonaktif: list = field(default_factory=list)  # BPJS's deactivations
     sk: list = field(default_factory=list)
     kartu: list = field(default_factory=list)
     serah_terima: list = field(default_factory=list)
@@ -166,6 +167,11 @@ def data_subjek(nik: str) -> DataSubjek:
         .select_related("batch")
         .order_by("batch__periode")
     )
+    data.nonaktif = list(
+        Nonaktif.objects.filter(anggota_id__in=anggota_ids).order_by(
+            "tanggal_nonaktif", "pk"
+        )
+    )
     data.sk = list(
         SkPenetapan.objects.filter(anggota__in=anggota_ids).distinct().order_by("pk")
     )
@@ -198,6 +204,7 @@ def data_subjek(nik: str) -> DataSubjek:
             Kartu: _ids(data.kartu),
             SerahTerima: _ids(data.serah_terima),
             Pengaduan: _ids(data.pengaduan),
+            Nonaktif: _ids(data.nonaktif),
         }
     )
     _household_reasons(data)

@@ -31,7 +31,7 @@ from .models import Batch, BatchItem, DaftarNonaktif, Nonaktif, periode_validato
 from .selectors import batch_unanswered, members_ready
 from .signals import nonaktif_found
 from .snapshot import member_snapshot
-from .workflow import BATCH
+from .workflow import BATCH, NONAKTIF
 
 logger = logging.getLogger(__name__)
 
@@ -430,17 +430,13 @@ def nonaktif_close(*, nonaktif_id: int, tindak_lanjut: str, by) -> Nonaktif:
             }
         )
     if task.status == Nonaktif.Status.SELESAI:
-        return task
-    task.status = Nonaktif.Status.SELESAI
+        return task  # a second click: already recorded
     task.tindak_lanjut = text
-    task.closed_by = by
-    task.closed_at = timezone.now()
-    task.save(update_fields=["status", "tindak_lanjut", "closed_by", "closed_at"])
-    audit_record(
-        action=AuditEvent.Action.UPDATE,
+    NONAKTIF.move(
+        task,
+        to=Nonaktif.Status.SELESAI,
         by=by,
-        target=task,
-        reason="Tindak lanjut peserta nonaktif",
-        data={"tindak_lanjut": text},
+        reason=text,
+        update_fields=["tindak_lanjut"],
     )
     return task

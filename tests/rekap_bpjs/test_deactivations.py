@@ -306,3 +306,18 @@ def test_a_list_without_identifiers_is_refused_with_a_message(login, rekap):
     with frozen(TODAY):
         html = upload(login(rekap), buffer.getvalue()).content.decode()
     assert "tidak memuat kolom NOKA maupun NIK" in html
+
+
+def test_the_data_subject_page_shows_the_deactivation(login, rekap, admin_user, scene):
+    ketut = scene["ketut"]
+    with frozen(TODAY):
+        client = login(rekap)
+        upload(
+            client, deactivation_list([[ketut.noka, "", ketut.nama, DEACTIVATED, ""]])
+        )
+        client.post("/rekap/nonaktif/terapkan/")
+        admin = login(admin_user)
+        admin.post("/audit/subjek/", {"nik": ketut.nik})
+        html = admin.get("/audit/subjek/").content.decode()
+    assert "Dinonaktifkan BPJS 12-03-2026" in html
+    assert "batas reaktivasi 12-09-2026" in html
