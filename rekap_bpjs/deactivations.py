@@ -35,6 +35,7 @@ from kis_portal.incoming import (
 )
 from kis_portal.names import names_fit
 from kis_portal.offices.models import OfficeProfile
+from kis_portal.offices.selectors import get_active_profile
 from kis_portal.privacy import mask_identifier
 from kis_portal.wilayah.models import Desa
 from usulan.models import Anggota
@@ -92,15 +93,28 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 LABELS = {"tanggal": "TGL NONAKTIF", "no_kk": "NO KK"}
-HEADER = Columns(
-    *(
-        Column(
-            key, names, label=LABELS.get(key, ""), required=key in ("nama", "tanggal")
-        )
-        for key, names in COLUMNS.items()
-    ),
-    hint="Daftar peserta nonaktif BPJS memuat NOKA atau NIK, NAMA dan TGL NONAKTIF.",
-)
+
+
+def header_columns(extra: dict[str, list[str]] | None = None) -> Columns:
+    """The columns read, with the office's own spellings
+    (`OfficeProfile.header_sinonim_nonaktif`) after the usual ones."""
+    extra = extra if isinstance(extra, dict) else {}
+    return Columns(
+        *(
+            Column(
+                key,
+                (*names, *(str(name) for name in extra.get(key) or ())),
+                label=LABELS.get(key, ""),
+                required=key in ("nama", "tanggal"),
+            )
+            for key, names in COLUMNS.items()
+        ),
+        hint="Daftar peserta nonaktif BPJS memuat NOKA atau NIK, NAMA dan TGL "
+        "NONAKTIF.",
+    )
+
+
+HEADER = header_columns()
 
 MSG_NO_ID_COLUMN = (
     "Berkas tidak memuat kolom NOKA maupun NIK: baris tidak dapat dicocokkan."
@@ -198,9 +212,16 @@ class DeactivationPreview:
 # --- Reading -------------------------------------------------------------------
 
 
-def parse_deactivations(content: bytes) -> list[DeactivationRow]:
+def parse_deactivations(
+    content: bytes, *, synonyms: dict[str, list[str]] | None = None
+) -> list[DeactivationRow]:
+    """The rows of BPJS's list; `synonyms` are extra header spellings (the
+    active office profile's by default)."""
+    if synonyms is None:
+        profile = get_active_profile()
+        synonyms = profile.header_sinonim_nonaktif if profile else {}
     try:
-        table = read_table(content, columns=HEADER, max_rows=MAX_ROWS)
+        table = read_table(content, columns=header_columns(synonyms), max_rows=MAX_ROWS)
     except IncomingError as exc:
         raise DeactivationFileError(exc.message) from exc
     if "noka" not in table.columns and "nik" not in table.columns:

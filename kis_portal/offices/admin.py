@@ -104,7 +104,13 @@ class OfficeProfileAdmin(admin.ModelAdmin):
         ),
         (
             "Reaktivasi PBI",
-            {"fields": ("reaktivasi_batas_bulan", "reaktivasi_alasan_surat_faskes")},
+            {
+                "fields": (
+                    "reaktivasi_batas_bulan",
+                    "reaktivasi_alasan_surat_faskes",
+                    "header_sinonim_nonaktif",
+                )
+            },
         ),
         ("Impor hasil BPJS", {"fields": ("header_sinonim_hasil",)}),
     )

@@ -18,7 +18,12 @@ from .choices import (
 )
 from .defaults import PETA_KODE, nilai_tetap_default, peta_kode_default
 from .fields import CODED_FIELDS, CONSTANT_FIELDS, EXPORT_FIELDS
-from .result_headers import default_header_sinonim_hasil, header_sinonim_errors
+from .result_headers import (
+    NONAKTIF_HEADER_FIELDS,
+    default_header_sinonim_hasil,
+    default_header_sinonim_nonaktif,
+    header_sinonim_errors,
+)
 
 SK_DIKTUM_DEFAULT = (
     "Menetapkan penduduk yang namanya tercantum dalam keputusan ini sebagai peserta "
@@ -117,6 +122,17 @@ class OfficeProfile(models.Model):
         blank=True,
         help_text="Kode alasan: " + ", ".join(AlasanReaktivasi.values) + ".",
     )
+    header_sinonim_nonaktif = models.JSONField(
+        "judul kolom tambahan di daftar peserta nonaktif BPJS",
+        default=default_header_sinonim_nonaktif,
+        blank=True,
+        help_text=(
+            "Ejaan judul kolom daftar peserta nonaktif selain yang sudah dikenali. "
+            'Misalnya {"tanggal": ["TGL NONAKTIF PESERTA"]}. Kunci: '
+            + ", ".join(NONAKTIF_HEADER_FIELDS)
+            + "."
+        ),
+    )
     sheet_split = models.CharField(
         "pembagian sheet ekspor",
         max_length=10,
@@ -197,6 +213,10 @@ class OfficeProfile(models.Model):
         errors: dict[str, str] = {}
         if problem := header_sinonim_errors(self.header_sinonim_hasil):
             errors["header_sinonim_hasil"] = problem
+        if problem := header_sinonim_errors(
+            self.header_sinonim_nonaktif, NONAKTIF_HEADER_FIELDS
+        ):
+            errors["header_sinonim_nonaktif"] = problem
         alasan = self.reaktivasi_alasan_surat_faskes
         if not isinstance(alasan, list) or not set(alasan) <= set(
             AlasanReaktivasi.values

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from demo.people import nik_for
+from kis_portal.offices.models import OfficeProfile
 from notifikasi.models import Jenis, Pesan, PesanKeluar
 from rekap_bpjs.models import DaftarNonaktif, Nonaktif
 from tests.clock import frozen, wita
@@ -321,3 +322,22 @@ def test_the_data_subject_page_shows_the_deactivation(login, rekap, admin_user, 
         html = admin.get("/audit/subjek/").content.decode()
     assert "Dinonaktifkan BPJS 12-03-2026" in html
     assert "batas reaktivasi 12-09-2026" in html
+
+
+def test_an_office_adds_its_own_header_spelling(login, rekap, scene):
+    ketut = scene["ketut"]
+    wb = Workbook()
+    wb.active.append(["NO KARTU", "NAMA PESERTA", "TGL BERHENTI"])
+    wb.active.append([ketut.noka, ketut.nama, "12-03-2026"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with frozen(TODAY):
+        client = login(rekap)
+        refused = upload(client, buffer.getvalue()).content.decode()
+        assert "TGL NONAKTIF" in refused and "<strong>" not in refused
+        profile = OfficeProfile.objects.get(is_active=True)
+        profile.header_sinonim_nonaktif = {"tanggal": ["TGL BERHENTI"]}
+        profile.full_clean()
+        profile.save()
+        html = upload(client, buffer.getvalue()).content.decode()
+    assert "<strong>1 cocok</strong>" in html

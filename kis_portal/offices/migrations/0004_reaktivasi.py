@@ -4,6 +4,7 @@ import django.core.validators
 from django.db import migrations, models
 
 import kis_portal.offices.models
+import kis_portal.offices.result_headers
 
 SURAT = {
     "kode": "surat-faskes-reaktivasi",
@@ -43,6 +44,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="officeprofile",
+            name="header_sinonim_nonaktif",
+            field=models.JSONField(
+                blank=True,
+                default=kis_portal.offices.result_headers.default_header_sinonim_nonaktif,
+                help_text='Ejaan judul kolom daftar peserta nonaktif selain yang sudah dikenali. Misalnya {"tanggal": ["TGL NONAKTIF PESERTA"]}. Kunci: noka, nik, nama, no_kk, tanggal, keterangan.',
+                verbose_name="judul kolom tambahan di daftar peserta nonaktif BPJS",
+            ),
+        ),
         migrations.AddField(
             model_name="officeprofile",
             name="reaktivasi_alasan_surat_faskes",
