@@ -341,3 +341,24 @@ def test_an_office_adds_its_own_header_spelling(login, rekap, scene):
         profile.save()
         html = upload(client, buffer.getvalue()).content.decode()
     assert "<strong>1 cocok</strong>" in html
+
+
+def test_a_date_of_today_in_wita_is_not_in_the_future_while_utc_is_a_day_behind(
+    login, rekap, scene
+):
+    ketut, wayan = scene["ketut"], scene["wayan"]
+    content = deactivation_list(
+        [
+            [ketut.noka, ketut.nik, ketut.nama, "03-04-2026", ""],
+            [wayan.noka, wayan.nik, wayan.nama, "04-04-2026", ""],
+        ]
+    )
+    # 07:30 WITA on 3 April is 23:30 UTC on 2 April.
+    with frozen(wita(2026, 4, 3, 7, 30)):
+        response = upload(login(rekap), content)
+    preview = response.context["preview"]
+    assert [row.peserta.nama for row in preview.matched] == ["I KETUT SARI"]
+    assert preview.matched[0].batas == datetime.date(2026, 10, 3)
+    assert [row.reason for row in preview.held] == [
+        "TGL NONAKTIF 04-04-2026 setelah hari ini."
+    ]
