@@ -16,6 +16,7 @@ from kis_portal.wilayah.services import load_wilayah
 
 from .distribusi_demo import seed_distribusi
 from .pengaduan_demo import seed_pengaduan
+from .reaktivasi_demo import seed_reaktivasi
 from .rekap_demo import seed_rekap
 from .usulan_demo import seed_usulan
 from .verifikasi_demo import seed_verifikasi
@@ -99,6 +100,7 @@ def seed_demo() -> list[DemoAccount]:
     seed_usulan()
     seed_verifikasi()
     seed_rekap()
+    seed_reaktivasi()
     seed_distribusi()
     seed_pengaduan()
     return DEMO_ACCOUNTS

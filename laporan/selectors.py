@@ -45,7 +45,7 @@ from kis_portal.offices.selectors import get_active_profile
 from kis_portal.pdf import BULAN
 from kis_portal.wilayah.models import Desa, Kecamatan
 from pengaduan.selectors import pengaduan_counts, pengaduan_per_desa
-from rekap_bpjs.models import Batch, BatchItem
+from rekap_bpjs.models import Batch, BatchItem, Nonaktif
 from usulan.models import Anggota, Usulan
 
 S = Usulan.Status
@@ -566,8 +566,40 @@ def complaints_per_desa(lingkup: Lingkup) -> dict[int, int]:
     return pengaduan_per_desa(start=lingkup.start, end=lingkup.last_day)
 
 
+def deactivations_open(lingkup: Lingkup) -> dict:
+    """BPJS-deactivated participants whose desa has not yet acted, per desa (the
+    area's, whatever the period: an open task stays open), and how many of them
+    are past their reactivation deadline (WITA's today)."""
+    today = timezone.localdate()
+    rows = (
+        Nonaktif.objects.filter(lingkup.area_q("desa"), status=Nonaktif.Status.TERBUKA)
+        .values("desa_id", "desa__nama", "desa__kecamatan__nama")
+        .annotate(
+            jumlah=Count("pk"),
+            lewat_batas=Count("pk", filter=Q(batas__lt=today)),
+        )
+        .order_by("-jumlah", "desa__nama")
+    )
+    per_desa = [
+        {
+            "desa_id": row["desa_id"],
+            "nama": row["desa__nama"],
+            "kecamatan": row["desa__kecamatan__nama"],
+            "jumlah": row["jumlah"],
+            "lewat_batas": row["lewat_batas"],
+        }
+        for row in rows
+    ]
+    return {
+        "per_desa": per_desa,
+        "total": sum(row["jumlah"] for row in per_desa),
+        "lewat_batas": sum(row["lewat_batas"] for row in per_desa),
+    }
+
+
 def dashboard(lingkup: Lingkup) -> dict:
     return {
+        "nonaktif": deactivations_open(lingkup),
         "status": counts_by_status(lingkup),
         "bulan": counts_by_month(lingkup),
         "wilayah": counts_by_area(lingkup),

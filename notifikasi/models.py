@@ -17,6 +17,8 @@ class Jenis(models.TextChoices):
     TERDAFTAR = "terdaftar", "Terdaftar di BPJS"
     GAGAL_BPJS = "gagal_bpjs", "Gagal di BPJS"
     KARTU_SIAP = "kartu_siap", "Kartu siap dibagikan"
+    # Not a status change: BPJS deactivated participants (rekap_bpjs.signals).
+    NONAKTIF = "nonaktif", "Peserta dinonaktifkan BPJS"
     # Not a status change: an account's one-time password (kis_portal.accounts).
     AKUN = "akun", "Kata sandi akun portal"
 

@@ -4,6 +4,7 @@ from django.dispatch import receiver
 
 from distribusi.models import Kartu
 from kis_portal.workflow import status_changed, statuses_changed
+from rekap_bpjs.signals import nonaktif_found
 from usulan.models import Usulan
 
 from . import services, texts
@@ -33,3 +34,9 @@ def on_statuses_changed(
                 services.usulan_notify_bulk(instances, jenis=jenis, reason=reason or "")
     elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
         services.kartu_notify_bulk(instances)
+
+
+@receiver(nonaktif_found, dispatch_uid="notifikasi.nonaktif_found")
+def on_nonaktif_found(sender, instances, **kwargs):
+    """BPJS deactivated participants: each desa's inbox, each family's phone."""
+    services.nonaktif_notify(instances)

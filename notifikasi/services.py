@@ -257,6 +257,60 @@ def kartu_notify_bulk(cards: list[Kartu]) -> None:
     _save_outgoing(rows)
 
 
+def nonaktif_notify(tasks: list) -> None:
+    """BPJS deactivated participants (rekap_bpjs.Nonaktif rows just created):
+    one inbox message per desa listing them with their deadlines, and one
+    outgoing message per family's number unless it opted out."""
+    if not tasks:
+        return
+    per_desa: dict[int, list] = {}
+    for task in tasks:
+        per_desa.setdefault(task.desa_id, []).append(task)
+    members = {
+        m.pk: m
+        for m in Anggota.objects.filter(
+            pk__in=[task.anggota_id for task in tasks]
+        ).select_related("usulan")
+    }
+    link = reverse("rekap_bpjs:nonaktif_list")
+    pesan_list = Pesan.objects.bulk_create(
+        Pesan(
+            desa_id=desa_id,
+            jenis=Jenis.NONAKTIF,
+            judul=texts.JUDUL[Jenis.NONAKTIF].format(jumlah=len(desa_tasks)),
+            isi=texts.NONAKTIF_ISI.format(
+                rows="\n".join(
+                    f"- {members[t.anggota_id].nama} (usulan "
+                    f"{members[t.anggota_id].usulan.nomor}): dinonaktifkan "
+                    f"{t.tanggal_nonaktif:%d-%m-%Y}, batas reaktivasi {t.batas:%d-%m-%Y}"
+                    for t in desa_tasks
+                )
+            )[:2000],
+            tautan=link,
+            jumlah=len(desa_tasks),
+        )
+        for desa_id, desa_tasks in per_desa.items()
+    )
+    rows = []
+    for pesan, desa_tasks in zip(pesan_list, per_desa.values(), strict=True):
+        for task in desa_tasks:
+            anggota = members[task.anggota_id]
+            if phone := _card_phone(anggota):
+                rows.extend(
+                    _outgoing_rows(
+                        pesan,
+                        jenis=Jenis.NONAKTIF,
+                        recipients=[(anggota.pk, phone)],
+                        isi=texts.sms_text(
+                            Jenis.NONAKTIF,
+                            nomor=anggota.usulan.nomor,
+                            batas=f"{task.batas:%d-%m-%Y}",
+                        ),
+                    )
+                )
+    _save_outgoing(rows)
+
+
 def _kartu_isi(serah) -> str:
     if serah.kanal in (Kanal.DESA, Kanal.KELURAHAN):
         return (

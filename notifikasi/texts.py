@@ -28,7 +28,14 @@ JUDUL = {
     Jenis.TERDAFTAR: "Usulan {nomor} terdaftar di BPJS Kesehatan",
     Jenis.GAGAL_BPJS: "Usulan {nomor} gagal di BPJS, perlu diperbaiki",
     Jenis.KARTU_SIAP: "Kartu JKN-KIS diserahkan ({serah})",
+    Jenis.NONAKTIF: "{jumlah} peserta dinonaktifkan BPJS: periksa calon reaktivasi",
 }
+NONAKTIF_ISI = (
+    "BPJS Kesehatan menonaktifkan peserta berikut yang terdaftar lewat portal. "
+    "Bila sakit kronis, katastropik, dalam kondisi darurat, atau bayi dari ibu "
+    "peserta PBI yang dinonaktifkan, ajukan usulan MIG37 reaktivasi sebelum "
+    "batasnya:\n{rows}"
+)
 
 # What the citizen gets on the phone: no names, no reasons, no NIK.
 SMS = {
@@ -53,13 +60,18 @@ SMS = {
         "Silakan hubungi operator desa/kelurahan Anda untuk perbaikan data."
     ),
     Jenis.KARTU_SIAP: "Kartu JKN-KIS Anda (usulan {nomor}) {tempat}",
+    Jenis.NONAKTIF: (
+        "Kepesertaan JKN-KIS (usulan {nomor}) dinonaktifkan BPJS Kesehatan. Bila "
+        "sedang sakit atau perlu berobat, segera hubungi operator desa/kelurahan "
+        "Anda untuk reaktivasi sebelum {batas}."
+    ),
 }
 
 GRATIS = "Layanan ini gratis, tanpa biaya."
 
 
-def sms_text(jenis: str, *, nomor: str, tempat: str = "") -> str:
-    body = SMS[jenis].format(nomor=nomor, tempat=tempat)
+def sms_text(jenis: str, *, nomor: str, tempat: str = "", batas: str = "") -> str:
+    body = SMS[jenis].format(nomor=nomor, tempat=tempat, batas=batas)
     return f"{settings.KIS_OFFICE_NAME}: {body} {GRATIS}"
 
 

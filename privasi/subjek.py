@@ -17,7 +17,7 @@ from dtks.models import DtksRecord, UsulanSiksng
 from kis_portal.audit.models import AksesData, AuditEvent
 from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Pengaduan
-from rekap_bpjs.models import BatchItem
+from rekap_bpjs.models import BatchItem, Nonaktif
 from usulan.models import Anggota, Dokumen, Usulan
 from verifikasi.models import CekLapangan, SkPenetapan
 
@@ -33,6 +33,7 @@ class DataSubjek:
     siksng: list = field(default_factory=list)  # proposed for PBI-JK APBN
     cek_lapangan: list = field(default_factory=list)
     rekap: list = field(default_factory=list)
+    nonaktif: list = field(default_factory=list)  # BPJS's deactivations
     sk: list = field(default_factory=list)
     kartu: list = field(default_factory=list)
     serah_terima: list = field(default_factory=list)
@@ -168,6 +169,11 @@ def data_subjek(nik: str) -> DataSubjek:
         .select_related("batch")
         .order_by("batch__periode")
     )
+    data.nonaktif = list(
+        Nonaktif.objects.filter(anggota_id__in=anggota_ids).order_by(
+            "tanggal_nonaktif", "pk"
+        )
+    )
     data.sk = list(
         SkPenetapan.objects.filter(anggota__in=anggota_ids).distinct().order_by("pk")
     )
@@ -201,6 +207,7 @@ def data_subjek(nik: str) -> DataSubjek:
             SerahTerima: _ids(data.serah_terima),
             Pengaduan: _ids(data.pengaduan),
             UsulanSiksng: _ids(data.siksng),
+            Nonaktif: _ids(data.nonaktif),
         }
     )
     _household_reasons(data)

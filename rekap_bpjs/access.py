@@ -1,16 +1,18 @@
 """Every batch, batch item and batch file reaches a view through these: by role first.
 
 Batches belong to the whole regency, not to a desa: the rekap staff work on them,
-the head of office reads them; everyone else finds none (404).
+the head of office reads them; everyone else finds none (404). A deactivated
+participant's task (Nonaktif) belongs to its desa: the desa's operators see
+their own, the rekap staff and the head of office every desa's.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from kis_portal.roles import Role, has_role
+from kis_portal.roles import Role, has_role, operator_desa_id
 
-from .models import Batch, BatchFile, BatchItem
+from .models import Batch, BatchFile, BatchItem, Nonaktif
 
 # Who builds, locks, exports a batch and imports BPJS's result.
 STAFF = (Role.REKAP, Role.ADMIN)
@@ -64,3 +66,17 @@ def get_batch_file_for_user(user, periode: str, pk: int) -> BatchFile:
     if not can_download(user, batch_file):
         raise PermissionDenied
     return batch_file
+
+
+def nonaktif_for_user(user) -> QuerySet[Nonaktif]:
+    desa_id = operator_desa_id(user)
+    if desa_id is not None:
+        return Nonaktif.objects.filter(desa_id=desa_id)
+    if has_role(user, *READERS):
+        return Nonaktif.objects.all()
+    return Nonaktif.objects.none()
+
+
+def get_nonaktif_for_user(user, pk: int) -> Nonaktif:
+    """One task; another desa's is a 404."""
+    return get_object_or_404(nonaktif_for_user(user), pk=pk)

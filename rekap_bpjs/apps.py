@@ -6,5 +6,6 @@ class RekapBpjsConfig(AppConfig):
     verbose_name = "Rekap BPJS"
 
     def ready(self) -> None:
-        # Job handlers beyond jobs.py (autodiscovered by kis_portal.jobs).
-        from . import jobs_recon, jobs_result  # noqa: F401, PLC0415
+        # Job handlers beyond jobs.py (autodiscovered by kis_portal.jobs); the
+        # home page provider.
+        from . import home, jobs_recon, jobs_result  # noqa: F401, PLC0415

@@ -142,3 +142,78 @@ class BatchFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DaftarNonaktif(models.Model):
+    """One of BPJS's monthly lists of deactivated participants, as applied."""
+
+    name = models.CharField("nama berkas", max_length=200)
+    sha256 = models.CharField("sidik SHA-256", max_length=64, unique=True)
+    baris = models.PositiveIntegerField("baris dibaca", default=0)
+    cocok = models.PositiveIntegerField("cocok dengan peserta portal", default=0)
+    ditahan = models.PositiveIntegerField("ditahan", default=0)
+    tidak_dikenal = models.PositiveIntegerField("bukan peserta portal", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("diimpor", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "daftar peserta nonaktif BPJS"
+        verbose_name_plural = "daftar peserta nonaktif BPJS"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nonaktif(models.Model):
+    """A portal participant BPJS deactivated: a task for the desa and a
+    reactivation candidate until its deadline (usulan/reaktivasi.py)."""
+
+    class Status(models.TextChoices):
+        TERBUKA = "terbuka", "Perlu ditindaklanjuti desa"
+        SELESAI = "selesai", "Sudah ditindaklanjuti"
+
+    daftar = models.ForeignKey(
+        DaftarNonaktif, on_delete=models.PROTECT, related_name="rows"
+    )
+    anggota = models.ForeignKey(
+        Anggota, on_delete=models.PROTECT, related_name="nonaktif_set"
+    )
+    # The member's desa when the list came: the scope of the task.
+    desa = models.ForeignKey(
+        "wilayah.Desa", on_delete=models.PROTECT, related_name="+", verbose_name="desa"
+    )
+    tanggal_nonaktif = models.DateField("tanggal dinonaktifkan")
+    batas = models.DateField("batas reaktivasi")
+    keterangan_bpjs = models.CharField("keterangan BPJS", max_length=300, blank=True)
+    baris = models.PositiveIntegerField("baris di berkas")
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.TERBUKA
+    )
+    tindak_lanjut = models.CharField("tindak lanjut", max_length=300, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("ditindaklanjuti", null=True, blank=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    class Meta:
+        ordering = ["batas", "pk"]
+        verbose_name = "peserta dinonaktifkan BPJS"
+        verbose_name_plural = "peserta dinonaktifkan BPJS"
+        constraints = [
+            # The same deactivation in next month's list again is not a new task.
+            models.UniqueConstraint(
+                fields=["anggota", "tanggal_nonaktif"], name="nonaktif_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["desa", "status", "batas"])]
+
+    def __str__(self) -> str:
+        return f"Nonaktif {self.anggota_id} {self.tanggal_nonaktif}"

@@ -1,6 +1,7 @@
 """The monthly BPJS batch: build in priority order within the quota, adjust, lock."""
 
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -16,15 +17,21 @@ from kis_portal.bulk import bulk_set
 from kis_portal.offices.models import NOMOR_SURAT_DEFAULT, OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.offices.services import format_nomor, next_number
-from kis_portal.roles import require_role
+from kis_portal.roles import Role, require_role
 from usulan.models import Usulan
 from usulan.services import usulan_advance_bulk
 
 from .access import STAFF
-from .models import Batch, BatchItem, periode_validator
+from .deactivations import (
+    DeactivationFileError,
+    parse_deactivations,
+    preview_deactivations,
+)
+from .models import Batch, BatchItem, DaftarNonaktif, Nonaktif, periode_validator
 from .selectors import batch_unanswered, members_ready
+from .signals import nonaktif_found
 from .snapshot import member_snapshot
-from .workflow import BATCH
+from .workflow import BATCH, NONAKTIF
 
 logger = logging.getLogger(__name__)
 
@@ -331,3 +338,106 @@ def batch_close(*, periode: str, by, alasan: str = "") -> Batch:
         data={"tanpa_hasil": waiting},
     )
     return batch
+
+
+# --- BPJS's list of deactivated participants -------------------------------------
+
+
+class DeactivationImportError(ValidationError):
+    """The list cannot be applied; the message is for the uploader."""
+
+
+@transaction.atomic
+def nonaktif_import(*, content: bytes, filename: str, by) -> DaftarNonaktif:
+    """Apply BPJS's list of deactivated participants: one task per match.
+
+    The file is read and matched again (what the preview showed, unless the
+    register changed in between); the same file twice is refused, and a
+    deactivation already recorded is not recorded again. The desa are told
+    through `signals.nonaktif_found` (notifikasi).
+    """
+    require_role(
+        by, *STAFF, message="Hanya staf rekap BPJS yang menerapkan daftar nonaktif."
+    )
+    digest = hashlib.sha256(content).hexdigest()
+    if DaftarNonaktif.objects.filter(sha256=digest).exists():
+        raise DeactivationImportError(
+            "Berkas yang sama sudah pernah diterapkan.", code="duplicate"
+        )
+    try:
+        rows = parse_deactivations(content)
+    except DeactivationFileError as exc:
+        raise DeactivationImportError(exc.message, code="file") from exc
+    preview = preview_deactivations(rows, profile=get_active_profile())
+    daftar = DaftarNonaktif.objects.create(
+        name=filename[-200:],
+        sha256=digest,
+        baris=preview.rows,
+        cocok=len(preview.matched),
+        ditahan=len(preview.held),
+        tidak_dikenal=len(preview.unknown),
+        created_by=by,
+    )
+    created = Nonaktif.objects.bulk_create(
+        [
+            Nonaktif(
+                daftar=daftar,
+                anggota_id=row.peserta.anggota_id,
+                desa_id=row.peserta.desa_id,
+                tanggal_nonaktif=row.tanggal,
+                batas=row.batas,
+                keterangan_bpjs=row.keterangan,
+                baris=row.number,
+            )
+            for row in preview.matched
+        ]
+    )
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        by=by,
+        target=daftar,
+        reason="Daftar peserta nonaktif BPJS diterapkan",
+        data=preview.counts,
+    )
+    logger.info(
+        "nonaktif list=%s rows=%s matched=%s held=%s by user=%s",
+        daftar.pk,
+        preview.rows,
+        len(created),
+        len(preview.held),
+        by.pk,
+    )
+    if created:
+        nonaktif_found.send(sender=Nonaktif, instances=created)
+    return daftar
+
+
+@transaction.atomic
+def nonaktif_close(*, nonaktif_id: int, tindak_lanjut: str, by) -> Nonaktif:
+    """The desa (or the office) records what was done about a deactivation."""
+    require_role(
+        by,
+        Role.OPERATOR_DESA,
+        *STAFF,
+        message="Hanya operator desa atau staf rekap yang mencatat tindak lanjut.",
+    )
+    task = Nonaktif.objects.select_for_update().get(pk=nonaktif_id)
+    text = " ".join((tindak_lanjut or "").split())[:300]
+    if not text:
+        raise ValidationError(
+            {
+                "tindak_lanjut": "Tuliskan tindak lanjutnya, misalnya nomor usulan "
+                "reaktivasi atau alasan tidak diusulkan."
+            }
+        )
+    if task.status == Nonaktif.Status.SELESAI:
+        return task  # a second click: already recorded
+    task.tindak_lanjut = text
+    NONAKTIF.move(
+        task,
+        to=Nonaktif.Status.SELESAI,
+        by=by,
+        reason=text,
+        update_fields=["tindak_lanjut"],
+    )
+    return task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_nonaktif
 
 app_name = "rekap_bpjs"
 urlpatterns = [
@@ -8,6 +8,14 @@ urlpatterns = [
     path("susun/", views.batch_build_view, name="build"),
     path("rekonsiliasi/", views.reconciliation, name="reconciliation"),
     path("rekomendasi-pembayaran/", views.payment, name="payment"),
+    path("nonaktif/", views_nonaktif.nonaktif_list, name="nonaktif_list"),
+    path("nonaktif/unggah/", views_nonaktif.nonaktif_upload, name="nonaktif_upload"),
+    path("nonaktif/terapkan/", views_nonaktif.nonaktif_apply, name="nonaktif_apply"),
+    path(
+        "nonaktif/<int:pk>/tindak-lanjut/",
+        views_nonaktif.nonaktif_close_view,
+        name="nonaktif_close",
+    ),
     path("<str:periode>/", views.batch_detail, name="detail"),
     path("<str:periode>/anggota/<int:item_id>/", views.batch_member, name="member"),
     path("<str:periode>/kunci/", views.batch_lock_view, name="lock"),

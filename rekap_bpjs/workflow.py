@@ -1,8 +1,9 @@
-"""The monthly batch's statuses: one way only, each step with its history row."""
+"""The monthly batch's statuses, and a deactivated participant's task: one way
+only, each step with its history row."""
 
 from kis_portal.workflow import Entering, Workflow
 
-from .models import Batch
+from .models import Batch, Nonaktif
 
 S = Batch.Status
 
@@ -23,3 +24,22 @@ def enter_terkunci(entering: Entering) -> None:
 
 
 BATCH = Workflow(Batch, transitions=TRANSITIONS, on_enter={S.TERKUNCI: enter_terkunci})
+
+
+N = Nonaktif.Status
+
+NONAKTIF_TRANSITIONS: dict[str, set[str]] = {
+    # The desa (or the rekap staff) records what was done about it.
+    N.TERBUKA: {N.SELESAI},
+    N.SELESAI: set(),
+}
+
+
+def enter_selesai(entering: Entering) -> None:
+    """Record who closed the task, and when."""
+    entering.set(closed_by=entering.by, closed_at=entering.now)
+
+
+NONAKTIF = Workflow(
+    Nonaktif, transitions=NONAKTIF_TRANSITIONS, on_enter={N.SELESAI: enter_selesai}
+)

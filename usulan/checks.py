@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kis_portal.audit.services import record_access
 from kis_portal.identifiers import check_nik_matches, nik_birth_info, validate_nik
-from kis_portal.offices.choices import JenisUsulan, Kategori
+from kis_portal.offices.choices import AlasanReaktivasi, JenisUsulan, Kategori
 from kis_portal.ratelimit.services import Limit, attempt_distinct, within_distinct
 from kis_portal.roles import operator_desa_id
 from kis_portal.wilayah.models import Desa
@@ -76,6 +76,36 @@ def household_errors(data: dict) -> dict[str, str]:
             errors["segmen_asal"] = (
                 "Pilih segmen asal kepesertaan (misalnya BPJS Mandiri)."
             )
+    errors.update(reaktivasi_errors(data))
+    return errors
+
+
+def reaktivasi_errors(data: dict) -> dict[str, str]:
+    """A reactivation names its reason and the day BPJS deactivated the card.
+
+    A date past the profile's window is not an error (usulan/reaktivasi.py)."""
+    alasan = data.get("reaktivasi_alasan") or ""
+    if not alasan:
+        return {}
+    errors: dict[str, str] = {}
+    if data.get("jenis") != JenisUsulan.MIG37:
+        errors["reaktivasi_alasan"] = (
+            "Reaktivasi PBI hanya untuk usulan MIG37 (peserta yang sudah punya NOKA)."
+        )
+    tanggal = data.get("reaktivasi_nonaktif_sejak")
+    if not tanggal:
+        errors["reaktivasi_nonaktif_sejak"] = (
+            "Isi tanggal kartu PBI dinonaktifkan (lihat surat/daftar BPJS)."
+        )
+    elif tanggal > timezone.localdate():
+        errors["reaktivasi_nonaktif_sejak"] = (
+            "Tanggal dinonaktifkan tidak boleh setelah hari ini."
+        )
+    if (
+        alasan == AlasanReaktivasi.LAINNYA
+        and not (data.get("reaktivasi_keterangan") or "").strip()
+    ):
+        errors["reaktivasi_keterangan"] = "Tuliskan alasan reaktivasinya."
     return errors
 
 

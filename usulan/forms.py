@@ -9,6 +9,7 @@ from kis_portal.identifiers import (
     validate_nik,
 )
 from kis_portal.offices.choices import (
+    AlasanReaktivasi,
     BerlakuUntuk,
     JenisUsulan,
     Kategori,
@@ -41,8 +42,12 @@ class UsulanForm(forms.ModelForm):
             "tanpa_kabar_hp",
             "noka_lama",
             "segmen_asal",
+            "reaktivasi_alasan",
+            "reaktivasi_nonaktif_sejak",
+            "reaktivasi_keterangan",
         ]
         widgets = {
+            "reaktivasi_nonaktif_sejak": DATE_WIDGET,
             "jenis": forms.RadioSelect,
             "no_kk": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off"}
@@ -63,11 +68,20 @@ class UsulanForm(forms.ModelForm):
                 "Hanya MIG37: NOKA lama kepala keluarga, 13 angka. Dipakai untuk "
                 "kepala keluarga bila NOKA lama tiap anggota tidak diisi."
             ),
+            "reaktivasi_nonaktif_sejak": (
+                "Hanya reaktivasi: tanggal kartu PBI dinonaktifkan BPJS."
+            ),
+            "reaktivasi_keterangan": "Wajib bila alasannya Lainnya.",
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["jenis"].choices = JenisUsulan.choices
+        self.fields["reaktivasi_alasan"].choices = [
+            ("", "Bukan reaktivasi"),
+            *AlasanReaktivasi.choices,
+        ]
+        self.fields["reaktivasi_nonaktif_sejak"].input_formats = DATE_FORMATS
         for name in ("no_kk", "noka_lama", "rt", "rw", "telepon"):
             # Identifiers are cleaned before their length is checked.
             self.fields[name].max_length = None

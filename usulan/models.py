@@ -13,7 +13,7 @@ from kis_portal.identifiers import (
     noka_validator,
     rt_rw_validator,
 )
-from kis_portal.offices.choices import JenisUsulan, Kategori, Level
+from kis_portal.offices.choices import AlasanReaktivasi, JenisUsulan, Kategori, Level
 from kis_portal.wilayah.models import Desa
 
 # Registration numbers are printed on receipts and typed by citizens on the public
@@ -39,6 +39,8 @@ HOUSEHOLD_FIELDS = (
     "telepon",
     "noka_lama",
     "segmen_asal",
+    "reaktivasi_alasan",
+    "reaktivasi_keterangan",
 )
 MEMBER_FIELDS = (
     "nik",
@@ -174,6 +176,26 @@ class Usulan(models.Model):
     segmen_asal = models.CharField(
         "segmen asal", max_length=12, choices=Segmen.choices, blank=True
     )
+    # MIG37 of a PBI participant BPJS deactivated (usulan/reaktivasi.py).
+    reaktivasi_alasan = models.CharField(
+        "alasan reaktivasi PBI",
+        max_length=12,
+        choices=AlasanReaktivasi.choices,
+        blank=True,
+        help_text="Hanya MIG37: isi bila peserta PBI yang dinonaktifkan diusulkan "
+        "aktif kembali.",
+    )
+    reaktivasi_nonaktif_sejak = models.DateField(
+        "tanggal dinonaktifkan", null=True, blank=True
+    )
+    reaktivasi_keterangan = models.CharField(
+        "keterangan alasan reaktivasi", max_length=250, blank=True
+    )
+    # The day the window is judged on: the first submission (WITA), kept when
+    # the usulan comes back to the desa and is submitted again.
+    reaktivasi_dinilai_pada = models.DateField(
+        "jendela reaktivasi dinilai pada", null=True, blank=True, editable=False
+    )
     status = models.CharField(
         "status",
         max_length=20,
@@ -214,6 +236,13 @@ class Usulan(models.Model):
                 name="usulan_mig37_has_noka",
                 violation_error_message="Usulan MIG37 wajib mencantumkan NOKA lama.",
             ),
+            models.CheckConstraint(
+                condition=Q(reaktivasi_alasan="")
+                | Q(jenis=JenisUsulan.MIG37, reaktivasi_nonaktif_sejak__isnull=False),
+                name="usulan_reaktivasi_is_mig37_with_date",
+                violation_error_message="Reaktivasi PBI hanya untuk MIG37, dengan "
+                "tanggal dinonaktifkan.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,6 +258,10 @@ class Usulan(models.Model):
             self.Status.DIKEMBALIKAN,
             self.Status.GAGAL_BPJS,
         )
+
+    @property
+    def is_reaktivasi(self) -> bool:
+        return self.jenis == JenisUsulan.MIG37 and bool(self.reaktivasi_alasan)
 
     @property
     def is_transfer_mandiri(self) -> bool:

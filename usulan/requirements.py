@@ -44,10 +44,19 @@ class RequiredDoc:
 
 
 def _holds(
-    kondisi: str, *, usulan: Usulan, members: list[Anggota], not_in_dtks: set[str]
+    kondisi: str,
+    *,
+    usulan: Usulan,
+    members: list[Anggota],
+    not_in_dtks: set[str],
+    profile: OfficeProfile,
 ) -> bool:
     if kondisi == Kondisi.ALWAYS:
         return True
+    if kondisi == Kondisi.REAKTIVASI_FASKES:
+        return usulan.is_reaktivasi and profile.reaktivasi_needs_letter(
+            usulan.reaktivasi_alasan
+        )
     if kondisi == Kondisi.TRANSFER_MANDIRI:
         return usulan.is_transfer_mandiri
     if kondisi == Kondisi.NOT_DTKS:
@@ -84,6 +93,7 @@ def required_documents(
                         usulan=usulan,
                         members=[member],
                         not_in_dtks=not_in_dtks,
+                        profile=profile,
                     ):
                         doc = uploaded.get((level, member.pk, req.kode))
                         out.append(
@@ -95,7 +105,11 @@ def required_documents(
                             )
                         )
             elif _holds(
-                req.kondisi, usulan=usulan, members=members, not_in_dtks=not_in_dtks
+                req.kondisi,
+                usulan=usulan,
+                members=members,
+                not_in_dtks=not_in_dtks,
+                profile=profile,
             ):
                 out.append(
                     RequiredDoc(

@@ -20,6 +20,7 @@ from kis_portal.offices.selectors import get_active_profile
 
 from .access import usulan_for_user
 from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Anggota, Usulan
+from .reaktivasi import judged_on, window
 from .requirements import RequiredDoc, required_documents
 
 
@@ -389,4 +390,17 @@ def changes_since_return(
         dokumen=dokumen,
         dokumen_diganti=diganti | baru,
         anggota_diubah=anggota_diubah,
+    )
+
+
+def reaktivasi_window(usulan: Usulan):
+    """The reactivation's window check as the Dinas Sosial judges it: on the day
+    the usulan was first submitted, or today before that; None when the
+    usulan is not a reactivation."""
+    if not usulan.is_reaktivasi or usulan.reaktivasi_nonaktif_sejak is None:
+        return None
+    return window(
+        usulan.reaktivasi_nonaktif_sejak,
+        profile=get_active_profile(),
+        today=judged_on(usulan),
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
 from kis_portal.offices.choices import JenisUsulan, Level
+from kis_portal.offices.selectors import get_active_profile
 from kis_portal.roles import Role, require_role
 from kis_portal.uploads import check_upload
 from kis_portal.wilayah.models import Desa
@@ -29,6 +30,7 @@ from .models import (
     Pengembalian,
     Usulan,
 )
+from .reaktivasi import lane_for
 from .selectors import changes_since_return, review_usulan, usulan_snapshot
 from .workflow import USULAN
 
@@ -171,6 +173,12 @@ def usulan_save(
             setattr(usulan, field, household[field] or "")
     if "tanpa_kabar_hp" in household:
         usulan.tanpa_kabar_hp = bool(household["tanpa_kabar_hp"])
+    if "reaktivasi_nonaktif_sejak" in household:
+        usulan.reaktivasi_nonaktif_sejak = household["reaktivasi_nonaktif_sejak"]
+    if not usulan.reaktivasi_alasan:
+        usulan.reaktivasi_nonaktif_sejak = None
+        usulan.reaktivasi_keterangan = ""
+    usulan.jalur = lane_for(usulan, profile=get_active_profile())
     usulan.full_clean(exclude=["client_token"])
     if usulan.pk:
         usulan.version = F("version") + 1
@@ -318,6 +326,13 @@ def usulan_submit(*, usulan_id: int, by) -> bool:
     review = review_usulan(usulan)
     if review.missing:
         raise IncompleteUsulan(review.missing)
+    # A reactivation's window is judged on the day the Dinas Sosial first
+    # receives it; a return to the desa and a resubmission keep that day.
+    if usulan.is_reaktivasi and usulan.reaktivasi_dinilai_pada is None:
+        usulan.reaktivasi_dinilai_pada = timezone.localdate()
+    jalur = lane_for(usulan, profile=get_active_profile())
+    usulan.jalur = jalur
+    usulan.save(update_fields=["jalur", "reaktivasi_dinilai_pada", "updated_at"])
     resubmit = usulan.status == Usulan.Status.DIKEMBALIKAN
     if resubmit:
         changes = changes_since_return(usulan, review)

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from kis_portal.identifiers import check_nik_matches, validate_kk, validate_nik
 from usulan.checks import nik_region_warning
 from usulan.models import Anggota, Usulan
-from usulan.selectors import MemberDesil, UsulanReview, review_usulan
+from usulan.reaktivasi import Jendela
+from usulan.selectors import (
+    MemberDesil,
+    UsulanReview,
+    reaktivasi_window,
+    review_usulan,
+)
 
 # Reasons the office writes most often (docs/domain.md, "Office procedures"): picked
 # from a list or typed.
@@ -49,6 +55,9 @@ class Checklist:
     duplicates: list[str]
     # (member, desil and its meaning under the office's rule table)
     desil: list[tuple[Anggota, MemberDesil]] = field(default_factory=list)
+    # A reactivation's window check (judged on the submission day): past the
+    # window is not a refusal, the verifier decides (usulan/reaktivasi.py).
+    reaktivasi: Jendela | None = None
 
     @property
     def usulan(self) -> Usulan:
@@ -82,6 +91,7 @@ def build_checklist(usulan: Usulan) -> Checklist:
         data_checks=data_checks,
         duplicates=_possible_duplicates(usulan, review.members),
         desil=[(m, desil[m.pk]) for m in review.members],
+        reaktivasi=reaktivasi_window(usulan),
     )
 
 

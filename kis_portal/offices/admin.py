@@ -110,6 +110,16 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                 "fields": ("aturan_desil", "desil_di_rekap"),
             },
         ),
+        (
+            "Reaktivasi PBI",
+            {
+                "fields": (
+                    "reaktivasi_batas_bulan",
+                    "reaktivasi_alasan_surat_faskes",
+                    "header_sinonim_nonaktif",
+                )
+            },
+        ),
         ("Impor hasil BPJS", {"fields": ("header_sinonim_hasil",)}),
     )
 

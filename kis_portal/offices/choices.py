@@ -32,6 +32,11 @@ class Kondisi(models.TextChoices):
     CHRONIC = "chronic", "Hanya untuk penyakit kronis"
     DISABILITY = "disability", "Hanya untuk penyandang disabilitas"
     TRANSFER_MANDIRI = "transfer_mandiri", "Hanya untuk peralihan dari BPJS Mandiri"
+    # The profile's reaktivasi_alasan_surat_faskes names the reasons it covers.
+    REAKTIVASI_FASKES = (
+        "reaktivasi_faskes",
+        "Hanya untuk reaktivasi PBI dengan alasan yang memerlukan surat faskes",
+    )
 
 
 class BerlakuUntuk(models.TextChoices):
@@ -67,3 +72,21 @@ class DokumenTtd(models.TextChoices):
     SURAT_PENGANTAR = "surat_pengantar", "Surat pengantar ke BPJS Kesehatan"
     REKOMENDASI = "rekomendasi", "Rekomendasi pembayaran iuran"
     LAPORAN = "laporan", "Laporan perkembangan bulanan"
+
+
+class AlasanReaktivasi(models.TextChoices):
+    """Why a deactivated PBI participant asks to be reactivated (MIG37)."""
+
+    KRONIS = "kronis", "Penyakit kronis"
+    KATASTROPIK = "katastropik", "Penyakit katastropik"
+    DARURAT = "darurat", "Kondisi darurat medis"
+    BAYI = "bayi", "Bayi baru lahir dari ibu peserta PBI yang dinonaktifkan"
+    LAINNYA = "lainnya", "Lainnya"
+
+
+# The medical reasons: a letter from the health facility is required by default.
+ALASAN_SURAT_FASKES_DEFAULT = [
+    AlasanReaktivasi.KRONIS.value,
+    AlasanReaktivasi.KATASTROPIK.value,
+    AlasanReaktivasi.DARURAT.value,
+]

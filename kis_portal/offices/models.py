@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 
 from .choices import (
+    ALASAN_SURAT_FASKES_DEFAULT,
+    AlasanReaktivasi,
     BerlakuUntuk,
     ColumnFormat,
     DokumenTtd,
@@ -17,7 +19,12 @@ from .choices import (
 from .defaults import PETA_KODE, nilai_tetap_default, peta_kode_default
 from .desil import DesilRekap, aturan_desil_default, aturan_desil_errors
 from .fields import CODED_FIELDS, CONSTANT_FIELDS, EXPORT_FIELDS
-from .result_headers import default_header_sinonim_hasil, header_sinonim_errors
+from .result_headers import (
+    NONAKTIF_HEADER_FIELDS,
+    default_header_sinonim_hasil,
+    default_header_sinonim_nonaktif,
+    header_sinonim_errors,
+)
 
 SK_DIKTUM_DEFAULT = (
     "Menetapkan penduduk yang namanya tercantum dalam keputusan ini sebagai peserta "
@@ -36,6 +43,10 @@ nomor_surat_validator = RegexValidator(
 
 def default_priority_order() -> list[str]:
     return list(Kategori.values)
+
+
+def default_alasan_surat_faskes() -> list[str]:
+    return list(ALASAN_SURAT_FASKES_DEFAULT)
 
 
 class OfficeProfile(models.Model):
@@ -98,6 +109,30 @@ class OfficeProfile(models.Model):
     wajib_faskes = models.BooleanField("faskes wajib diisi", default=False)
     verification_days = models.PositiveSmallIntegerField(
         "target hari verifikasi", default=20, validators=[MinValueValidator(1)]
+    )
+    reaktivasi_batas_bulan = models.PositiveSmallIntegerField(
+        "batas reaktivasi PBI (bulan sejak dinonaktifkan)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Di dalam batas ini usulan reaktivasi masuk jalur reaktivasi "
+        "(didahulukan di rekap BPJS); lewat batas, usulan ditandai untuk verifikator.",
+    )
+    reaktivasi_alasan_surat_faskes = models.JSONField(
+        "alasan reaktivasi yang wajib surat faskes",
+        default=default_alasan_surat_faskes,
+        blank=True,
+        help_text="Kode alasan: " + ", ".join(AlasanReaktivasi.values) + ".",
+    )
+    header_sinonim_nonaktif = models.JSONField(
+        "judul kolom tambahan di daftar peserta nonaktif BPJS",
+        default=default_header_sinonim_nonaktif,
+        blank=True,
+        help_text=(
+            "Ejaan judul kolom daftar peserta nonaktif selain yang sudah dikenali. "
+            'Misalnya {"tanggal": ["TGL NONAKTIF PESERTA"]}. Kunci: '
+            + ", ".join(NONAKTIF_HEADER_FIELDS)
+            + "."
+        ),
     )
     sheet_split = models.CharField(
         "pembagian sheet ekspor",
@@ -198,6 +233,17 @@ class OfficeProfile(models.Model):
             errors["header_sinonim_hasil"] = problem
         if problem := aturan_desil_errors(self.aturan_desil):
             errors["aturan_desil"] = problem
+        if problem := header_sinonim_errors(
+            self.header_sinonim_nonaktif, NONAKTIF_HEADER_FIELDS
+        ):
+            errors["header_sinonim_nonaktif"] = problem
+        alasan = self.reaktivasi_alasan_surat_faskes
+        if not isinstance(alasan, list) or not set(alasan) <= set(
+            AlasanReaktivasi.values
+        ):
+            errors["reaktivasi_alasan_surat_faskes"] = (
+                f"Isi daftar kode alasan, dari: {', '.join(AlasanReaktivasi.values)}."
+            )
         order = self.priority_order
         if not isinstance(order, list) or sorted(order) != sorted(Kategori.values):
             errors["priority_order"] = (
@@ -242,6 +288,10 @@ class OfficeProfile(models.Model):
     def kepala_jabatan_lengkap(self) -> str:
         """The head of office's position as printed above the signature."""
         return self.kepala_jabatan or f"Kepala {self.nama_dinas}"
+
+    def reaktivasi_needs_letter(self, alasan: str) -> bool:
+        """Whether a reactivation for this reason needs the faskes letter."""
+        return bool(alasan) and alasan in (self.reaktivasi_alasan_surat_faskes or [])
 
     def requirements_for(
         self, *, jenis: str, level: str

@@ -18,21 +18,37 @@ RESULT_HEADER_FIELDS: dict[str, str] = {
 }
 
 
+# BPJS's monthly list of deactivated participants (rekap_bpjs/deactivations.py).
+NONAKTIF_HEADER_FIELDS: dict[str, str] = {
+    "noka": "Nomor kartu (NOKA)",
+    "nik": "NIK",
+    "nama": "Nama peserta",
+    "no_kk": "Nomor KK",
+    "tanggal": "Tanggal dinonaktifkan",
+    "keterangan": "Keterangan/alasan",
+}
+
+
 def default_header_sinonim_hasil() -> dict[str, list[str]]:
     return {key: [] for key in RESULT_HEADER_FIELDS}
 
 
-def header_sinonim_errors(value: Any) -> str:
+def default_header_sinonim_nonaktif() -> dict[str, list[str]]:
+    return {key: [] for key in NONAKTIF_HEADER_FIELDS}
+
+
+def header_sinonim_errors(
+    value: Any, fields: dict[str, str] = RESULT_HEADER_FIELDS
+) -> str:
     """Why a synonyms value is unusable, or ''."""
     if not isinstance(value, dict):
         return "Isi berupa objek JSON: kunci kolom -> daftar judul, misalnya " + (
             '{"nik": ["NIK PESERTA"]}.'
         )
-    unknown = sorted(set(value) - set(RESULT_HEADER_FIELDS))
+    unknown = sorted(set(value) - set(fields))
     if unknown:
         return (
-            f"Kunci tidak dikenal: {', '.join(unknown)}. Pilihan: "
-            f"{', '.join(RESULT_HEADER_FIELDS)}."
+            f"Kunci tidak dikenal: {', '.join(unknown)}. Pilihan: {', '.join(fields)}."
         )
     for key, names in value.items():
         if not isinstance(names, list) or not all(

@@ -48,6 +48,9 @@ PROFILE_FIELDS = (
     "header_sinonim_hasil",
     "aturan_desil",
     "desil_di_rekap",
+    "reaktivasi_batas_bulan",
+    "reaktivasi_alasan_surat_faskes",
+    "header_sinonim_nonaktif",
 )
 # Profile JSON gives the SK texts as lists of lines.
 LINE_FIELDS = ("sk_menimbang", "sk_mengingat", "sk_diktum")

@@ -14,10 +14,11 @@ from kis_portal.roles import Role, user_roles
 from kis_portal.wilayah.models import Desa
 from laporan.forms import default_range
 from laporan.selectors import Lingkup, dashboard
+from notifikasi.models import Pesan
 from pengaduan.models import Pengaduan
 from pengaduan.selectors import open_q
 from pengaduan.selectors import overdue_q as complaint_late
-from rekap_bpjs.models import Batch
+from rekap_bpjs.models import Batch, Nonaktif
 from rekap_bpjs.selectors import members_ready
 from tests.clock import frozen, wita
 from usulan.models import Anggota, Pengajuan, Usulan
@@ -183,3 +184,25 @@ def test_seed_demo_is_sensible_on_any_date(settings, moment):
             p.nomor_surat.endswith(f"/{today.year}")
             for p in Pengajuan.objects.exclude(nomor_surat="")
         )
+
+
+def test_seed_demo_has_a_usulan_in_each_lane_and_a_deactivated_participant(
+    settings, client
+):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    reaktivasi = Usulan.objects.get(jalur=Usulan.Jalur.REAKTIVASI)
+    assert (reaktivasi.jenis, reaktivasi.status, reaktivasi.reaktivasi_alasan) == (
+        "MIG37",
+        "diajukan",
+        "kronis",
+    )
+    assert Usulan.objects.filter(jalur=Usulan.Jalur.BIASA).exists()
+    task = Nonaktif.objects.get()
+    assert task.desa == reaktivasi.desa and task.status == "terbuka"
+    assert Pesan.objects.filter(jenis="nonaktif", desa=task.desa).exists()
+    assert client.login(username="desa1", password="demo12345")
+    home = client.get("/").content.decode()
+    assert "Peserta dinonaktifkan BPJS, perlu ditindaklanjuti" in home
+    page = client.get(reaktivasi.get_absolute_url()).content.decode()
+    assert "batas reaktivasi" in page

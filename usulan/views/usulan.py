@@ -41,6 +41,7 @@ from ..receipts import whatsapp_link, whatsapp_text
 from ..registry import member_lines
 from ..selectors import (
     changes_since_return,
+    reaktivasi_window,
     review_usulan,
     status_counts,
     usulan_label,
@@ -363,6 +364,7 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "catatan": catatan,
             "household_note": open_notes.get(("data", None), ""),
             "household_fixed": bool(changes and changes.keluarga),
+            "reaktivasi": reaktivasi_window(usulan),
             "events": history_for(usulan, labels=dict(Usulan.Status.choices)),
             "can_edit": editable,
             "can_print_receipt": has_role(request.user, *RECEIPT_ROLES),

@@ -23,7 +23,7 @@ from distribusi.models import Kartu, SerahTerima
 from kis_portal.jobs.models import Job
 from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Lampiran, Pengaduan
-from rekap_bpjs.models import BatchFile, BatchItem
+from rekap_bpjs.models import BatchFile, BatchItem, Nonaktif
 from usulan.models import Anggota, Dokumen, Pengajuan, Usulan
 from verifikasi.models import FotoLapangan
 
@@ -116,6 +116,10 @@ GETTERS: dict[str, Getter] = {
     ),
     "rekap_bpjs.access.get_batch_item_for_user": Getter("rekap", _batch_items),
     "rekap_bpjs.access.get_batch_file_for_user": Getter("rekap", _batch_files),
+    "rekap_bpjs.access.get_nonaktif_for_user": Getter(
+        "desa1",
+        lambda d, desa: [(pk,) for pk in pks(Nonaktif.objects.filter(desa=desa))],
+    ),
     "distribusi.access.get_kartu_for_user": Getter(
         "desa1", lambda d, desa: [(pk,) for pk in pks(Kartu.objects.filter(desa=desa))]
     ),
@@ -173,6 +177,7 @@ QUERYSETS: dict[str, str | None] = {
     "rekap_bpjs.access.batch_for_user": None,
     "rekap_bpjs.access.batch_item_for_user": None,
     "rekap_bpjs.access.batch_file_for_user": None,
+    "rekap_bpjs.access.nonaktif_for_user": "desa_id",
     "distribusi.access.kartu_for_user": "desa_id",
     "distribusi.access.serah_terima_for_user": "desa_id",
     "distribusi.access.anggota_for_user": "usulan__desa_id",

@@ -37,7 +37,7 @@ from pengaduan.selectors import HANDLERS
 from pengaduan.workflow import PENGADUAN
 from rekap_bpjs.models import Batch, BatchItem
 from rekap_bpjs.results import result_apply
-from rekap_bpjs.workflow import BATCH
+from rekap_bpjs.workflow import BATCH, NONAKTIF
 from usulan.models import Usulan
 from usulan.workflow import USULAN
 from verifikasi.checklist import build_checklist
@@ -533,7 +533,7 @@ def test_complaint_moves_only_along_its_table(demo, session_keys, quiet):
 
 # --- The tables themselves, at the service level ----------------------------------------
 
-WORKFLOWS = [USULAN, BATCH, KARTU, PENGADUAN, JOB, PESAN_KELUAR]
+WORKFLOWS = [USULAN, BATCH, NONAKTIF, KARTU, PENGADUAN, JOB, PESAN_KELUAR]
 
 
 def test_every_model_with_a_status_has_one_workflow():

@@ -18,6 +18,7 @@ from distribusi.models import Kartu, SerahTerima
 from kis_portal.jobs.models import Job
 from notifikasi.models import Pesan
 from pengaduan.models import Lampiran, Pengaduan
+from rekap_bpjs.models import Nonaktif
 from usulan.models import Anggota, Dokumen, Pengajuan, Usulan
 from verifikasi.models import FotoLapangan
 
@@ -113,6 +114,8 @@ def sample_objects(demo) -> dict[str, object]:
         "cek_lapangan": own.filter(status=Usulan.Status.CEK_LAPANGAN).first(),
         "foto": FotoLapangan.objects.order_by("pk").first(),
         "pesan": Pesan.objects.filter(desa=desa1).order_by("pk").first(),
+        # desa1's task for a participant BPJS deactivated (demo/reaktivasi_demo.py).
+        "nonaktif": Nonaktif.objects.filter(desa=desa1).order_by("pk").first(),
         "lampiran": Lampiran.objects.filter(
             pengaduan=demo.objects["complaint"]
         ).first(),
@@ -160,6 +163,7 @@ def sample_kwargs(pattern: UrlPattern, objs: dict, demo) -> dict[str, str] | Non
         },
         "rekap_bpjs:result_upload": {"periode": batch.periode},
         "rekap_bpjs:result_apply": {"periode": batch.periode},
+        "rekap_bpjs:nonaktif_close": {"pk": objs["nonaktif"].pk},
         "distribusi:kartu_detail": {"pk": objs["kartu"].pk},
         "distribusi:kartu_serahkan": {"pk": objs["kartu"].pk},
         "distribusi:kartu_diterima": {"pk": objs["kartu"].pk},
