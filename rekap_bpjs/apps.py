@@ -7,4 +7,4 @@ class RekapBpjsConfig(AppConfig):
 
     def ready(self) -> None:
         # Job handlers beyond jobs.py (autodiscovered by kis_portal.jobs).
-        from . import jobs_recon, jobs_result  # noqa: F401, PLC0415
+        from . import jobs_lock, jobs_recon, jobs_result  # noqa: F401, PLC0415

@@ -18,7 +18,7 @@ MSG_GONE = "Berkas hasil tidak ditemukan lagi. Unggah ulang berkasnya."
 
 
 @job_handler("bpjs_result_apply", label="Impor hasil BPJS")
-def apply_result(ctx, *, periode: str, token: str) -> None:
+def apply_result(ctx, *, periode: str, token: str, **_page) -> None:
     user = get_user_model().objects.get(pk=ctx.job.created_by_id)
     try:
         staged = staged_get(token, purpose=RESULT_STAGING, by=user)

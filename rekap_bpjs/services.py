@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -48,6 +49,10 @@ class BuildResult:
     menunggu: dict[str, int] = field(default_factory=dict)
 
 
+MSG_NO_FASKES = (
+    "{n} orang belum punya kode faskes; kolom faskes di berkas BPJS akan kosong. "
+    "Keluarkan mereka dari rekap, atau centang bahwa rekap tetap dikirim tanpa faskes."
+)
 MSG_STAFF_ONLY = "Hanya staf rekap BPJS yang dapat menyusun rekap."
 
 
@@ -214,13 +219,31 @@ def batch_set_member(
     return item
 
 
+# progress(done, total, message): what a lock job shows on its page.
+LockProgress = Callable[[int, int | None, str], None]
+PROGRESS_EVERY = 2_000
+
+
+def _no_progress(done: int, total: int | None, message: str) -> None:
+    pass
+
+
 @transaction.atomic
-def batch_lock(*, periode: str, by, tanpa_faskes: bool = False) -> Batch:
+def batch_lock(
+    *,
+    periode: str,
+    by,
+    tanpa_faskes: bool = False,
+    progress: LockProgress | None = None,
+) -> Batch:
     """Freeze the batch: store what is sent and mark the households as sent.
 
     Two staff locking at once: the row lock makes the second see it locked.
     Members without a faskes are sent only when staff say so (`tanpa_faskes`).
+    A batch of a peak month is locked by a background job (jobs_lock.py), which
+    passes `progress`.
     """
+    progress = progress or _no_progress
     require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     batch = Batch.objects.select_for_update().get(periode=periode)
     if batch.status != Batch.Status.DRAFT:
@@ -234,23 +257,25 @@ def batch_lock(*, periode: str, by, tanpa_faskes: bool = False) -> Batch:
         raise ValidationError("Rekap kosong: tidak ada anggota yang dapat dikirim.")
     no_faskes = [item for item in items if not item.anggota.kode_faskes]
     if no_faskes and not tanpa_faskes:
-        raise ValidationError(
-            f"{len(no_faskes)} orang belum punya kode faskes; kolom faskes di berkas "
-            "BPJS akan kosong. Keluarkan mereka dari rekap, atau centang bahwa rekap "
-            "tetap dikirim tanpa faskes."
-        )
+        raise ValidationError(MSG_NO_FASKES.format(n=len(no_faskes)))
+    total = len(items)
+    progress(0, total, f"Menyusun data kiriman {total} orang ...")
     dtks = dtks_status_for([item.nik for item in items])
     profile = get_active_profile()
-    snapshots = [
-        member_snapshot(
-            item.anggota,
-            nomor_urut=index,
-            dtks_label=dtks[item.nik].label,
-            profile=profile,
-            periode=batch.periode,
+    snapshots = []
+    for index, item in enumerate(items, start=1):
+        snapshots.append(
+            member_snapshot(
+                item.anggota,
+                nomor_urut=index,
+                dtks_label=dtks[item.nik].label,
+                profile=profile,
+                periode=batch.periode,
+            )
         )
-        for index, item in enumerate(items, start=1)
-    ]
+        if index % PROGRESS_EVERY == 0:
+            progress(index, total, f"Menyusun data kiriman: {index} dari {total} ...")
+    progress(total, total, "Menyimpan rekap dan menandai keluarga DIKIRIM ...")
     # Set-based: a peak month's batch holds 40,000 members of 13,000 households.
     bulk_set(BatchItem, [item.pk for item in items], {"snapshot": snapshots})
     sent = sorted({item.anggota.usulan_id for item in items})

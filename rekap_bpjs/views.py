@@ -29,6 +29,7 @@ from .access import (
     is_staff,
 )
 from .imports import parse_result, preview_result
+from .jobs_lock import APPLY_KIND, LOCK_KIND, active_batch_job, batch_job_start
 from .jobs_recon import save_recon_upload
 from .jobs_result import RESULT_STAGING
 from .models import Batch, BatchFile, periode_validator
@@ -39,9 +40,10 @@ from .selectors import (
     batch_summary,
     batch_unanswered,
     batch_without_faskes,
+    batch_without_faskes_count,
     batches_with_counts,
 )
-from .services import batch_build, batch_close, batch_lock, batch_set_member
+from .services import MSG_NO_FASKES, batch_build, batch_close, batch_set_member
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 
@@ -145,7 +147,7 @@ def batch_member(request: HttpRequest, periode: str, item_id: int) -> HttpRespon
 
 @role_required(*STAFF)
 def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
-    """GET asks for confirmation; POST locks (irreversible)."""
+    """GET asks for confirmation; POST starts the lock job (irreversible)."""
     batch = get_batch_for_user(request.user, periode)
     if request.method == "POST" and batch.status != Batch.Status.DRAFT:
         # Locking is one way: a locked, answered or closed batch stays as it is.
@@ -156,17 +158,22 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
         )
         return redirect("rekap_bpjs:detail", periode=periode)
     if request.method == "POST":
+        tanpa_faskes = request.POST.get("tanpa_faskes") == "1"
+        missing = batch_without_faskes_count(batch)
+        if missing and not tanpa_faskes:
+            messages.error(request, MSG_NO_FASKES.format(n=missing))
+            return redirect("rekap_bpjs:lock", periode=periode)
         try:
-            batch_lock(
+            job = batch_job_start(
+                kind=LOCK_KIND,
                 periode=periode,
                 by=request.user,
-                tanpa_faskes=request.POST.get("tanpa_faskes") == "1",
+                params={"tanpa_faskes": tanpa_faskes},
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Rekap {periode} dikunci. Siapkan berkas BPJS.")
-        return redirect("rekap_bpjs:detail", periode=periode)
+            return redirect("rekap_bpjs:detail", periode=periode)
+        return redirect(job)
     return render(
         request,
         "rekap_bpjs/batch_lock.html",
@@ -174,6 +181,7 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
             "batch": batch,
             "jumlah": batch.items.filter(diambil=True).count(),
             "tanpa_faskes": batch_without_faskes(batch),
+            "sibuk": active_batch_job(periode),
         },
     )
 
@@ -303,17 +311,25 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
 def result_apply_view(request: HttpRequest, periode: str) -> HttpResponse:
     """Apply the previewed file in the background; a second click finds nothing."""
     get_batch_for_user(request.user, periode)
-    stored = request.session.pop(_result_key(periode), None)
+    key = _result_key(periode)
+    stored = request.session.get(key)
     if not stored:
         messages.info(
             request, "Berkas hasil ini sudah diproses. Unggah lagi bila perlu."
         )
         return redirect("rekap_bpjs:detail", periode=periode)
-    job = job_start(
-        kind="bpjs_result_apply",
-        by=request.user,
-        params={"periode": periode, "token": stored.get("token", "")},
-    )
+    try:
+        job = batch_job_start(
+            kind=APPLY_KIND,
+            periode=periode,
+            by=request.user,
+            params={"token": stored.get("token", "")},
+        )
+    except ValidationError as exc:
+        # The previewed file stays held: apply it once the other job is done.
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rekap_bpjs:detail", periode=periode)
+    request.session.pop(key, None)
     return redirect(job)
 
 
