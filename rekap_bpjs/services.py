@@ -56,6 +56,15 @@ MSG_NO_FASKES = (
 MSG_STAFF_ONLY = "Hanya staf rekap BPJS yang dapat menyusun rekap."
 
 
+# progress(done, total, message): what a build or lock job shows on its page.
+LockProgress = Callable[[int, int | None, str], None]
+PROGRESS_EVERY = 2_000
+
+
+def _no_progress(done: int, total: int | None, message: str) -> None:
+    pass
+
+
 def cutoff_date(periode: str, day: int) -> datetime.date:
     year, month = (int(part) for part in periode.split("-"))
     return datetime.date(year, month, day)
@@ -70,13 +79,17 @@ def _cutoff_moment(date: datetime.date) -> datetime.datetime:
 
 
 @transaction.atomic
-def batch_build(*, periode: str, by) -> BuildResult:
+def batch_build(
+    *, periode: str, by, progress: LockProgress | None = None
+) -> BuildResult:
     """(Re)build a draft batch from every member ready now.
 
     Priority order from the office profile, then the moment each became ready;
     households stay together: one that does not fit waits and smaller ones behind
     it may fill the remaining places. Staff additions and removals are kept.
+    A build job (jobs_lock.py) passes `progress(done, total, message)`.
     """
+    progress = progress or _no_progress
     require_role(by, *STAFF, message=MSG_STAFF_ONLY)
     periode_validator(periode)
     profile = get_active_profile()
@@ -108,6 +121,7 @@ def batch_build(*, periode: str, by) -> BuildResult:
         .exclude(pk__in=taken_elsewhere.values("anggota_id"))
         .select_related("usulan__desa__kecamatan")
     )
+    progress(0, len(candidates), f"Mengurutkan {len(candidates)} anggota yang siap ...")
     cutoff = _cutoff_moment(batch.tanggal_batas)
     result = BuildResult(batch=batch)
     used = sum(1 for item in manual.values() if item.diambil)
@@ -160,6 +174,7 @@ def batch_build(*, periode: str, by) -> BuildResult:
             else:
                 key = reason.split(":")[0]
                 result.menunggu[key] = result.menunggu.get(key, 0) + 1
+    progress(len(rows), len(rows), f"Menyimpan {len(rows)} baris rekap ...")
     BatchItem.objects.bulk_create(rows)
     result.diambil += sum(1 for item in manual.values() if item.diambil)
     batch.built_at = timezone.now()
@@ -217,15 +232,6 @@ def batch_set_member(
         data={"anggota": anggota_id},
     )
     return item
-
-
-# progress(done, total, message): what a lock job shows on its page.
-LockProgress = Callable[[int, int | None, str], None]
-PROGRESS_EVERY = 2_000
-
-
-def _no_progress(done: int, total: int | None, message: str) -> None:
-    pass
 
 
 @transaction.atomic

@@ -29,7 +29,13 @@ from .access import (
     is_staff,
 )
 from .imports import parse_result, preview_result
-from .jobs_lock import APPLY_KIND, LOCK_KIND, active_batch_job, batch_job_start
+from .jobs_lock import (
+    APPLY_KIND,
+    BUILD_KIND,
+    LOCK_KIND,
+    active_batch_job,
+    batch_job_start,
+)
 from .jobs_recon import save_recon_upload
 from .jobs_result import RESULT_STAGING
 from .models import Batch, BatchFile, periode_validator
@@ -43,7 +49,7 @@ from .selectors import (
     batch_without_faskes_count,
     batches_with_counts,
 )
-from .services import MSG_NO_FASKES, batch_build, batch_close, batch_set_member
+from .services import MSG_NO_FASKES, batch_close, batch_set_member
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 
@@ -72,18 +78,22 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 def batch_build_view(request: HttpRequest) -> HttpResponse:
+    """Start building the draft batch in the background (a peak month: 40,000)."""
     periode = request.POST.get("periode", "").strip()
     try:
-        result = batch_build(periode=periode, by=request.user)
+        periode_validator(periode)
+        batch = batch_for_user(request.user).filter(periode=periode).first()
+        if batch is not None and batch.status != Batch.Status.DRAFT:
+            raise ValidationError(
+                f"Rekap {periode} sudah dikunci; tidak dapat disusun ulang."
+            )
+        job = batch_job_start(
+            kind=BUILD_KIND, periode=periode, by=request.user, params={}
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("rekap_bpjs:list")
-    waiting = sum(result.menunggu.values())
-    messages.success(
-        request,
-        f"Rekap {periode} disusun: {result.diambil} orang masuk, {waiting} menunggu.",
-    )
-    return redirect("rekap_bpjs:detail", periode=periode)
+    return redirect(job)
 
 
 @role_required(*READERS)

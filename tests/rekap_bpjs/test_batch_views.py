@@ -31,8 +31,10 @@ def test_rekap_builds_previews_adjusts_and_locks(login, rekap, operator_a):
     second = ready_household(operator_a, size=2, minutes=2)
     client = login(rekap)
     response = client.post("/rekap/susun/", {"periode": "2026-11"})
-    assert response.status_code == 302 and response.url == "/rekap/2026-11/"
-    page = client.get(response.url).content.decode()
+    job = Job.objects.get(kind="batch_build")  # run at once here
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert "Rekap 2026-11 disusun: 2 orang masuk, 2 menunggu." in job.message
+    page = client.get("/rekap/2026-11/").content.decode()
     assert "Kuota penuh" in page and first.nomor in page and second.nomor in page
     assert "kuota 3 orang" in page
 

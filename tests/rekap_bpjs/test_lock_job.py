@@ -1,7 +1,7 @@
-"""Locking a batch is a background job: the click queues it, the worker locks.
+"""Building and locking a batch are background jobs: the click queues, the worker works.
 
-While a lock or a result apply of a batch is queued or running, a second start
-of either for that batch is refused with a message.
+While a build, lock or result apply of a batch is queued or running, a second
+start of any of them for that batch is refused with a message.
 """
 
 import pytest
@@ -41,6 +41,7 @@ def test_rekap_clicks_lock_a_job_is_queued_and_the_worker_locks_the_batch(
     households = [ready_household(operator_a, size=2, minutes=m) for m in (1, 2)]
     client = login(rekap)
     client.post("/rekap/susun/", {"periode": "2026-11"})
+    run_worker()
 
     response = client.post("/rekap/2026-11/kunci/")
     job = Job.objects.get(kind="batch_lock")
@@ -77,6 +78,7 @@ def test_a_second_lock_while_one_is_queued_or_running_is_refused(
     ready_household(operator_a, minutes=1)
     other = make_user(Role.REKAP, username="rekap2")
     login(rekap).post("/rekap/susun/", {"periode": "2026-11"})
+    run_worker()
     login(rekap).post("/rekap/2026-11/kunci/")
     first = Job.objects.get(kind="batch_lock")
 
@@ -104,6 +106,7 @@ def test_a_result_apply_while_another_is_queued_is_refused_and_the_file_kept(
     sent = ready_household(operator_a, minutes=1)
     client = login(rekap)
     client.post("/rekap/susun/", {"periode": "2026-11"})
+    run_worker()
     client.post("/rekap/2026-11/kunci/")
     run_worker()
     nik = sent.anggota_set.get().nik
@@ -137,6 +140,40 @@ def test_a_lock_refused_for_missing_faskes_starts_no_job(
     household.anggota_set.update(kode_faskes="")
     client = login(rekap)
     client.post("/rekap/susun/", {"periode": "2026-11"})
+    run_worker()
     page = client.post("/rekap/2026-11/kunci/", follow=True).content.decode()
     assert "1 orang belum punya kode faskes" in page
     assert not Job.objects.filter(kind="batch_lock").exists()
+
+
+def test_building_is_a_job_too_and_locking_waits_for_it(
+    login, rekap, operator_a, queued_jobs
+):
+    ready_household(operator_a, size=3, minutes=1)
+    client = login(rekap)
+    response = client.post("/rekap/susun/", {"periode": "2026-11"})
+    build = Job.objects.get(kind="batch_build")
+    assert response.url == build.get_absolute_url() and build.status == "queued"
+    assert not Batch.objects.exists()  # the request only queued
+    again = client.post("/rekap/susun/", {"periode": "2026-11"}, follow=True)
+    assert "Rekap 2026-11 sedang disusun oleh tugas latar" in again.content.decode()
+    run_worker()
+    assert Batch.objects.get().items.filter(diambil=True).count() == 3
+    build.refresh_from_db()
+    assert build.status == Job.Status.SUCCEEDED
+    page = client.get(build.get_absolute_url()).content.decode()
+    assert "Rekap 2026-11 disusun: 3 orang masuk, 0 menunggu." in page
+    assert "3 dari 3" in page and "Kembali ke rekap 2026-11" in page
+
+    client.post("/rekap/susun/", {"periode": "2026-11"})  # rebuild queued
+    refused = client.post("/rekap/2026-11/kunci/", follow=True).content.decode()
+    assert "Rekap 2026-11 sedang disusun oleh tugas latar yang belum selesai" in refused
+    assert not Job.objects.filter(kind="batch_lock").exists()
+    run_worker()
+    client.post("/rekap/2026-11/kunci/")
+    refused = client.post("/rekap/susun/", {"periode": "2026-11"}, follow=True)
+    assert "Rekap 2026-11 sedang dikunci" in refused.content.decode()
+    run_worker()
+    refused = client.post("/rekap/susun/", {"periode": "2026-11"}, follow=True)
+    assert "sudah dikunci; tidak dapat disusun ulang" in refused.content.decode()
+    assert Job.objects.filter(kind="batch_build").count() == 2
