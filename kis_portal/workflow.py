@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from kis_portal.audit.models import AuditEvent
+from kis_portal.bulk import bulk_insert
 
 # Sent by `Workflow.move` inside the caller's transaction, after the history row
 # is written: kwargs instance, from_status, to_status, by, reason. Receivers that
@@ -253,13 +254,14 @@ class Workflow:
                     for name, value in updates.items():
                         setattr(obj, name, value)
                 if self.history:
-                    events += AuditEvent.objects.bulk_create(
+                    events += bulk_insert(
+                        AuditEvent,
                         [
                             self._history_row(
                                 obj, current, to, by, entering.reason_for(obj), data
                             )
                             for obj, current in zip(chunk, chunk_froms, strict=True)
-                        ]
+                        ],
                     )
         if self.history:
             statuses_changed.send(
