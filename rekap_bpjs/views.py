@@ -52,6 +52,9 @@ from .selectors import (
 from .services import MSG_NO_FASKES, batch_close, batch_set_member
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024
+# The preview lists at most this many enrolled and recovered rows (all are counted
+# and applied); failed, unmatched and malformed rows are always listed in full.
+PREVIEW_ROWS = 200
 
 
 def _next_periode() -> str:
@@ -284,7 +287,13 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                matched = [*preview.enrolled, *preview.failed]
+                # What the page shows (the long lists cut at PREVIEW_ROWS): a
+                # peak month's file holds 40,000 rows.
+                matched = [
+                    *preview.failed,
+                    *preview.enrolled[:PREVIEW_ROWS],
+                    *preview.recovered[:PREVIEW_ROWS],
+                ]
                 record_access(
                     by=request.user,
                     tindakan=AksesData.Tindakan.DAFTAR,
@@ -292,7 +301,7 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
                     tujuan="impor hasil BPJS",
                     subjek_tipe="batch",
                     ids=[batch.pk],
-                    niks=[row.nik for row in matched],
+                    niks=list(dict.fromkeys(row.nik for row in matched)),
                 )
                 key = _result_key(periode)
                 if previous := request.session.pop(key, None):
@@ -312,6 +321,8 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
             "preview": preview,
             "counts": preview.counts if preview else {},
             "error": error,
+            "preview_rows": PREVIEW_ROWS,
+            "preview_slice": f":{PREVIEW_ROWS}",
         },
     )
 
