@@ -315,6 +315,7 @@ USULAN_COLUMNS = [
     "created_at",
     "updated_at",
     "tanpa_kabar_hp",
+    "jalur",
 ]
 ANGGOTA_COLUMNS = [
     "id",
@@ -458,6 +459,7 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
                 created.isoformat(),
                 updated.isoformat(),
                 "f",
+                "biasa",
             )
         )
         ready_at = (
