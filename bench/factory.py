@@ -316,6 +316,8 @@ USULAN_COLUMNS = [
     "updated_at",
     "tanpa_kabar_hp",
     "jalur",
+    "reaktivasi_alasan",
+    "reaktivasi_keterangan",
 ]
 ANGGOTA_COLUMNS = [
     "id",
@@ -344,7 +346,7 @@ USULAN_TABLES = ["usulan_pengajuan", "usulan_usulan", "usulan_anggota"]
 
 def ensure_usulan(n: int, *, seed: int = 11) -> UsulanSet:
     """n usulan with their members over the 148 desa (built once, then reused)."""
-    key = f"usulan:{n}:{seed}:v5"
+    key = f"usulan:{n}:{seed}:v6"
     if _marker("usulan") == key:
         return _usulan_summary()
     desas = ensure_wilayah()
@@ -460,6 +462,8 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
                 updated.isoformat(),
                 "f",
                 "biasa",
+                "",
+                "",
             )
         )
         ready_at = (

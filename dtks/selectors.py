@@ -92,11 +92,16 @@ def dtks_status_for(niks: list[str]) -> dict[str, DtksStatus]:
     periode = latest_periode()
     if periode is None:
         return {nik: DtksStatus(terdaftar=False) for nik in niks}
-    found = dict(
-        DtksRecord.objects.filter(periode=periode, nik__in=niks).values_list(
-            "nik", "desil"
+    records = DtksRecord.objects.filter(periode=periode)
+    if connection.vendor == "postgresql" and len(niks) > 1000:
+        # One array parameter: `nik__in` resolves 40,000 parameters one by one
+        # (a locked batch of a peak month), a second of Python.
+        records = records.filter(
+            nik__in=RawSQL("SELECT unnest(%s::varchar[])", [list(niks)])
         )
-    )
+    else:
+        records = records.filter(nik__in=niks)
+    found = dict(records.values_list("nik", "desil"))
     return {
         nik: DtksStatus(
             terdaftar=nik in found, periode=periode.kode, desil=found.get(nik)

@@ -1,6 +1,10 @@
 """Set many rows' own values in one statement (bulk_update without its quadratic CASE)."""
 
-from django.db import connections, router
+import datetime
+import io
+import json
+
+from django.db import connections, models, router
 
 BULK_SIZE = 1000
 
@@ -40,3 +44,108 @@ def bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
             f"WHERE t.{names[0]} = v.{names[0]}",
             arrays,
         )
+
+
+# Field classes whose Python values bulk_insert writes straight into COPY text;
+# a model with any other field goes through bulk_create.
+_COPY_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.CharField,
+    models.TextField,
+    models.IntegerField,  # and its positive/small/big kinds
+    models.BooleanField,
+    models.DateTimeField,
+    models.DateField,
+    models.ForeignKey,
+    models.JSONField,
+)
+
+
+def _copyable(model) -> bool:
+    meta = model._meta
+    if not isinstance(meta.pk, models.AutoField | models.BigAutoField):
+        return False
+    return all(isinstance(f, _COPY_FIELDS) for f in meta.concrete_fields) and all(
+        not isinstance(f, models.ForeignKey)
+        or isinstance(f.target_field, models.AutoField | models.BigAutoField)
+        for f in meta.concrete_fields
+    )
+
+
+def _copy_text(value, field) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(field, models.JSONField):
+        value = json.dumps(value, cls=field.encoder)
+    elif isinstance(value, bool):
+        return "t" if value else "f"
+    elif isinstance(value, int):
+        return str(value)
+    elif isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    else:
+        value = str(value)
+    return (
+        value.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def bulk_insert(model, objs: list) -> list:
+    """`bulk_create` for plain models, through COPY on PostgreSQL; the objs get ids.
+
+    Django's bulk_create prepares every value through its field and sends one
+    INSERT with a parameter per value: for 24,000 outgoing messages of a BPJS
+    result that is seconds of Python. Here the ids are taken from the table's
+    sequence first (in order, as bulk_create's RETURNING gives them), each value
+    is written as COPY text by its Python type, and the rows go in one COPY.
+    No save(), no signals: as bulk_create. Up to BULK_SIZE rows (one INSERT
+    either way), models with other field kinds, other databases: bulk_create.
+    """
+    objs = list(objs)
+    if not objs:
+        return objs
+    connection = connections[router.db_for_write(model)]
+    if (
+        len(objs) <= BULK_SIZE
+        or connection.vendor != "postgresql"
+        or not _copyable(model)
+    ):
+        return model._default_manager.bulk_create(objs, batch_size=BULK_SIZE)
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+            "FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        lines = []
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+            lines.append(
+                "\t".join(
+                    _copy_text(f.pre_save(obj, True), f)
+                    if not isinstance(f, models.ForeignKey)
+                    else _copy_text(getattr(obj, f.attname), f)
+                    for f in fields
+                )
+            )
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        data = io.StringIO("\n".join(lines) + "\n")
+        columns = ", ".join(quote(f.column) for f in fields)
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        raw = cursor.cursor
+        if hasattr(raw, "copy_expert"):  # psycopg2
+            raw.copy_expert(sql, data, size=1 << 16)
+        else:  # psycopg 3
+            with raw.copy(sql) as copy:
+                copy.write(data.getvalue())
+    return objs

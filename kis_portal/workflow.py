@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from kis_portal.audit.models import AuditEvent
+from kis_portal.bulk import bulk_insert
 
 # Sent by `Workflow.move` inside the caller's transaction, after the history row
 # is written: kwargs instance, from_status, to_status, by, reason. Receivers that
@@ -215,8 +216,9 @@ class Workflow:
         values: Mapping[str, object] | None = None,
         data: dict | None = None,
     ) -> list[AuditEvent]:
-        """`move` for many rows of the model: per BULK_SIZE rows one UPDATE, one
-        INSERT of history and one run of the entering action; the signal once.
+        """`move` for many rows of the model: per BULK_SIZE rows one UPDATE and
+        one run of the entering action; the history rows in one insert (COPY on
+        PostgreSQL beyond BULK_SIZE rows); the signal once.
 
         `reasons` ({pk: reason}) gives rows their own reason (a BPJS result file),
         else `reason` is everyone's. `values` are further fields set to the same
@@ -253,14 +255,14 @@ class Workflow:
                     for name, value in updates.items():
                         setattr(obj, name, value)
                 if self.history:
-                    events += AuditEvent.objects.bulk_create(
-                        [
-                            self._history_row(
-                                obj, current, to, by, entering.reason_for(obj), data
-                            )
-                            for obj, current in zip(chunk, chunk_froms, strict=True)
-                        ]
-                    )
+                    events += [
+                        self._history_row(
+                            obj, current, to, by, entering.reason_for(obj), data
+                        )
+                        for obj, current in zip(chunk, chunk_froms, strict=True)
+                    ]
+            # The history rows of every chunk in one go (COPY on PostgreSQL).
+            events = bulk_insert(AuditEvent, events)
         if self.history:
             statuses_changed.send(
                 sender=self.model,

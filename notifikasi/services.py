@@ -15,6 +15,7 @@ from django.utils import timezone
 from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
+from kis_portal.bulk import bulk_insert
 from kis_portal.identifiers import phone_international
 from kis_portal.ratelimit.services import Limit, attempt, failure, failures_allowed
 from kis_portal.roles import Role, require_role
@@ -103,7 +104,8 @@ def usulan_notify_many(
     # reverse() once: the same route for every household.
     marker = 987654321
     link = reverse("usulan:detail", args=[marker])
-    pesan_list = Pesan.objects.bulk_create(
+    pesan_list = bulk_insert(
+        Pesan,
         [
             Pesan(
                 desa_id=usulan.desa_id,
@@ -115,7 +117,6 @@ def usulan_notify_many(
             )
             for usulan in usulan_list
         ],
-        batch_size=BULK_SIZE,
     )
     phones = _phones_by_usulan([usulan.pk for usulan in usulan_list])
     now = timezone.now()
@@ -141,7 +142,7 @@ def usulan_notify_many(
                 )
             )
     if outgoing:
-        created = PesanKeluar.objects.bulk_create(outgoing, batch_size=BULK_SIZE)
+        created = bulk_insert(PesanKeluar, outgoing)
         pesan_keluar_schedule([row.pk for row in created if row.pk])
 
 
@@ -191,16 +192,19 @@ def usulan_notify_bulk(
     """`usulan_notify` for many usulan at once (a bulk decision): three queries."""
     # One reverse() for all: 500 of them cost a sixth of a 500-usulan decision.
     tautan = reverse("usulan:detail", args=[0]).replace("/0/", "/{pk}/")
-    pesan_list = Pesan.objects.bulk_create(
-        Pesan(
-            desa_id=usulan.desa_id,
-            jenis=jenis,
-            judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
-            isi=reason[:2000],
-            tautan=tautan.format(pk=usulan.pk),
-            usulan_id=usulan.pk,
-        )
-        for usulan in usulan_list
+    pesan_list = bulk_insert(
+        Pesan,
+        [
+            Pesan(
+                desa_id=usulan.desa_id,
+                jenis=jenis,
+                judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
+                isi=reason[:2000],
+                tautan=tautan.format(pk=usulan.pk),
+                usulan_id=usulan.pk,
+            )
+            for usulan in usulan_list
+        ],
     )
     phones = _phones_by_usulan([u.pk for u in usulan_list])
     rows = []
@@ -225,17 +229,20 @@ def kartu_notify_bulk(cards: list[Kartu]) -> None:
     per_desa: dict[int, list[Kartu]] = {}
     for kartu in cards:
         per_desa.setdefault(kartu.desa_id, []).append(kartu)
-    pesan_list = Pesan.objects.bulk_create(
-        Pesan(
-            desa_id=desa_id,
-            jenis=Jenis.KARTU_SIAP,
-            judul=texts.JUDUL[Jenis.KARTU_SIAP].format(serah=serah.nomor),
-            isi=_kartu_isi(serah),
-            tautan=reverse("distribusi:desa"),
-            serah_terima=serah,
-            jumlah=len(desa_cards),
-        )
-        for desa_id, desa_cards in per_desa.items()
+    pesan_list = bulk_insert(
+        Pesan,
+        [
+            Pesan(
+                desa_id=desa_id,
+                jenis=Jenis.KARTU_SIAP,
+                judul=texts.JUDUL[Jenis.KARTU_SIAP].format(serah=serah.nomor),
+                isi=_kartu_isi(serah),
+                tautan=reverse("distribusi:desa"),
+                serah_terima=serah,
+                jumlah=len(desa_cards),
+            )
+            for desa_id, desa_cards in per_desa.items()
+        ],
     )
     tempat = texts.kartu_tempat(serah.kanal)
     rows = []
@@ -361,7 +368,7 @@ def _outgoing_rows(
 def _save_outgoing(rows: list[PesanKeluar]) -> list[int]:
     if not rows:
         return []
-    created = PesanKeluar.objects.bulk_create(rows)
+    created = bulk_insert(PesanKeluar, rows)
     ids = [row.pk for row in created if row.pk]
     pesan_keluar_schedule(ids)
     return ids

@@ -8,4 +8,4 @@ class RekapBpjsConfig(AppConfig):
     def ready(self) -> None:
         # Job handlers beyond jobs.py (autodiscovered by kis_portal.jobs); the
         # home page provider.
-        from . import home, jobs_recon, jobs_result  # noqa: F401, PLC0415
+        from . import home, jobs_lock, jobs_recon, jobs_result  # noqa: F401, PLC0415

@@ -66,6 +66,10 @@ def batch_without_faskes(batch: Batch) -> list[BatchItem]:
     )
 
 
+def batch_without_faskes_count(batch: Batch) -> int:
+    return batch.items.filter(diambil=True, anggota__kode_faskes="").count()
+
+
 def batch_unanswered(batch: Batch) -> int:
     """Members sent in the batch for whom BPJS has not returned a result."""
     return batch.items.filter(diambil=True, hasil="").count()

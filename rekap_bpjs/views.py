@@ -29,6 +29,13 @@ from .access import (
     is_staff,
 )
 from .imports import parse_result, preview_result
+from .jobs_lock import (
+    APPLY_KIND,
+    BUILD_KIND,
+    LOCK_KIND,
+    active_batch_job,
+    batch_job_start,
+)
 from .jobs_recon import save_recon_upload
 from .jobs_result import RESULT_STAGING
 from .models import Batch, BatchFile, periode_validator
@@ -39,12 +46,16 @@ from .selectors import (
     batch_summary,
     batch_unanswered,
     batch_without_faskes,
+    batch_without_faskes_count,
     batches_with_counts,
     held_for_siksng_count,
 )
-from .services import batch_build, batch_close, batch_lock, batch_set_member
+from .services import MSG_NO_FASKES, batch_close, batch_set_member
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024
+# The preview lists at most this many enrolled and recovered rows (all are counted
+# and applied); failed, unmatched and malformed rows are always listed in full.
+PREVIEW_ROWS = 200
 
 
 def _next_periode() -> str:
@@ -71,18 +82,22 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 def batch_build_view(request: HttpRequest) -> HttpResponse:
+    """Start building the draft batch in the background (a peak month: 40,000)."""
     periode = request.POST.get("periode", "").strip()
     try:
-        result = batch_build(periode=periode, by=request.user)
+        periode_validator(periode)
+        batch = batch_for_user(request.user).filter(periode=periode).first()
+        if batch is not None and batch.status != Batch.Status.DRAFT:
+            raise ValidationError(
+                f"Rekap {periode} sudah dikunci; tidak dapat disusun ulang."
+            )
+        job = batch_job_start(
+            kind=BUILD_KIND, periode=periode, by=request.user, params={}
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("rekap_bpjs:list")
-    waiting = sum(result.menunggu.values())
-    messages.success(
-        request,
-        f"Rekap {periode} disusun: {result.diambil} orang masuk, {waiting} menunggu.",
-    )
-    return redirect("rekap_bpjs:detail", periode=periode)
+    return redirect(job)
 
 
 @role_required(*READERS)
@@ -149,7 +164,7 @@ def batch_member(request: HttpRequest, periode: str, item_id: int) -> HttpRespon
 
 @role_required(*STAFF)
 def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
-    """GET asks for confirmation; POST locks (irreversible)."""
+    """GET asks for confirmation; POST starts the lock job (irreversible)."""
     batch = get_batch_for_user(request.user, periode)
     if request.method == "POST" and batch.status != Batch.Status.DRAFT:
         # Locking is one way: a locked, answered or closed batch stays as it is.
@@ -160,17 +175,22 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
         )
         return redirect("rekap_bpjs:detail", periode=periode)
     if request.method == "POST":
+        tanpa_faskes = request.POST.get("tanpa_faskes") == "1"
+        missing = batch_without_faskes_count(batch)
+        if missing and not tanpa_faskes:
+            messages.error(request, MSG_NO_FASKES.format(n=missing))
+            return redirect("rekap_bpjs:lock", periode=periode)
         try:
-            batch_lock(
+            job = batch_job_start(
+                kind=LOCK_KIND,
                 periode=periode,
                 by=request.user,
-                tanpa_faskes=request.POST.get("tanpa_faskes") == "1",
+                params={"tanpa_faskes": tanpa_faskes},
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Rekap {periode} dikunci. Siapkan berkas BPJS.")
-        return redirect("rekap_bpjs:detail", periode=periode)
+            return redirect("rekap_bpjs:detail", periode=periode)
+        return redirect(job)
     return render(
         request,
         "rekap_bpjs/batch_lock.html",
@@ -178,6 +198,7 @@ def batch_lock_view(request: HttpRequest, periode: str) -> HttpResponse:
             "batch": batch,
             "jumlah": batch.items.filter(diambil=True).count(),
             "tanpa_faskes": batch_without_faskes(batch),
+            "sibuk": active_batch_job(periode),
         },
     )
 
@@ -270,7 +291,13 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                matched = [*preview.enrolled, *preview.failed]
+                # What the page shows (the long lists cut at PREVIEW_ROWS): a
+                # peak month's file holds 40,000 rows.
+                matched = [
+                    *preview.failed,
+                    *preview.enrolled[:PREVIEW_ROWS],
+                    *preview.recovered[:PREVIEW_ROWS],
+                ]
                 record_access(
                     by=request.user,
                     tindakan=AksesData.Tindakan.DAFTAR,
@@ -278,7 +305,7 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
                     tujuan="impor hasil BPJS",
                     subjek_tipe="batch",
                     ids=[batch.pk],
-                    niks=[row.nik for row in matched],
+                    niks=list(dict.fromkeys(row.nik for row in matched)),
                 )
                 key = _result_key(periode)
                 if previous := request.session.pop(key, None):
@@ -298,6 +325,8 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
             "preview": preview,
             "counts": preview.counts if preview else {},
             "error": error,
+            "preview_rows": PREVIEW_ROWS,
+            "preview_slice": f":{PREVIEW_ROWS}",
         },
     )
 
@@ -307,17 +336,25 @@ def result_upload(request: HttpRequest, periode: str) -> HttpResponse:
 def result_apply_view(request: HttpRequest, periode: str) -> HttpResponse:
     """Apply the previewed file in the background; a second click finds nothing."""
     get_batch_for_user(request.user, periode)
-    stored = request.session.pop(_result_key(periode), None)
+    key = _result_key(periode)
+    stored = request.session.get(key)
     if not stored:
         messages.info(
             request, "Berkas hasil ini sudah diproses. Unggah lagi bila perlu."
         )
         return redirect("rekap_bpjs:detail", periode=periode)
-    job = job_start(
-        kind="bpjs_result_apply",
-        by=request.user,
-        params={"periode": periode, "token": stored.get("token", "")},
-    )
+    try:
+        job = batch_job_start(
+            kind=APPLY_KIND,
+            periode=periode,
+            by=request.user,
+            params={"token": stored.get("token", "")},
+        )
+    except ValidationError as exc:
+        # The previewed file stays held: apply it once the other job is done.
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rekap_bpjs:detail", periode=periode)
+    request.session.pop(key, None)
     return redirect(job)
 
 

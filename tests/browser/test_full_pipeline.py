@@ -91,9 +91,16 @@ def test_from_a_new_usulan_to_the_card_in_the_citizens_hands(
     page.get_by_role("link", name="Rekap BPJS").click()
     page.get_by_label("Periode (YYYY-MM)").fill(periode)
     page.get_by_role("button", name="Susun rekap").click()
+    # Building runs as a background job: its page, then on to the batch.
+    expect(page.locator("#job-status")).to_have_text("Selesai")
+    page.get_by_role("link", name=f"Kembali ke rekap {periode}").click()
     expect(page.get_by_role("cell", name="I MADE UJI COBA")).to_be_visible()
     page.get_by_role("link", name="Kunci dan kirim").click()
     page.get_by_role("button", name="Ya, kunci").click()
+    # Locking runs as a background job: its page, then back to the batch.
+    expect(page.locator("#job-status")).to_have_text("Selesai")
+    expect(page.get_by_text(f"Rekap {periode} dikunci:")).to_be_visible()
+    page.get_by_role("link", name=f"Kembali ke rekap {periode}").click()
     page.get_by_role("button", name="Buat berkas BPJS (XLSX + surat)").click()
     expect(page.locator("#job-status")).to_have_text("Selesai")
     result = tmp_path / "hasil.xlsx"

@@ -42,12 +42,18 @@ def test_rekap_builds_locks_exports_imports_and_desa1_sees_the_failure(
     page.get_by_role("link", name="Rekap BPJS").click()
     page.get_by_label("Periode (YYYY-MM)").fill(periode)
     page.get_by_role("button", name="Susun rekap").click()
+    # Building runs as a background job: its page, then on to the batch.
+    expect(page.locator("#job-status")).to_have_text("Selesai")
+    page.get_by_role("link", name=f"Kembali ke rekap {periode}").click()
     expect(page.get_by_role("heading", name=f"Rekap BPJS {periode}")).to_be_visible()
     expect(page.get_by_text("Masuk rekap").first).to_be_visible()
 
     page.get_by_role("link", name="Kunci dan kirim").click()
     page.get_by_role("button", name="Ya, kunci").click()
-    expect(page.get_by_text(f"Rekap {periode} dikunci.")).to_be_visible()
+    # Locking runs as a background job: its page, then back to the batch.
+    expect(page.locator("#job-status")).to_have_text("Selesai")
+    expect(page.get_by_text(f"Rekap {periode} dikunci:")).to_be_visible()
+    page.get_by_role("link", name=f"Kembali ke rekap {periode}").click()
 
     page.get_by_role("button", name="Buat berkas BPJS (XLSX + surat)").click()
     expect(page.locator("#job-status")).to_have_text("Selesai")

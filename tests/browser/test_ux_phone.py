@@ -141,7 +141,10 @@ def test_an_empty_faskes_looks_empty_and_is_not_sent_to_bpjs_unnoticed(
     assert Batch.objects.get(periode=periode).status == Batch.Status.DRAFT
     page.get_by_label("Saya tahu 1 orang dikirim tanpa kode faskes").check()
     page.get_by_role("button", name="Ya, kunci").click()
-    expect(page.get_by_text(f"Rekap {periode} dikunci.")).to_be_visible()
+    # Locking runs as a background job: its page, then back to the batch.
+    expect(page.locator("#job-status")).to_have_text("Selesai")
+    expect(page.get_by_text(f"Rekap {periode} dikunci:")).to_be_visible()
+    page.get_by_role("link", name=f"Kembali ke rekap {periode}").click()
 
 
 def test_a_desa_usulan_gives_the_citizen_a_number_a_receipt_and_a_whatsapp_text(

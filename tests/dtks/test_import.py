@@ -535,3 +535,15 @@ def test_search_finds_a_nik_in_the_latest_period_and_masks_it(login, verifikator
 
 def test_search_is_closed_to_desa_operators(login, operator_a):
     assert login(operator_a).get("/dtks/cari/").status_code == 403
+
+
+def test_a_long_list_of_niks_is_looked_up_in_one_go():
+    # Beyond 1,000 NIKs PostgreSQL gets them as one array (a 40,000-member lock).
+    load(text_file([person(i, desil="3") for i in range(1, 1201)]), periode="2026-Q3")
+    asked = [nik(i) for i in range(600, 1800)]
+
+    status = dtks_status_for(asked)
+
+    assert len(status) == 1200
+    assert sum(s.terdaftar for s in status.values()) == 601  # 600..1200
+    assert status[nik(1200)].desil == 3 and not status[nik(1201)].terdaftar

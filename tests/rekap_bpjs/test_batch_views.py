@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from kis_portal.jobs.models import Job
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.staging.models import StagedFile
+from rekap_bpjs import views as rekap_views
 from rekap_bpjs.models import Batch, BatchItem
 from tests.clock import frozen
 from tests.rekap_bpjs.factories import ready_household
@@ -31,8 +32,10 @@ def test_rekap_builds_previews_adjusts_and_locks(login, rekap, operator_a):
     second = ready_household(operator_a, size=2, minutes=2)
     client = login(rekap)
     response = client.post("/rekap/susun/", {"periode": "2026-11"})
-    assert response.status_code == 302 and response.url == "/rekap/2026-11/"
-    page = client.get(response.url).content.decode()
+    job = Job.objects.get(kind="batch_build")  # run at once here
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert "Rekap 2026-11 disusun: 2 orang masuk, 2 menunggu." in job.message
+    page = client.get("/rekap/2026-11/").content.decode()
     assert "Kuota penuh" in page and first.nomor in page and second.nomor in page
     assert "kuota 3 orang" in page
 
@@ -261,3 +264,30 @@ def test_rekap_closes_a_batch_after_its_result_with_a_reason_for_the_unanswered(
     assert "Impor hasil BPJS" not in page and "BPJS tidak menjawab 1 orang" in page
     refused = client.get("/rekap/2026-11/hasil/", follow=True).content.decode()
     assert "hasil belum dapat diimpor" in refused
+
+
+def test_a_long_result_preview_lists_the_first_enrolled_rows_and_counts_all(
+    login, rekap, operator_a, monkeypatch
+):
+    monkeypatch.setattr(rekap_views, "PREVIEW_ROWS", 2)
+    OfficeProfile.objects.filter(is_active=True).update(monthly_quota=None)
+    homes = [ready_household(operator_a, minutes=m) for m in (1, 2, 3, 4)]
+    client = login(rekap)
+    client.post("/rekap/susun/", {"periode": "2026-11"})
+    client.post("/rekap/2026-11/kunci/")
+    niks = [home.anggota_set.get().nik for home in homes]
+    rows = [
+        [nik, f"000126183247{i}", "BERHASIL", "", "01-12-2026"]
+        for i, nik in enumerate(niks[:3])
+    ]
+    rows.append([niks[3], "", "GAGAL", "NIK tidak padan", ""])
+    page = client.post(
+        "/rekap/2026-11/hasil/", {"berkas": result_xlsx(rows)}
+    ).content.decode()
+    assert "Terdaftar: 3" in page and "Gagal: 1" in page
+    assert "Ditampilkan 2 baris pertama dari 3; semuanya ikut diterapkan." in page
+    assert page.count("0001261832470") + page.count("0001261832471") == 2
+    assert "0001261832472" not in page  # the third enrolled row is counted, not listed
+    assert "NIK tidak padan" in page  # failed rows are always listed
+    client.post("/rekap/2026-11/hasil/terapkan/")
+    assert Usulan.objects.filter(status=Usulan.Status.TERDAFTAR).count() == 3
