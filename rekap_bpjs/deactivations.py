@@ -41,7 +41,8 @@ from kis_portal.wilayah.models import Desa
 from usulan.models import Anggota
 from usulan.reaktivasi import deadline
 
-from .imports import (
+from .models import Nonaktif
+from .result_file import (
     EXACT_DIGITS,
     NOKA_LENGTH,
     NOKA_MIN_DIGITS,
@@ -52,7 +53,6 @@ from .imports import (
     _scientific_digits,
     _surviving,
 )
-from .models import Nonaktif
 
 MAX_ROWS = 60_000
 

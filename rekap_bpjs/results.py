@@ -17,15 +17,9 @@ from usulan.models import Anggota, Usulan
 from usulan.services import usulan_advance_bulk
 
 from .access import STAFF
-from .imports import (
-    ENROLLED,
-    FAILED,
-    ResultPreview,
-    SentMember,
-    parse_result,
-    preview_result,
-)
+from .imports import ResultPreview, SentMember, preview_result
 from .models import Batch, BatchFile, BatchItem
+from .result_file import ENROLLED, FAILED, parse_result
 from .workflow import BATCH
 
 logger = logging.getLogger(__name__)

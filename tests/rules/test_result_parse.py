@@ -1,4 +1,4 @@
-"""Reading BPJS's result file, row by row (the parsing half of rekap_bpjs/imports.py).
+"""Reading BPJS's result file, row by row (rekap_bpjs/result_file.py).
 
 A row read wrong gives a card number to the wrong person or drops an enrolment;
 each table pins one rule of how a cell is read, and what is said when it cannot be.
@@ -10,7 +10,7 @@ import io
 import openpyxl
 import pytest
 
-from rekap_bpjs.imports import (
+from rekap_bpjs.result_file import (
     MSG_NO_ROWS,
     NOTE_MERGED,
     NOTE_NIK_DIGITS,
