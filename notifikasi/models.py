@@ -17,6 +17,9 @@ class Jenis(models.TextChoices):
     TERDAFTAR = "terdaftar", "Terdaftar di BPJS"
     GAGAL_BPJS = "gagal_bpjs", "Gagal di BPJS"
     KARTU_SIAP = "kartu_siap", "Kartu siap dibagikan"
+    # Not a status change of the desa's own usulan: a faskes registered an urgent
+    # patient who lives in the desa (docs/domain.md, "Pasien darurat dari faskes").
+    DARURAT = "darurat", "Pasien darurat dari faskes"
     # Not a status change: an account's one-time password (kis_portal.accounts).
     AKUN = "akun", "Kata sandi akun portal"
 

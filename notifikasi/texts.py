@@ -28,6 +28,7 @@ JUDUL = {
     Jenis.TERDAFTAR: "Usulan {nomor} terdaftar di BPJS Kesehatan",
     Jenis.GAGAL_BPJS: "Usulan {nomor} gagal di BPJS, perlu diperbaiki",
     Jenis.KARTU_SIAP: "Kartu JKN-KIS diserahkan ({serah})",
+    Jenis.DARURAT: "Pasien darurat {nomor} dari {faskes}",
 }
 
 # What the citizen gets on the phone: no names, no reasons, no NIK.

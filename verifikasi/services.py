@@ -179,7 +179,19 @@ def keputusan_save(
         for row in rows
     )
 
-    if keputusan == Pemeriksaan.Keputusan.TERIMA:
+    if (
+        keputusan == Pemeriksaan.Keputusan.TERIMA
+        and usulan.jalur == Usulan.Jalur.DARURAT
+    ):
+        # An urgent patient: the faskes letter stands in for the field check and
+        # the head's approval (docs/domain.md, "Pasien darurat dari faskes").
+        usulan_advance(
+            usulan_id=usulan.pk,
+            to=Usulan.Status.SIAP,
+            by=by,
+            reason="Pasien darurat: surat faskes dan data valid, langsung siap diusulkan",
+        )
+    elif keputusan == Pemeriksaan.Keputusan.TERIMA:
         review = checklist.review
         not_in_dtks = [m for m in review.members if not review.dtks[m.nik].terdaftar]
         needs_field_check = bool(
