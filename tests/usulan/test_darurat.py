@@ -4,6 +4,7 @@ verifier decides in hours; the desa of residence is told; nobody else sees them.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -120,8 +121,6 @@ def test_letter_is_required_and_checked_by_content(client, rsud, desa_a):
     del data["surat"]
     page = client.post(reverse("usulan:darurat_create"), data)
     assert page.status_code == 200 and not Usulan.objects.exists()
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     fake = SimpleUploadedFile("surat.pdf", b"not a pdf", content_type="application/pdf")
     page = client.post(
         reverse("usulan:darurat_create"), patient_post(desa_a, surat=fake)
