@@ -135,6 +135,16 @@ def keputusan_save(
                 + "; ".join(bad)
                 + "."
             )
+    elif (
+        keputusan == Pemeriksaan.Keputusan.KEMBALIKAN
+        and usulan.jalur == Usulan.Jalur.DARURAT
+    ):
+        # Nobody would fix it: the faskes adds papers only, the desa does not edit
+        # a faskes's case. Wait for the papers, or reject so the faskes resubmits.
+        raise ValidationError(
+            "Pasien darurat tidak dikembalikan. Tunggu berkas yang menyusul, atau "
+            "tolak dengan alasan agar faskes mengajukan ulang."
+        )
     elif keputusan == Pemeriksaan.Keputusan.KEMBALIKAN:
         unexplained = [
             r["item"].label for r in rows if not _is_ok(r) and not r["alasan"]

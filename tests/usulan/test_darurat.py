@@ -4,6 +4,7 @@ verifier decides in hours; the desa of residence is told; nobody else sees them.
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -273,3 +274,27 @@ def test_accepted_urgent_case_skips_field_check_and_leads_the_batch(
     assert urgent.status == Usulan.Status.SIAP
     assert urgent.darurat.diputus_at == wita(2026, 11, 10, 15)
     assert members_ready().first().usulan_id == urgent.pk
+
+
+def test_an_urgent_case_is_not_returned(client, rsud, desa_a, verifikator):
+    usulan = submit(client, rsud, desa_a)
+    items = {
+        item.key: {"ada": False, "alasan": "Surat buram"}
+        for item in build_checklist(usulan).items
+    }
+    with pytest.raises(ValidationError, match="tidak dikembalikan"):
+        keputusan_save(
+            usulan_id=usulan.pk, by=verifikator, keputusan="kembalikan", items=items
+        )
+    keputusan_save(
+        usulan_id=usulan.pk,
+        by=verifikator,
+        keputusan="tolak",
+        items=items,
+        alasan="NIK tidak sesuai surat faskes",
+    )
+    usulan.refresh_from_db()
+    assert usulan.status == Usulan.Status.DITOLAK
+    assert usulan.darurat.diputus_at is not None
+    # The NIK is free again: the faskes submits the corrected case.
+    assert not usulan.anggota_set.filter(aktif=True).exists()
