@@ -230,11 +230,14 @@ def hours_between(start, end) -> float | None:
     return round((end - start).total_seconds() / 3600, 1)
 
 
-def urgent_waiting(qs: QuerySet[Usulan], *, now=None) -> list[Usulan]:
+def urgent_waiting(
+    qs: QuerySet[Usulan], *, target: int | None = None, now=None
+) -> list[Usulan]:
     """Urgent cases waiting for the verifier, oldest first, each with `jam_menunggu`
-    and `lewat_target` (past the profile's target hours)."""
+    and `lewat_target` (past the profile's target hours). One query when the
+    caller gives the target."""
     now = now or timezone.now()
-    target = target_jam()
+    target = target_jam() if target is None else target
     rows = list(
         qs.filter(
             jalur=Usulan.Jalur.DARURAT,
