@@ -18,7 +18,7 @@ from kis_portal.audit.models import AksesData, AuditEvent
 from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Pengaduan
 from rekap_bpjs.models import BatchItem
-from usulan.models import Anggota, Dokumen, Usulan
+from usulan.models import Anggota, Dokumen, KasusDarurat, Usulan
 from verifikasi.models import CekLapangan, SkPenetapan
 
 MAX_ROWS = 200  # audit events and access records shown (newest first)
@@ -31,6 +31,7 @@ class DataSubjek:
     dokumen: list = field(default_factory=list)
     dtks: list = field(default_factory=list)
     cek_lapangan: list = field(default_factory=list)
+    darurat: list = field(default_factory=list)
     rekap: list = field(default_factory=list)
     sk: list = field(default_factory=list)
     kartu: list = field(default_factory=list)
@@ -155,6 +156,12 @@ def data_subjek(nik: str) -> DataSubjek:
         DtksRecord.objects.filter(nik=nik)
         .select_related("periode")
         .order_by("-periode__kode")
+    )
+    # An urgent patient's faskes and reason for admission (health data).
+    data.darurat = list(
+        KasusDarurat.objects.filter(usulan_id__in=usulan_ids)
+        .select_related("usulan")
+        .order_by("pk")
     )
     data.cek_lapangan = list(
         CekLapangan.objects.filter(usulan_id__in=usulan_ids)
