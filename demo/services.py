@@ -14,6 +14,7 @@ from kis_portal.roles import Role
 from kis_portal.wilayah.models import Desa
 from kis_portal.wilayah.services import load_wilayah
 
+from .darurat_demo import seed_darurat
 from .distribusi_demo import seed_distribusi
 from .pengaduan_demo import seed_pengaduan
 from .reaktivasi_demo import seed_reaktivasi
@@ -34,6 +35,8 @@ class DemoAccount:
     last_name: str
     desa_kode: str = ""
     jabatan: str = ""
+    kode_faskes: str = ""
+    nama_faskes: str = ""
 
 
 DEMO_ACCOUNTS = [
@@ -66,6 +69,15 @@ DEMO_ACCOUNTS = [
         "51.08.02.2001",
         "Operator Desa Unggahan",
     ),
+    DemoAccount(
+        "faskes",
+        Role.FASKES,
+        "Gusti Ayu",
+        "Pratiwi",
+        jabatan="Petugas admisi RSUD",
+        kode_faskes="1708R001",
+        nama_faskes="RSUD KABUPATEN BULELENG",
+    ),
 ]
 
 
@@ -95,6 +107,8 @@ def seed_demo() -> list[DemoAccount]:
             first_name=account.first_name,
             last_name=account.last_name,
             jabatan=account.jabatan,
+            kode_faskes=account.kode_faskes,
+            nama_faskes=account.nama_faskes,
         )
 
     seed_usulan()
@@ -103,4 +117,5 @@ def seed_demo() -> list[DemoAccount]:
     seed_reaktivasi()
     seed_distribusi()
     seed_pengaduan()
+    seed_darurat()
     return DEMO_ACCOUNTS

@@ -1,6 +1,7 @@
 """The portal's roles (docs/domain.md, "Roles"), one Django Group each, and the one
 place that checks them: `role_required` for views, `require_role` for services,
-`operator_desa_id` for scoping a desa operator to its desa."""
+`operator_desa_id` for scoping a desa operator to its desa, `faskes_kode` for
+scoping a health-facility user to its faskes."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -19,10 +20,15 @@ class Role(models.TextChoices):
     REKAP = "staf_rekap", "Staf rekap BPJS"
     DISTRIBUSI = "petugas_distribusi", "Petugas distribusi"
     ADMIN = "admin", "Admin"
+    # A hospital/puskesmas admission desk: submits urgent cases, sees only its own.
+    FASKES = "petugas_faskes", "Petugas faskes"
 
 
-# Roles that work across the whole regency (everyone but the desa operator).
-STAFF_ROLES = frozenset(Role) - {Role.OPERATOR_DESA}
+# Roles bound to one place and never regency-wide: the desa operator to its desa,
+# the faskes user to its faskes. Every check of "staff" must leave them out.
+SCOPED_ROLES = frozenset({Role.OPERATOR_DESA, Role.FASKES})
+# Roles that work across the whole regency (everyone but the scoped roles).
+STAFF_ROLES = frozenset(Role) - SCOPED_ROLES
 
 
 def user_roles(user) -> frozenset[str]:
@@ -78,4 +84,17 @@ def operator_desa_id(user) -> int | None:
         profile = getattr(user, "profile", None)
         # An operator without a desa sees nothing rather than everything.
         return profile.desa_id if profile and profile.desa_id else -1
+    return None
+
+
+def faskes_kode(user) -> str | None:
+    """The faskes a faskes user is bound to (its code), or None for anyone else.
+
+    A faskes user without a faskes gets a code no case carries: it sees nothing
+    rather than everything.
+    """
+    if has_role(user, Role.FASKES):
+        profile = getattr(user, "profile", None)
+        kode = getattr(profile, "kode_faskes", "") if profile else ""
+        return kode or "-"
     return None

@@ -92,6 +92,35 @@ def monthly_workbook(lingkup: Lingkup) -> tuple[bytes, dict]:
         ),
         widths=[34, *[14] * len(labels)],
     )
+    urgent = data["darurat"]
+    xlsx.write_sheet(
+        wb,
+        "Pasien darurat",
+        [
+            "Nomor usulan",
+            "Faskes",
+            "Desa/kelurahan",
+            "Diajukan",
+            "Status",
+            "Jam sampai keputusan",
+            f"Lewat target {urgent['target_jam']} jam",
+            "Jam sampai aktif (terdaftar BPJS)",
+        ],
+        (
+            [
+                row["nomor"],
+                row["faskes"],
+                row["desa"].nama,
+                timezone.localtime(row["diajukan"]).strftime("%d-%m-%Y %H:%M"),
+                row["status"],
+                row["jam_keputusan"],
+                "ya" if row["lewat_target"] else "",
+                row["jam_aktif"],
+            ]
+            for row in urgent["rows"]
+        ),
+        widths=[16, 30, 24, 18, 30, 14, 14, 18],
+    )
     return xlsx.to_bytes(wb), data
 
 

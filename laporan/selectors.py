@@ -46,7 +46,8 @@ from kis_portal.pdf import BULAN
 from kis_portal.wilayah.models import Desa, Kecamatan
 from pengaduan.selectors import pengaduan_counts, pengaduan_per_desa
 from rekap_bpjs.models import Batch, BatchItem, Nonaktif
-from usulan.models import Anggota, Usulan
+from usulan.darurat import hours_between, target_jam
+from usulan.models import Anggota, KasusDarurat, Usulan
 
 S = Usulan.Status
 BULAN_PENDEK = (
@@ -748,12 +749,75 @@ def monthly_progress(lingkup: Lingkup) -> dict:
 
     return {
         "lingkup": lingkup,
+        "darurat": urgent_times(lingkup),
         "kolom": KOLOM_BULANAN,
         "per_desa": per_desa,
         "per_desa_kategori": per_desa_kategori,
         "per_kategori": list(per_kategori.values()),
         "total": totals,
         "pengaduan": complaint_counts(lingkup),
+    }
+
+
+# --- Urgent patients from a faskes -------------------------------------------------------
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return round((ordered[middle - 1] + ordered[middle]) / 2, 1)
+
+
+def urgent_times(lingkup: Lingkup) -> dict:
+    """Urgent cases submitted in the period: hours from submission to the verifier's
+    decision and to activation (BPJS enrolled), against the profile's target.
+
+    One row per case (number, faskes, desa, hours): no names, no NIK.
+    """
+    cases = list(
+        KasusDarurat.objects.filter(
+            lingkup.area_q("usulan__desa"),
+            lingkup.datetime_q("usulan__submitted_at"),
+            usulan__submitted_at__isnull=False,
+        )
+        .select_related("usulan__desa__kecamatan")
+        .order_by("usulan__submitted_at", "pk")
+    )
+    target = target_jam()
+    rows = []
+    for kasus in cases:
+        usulan = kasus.usulan
+        rows.append(
+            {
+                "nomor": usulan.nomor,
+                "faskes": kasus.nama_faskes,
+                "desa": usulan.desa,
+                "diajukan": usulan.submitted_at,
+                "status": usulan.get_status_display(),
+                "jam_keputusan": hours_between(usulan.submitted_at, kasus.diputus_at),
+                "jam_aktif": hours_between(usulan.submitted_at, kasus.terdaftar_at),
+            }
+        )
+    decided = [r["jam_keputusan"] for r in rows if r["jam_keputusan"] is not None]
+    active = [r["jam_aktif"] for r in rows if r["jam_aktif"] is not None]
+    for row in rows:
+        hours = row["jam_keputusan"]
+        row["lewat_target"] = hours is not None and hours > target
+    return {
+        "target_jam": target,
+        "rows": rows,
+        "jumlah": len(rows),
+        "diputus": len(decided),
+        "terdaftar": len(active),
+        "lewat_target": sum(1 for r in rows if r["lewat_target"]),
+        "median_keputusan": _median(decided),
+        "maks_keputusan": max(decided) if decided else None,
+        "median_aktif": _median(active),
+        "maks_aktif": max(active) if active else None,
     }
 
 

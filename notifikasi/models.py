@@ -19,6 +19,9 @@ class Jenis(models.TextChoices):
     KARTU_SIAP = "kartu_siap", "Kartu siap dibagikan"
     # Not a status change: BPJS deactivated participants (rekap_bpjs.signals).
     NONAKTIF = "nonaktif", "Peserta dinonaktifkan BPJS"
+    # Not a status change of the desa's own usulan: a faskes registered an urgent
+    # patient who lives in the desa (docs/domain.md, "Pasien darurat dari faskes").
+    DARURAT = "darurat", "Pasien darurat dari faskes"
     # Not a status change: an account's one-time password (kis_portal.accounts).
     AKUN = "akun", "Kata sandi akun portal"
 

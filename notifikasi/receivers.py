@@ -16,6 +16,12 @@ def on_status_changed(sender, instance, from_status, to_status, reason="", **kwa
         jenis = texts.USULAN_JENIS.get(to_status)
         if jenis:
             services.usulan_notify(instance, jenis=jenis, reason=reason or "")
+        elif (
+            to_status == Usulan.Status.DIAJUKAN
+            and from_status == Usulan.Status.DRAFT
+            and instance.jalur == Usulan.Jalur.DARURAT
+        ):
+            services.darurat_notify_desa(instance)
     elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
         services.kartu_notify(instance)
 

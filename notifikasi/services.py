@@ -91,6 +91,26 @@ def usulan_notify(usulan: Usulan, *, jenis: str, reason: str = "") -> Pesan:
     return pesan
 
 
+def darurat_notify_desa(usulan: Usulan) -> Pesan:
+    """The desa of residence is told a faskes registered one of its people as an
+    urgent patient: an inbox message only (the family is at the hospital)."""
+    kasus = getattr(usulan, "darurat", None)
+    faskes = kasus.nama_faskes if kasus else "faskes"
+    return Pesan.objects.create(
+        desa_id=usulan.desa_id,
+        jenis=Jenis.DARURAT,
+        judul=texts.JUDUL[Jenis.DARURAT].format(nomor=usulan.nomor, faskes=faskes),
+        isi=(
+            f"{faskes} mengajukan warga desa Anda sebagai pasien darurat tanpa "
+            "jaminan kesehatan. Dinas Sosial memprosesnya lewat jalur darurat; "
+            "desa tidak perlu mengajukan ulang. Statusnya dapat diikuti di "
+            "daftar usulan desa."
+        ),
+        tautan=reverse("usulan:detail", args=[usulan.pk]),
+        usulan_id=usulan.pk,
+    )
+
+
 def usulan_notify_many(
     usulan_list: list[Usulan], *, jenis: str, reasons: dict[int, str]
 ) -> None:

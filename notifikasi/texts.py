@@ -29,6 +29,7 @@ JUDUL = {
     Jenis.GAGAL_BPJS: "Usulan {nomor} gagal di BPJS, perlu diperbaiki",
     Jenis.KARTU_SIAP: "Kartu JKN-KIS diserahkan ({serah})",
     Jenis.NONAKTIF: "{jumlah} peserta dinonaktifkan BPJS: periksa calon reaktivasi",
+    Jenis.DARURAT: "Pasien darurat {nomor} dari {faskes}",
 }
 NONAKTIF_ISI = (
     "BPJS Kesehatan menonaktifkan peserta berikut yang terdaftar lewat portal. "

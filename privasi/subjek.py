@@ -18,7 +18,7 @@ from kis_portal.audit.models import AksesData, AuditEvent
 from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Pengaduan
 from rekap_bpjs.models import BatchItem, Nonaktif
-from usulan.models import Anggota, Dokumen, Usulan
+from usulan.models import Anggota, Dokumen, KasusDarurat, Usulan
 from verifikasi.models import CekLapangan, SkPenetapan
 
 MAX_ROWS = 200  # audit events and access records shown (newest first)
@@ -32,6 +32,7 @@ class DataSubjek:
     dtks: list = field(default_factory=list)
     siksng: list = field(default_factory=list)  # proposed for PBI-JK APBN
     cek_lapangan: list = field(default_factory=list)
+    darurat: list = field(default_factory=list)
     rekap: list = field(default_factory=list)
     nonaktif: list = field(default_factory=list)  # BPJS's deactivations
     sk: list = field(default_factory=list)
@@ -159,6 +160,12 @@ def data_subjek(nik: str) -> DataSubjek:
         .order_by("-periode__kode")
     )
     data.siksng = list(UsulanSiksng.objects.filter(nik=nik))
+    # An urgent patient's faskes and reason for admission (health data).
+    data.darurat = list(
+        KasusDarurat.objects.filter(usulan_id__in=usulan_ids)
+        .select_related("usulan")
+        .order_by("pk")
+    )
     data.cek_lapangan = list(
         CekLapangan.objects.filter(usulan_id__in=usulan_ids)
         .select_related("petugas")

@@ -31,9 +31,12 @@ class DesaFactory(factory.django.DjangoModelFactory):
 
 
 def make_user(role: str = Role.VERIFIKATOR, *, username: str = "", desa=None, **extra):
-    """A user with one role (an operator gets a desa of its own unless given one)."""
+    """A user with one role (an operator gets a desa of its own unless given one, a
+    faskes user a faskes)."""
     if role == Role.OPERATOR_DESA and desa is None:
         desa = DesaFactory()
+    if role == Role.FASKES and not extra.get("kode_faskes"):
+        extra = {"kode_faskes": "0902R001", "nama_faskes": "RSUD UJI", **extra}
     count = get_user_model().objects.count()
     return user_create(
         username=username or f"{role}-{count + 1}",

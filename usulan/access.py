@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kis_portal.accounts.models import UserProfile
-from kis_portal.roles import Role, has_role, operator_desa_id
+from kis_portal.roles import Role, faskes_kode, has_role, operator_desa_id
 
 from .models import Dokumen, Pengajuan, Usulan
 
@@ -37,6 +37,9 @@ def usulan_for_user(user) -> QuerySet[Usulan]:
     desa_id = operator_desa_id(user)
     if desa_id is not None:
         return qs.filter(desa_id=desa_id)
+    if (kode := faskes_kode(user)) is not None:
+        # A faskes user: the urgent cases its own faskes submitted, nothing else.
+        return qs.filter(sumber=Usulan.Sumber.FASKES, darurat__kode_faskes=kode)
     if not has_role(user, *READ_ALL_ROLES):
         return qs.none()
     if kecamatan_ids := _verifier_kecamatan_ids(user):
@@ -50,7 +53,7 @@ def get_usulan_for_user(user, pk: int) -> Usulan:
 
 def pengajuan_for_user(user) -> QuerySet[Pengajuan]:
     qs = Pengajuan.objects.select_related("desa__kecamatan")
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or faskes_kode(user) is not None:
         return qs.none()
     desa_id = operator_desa_id(user)
     if desa_id is not None:
@@ -89,3 +92,18 @@ def can_edit(user, usulan: Usulan) -> bool:
     if has_role(user, Role.LOKET):
         return usulan.sumber == Usulan.Sumber.LOKET
     return False
+
+
+def darurat_for_user(user) -> QuerySet[Usulan]:
+    """Urgent cases (jalur darurat) the user may follow, newest first: a faskes user
+    its own faskes's, a desa operator its desa's, staff every one in their area."""
+    return (
+        usulan_for_user(user)
+        .filter(sumber=Usulan.Sumber.FASKES, darurat__isnull=False)
+        .select_related("darurat")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def get_darurat_for_user(user, pk: int) -> Usulan:
+    return get_object_or_404(darurat_for_user(user), pk=pk)

@@ -351,3 +351,129 @@ class LoketForm(forms.Form):
             return desa_for_user(self.user).get(pk=self.cleaned_data["desa"])
         except Desa.DoesNotExist as exc:
             raise forms.ValidationError("Pilih desa/kelurahan dari daftar.") from exc
+
+
+class DaruratForm(forms.Form):
+    """An urgent patient from a faskes, typed at the admission desk on a phone."""
+
+    nik = forms.CharField(
+        label="NIK pasien",
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    no_kk = forms.CharField(
+        label="Nomor KK",
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    nama = forms.CharField(label="Nama lengkap (sesuai KTP)", max_length=150)
+    tempat_lahir = forms.CharField(label="Tempat lahir", max_length=100)
+    tanggal_lahir = forms.DateField(
+        label="Tanggal lahir", widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
+    shdk = forms.ChoiceField(
+        label="Hubungan dalam KK",
+        choices=Anggota.Shdk.choices,
+        initial=Anggota.Shdk.KEPALA,
+    )
+    status_kawin = forms.ChoiceField(
+        label="Status kawin", choices=Anggota.StatusKawin.choices
+    )
+    desa = forms.TypedChoiceField(label="Desa/kelurahan tempat tinggal", coerce=int)
+    alamat = forms.CharField(label="Alamat (dusun/banjar, jalan)", max_length=250)
+    rt = forms.CharField(
+        label="RT",
+        max_length=3,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    fktp = forms.CharField(
+        label="Kode FKTP pasien (puskesmas/klinik)",
+        max_length=8,
+        required=False,
+        help_text="Kosongkan bila sama dengan faskes Anda.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    alasan = forms.CharField(
+        label="Alasan masuk perawatan",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    telepon = forms.CharField(
+        label="Nomor HP keluarga",
+        max_length=15,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    surat = forms.FileField(
+        label="Surat keterangan faskes (foto/PDF)",
+        help_text="Wajib: surat bahwa pasien dirawat di faskes Anda.",
+    )
+    kk = forms.FileField(
+        label="Foto KK",
+        required=False,
+        help_text="Boleh menyusul dari halaman kasus.",
+    )
+    ktp = forms.FileField(
+        label="Foto KTP pasien",
+        required=False,
+        help_text="Boleh menyusul dari halaman kasus.",
+    )
+
+    def __init__(self, *args, user, berkas_jam: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["desa"].choices = _desa_choices(user)
+        for name in ("kk", "ktp"):
+            self.fields[
+                name
+            ].help_text = (
+                f"Boleh menyusul paling lambat {berkas_jam} jam, dari halaman kasus."
+            )
+
+    def clean_nik(self) -> str:
+        return validate_nik(clean_digits(self.cleaned_data["nik"]))
+
+    def clean_no_kk(self) -> str:
+        return validate_kk(clean_digits(self.cleaned_data["no_kk"]))
+
+    def clean_rt(self) -> str:
+        rt = clean_digits(self.cleaned_data["rt"])
+        if not rt.isdigit():
+            raise forms.ValidationError("Isi dengan angka, misalnya 003.")
+        return rt.zfill(3)
+
+    def clean_fktp(self) -> str:
+        code = self.cleaned_data["fktp"].strip().upper()
+        if code and not (len(code) == 8 and code.isalnum()):
+            raise forms.ValidationError(
+                "Kode faskes harus 8 karakter huruf/angka, misalnya 09020107."
+            )
+        return code
+
+    def clean_telepon(self) -> str:
+        return normalise_phone(self.cleaned_data["telepon"])
+
+    def clean_desa(self) -> Desa:
+        try:
+            return desa_for_user(self.user).get(pk=self.cleaned_data["desa"])
+        except Desa.DoesNotExist as exc:
+            raise forms.ValidationError("Pilih desa/kelurahan dari daftar.") from exc
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("nik") and data.get("tanggal_lahir"):
+            for field, message in member_errors(
+                {"nik": data["nik"], "tanggal_lahir": data["tanggal_lahir"]}
+            ).items():
+                if field in self.fields:
+                    self.add_error(field, message)
+        return data
+
+
+class BerkasMenyusulForm(forms.Form):
+    """The KK or KTP a faskes adds to its case after submitting."""
+
+    kode = forms.ChoiceField(
+        label="Berkas", choices=[("kk", "Kartu Keluarga (KK)"), ("ktp", "KTP pasien")]
+    )
+    berkas = forms.FileField(label="Foto/PDF")

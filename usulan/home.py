@@ -8,9 +8,10 @@ from kis_portal.accounts.home import (
     home_provider,
     summary_provider,
 )
-from kis_portal.roles import Role, has_role, operator_desa_id
+from kis_portal.roles import Role, faskes_kode, has_role, operator_desa_id
 
-from .access import usulan_for_user
+from .access import darurat_for_user, usulan_for_user
+from .darurat import urgent_waiting
 from .models import Usulan
 from .selectors import status_counts
 
@@ -47,7 +48,30 @@ def usulan_waiting(user) -> list[WaitingItem]:
                     f"{url}?status=draft",
                 )
             )
+    elif faskes_kode(user) is not None:
+        cases = darurat_for_user(user)
+        open_cases = cases.exclude(
+            status__in=(Usulan.Status.TERDAFTAR, Usulan.Status.DITOLAK)
+        ).count()
+        if open_cases:
+            items.append(
+                WaitingItem(
+                    "Pasien darurat masih diproses",
+                    open_cases,
+                    reverse("usulan:darurat_list"),
+                )
+            )
     elif has_role(user, Role.VERIFIKATOR):
+        if urgent := urgent_waiting(usulan_for_user(user)):
+            late = sum(1 for row in urgent if row.lewat_target)
+            label = "Pasien darurat dari faskes menunggu keputusan"
+            if late:
+                label += f" ({late} lewat target {urgent[0].target_jam} jam)"
+            items.append(
+                WaitingItem(
+                    label, len(urgent), reverse("verifikasi:queue"), urgent=True
+                )
+            )
         waiting = usulan_for_user(user).filter(status=Usulan.Status.DIAJUKAN).count()
         if waiting:
             items.append(

@@ -556,3 +556,32 @@ class Pengembalian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.usulan} dikembalikan (putaran {self.putaran})"
+
+
+class KasusDarurat(models.Model):
+    """An urgent patient a faskes registered (jalur darurat): which faskes, why,
+    and the clock the Dinsos works against (docs/domain.md, "Pasien darurat")."""
+
+    usulan = models.OneToOneField(
+        Usulan, on_delete=models.CASCADE, related_name="darurat"
+    )
+    # The submitting faskes: a faskes user sees exactly the cases of its code.
+    kode_faskes = models.CharField(
+        "kode faskes pengaju", max_length=8, validators=[faskes_validator]
+    )
+    nama_faskes = models.CharField("nama faskes pengaju", max_length=150)
+    alasan = models.CharField("alasan masuk perawatan", max_length=500)
+    berkas_tenggat = models.DateTimeField(
+        "KK/KTP menyusul paling lambat",
+        help_text="Dari pengaturan profil kantor (jam setelah diajukan).",
+    )
+    diputus_at = models.DateTimeField("diputuskan verifikator", null=True, blank=True)
+    terdaftar_at = models.DateTimeField("terdaftar di BPJS", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kasus darurat faskes"
+        verbose_name_plural = "kasus darurat faskes"
+        indexes = [models.Index(fields=["kode_faskes", "usulan"])]
+
+    def __str__(self) -> str:
+        return f"Darurat {self.usulan.nomor}"

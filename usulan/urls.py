@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bulk, dokumen, loket, pengajuan, siksng, usulan
+from .views import bulk, darurat, dokumen, loket, pengajuan, siksng, usulan
 
 app_name = "usulan"
 urlpatterns = [
@@ -37,6 +37,10 @@ urlpatterns = [
     path("loket/", loket.loket_create, name="loket_create"),
     path("<int:pk>/tanda-terima.pdf", loket.loket_receipt, name="loket_receipt"),
     path("<int:pk>/berkas-loket/", loket.loket_berkas, name="loket_berkas"),
+    path("darurat/", darurat.darurat_list, name="darurat_list"),
+    path("darurat/baru/", darurat.darurat_create, name="darurat_create"),
+    path("darurat/<int:pk>/", darurat.darurat_detail, name="darurat_detail"),
+    path("darurat/<int:pk>/berkas/", darurat.darurat_berkas, name="darurat_berkas"),
     path("impor/", bulk.bulk_upload, name="bulk_upload"),
     path("impor/templat.xlsx", bulk.bulk_template, name="bulk_template"),
     path("impor/konfirmasi/", bulk.bulk_confirm, name="bulk_confirm"),

@@ -2,7 +2,7 @@
 
 from kis_portal.workflow import Entering, Workflow
 
-from .models import Anggota, Catatan, Usulan
+from .models import Anggota, Catatan, KasusDarurat, Usulan
 
 S = Usulan.Status
 
@@ -32,12 +32,36 @@ def enter_diajukan(entering: Entering) -> None:
         Catatan.objects.filter(usulan__in=returned, selesai=False).update(selesai=True)
 
 
+def _stamp_decision(entering: Entering) -> None:
+    """An urgent case's first decision (the clock the Dinsos works against)."""
+    if decided := entering.pks_from(S.DIAJUKAN):
+        KasusDarurat.objects.filter(usulan__in=decided, diputus_at__isnull=True).update(
+            diputus_at=entering.now
+        )
+
+
+def enter_dikembalikan(entering: Entering) -> None:
+    _stamp_decision(entering)
+
+
+def enter_cek_lapangan(entering: Entering) -> None:
+    _stamp_decision(entering)
+
+
+def enter_terdaftar(entering: Entering) -> None:
+    """An urgent case's activation: BPJS enrolled the patient."""
+    KasusDarurat.objects.filter(
+        usulan__in=entering.pks, terdaftar_at__isnull=True
+    ).update(terdaftar_at=entering.now)
+
+
 def enter_siap(entering: Entering) -> None:
     """Stamp every member with the moment it became ready.
 
     The BPJS batch takes members in priority order, then by that moment; a
     member keeps its first moment if the household comes back.
     """
+    _stamp_decision(entering)
     Anggota.objects.filter(usulan__in=entering.pks, siap_sejak__isnull=True).update(
         siap_sejak=entering.now
     )
@@ -45,6 +69,7 @@ def enter_siap(entering: Entering) -> None:
 
 def enter_ditolak(entering: Entering) -> None:
     """The members no longer hold their NIK: another usulan may propose them."""
+    _stamp_decision(entering)
     Anggota.objects.filter(usulan__in=entering.pks).update(aktif=False)
 
 
@@ -53,7 +78,10 @@ USULAN = Workflow(
     transitions=TRANSITIONS,
     on_enter={
         S.DIAJUKAN: enter_diajukan,
+        S.DIKEMBALIKAN: enter_dikembalikan,
+        S.CEK_LAPANGAN: enter_cek_lapangan,
         S.SIAP: enter_siap,
         S.DITOLAK: enter_ditolak,
+        S.TERDAFTAR: enter_terdaftar,
     },
 )

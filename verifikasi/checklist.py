@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from kis_portal.identifiers import check_nik_matches, validate_kk, validate_nik
 from usulan.checks import nik_region_warning
+from usulan.darurat import KK, KTP, SURAT, berkas_status, papers_overdue
 from usulan.models import Anggota, Usulan
 from usulan.reaktivasi import Jendela
 from usulan.selectors import (
@@ -64,8 +65,42 @@ class Checklist:
         return self.review.usulan
 
 
+def _darurat_items(usulan: Usulan, members: list[Anggota]) -> list[ChecklistItem]:
+    """An urgent case's papers: the faskes letter always; the KK and KTP once they
+    are there, and required once the profile's window for them has passed."""
+    papers = berkas_status(usulan)
+    overdue = papers_overdue(usulan)
+    items = [
+        ChecklistItem(
+            key="surat_faskes", label=SURAT[1], dokumen=papers["surat_faskes"]
+        )
+    ]
+    if papers["kk"] or overdue:
+        items.append(ChecklistItem(key="kk", label=KK[1], dokumen=papers["kk"]))
+    member = members[0] if members else None
+    if member is not None and (papers["ktp"] or overdue):
+        items.append(
+            ChecklistItem(
+                key=f"ktp-{member.pk}",
+                label=f"{KTP[1]} ({member.nama})",
+                anggota=member,
+                dokumen=papers["ktp"],
+            )
+        )
+    return items
+
+
 def build_checklist(usulan: Usulan) -> Checklist:
     review = review_usulan(usulan)
+    if usulan.jalur == Usulan.Jalur.DARURAT and hasattr(usulan, "darurat"):
+        items = _darurat_items(usulan, review.members)
+        items.append(ChecklistItem(key="data", label="Isian formulir (data pasien)"))
+        return Checklist(
+            review=review,
+            items=items,
+            data_checks=_data_checks(usulan, review.members),
+            duplicates=_possible_duplicates(usulan, review.members),
+        )
     items = [
         ChecklistItem(
             key=doc.key,

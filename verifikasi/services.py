@@ -135,6 +135,16 @@ def keputusan_save(
                 + "; ".join(bad)
                 + "."
             )
+    elif (
+        keputusan == Pemeriksaan.Keputusan.KEMBALIKAN
+        and usulan.jalur == Usulan.Jalur.DARURAT
+    ):
+        # Nobody would fix it: the faskes adds papers only, the desa does not edit
+        # a faskes's case. Wait for the papers, or reject so the faskes resubmits.
+        raise ValidationError(
+            "Pasien darurat tidak dikembalikan. Tunggu berkas yang menyusul, atau "
+            "tolak dengan alasan agar faskes mengajukan ulang."
+        )
     elif keputusan == Pemeriksaan.Keputusan.KEMBALIKAN:
         unexplained = [
             r["item"].label for r in rows if not _is_ok(r) and not r["alasan"]
@@ -179,7 +189,19 @@ def keputusan_save(
         for row in rows
     )
 
-    if keputusan == Pemeriksaan.Keputusan.TERIMA:
+    if (
+        keputusan == Pemeriksaan.Keputusan.TERIMA
+        and usulan.jalur == Usulan.Jalur.DARURAT
+    ):
+        # An urgent patient: the faskes letter stands in for the field check and
+        # the head's approval (docs/domain.md, "Pasien darurat dari faskes").
+        usulan_advance(
+            usulan_id=usulan.pk,
+            to=Usulan.Status.SIAP,
+            by=by,
+            reason="Pasien darurat: surat faskes dan data valid, langsung siap diusulkan",
+        )
+    elif keputusan == Pemeriksaan.Keputusan.TERIMA:
         review = checklist.review
         not_in_dtks = [m for m in review.members if not review.dtks[m.nik].terdaftar]
         needs_field_check = bool(

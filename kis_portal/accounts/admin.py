@@ -8,8 +8,8 @@ from .services import password_mark_temporary
 
 @admin.register(UserProfile)
 class UserProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "desa", "jabatan", "password_temporary")
-    search_fields = ("user__username", "desa__nama")
+    list_display = ("user", "desa", "kode_faskes", "jabatan", "password_temporary")
+    search_fields = ("user__username", "desa__nama", "kode_faskes", "nama_faskes")
     autocomplete_fields = ("desa",)
     filter_horizontal = ("kecamatan",)
     readonly_fields = (

@@ -56,6 +56,14 @@ class UserForm(forms.Form):
         required=False,
         help_text="Untuk verifikator dan petugas lapangan; kosong berarti semua.",
     )
+    kode_faskes = forms.CharField(
+        label="Kode faskes",
+        max_length=8,
+        required=False,
+        help_text="Wajib untuk petugas faskes: kode faskes BPJS (8 karakter).",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    nama_faskes = forms.CharField(label="Nama faskes", max_length=150, required=False)
     jabatan = forms.CharField(label="Jabatan", max_length=100, required=False)
     telepon = forms.CharField(
         label="Nomor HP",
@@ -82,6 +90,14 @@ class UserForm(forms.Form):
     def clean_telepon(self) -> str:
         return normalise_phone(self.cleaned_data["telepon"])
 
+    def clean_kode_faskes(self) -> str:
+        code = self.cleaned_data["kode_faskes"].strip().upper()
+        if code and not (len(code) == 8 and code.isalnum()):
+            raise forms.ValidationError(
+                "Kode faskes harus 8 karakter huruf/angka, misalnya 0902R001."
+            )
+        return code
+
     def clean(self) -> dict:
         data = super().clean()
         role, desa = data.get("role"), data.get("desa")
@@ -89,6 +105,15 @@ class UserForm(forms.Form):
             self.add_error("desa", "Operator desa harus terikat pada satu desa.")
         if role and role != Role.OPERATOR_DESA and desa:
             self.add_error("desa", "Hanya operator desa yang terikat pada desa.")
+        kode = data.get("kode_faskes")
+        if role == Role.FASKES and not kode and "kode_faskes" not in self.errors:
+            self.add_error(
+                "kode_faskes", "Petugas faskes harus terikat pada satu faskes."
+            )
+        if role and role != Role.FASKES and kode:
+            self.add_error(
+                "kode_faskes", "Hanya petugas faskes yang terikat pada faskes."
+            )
         return data
 
 

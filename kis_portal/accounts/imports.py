@@ -238,6 +238,13 @@ def _check_row(row: AccountRow, peran: str) -> None:
         row.errors.append(
             "Akun admin tidak dibuat dari berkas: buat satu per satu di Pengguna baru."
         )
+    if row.role == Role.FASKES:
+        # The file has no faskes column: a faskes account without its faskes
+        # would see nothing. One at a time, with the faskes code.
+        row.errors.append(
+            "Akun petugas faskes tidak dibuat dari berkas: buat satu per satu di "
+            "Pengguna baru, dengan kode faskesnya."
+        )
     try:
         row.telepon = _phone(row.telepon)
     except ValidationError as exc:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from kis_portal.identifiers import faskes_validator
 from kis_portal.wilayah.models import Desa, Kecamatan
 
 
@@ -33,6 +34,16 @@ class UserProfile(models.Model):
         verbose_name="kecamatan tugas",
         help_text="Untuk verifikator/petugas lapangan: kosong berarti seluruh kabupaten.",
     )
+    # A faskes user's one health facility (BPJS code and name): it sees only the
+    # urgent cases of this faskes. Blank for every other role.
+    kode_faskes = models.CharField(
+        "kode faskes",
+        max_length=8,
+        blank=True,
+        validators=[faskes_validator],
+        help_text="Wajib untuk petugas faskes: kode faskes BPJS, 8 karakter.",
+    )
+    nama_faskes = models.CharField("nama faskes", max_length=150, blank=True)
     jabatan = models.CharField("jabatan", max_length=100, blank=True)
     nip = models.CharField("NIP", max_length=30, blank=True)
     telepon = models.CharField("telepon", max_length=20, blank=True)

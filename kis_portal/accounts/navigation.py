@@ -26,6 +26,7 @@ ALL_ROLES = frozenset(Role)
 MENU: list[NavItem] = [
     NavItem("Beranda", "home", ALL_ROLES),
     NavItem("Loket", "usulan:loket_create", frozenset({Role.LOKET})),
+    NavItem("Pasien darurat", "usulan:darurat_list", frozenset({Role.FASKES})),
     NavItem(
         "Usulan",
         "usulan:list",
@@ -77,7 +78,8 @@ MENU: list[NavItem] = [
     NavItem("Cek DTKS", "dtks:search", frozenset({Role.VERIFIKATOR})),
     NavItem("Wilayah", "wilayah:kecamatan_list", frozenset(STAFF_ROLES)),
     NavItem("Desa saya", "wilayah:my_desa", frozenset({Role.OPERATOR_DESA})),
-    NavItem("Tugas", "jobs:list", ALL_ROLES),
+    # A faskes user starts no export or import: no background jobs to follow.
+    NavItem("Tugas", "jobs:list", ALL_ROLES - {Role.FASKES}),
     NavItem("Audit", "audit:list", frozenset({Role.ADMIN})),
     NavItem("Pengguna", "accounts:user_list", frozenset({Role.ADMIN})),
     NavItem("Admin", "admin:index", frozenset({Role.ADMIN})),

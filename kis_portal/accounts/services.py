@@ -54,9 +54,17 @@ def ensure_role_groups(*, using: str = "default") -> None:
     admin_group.permissions.add(*perms)
 
 
-def _check_role_and_desa(role: str, desa: Desa | None) -> None:
+def _check_role_and_desa(role: str, desa: Desa | None, kode_faskes: str = "") -> None:
     if role not in Role.values:
         raise ValidationError({"role": "Peran tidak dikenal."})
+    if role == Role.FASKES and not kode_faskes:
+        raise ValidationError(
+            {"kode_faskes": "Petugas faskes harus terikat pada satu faskes."}
+        )
+    if role != Role.FASKES and kode_faskes:
+        raise ValidationError(
+            {"kode_faskes": "Hanya petugas faskes yang terikat pada faskes."}
+        )
     if role == Role.OPERATOR_DESA and desa is None:
         raise ValidationError({"desa": "Operator desa harus terikat pada satu desa."})
     if role != Role.OPERATOR_DESA and desa is not None:
@@ -104,6 +112,8 @@ def user_create(
     jabatan: str = "",
     telepon: str = "",
     is_active: bool = True,
+    kode_faskes: str = "",
+    nama_faskes: str = "",
     by=None,
 ):
     """Create a user with exactly one role; an operator desa must have its desa.
@@ -112,7 +122,7 @@ def user_create(
     user replaces it at first login), one given in code (`password`: the demo,
     tests), or none yet (unusable until one is issued).
     """
-    _check_role_and_desa(role, desa)
+    _check_role_and_desa(role, desa, kode_faskes)
     user = get_user_model()(
         username=username,
         first_name=first_name,
@@ -132,6 +142,8 @@ def user_create(
     profile = UserProfile.objects.create(
         user=user,
         desa=desa,
+        kode_faskes=kode_faskes,
+        nama_faskes=nama_faskes if kode_faskes else "",
         jabatan=jabatan,
         telepon=telepon,
         password_temporary=one_time is not None,
@@ -159,10 +171,12 @@ def user_update(
     telepon: str = "",
     is_active: bool = True,
     username: str | None = None,
+    kode_faskes: str = "",
+    nama_faskes: str = "",
     by,
 ):
     """Change a user's details and role (never the password: see password_issue)."""
-    _check_role_and_desa(role, desa)
+    _check_role_and_desa(role, desa, kode_faskes)
     if user.pk == by.pk and (not is_active or role != Role.ADMIN):
         raise ValidationError(
             "Anda tidak dapat menonaktifkan atau mencabut peran admin sendiri."
@@ -180,7 +194,9 @@ def user_update(
     user.__dict__.pop("_kis_roles", None)
     profile, _ = UserProfile.objects.get_or_create(user=user)
     profile.desa, profile.jabatan, profile.telepon = desa, jabatan, telepon
-    fields = ["desa", "jabatan", "telepon"]
+    profile.kode_faskes = kode_faskes
+    profile.nama_faskes = nama_faskes if kode_faskes else ""
+    fields = ["desa", "kode_faskes", "nama_faskes", "jabatan", "telepon"]
     if was_active and not is_active:
         profile.deactivated_at = timezone.now()
         profile.deactivation_reason = UserProfile.Deactivation.ADMIN

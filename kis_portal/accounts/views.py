@@ -113,6 +113,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "role": primary_role(user),
         "desa": profile.desa if profile else None,
         "kecamatan": list(profile.kecamatan.all()) if profile else [],
+        "kode_faskes": profile.kode_faskes if profile else "",
+        "nama_faskes": profile.nama_faskes if profile else "",
         "jabatan": profile.jabatan if profile else "",
         "telepon": profile.telepon if profile else "",
         "is_active": user.is_active,

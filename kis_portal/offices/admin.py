@@ -99,6 +99,8 @@ class OfficeProfileAdmin(admin.ModelAdmin):
                     "wajib_no_hp",
                     "wajib_faskes",
                     "verification_days",
+                    "darurat_berkas_jam",
+                    "darurat_target_jam",
                 )
             },
         ),

@@ -134,6 +134,20 @@ class OfficeProfile(models.Model):
             + "."
         ),
     )
+    # Urgent cases from a faskes (docs/domain.md, "Pasien darurat dari faskes").
+    darurat_berkas_jam = models.PositiveSmallIntegerField(
+        "batas berkas KK/KTP menyusul (jam)",
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text="Pasien darurat: KK/KTP boleh menyusul paling lambat sekian jam "
+        "setelah faskes mengajukan.",
+    )
+    darurat_target_jam = models.PositiveSmallIntegerField(
+        "target keputusan pasien darurat (jam)",
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text="Antrean darurat verifikator menandai kasus yang menunggu lebih lama.",
+    )
     sheet_split = models.CharField(
         "pembagian sheet ekspor",
         max_length=10,

@@ -29,7 +29,9 @@ def kecamatan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*Role.values)
+# Every role bound to the regency or to the desa; not a faskes user, who has no
+# business with a desa's operators and their contacts.
+@role_required(Role.OPERATOR_DESA, *STAFF_ROLES)
 def desa_detail(request: HttpRequest, kode: str) -> HttpResponse:
     desa = get_desa_for_user(request.user, kode)
     operators = desa.operator_profiles.select_related("user").filter(

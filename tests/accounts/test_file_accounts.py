@@ -68,13 +68,15 @@ def test_the_preview_shows_every_row_with_what_is_wrong(region, login, admin_use
         ["Kadek Kedua", PEMUTERAN, None, None],
         ["Verif Berdesa", KALIBUKBUK, None, "verifikator"],
         ["Peran Aneh", KALIBUKBUK, None, "bendahara"],
+        ["Admisi Rsud", None, None, "Petugas faskes"],
     ]
     response = upload(login(admin_user), rows)
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "3 akun siap dibuat" in page
-    assert "6 baris salah" in page and "1 sudah punya akun" in page
+    assert "7 baris salah" in page and "1 sudah punya akun" in page
+    assert "Akun petugas faskes tidak dibuat dari berkas" in page
     assert "KODE DESA 51.08.99.2999 tidak ada di daftar wilayah portal" in page
     assert "Akun admin tidak dibuat dari berkas" in page
     assert "TELEPON: Nomor HP tidak valid" in page

@@ -22,6 +22,7 @@ DEMO_USERNAMES = {
     "rekap": "rekap",
     "distribusi": "distribusi",
     "admin": "admin",
+    "faskes": "faskes",
 }
 # Who walks the site: "anon" is a citizen without an account.
 ROLES = ("anon", *DEMO_USERNAMES)

@@ -1,8 +1,10 @@
 """Steps a person takes in the browser, shared by the journeys."""
 
 import datetime
+import io
 
 from django.utils import timezone
+from openpyxl import Workbook
 
 
 def next_periode() -> str:
@@ -40,3 +42,16 @@ def tick_all(page, *, except_stamp: str = "") -> None:
 def phone_size(page) -> None:
     """The phone the issue was tried on: 360 x 740 CSS pixels."""
     page.set_viewport_size({"width": 360, "height": 740})
+
+
+def bpjs_result(path, batch) -> None:
+    """BPJS enrols everyone in the batch: its result file written to `path`."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["UMPAN BALIK BPJS KESEHATAN"])
+    ws.append(["NIK", "NO KARTU", "STATUS", "KETERANGAN", "TMT"])
+    for item in batch.items.filter(diambil=True):
+        ws.append([item.nik, f"0005{item.nik[-9:]}", "BERHASIL", "", "01-01-2027"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(buffer.getvalue())

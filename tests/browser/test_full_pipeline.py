@@ -1,35 +1,19 @@
 """The portal's acceptance test: one household from desa1's new usulan to the card in
 the citizen's hands, through every role, in Chromium."""
 
-import io
-
 import pytest
-from openpyxl import Workbook
 from PIL import Image
 from playwright.sync_api import expect
 
 from demo.usulan_demo import demo_pdf
 from distribusi.models import Kartu
 from rekap_bpjs.models import Batch
-from tests.browser.steps import fill_member, next_periode, tick_all
+from tests.browser.steps import bpjs_result, fill_member, next_periode, tick_all
 from usulan.models import Usulan
 
 pytestmark = pytest.mark.browser
 
 NIK = "5108061205809001"
-
-
-def bpjs_result(path, batch: Batch) -> None:
-    """BPJS enrols everyone in the batch."""
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["UMPAN BALIK BPJS KESEHATAN"])
-    ws.append(["NIK", "NO KARTU", "STATUS", "KETERANGAN", "TMT"])
-    for item in batch.items.filter(diambil=True):
-        ws.append([item.nik, f"0005{item.nik[-9:]}", "BERHASIL", "", "01-01-2027"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    path.write_bytes(buffer.getvalue())
 
 
 def test_from_a_new_usulan_to_the_card_in_the_citizens_hands(

@@ -35,6 +35,7 @@ DEMO_USERS = [
     "loket",
     "desa1",
     "desa2",
+    "faskes",
 ]
 
 
@@ -43,6 +44,9 @@ def test_seed_demo_creates_region_profile_and_every_account(settings, capsys, cl
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "demo12345" in out
+    assert (
+        "faskes       petugas_faskes faskes 1708R001 (RSUD KABUPATEN BULELENG)" in out
+    )
     assert Desa.objects.count() == 148
     assert get_active_profile().slug == "buleleng"
     users = {u.username: u for u in get_user_model().objects.all()}
@@ -50,6 +54,13 @@ def test_seed_demo_creates_region_profile_and_every_account(settings, capsys, cl
     desa1, desa2 = users["desa1"].profile.desa, users["desa2"].profile.desa
     assert desa1 and desa2 and desa1 != desa2
     assert user_roles(users["kadis"]) == {Role.KADIS}
+    # The faskes user is bound to its faskes, not to a desa, and has its urgent case.
+    faskes = users["faskes"]
+    assert user_roles(faskes) == {Role.FASKES} and faskes.profile.desa is None
+    assert faskes.profile.kode_faskes == "1708R001"
+    case = Usulan.objects.get(created_by=faskes)
+    assert (case.jalur, case.status) == (Usulan.Jalur.DARURAT, Usulan.Status.DIAJUKAN)
+    assert case.desa == desa1
     for username in DEMO_USERS:
         assert client.login(username=username, password="demo12345"), username
         assert client.get("/").status_code == 200

@@ -17,6 +17,7 @@ HOME_TEXT = {
     Role.REKAP: "Staf rekap BPJS: menyusun rekap bulanan",
     Role.DISTRIBUSI: "Petugas distribusi: mencatat kartu",
     Role.ADMIN: "Admin: pengguna, wilayah, profil kantor",
+    Role.FASKES: "Petugas faskes RSUD UJI: mengajukan pasien darurat",
 }
 
 

@@ -99,6 +99,7 @@ def test_monthly_xlsx_per_desa_and_category_equals_the_rows(
         "Per desa",
         "Per desa dan kategori",
         "Per kategori",
+        "Pasien darurat",
     ]
     cells = expected_cells()
     complaints = Counter(p.desa_id for p in Pengaduan.objects.all())

@@ -2,7 +2,9 @@
 the correction of their data with old and new values in the audit trail."""
 
 import datetime
+import hashlib
 import io
+import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -10,16 +12,22 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
+from demo.usulan_demo import demo_pdf
 from distribusi.services import kartu_receive_batch
 from dtks.models import DtksPeriode, DtksRecord
 from dtks.services import siksng_catat
 from kis_portal.audit.models import AksesData, AuditEvent
 from kis_portal.audit.services import record_access
+from kis_portal.roles import Role
+from kis_portal.uploads import CheckedFile
 from rekap_bpjs.results import result_apply
 from rekap_bpjs.services import batch_build, batch_lock
 from tests.distribusi.factories import enrolled_batch, noka_for
+from tests.factories import make_user
 from tests.pengaduan.factories import complaint
 from tests.rekap_bpjs.factories import ready_household
+from tests.usulan.factories import new_kk, new_nik
+from usulan.darurat import darurat_submit
 from usulan.models import Anggota
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +255,40 @@ def test_the_persons_siks_ng_record_is_listed(login, admin_user, person):
     html = look_up(login(admin_user), person.nik).content.decode()
     assert "Diusulkan lewat SIKS-NG (PBI-JK APBN)" in html
     assert "20-10-2026" in html and "Ditolak SIKS-NG" in html
+
+
+def test_an_urgent_patients_reason_for_admission_is_part_of_their_data(
+    login, admin_user, desa_a
+):
+    """What a faskes wrote about the patient (health data) is shown to the person."""
+    call_command("load_profile", "buleleng", verbosity=0)
+    faskes = make_user(Role.FASKES, kode_faskes="0902R001", nama_faskes="RSUD UJI")
+    birth = datetime.date(1970, 1, 5)
+    nik = new_nik(desa_a, birth=birth)
+    content = demo_pdf("surat")
+    darurat_submit(
+        data={
+            "nik": nik,
+            "no_kk": new_kk(desa_a),
+            "nama": "I WAYAN PASIEN",
+            "tempat_lahir": "SINGARAJA",
+            "tanggal_lahir": birth,
+            "shdk": "1",
+            "status_kawin": "2",
+            "desa": desa_a,
+            "alamat": "BANJAR DINAS KAJA",
+            "rt": "001",
+            "alasan": "Gagal ginjal, cuci darah darurat",
+        },
+        surat=CheckedFile(
+            content=content,
+            content_type="application/pdf",
+            original_name="surat.pdf",
+            sha256=hashlib.sha256(content).hexdigest(),
+        ),
+        by=faskes,
+        client_token=uuid.uuid4(),
+    )
+    html = look_up(login(admin_user), nik).content.decode()
+    assert "Pasien darurat dari faskes (1)" in html
+    assert "Gagal ginjal, cuci darah darurat" in html and "RSUD UJI" in html

@@ -154,7 +154,15 @@ def test_submitting_stamps_the_moment_and_a_resubmission_closes_the_notes(
 
 
 def test_the_entering_actions_are_declared_once_in_the_workflow():
-    assert set(USULAN.on_enter) == {S.DIAJUKAN, S.SIAP, S.DITOLAK}
+    assert set(USULAN.on_enter) == {
+        S.DIAJUKAN,
+        S.SIAP,
+        S.DITOLAK,
+        # An urgent case's decision and activation moments (usulan/darurat.py).
+        S.DIKEMBALIKAN,
+        S.CEK_LAPANGAN,
+        S.TERDAFTAR,
+    }
 
 
 def test_what_the_desa_changed_since_the_return_is_listed_for_the_verifier(

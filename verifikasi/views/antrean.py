@@ -14,6 +14,7 @@ from kis_portal.offices.selectors import active_profile_for
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, role_required
 from kis_portal.search import search_data, search_redirect
+from usulan.darurat import DEFAULT_TARGET_JAM, urgent_waiting
 from usulan.models import Usulan
 
 from ..access import get_usulan_for_user, usulan_for_user
@@ -42,6 +43,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     profile = active_profile_for(request)
     target = profile.verification_days if profile else 20
+    # Urgent patients from a faskes: above the queue, in hours against their
+    # target (one query, whatever the page).
+    urgent_target = profile.darurat_target_jam if profile else DEFAULT_TARGET_JAM
+    urgent = urgent_waiting(base, target=urgent_target)
     today = timezone.localdate()
     now = timezone.now()
     for usulan in page.object_list:
@@ -62,6 +67,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "page_sizes": PAGE_SIZES,
             "target_days": target,
+            "urgent": urgent,
+            "urgent_target": urgent_target,
         },
     )
 

@@ -25,4 +25,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Akun demo (kata sandi semua: {DEMO_PASSWORD}):")
         for account in accounts:
             desa = f" desa {account.desa_kode}" if account.desa_kode else ""
+            if account.kode_faskes:
+                desa = f" faskes {account.kode_faskes} ({account.nama_faskes})"
             self.stdout.write(f"  {account.username:<12} {account.role}{desa}")

@@ -55,6 +55,7 @@ SUBJECTS = (
     Role.REKAP,
     Role.DISTRIBUSI,
     Role.ADMIN,
+    Role.FASKES,
 )
 # The demo account of each role (README, "Akun demo").
 DEMO_USERNAMES = {
@@ -66,6 +67,7 @@ DEMO_USERNAMES = {
     Role.REKAP: "rekap",
     Role.DISTRIBUSI: "distribusi",
     Role.ADMIN: "admin",
+    Role.FASKES: "faskes",
 }
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # What the tests checked, printed at the end of the run ("URLs x roles checked").

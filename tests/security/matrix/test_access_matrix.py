@@ -25,6 +25,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from distribusi.models import Kartu
+from kis_portal.accounts.services import user_create
 from kis_portal.audit.models import AuditEvent
 from kis_portal.jobs.models import Job
 from kis_portal.roles import Role
@@ -55,6 +56,7 @@ COLUMNS = (
     "rekap",
     "distr",
     "admin",
+    "faskes",
 )
 # Status classes written in the table; any other status is written as its number.
 TOKENS = {
@@ -181,7 +183,8 @@ def test_every_url_pattern_for_every_role_and_method(demo, session_keys, setting
     if out := os.environ.get("KIS_ACCESS_MATRIX_OUT"):
         write_table(out, observed, patterns)
     FIGURES["Access matrix"] = (
-        f"{checked_patterns} URL patterns x {len(SUBJECTS)} roles (anonymous + 8) "
+        f"{checked_patterns} URL patterns x {len(SUBJECTS)} roles "
+        f"(anonymous + {len(SUBJECTS) - 1}) "
         f"x {len(METHODS)} methods = {checked} combinations checked"
     )
     assert not no_args, f"No sample arguments for these patterns: {no_args}"
@@ -244,6 +247,27 @@ def test_desa_operator_reaches_no_object_of_another_desa(demo, session_keys):
     outsider = client_for(None)
     outsider.force_login(demo.users["desa2"])
     before = _snapshot(own)
+    urls, requests, wrong, leaks = _walk_as_outsider(
+        outsider, "desa", table, objects, demo, own, secrets
+    )
+
+    FIGURES["Cross-desa"] = (
+        f"{urls} URL patterns taking an object, {requests} requests by desa2's "
+        "operator for each of desa1's objects, and for desa2's own pages"
+    )
+    assert not wrong, "desa2's operator got:\n" + "\n".join(wrong)
+    assert not leaks, "desa1's data reached desa2's operator:\n" + "\n".join(leaks)
+    assert _snapshot(own) == before
+    assert urls >= 80 and requests >= 900
+
+
+def _walk_as_outsider(outsider, column, table, objects, demo, own, secrets):
+    """Ask, as `outsider`, for every object URL with each of `own`'s objects, and
+    for every page without an object (with a search naming `own`'s data).
+
+    The role may use a URL for its own objects: for `own`'s it must not exist
+    (404). Otherwise the role check answers first, as the table says.
+    """
     leaks, wrong = [], []
     urls = requests = 0
 
@@ -273,15 +297,12 @@ def test_desa_operator_reaches_no_object_of_another_desa(demo, session_keys):
             for kwargs in desa_object_kwargs(pattern, objects, demo, own):
                 path = build_path(pattern, kwargs)
                 for method in METHODS:
-                    # The operator role may use this URL for its own desa: for
-                    # another desa's object it must not exist (404). Otherwise
-                    # the role check answers first, as for its own desa.
-                    want = expected_cell(table, pattern, method, "desa")
+                    want = expected_cell(table, pattern, method, column)
                     if want in ("ok", "redir", "400"):
                         want = "404"
                     check(method, path, want)
-        # Pages without an object (lists, forms, dashboards): none of desa1's data,
-        # also when their search and filters name desa1, its people or numbers
+        # Pages without an object (lists, forms, dashboards): none of own's data,
+        # also when their search and filters name it, its people or numbers
         # (what was typed may be shown back, nothing else).
         usulan = objects["usulan"]
         nik = usulan.anggota_set.order_by("pk").first().nik
@@ -298,7 +319,7 @@ def test_desa_operator_reaches_no_object_of_another_desa(demo, session_keys):
         for pattern in url_patterns():
             if not pattern.params and pattern.admin_model is None:
                 path = build_path(pattern, {})
-                want = classify_own(table, pattern)
+                want = expected_cell(table, pattern, "GET", column)
                 check("GET", path, want)
                 if want == "ok":
                     # A list moves its search box into the session and redirects
@@ -312,13 +333,41 @@ def test_desa_operator_reaches_no_object_of_another_desa(demo, session_keys):
                     )
     finally:
         logging.disable(logging.NOTSET)
+    return urls, requests, wrong, leaks
 
-    FIGURES["Cross-desa"] = (
-        f"{urls} URL patterns taking an object, {requests} requests by desa2's "
-        "operator for each of desa1's objects, and for desa2's own pages"
+
+def test_faskes_reaches_no_case_of_another_faskes_nor_any_desa(demo, session_keys):
+    """Another faskes's user asks for every object URL with each of desa1's objects,
+    the demo faskes's urgent case among them: nothing found, nothing leaked."""
+    table = read_table()
+    objects = sample_objects(demo)
+    own = demo.users["desa1"].profile.desa
+    case = objects["darurat"]
+    assert case.desa == own and case.darurat.kode_faskes != "0902K002"
+    secrets = desa_secrets(own, except_in=demo.users["desa2"].profile.desa)
+    # The check can see a leak: the demo faskes does find its own patient.
+    page = client_for(session_keys[Role.FASKES]).get(
+        reverse("usulan:darurat_detail", args=[case.pk])
     )
-    assert not wrong, "desa2's operator got:\n" + "\n".join(wrong)
-    assert not leaks, "desa1's data reached desa2's operator:\n" + "\n".join(leaks)
+    assert sum(s in page.content.decode() for s in secrets) >= 2
+    other = user_create(
+        username="faskes.lain",
+        role=Role.FASKES,
+        kode_faskes="0902K002",
+        nama_faskes="KLINIK LAIN",
+    )
+    outsider = client_for(None)
+    outsider.force_login(other)
+    before = _snapshot(own)
+    urls, requests, wrong, leaks = _walk_as_outsider(
+        outsider, "faskes", table, objects, demo, own, secrets
+    )
+    FIGURES["Cross-faskes"] = (
+        f"{urls} URL patterns taking an object, {requests} requests by another "
+        "faskes's user for each of desa1's objects (the urgent case too)"
+    )
+    assert not wrong, "another faskes's user got:\n" + "\n".join(wrong)
+    assert not leaks, "desa1's data reached another faskes:\n" + "\n".join(leaks)
     assert _snapshot(own) == before
     assert urls >= 80 and requests >= 900
 

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.http import Http404
 
 from distribusi.models import Kartu, SerahTerima
+from kis_portal.accounts.services import user_create
 from kis_portal.jobs.models import Job
+from kis_portal.roles import Role
 from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Lampiran, Pengaduan
 from rekap_bpjs.models import BatchFile, BatchItem, Nonaktif
@@ -100,6 +102,14 @@ GETTERS: dict[str, Getter] = {
         lambda d, desa: [(pk,) for pk in pks(Pengajuan.objects.filter(desa=desa))],
     ),
     "usulan.access.get_dokumen_for_user": Getter("desa1", _dokumen),
+    # The demo faskes's urgent case, a Kalibukbuk (desa1) resident.
+    "usulan.access.get_darurat_for_user": Getter(
+        "faskes",
+        lambda d, desa: [
+            (pk,)
+            for pk in pks(Usulan.objects.filter(desa=desa, sumber=Usulan.Sumber.FASKES))
+        ],
+    ),
     "verifikasi.access.get_usulan_for_user": Getter("verifikator", _usulan),
     "verifikasi.access.get_lapangan_usulan_for_user": Getter("lapangan", _lapangan),
     "verifikasi.access.get_foto_for_user": Getter(
@@ -169,6 +179,7 @@ GETTERS: dict[str, Getter] = {
 QUERYSETS: dict[str, str | None] = {
     "usulan.access.usulan_for_user": "desa_id",
     "usulan.access.pengajuan_for_user": "desa_id",
+    "usulan.access.darurat_for_user": "desa_id",
     "verifikasi.access.usulan_for_user": "desa_id",
     "verifikasi.access.lapangan_usulan_for_user": None,
     "verifikasi.access.persetujuan_usulan_for_user": None,
@@ -260,6 +271,52 @@ def test_each_queryset_holds_none_of_the_other_desa(demo):
         if subjek(outsider, nik).exists():
             leaks.append(f"privasi.access.subjek_anggota_for_user: {nik[:6]}...")
     assert not leaks, "desa2's operator sees desa1's objects:\n" + "\n".join(leaks)
+
+
+# What a faskes user may see of every desa: the names of the desa and kelurahan,
+# to pick where its patient lives (the pages of a desa stay closed to it).
+FASKES_SEES_EVERY = {
+    "kis_portal.wilayah.access.desa_for_user",
+    "kis_portal.wilayah.access.get_desa_for_user",
+    "kis_portal.wilayah.access.get_desa_for_user_by_pk",
+}
+
+
+def test_another_faskes_reaches_nothing_of_desa1_through_any_access_module(demo):
+    """A user of another faskes asks every getter for each of desa1's objects (the
+    demo faskes's urgent case among them) and every queryset: nothing."""
+    other = user_create(
+        username="faskes.lain",
+        role=Role.FASKES,
+        kode_faskes="0902K002",
+        nama_faskes="KLINIK LAIN",
+    )
+    desa1 = demo.users["desa1"].profile.desa
+    leaks = []
+    asked = 0
+    for dotted, getter in GETTERS.items():
+        if dotted in FASKES_SEES_EVERY:
+            continue
+        get = _function(dotted)
+        for args in getter.inputs(demo, desa1):
+            asked += 1
+            try:
+                found = get(other, *args)
+            except Http404:
+                continue
+            leaks.append(f"{dotted}{args} -> {found!r}")
+    for dotted in QUERYSETS:
+        if dotted in FASKES_SEES_EVERY:
+            continue
+        if found := _function(dotted)(other).count():
+            leaks.append(f"{dotted}: {found} objects")
+    # The demo faskes itself sees its own case and nothing else of the regency.
+    own = _function("usulan.access.usulan_for_user")(demo.users["faskes"])
+    assert list(own.values_list("sumber", flat=True)) == [Usulan.Sumber.FASKES]
+    FIGURES["Access modules (faskes)"] = (
+        f"{len(GETTERS)} getters asked {asked} times by another faskes's user"
+    )
+    assert not leaks, "another faskes reached desa1's objects:\n" + "\n".join(leaks)
 
 
 def test_every_scoping_function_of_every_access_module_is_asked_here():

@@ -116,6 +116,9 @@ def sample_objects(demo) -> dict[str, object]:
         "pesan": Pesan.objects.filter(desa=desa1).order_by("pk").first(),
         # desa1's task for a participant BPJS deactivated (demo/reaktivasi_demo.py).
         "nonaktif": Nonaktif.objects.filter(desa=desa1).order_by("pk").first(),
+        "darurat": Usulan.objects.filter(desa=desa1, sumber=Usulan.Sumber.FASKES)
+        .order_by("pk")
+        .first(),
         "lampiran": Lampiran.objects.filter(
             pengaduan=demo.objects["complaint"]
         ).first(),
@@ -142,6 +145,9 @@ def sample_kwargs(pattern: UrlPattern, objs: dict, demo) -> dict[str, str] | Non
         },
         "usulan:pengajuan_submit": {"pk": objs["pengajuan"].pk},
         "usulan:loket_receipt": {"pk": objs["walk_in"].pk},
+        # The demo faskes's own urgent case (a Kalibukbuk resident).
+        "usulan:darurat_detail": {"pk": objs["darurat"].pk},
+        "usulan:darurat_berkas": {"pk": objs["darurat"].pk},
         "usulan:loket_berkas": {"pk": objs["walk_in"].pk},
         "verifikasi:periksa": {"pk": objs["diajukan"].pk},
         "verifikasi:claim": {"pk": objs["diajukan"].pk},
@@ -248,7 +254,9 @@ def desa_object_kwargs(pattern: UrlPattern, objs: dict, demo, desa) -> list[dict
     serah = pks(SerahTerima.objects.filter(desa=desa))
     pengaduan = pks(Pengaduan.objects.filter(desa=desa))
     operator = next(
-        u for u in demo.users.values() if getattr(u.profile, "desa_id", None) == desa.pk
+        u
+        for u in demo.users.values()
+        if getattr(getattr(u, "profile", None), "desa_id", None) == desa.pk
     )
     by_key = {
         "usulan:detail": usulan,
@@ -257,6 +265,8 @@ def desa_object_kwargs(pattern: UrlPattern, objs: dict, demo, desa) -> list[dict
         "usulan:delete": usulan,
         "usulan:loket_receipt": usulan,
         "usulan:loket_berkas": usulan,
+        "usulan:darurat_detail": usulan,
+        "usulan:darurat_berkas": usulan,
         "verifikasi:periksa": usulan,
         "verifikasi:claim": usulan,
         "verifikasi:release": usulan,
