@@ -133,6 +133,10 @@ def sample_kwargs(pattern: UrlPattern, objs: dict, demo) -> dict[str, str] | Non
     batch = objs["batch"]
     builders = {
         "usulan:detail": {"pk": objs["usulan"].pk},
+        "usulan:siksng": {
+            "pk": objs["usulan"].pk,
+            "anggota_pk": objs["usulan"].anggota_set.order_by("pk").first().pk,
+        },
         "usulan:edit": {"pk": objs["usulan"].pk},
         "usulan:submit": {"pk": objs["usulan"].pk},
         "usulan:delete": {"pk": objs["usulan"].pk},
@@ -299,6 +303,11 @@ def desa_object_kwargs(pattern: UrlPattern, objs: dict, demo, desa) -> list[dict
         return [{"pk": str(pk), "key": "kk"} for pk in usulan]
     if pattern.key == "usulan:pengajuan_dokumen_upload":
         return [{"pk": str(pk), "kode": "surat-pengantar"} for pk in pengajuan]
+    if pattern.key == "usulan:siksng":
+        return [
+            {"pk": str(a.usulan_id), "anggota_pk": str(a.pk)}
+            for a in Anggota.objects.filter(usulan__desa=desa)
+        ]
     if pattern.key == "accounts:user_edit":
         return [{"pk": str(operator.pk)}]
     if pattern.key == "wilayah:desa_detail":
