@@ -1,24 +1,16 @@
 """Reading cards and hand-overs; who may see which is in access.py."""
 
-import datetime
-
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from rekap_bpjs.models import Batch
 from usulan.models import Anggota
 
+from .late import overdue_cutoff
 from .models import Kartu
 
 
-def overdue_cutoff() -> datetime.date:
-    """Cards received on or before this day and still at the office are late."""
-    days = int(getattr(settings, "KIS_KARTU_BATAS_HARI", 14))
-    return timezone.localdate() - datetime.timedelta(days=days)
-
-
 def overdue_q() -> Q:
+    """The cards late to leave the office (late.kartu_terlambat, in the database)."""
     return Q(
         status=Kartu.Status.DITERIMA_DINSOS, diterima_tanggal__lte=overdue_cutoff()
     )

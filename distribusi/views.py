@@ -39,6 +39,7 @@ from .access import (
 )
 from .documents import tanda_terima_filename, tanda_terima_pdf
 from .filters import KartuFilter, SerahTerimaFilter
+from .late import kartu_terlambat
 from .models import Kanal, Kartu
 from .selectors import (
     batches_awaiting_cards,
@@ -422,8 +423,9 @@ def kartu_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "serah_form": forms.SerahLainForm(),
             "warga_form": forms.DiterimaWargaForm(),
             "events": history_for(kartu, labels=STATUS_LABELS),
-            "terlambat": kartu.status == Kartu.Status.DITERIMA_DINSOS
-            and kartu.diterima_tanggal <= overdue_cutoff(),
+            "terlambat": kartu_terlambat(
+                status=kartu.status, diterima_tanggal=kartu.diterima_tanggal
+            ),
         },
     )
 

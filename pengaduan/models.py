@@ -10,6 +10,8 @@ from django.utils import timezone
 from kis_portal.wilayah.models import Desa
 from usulan.models import Anggota, Usulan, new_nomor
 
+from . import targets
+
 
 def new_pengaduan_nomor() -> str:
     # Random like usulan numbers: a citizen quotes it, nobody can enumerate it.
@@ -119,7 +121,7 @@ class Pengaduan(models.Model):
 
     @property
     def terlambat(self) -> bool:
-        return self.terbuka and self.tenggat < timezone.localdate()
+        return targets.terlambat(terbuka=self.terbuka, tenggat=self.tenggat)
 
 
 class Tanggapan(models.Model):

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -10,35 +9,13 @@ from django.utils import timezone
 from .access import HANDLERS
 from .models import BukuTamu, Pengaduan
 
-DEFAULT_TARGET_HARI = {
-    Pengaduan.Kategori.BELUM_DICETAK: 14,
-    Pengaduan.Kategori.TERLAMBAT: 7,
-    Pengaduan.Kategori.DATA_SALAH: 14,
-    Pengaduan.Kategori.TIDAK_DITERIMA: 7,
-    Pengaduan.Kategori.LAINNYA: 7,
-}
-FALLBACK_TARGET_HARI = 7
-
-
-def target_hari(kategori: str) -> int:
-    """Days to resolve a complaint of this category (setting KIS_PENGADUAN_TARGET_HARI)."""
-    table = {
-        **DEFAULT_TARGET_HARI,
-        **getattr(settings, "KIS_PENGADUAN_TARGET_HARI", {}),
-    }
-    return int(table.get(kategori, FALLBACK_TARGET_HARI))
-
-
-def tenggat_for(kategori: str, *, on: datetime.date | None = None) -> datetime.date:
-    return (on or timezone.localdate()) + datetime.timedelta(days=target_hari(kategori))
-
 
 def open_q() -> Q:
     return ~Q(status=Pengaduan.Status.SELESAI)
 
 
 def overdue_q() -> Q:
-    """Open and past its target day."""
+    """Open and past its target day (targets.terlambat, in the database)."""
     return open_q() & Q(tenggat__lt=timezone.localdate())
 
 

@@ -26,7 +26,8 @@ from usulan.models import Anggota, Usulan
 
 from .access import HANDLERS, READERS, can_touch
 from .models import BukuTamu, Lampiran, Pengaduan, Tanggapan
-from .selectors import handler_users, tenggat_for
+from .selectors import handler_users
+from .targets import tenggat_for
 from .workflow import PENGADUAN
 
 S = Pengaduan.Status

@@ -32,7 +32,7 @@ from .access import (
 )
 from .filters import PengaduanFilter
 from .models import BukuTamu, Pengaduan
-from .selectors import buku_tamu_harian, status_counts, target_hari
+from .selectors import buku_tamu_harian, status_counts
 from .services import (
     Laporan,
     buku_tamu_record,
@@ -42,6 +42,7 @@ from .services import (
     pengaduan_change_status,
     pengaduan_reply,
 )
+from .targets import target_hari
 from .workflow import PENGADUAN
 
 VIEWERS = (*READERS, Role.OPERATOR_DESA)
