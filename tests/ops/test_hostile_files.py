@@ -22,8 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dtks import imports as dtks
 from kis_portal.accounts import imports as accounts_imports
-from rekap_bpjs import imports as bpjs_result
-from rekap_bpjs import reconciliation
+from rekap_bpjs import deactivations, reconciliation
+from rekap_bpjs import result_file as bpjs_result
 from tests.ops import conftest as timings
 from tests.ops.hostile import HOSTILE, MB, SECRET, Hostile
 from usulan import bulk
@@ -64,6 +64,13 @@ def read_bpjs_active_list(content: bytes, ctx: dict) -> None:
         raise Refused(exc.message) from exc
 
 
+def read_deactivations(content: bytes, ctx: dict) -> None:
+    try:
+        deactivations.parse_deactivations(content, synonyms={})
+    except deactivations.DeactivationFileError as exc:
+        raise Refused(exc.message) from exc
+
+
 def read_dtks(content: bytes, ctx: dict) -> None:
     try:
         dtks.import_dtks(io.BytesIO(content), periode="2026-Q3")
@@ -81,8 +88,9 @@ def read_accounts(content: bytes, ctx: dict) -> None:
 # name -> (reader, the module that calls kis_portal.incoming, budgeted)
 READERS: dict[str, tuple[Callable[[bytes, dict], None], str, bool]] = {
     "impor-usulan": (read_usulan_import, "usulan/bulk.py", True),
-    "hasil-bpjs": (read_bpjs_result, "rekap_bpjs/imports.py", True),
+    "hasil-bpjs": (read_bpjs_result, "rekap_bpjs/result_file.py", True),
     "rekonsiliasi": (read_bpjs_active_list, "rekap_bpjs/reconciliation.py", False),
+    "nonaktif": (read_deactivations, "rekap_bpjs/deactivations.py", True),
     "dtks": (read_dtks, "dtks/imports.py", False),
     "akun": (read_accounts, "kis_portal/accounts/imports.py", True),
 }
@@ -124,6 +132,7 @@ def same_limits(monkeypatch, settings):
     settings.KIS_DTKS_MAX_MB = 10
     monkeypatch.setattr(dtks, "XLSX_UNPACKED_FACTOR", 5)
     monkeypatch.setattr(bpjs_result, "MAX_ROWS", 2000)
+    monkeypatch.setattr(deactivations, "MAX_ROWS", 2000)
     settings.KIS_BULK_MAX_ROWS = 2000
 
 

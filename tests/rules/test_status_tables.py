@@ -17,7 +17,7 @@ from kis_portal.jobs.workflow import JOB
 from kis_portal.workflow import InvalidTransition, all_workflows
 from notifikasi.workflow import PESAN_KELUAR
 from pengaduan.workflow import PENGADUAN
-from rekap_bpjs.workflow import BATCH
+from rekap_bpjs.workflow import BATCH, NONAKTIF
 from usulan.workflow import USULAN
 
 WAITING = {"menunggu_bpjs", "menunggu_dinkes", "menunggu_dukcapil"}
@@ -80,6 +80,14 @@ TABLES = {
             "running": {"succeeded", "failed"},
             "succeeded": set(),
             "failed": set(),
+        },
+    ),
+    "nonaktif": (
+        NONAKTIF,
+        {
+            # the desa (or the rekap staff) records what was done about it
+            "terbuka": {"selesai"},
+            "selesai": set(),
         },
     ),
     "pesan_keluar": (
