@@ -5,7 +5,6 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +29,7 @@ from .deactivations import (
     preview_deactivations,
 )
 from .models import Batch, BatchItem, DaftarNonaktif, Nonaktif, periode_validator
+from .selection import choose
 from .selectors import batch_unanswered, members_ready
 from .signals import nonaktif_found
 from .snapshot import member_snapshot
@@ -37,13 +37,7 @@ from .workflow import BATCH, NONAKTIF
 
 logger = logging.getLogger(__name__)
 
-REASON_QUOTA = (
-    "Kuota penuh: keluarga ini ({n} orang) tidak muat, dibawa ke bulan berikutnya"
-)
 LETTER_SERIES = "surat_bpjs"
-REASON_AFTER_CUTOFF = (
-    "Siap setelah tanggal batas {tanggal}: masuk rekap bulan berikutnya"
-)
 
 
 class BatchLocked(ValidationError):
@@ -76,14 +70,6 @@ def _no_progress(done: int, total: int | None, message: str) -> None:
 def cutoff_date(periode: str, day: int) -> datetime.date:
     year, month = (int(part) for part in periode.split("-"))
     return datetime.date(year, month, day)
-
-
-def _cutoff_moment(date: datetime.date) -> datetime.datetime:
-    """The end of the cut-off day in the office's time zone."""
-    end = datetime.datetime.combine(
-        date + datetime.timedelta(days=1), datetime.time.min
-    )
-    return timezone.make_aware(end)
 
 
 @transaction.atomic
@@ -130,57 +116,33 @@ def batch_build(
         .select_related("usulan__desa__kecamatan")
     )
     progress(0, len(candidates), f"Mengurutkan {len(candidates)} anggota yang siap ...")
-    cutoff = _cutoff_moment(batch.tanggal_batas)
     result = BuildResult(batch=batch)
     used = sum(1 for item in manual.values() if item.diambil)
-    households = []
-    # Household order: the position of its best-placed member.
-    for usulan_id, members in groupby(
-        sorted(candidates, key=lambda m: m.usulan_id), key=lambda m: m.usulan_id
-    ):
-        members = list(members)
-        first = min(
-            (m.prioritas_jalur, m.prioritas, m.siap_sejak, m.pk) for m in members
-        )
-        households.append((first, usulan_id, members))
-    households.sort(key=lambda h: h[0])
-
     rows: list[BatchItem] = []
-    position = 0
-    for (_, prioritas, _, _), _usulan_id, members in households:
-        auto = [m for m in members if m.pk not in manual]
-        if not auto:
-            continue
-        if any(m.siap_sejak >= cutoff for m in auto):
-            taken, reason = (
-                False,
-                REASON_AFTER_CUTOFF.format(
-                    tanggal=batch.tanggal_batas.strftime("%d-%m-%Y")
-                ),
-            )
-        elif batch.kuota is None or used + len(auto) <= batch.kuota:
-            taken, reason = True, ""
-            used += len(auto)
-        else:
-            taken, reason = False, REASON_QUOTA.format(n=len(auto))
-        for member in sorted(auto, key=lambda m: m.pk):
-            position += 1
+    for household in choose(
+        candidates,
+        kuota=batch.kuota,
+        tanggal_batas=batch.tanggal_batas,
+        used=used,
+        skip=manual,
+    ):
+        for member, urutan in zip(household.members, household.urutan, strict=True):
             rows.append(
                 BatchItem(
                     batch=batch,
                     anggota=member,
                     nik=member.nik,
-                    diambil=taken,
-                    alasan=reason,
-                    urutan=position,
-                    prioritas=prioritas,
+                    diambil=household.taken,
+                    alasan=household.reason,
+                    urutan=urutan,
+                    prioritas=household.prioritas,
                     layout=member.usulan.jenis,
                 )
             )
-            if taken:
+            if household.taken:
                 result.diambil += 1
             else:
-                key = reason.split(":")[0]
+                key = household.reason.split(":")[0]
                 result.menunggu[key] = result.menunggu.get(key, 0) + 1
     progress(len(rows), len(rows), f"Menyimpan {len(rows)} baris rekap ...")
     BatchItem.objects.bulk_create(rows)
