@@ -10,6 +10,8 @@ import io
 import openpyxl
 import pytest
 
+from kis_portal.offices.models import OfficeProfile
+from rekap_bpjs import result_file
 from rekap_bpjs.result_file import (
     MSG_NO_ROWS,
     NOTE_MERGED,
@@ -494,3 +496,183 @@ def test_every_sheet_is_read_and_each_row_says_its_sheet():
     ]
     assert parsed.sheets == [("BERHASIL", 1), ("GAGAL", 1)]
     assert [sheet for sheet, _ in parsed.skipped] == ["CATATAN"]
+
+
+# --- the edges mutation testing found --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        # a sign or a decimal comma must not count as a digit shown
+        (
+            "+5.10806080820001E+15",
+            (
+                "+5.10806080820001E+15",
+                "NIK tersimpan sebagai angka ilmiah (+5.10806080820001E+15) "
+                "sehingga digitnya hilang. " + SCI_16,
+            ),
+        ),
+        (
+            "5,10806080820001E+15",
+            (
+                "5,10806080820001E+15",
+                "NIK tersimpan sebagai angka ilmiah (5,10806080820001E+15) "
+                "sehingga digitnya hilang. " + SCI_16,
+            ),
+        ),
+        # a leading zero is no digit shown; a trailing one is
+        (
+            "0.510806080820001E+16",
+            (
+                "0.510806080820001E+16",
+                "NIK tersimpan sebagai angka ilmiah (0.510806080820001E+16) "
+                "sehingga digitnya hilang. " + SCI_16,
+            ),
+        ),
+        ("5.108060808200010E+15", ("5108060808200010", "")),
+        # a fraction of 17 digits is no NIK
+        (
+            "5.1080608082000115E+15",
+            (
+                "5.1080608082000115E+15",
+                "NIK tersimpan sebagai angka ilmiah (5.1080608082000115E+15) "
+                "sehingga digitnya hilang. " + SCI_16,
+            ),
+        ),
+        # Excel's apostrophe and spaces around the parts
+        ("'5.108060808200011E+15", (NIK, "")),
+        ("5.108060808200011 E+15", (NIK, "")),
+        # an exponent no number can hold
+        ("5E+99999999999999999999", ("5E+99999999999999999999", "NIK tidak terbaca.")),
+    ],
+)
+def test_scientific_notation_counts_only_the_digits_shown(value, read):
+    assert _clean_nik(value) == read
+
+
+def test_sixteen_digits_from_scientific_notation_stop_below_ten_to_the_sixteen():
+    assert _scientific_digits("9.99999999999999E+15") == "9999999999999990"
+    assert _scientific_digits("1.00000000000000E+16") == ""  # 17 digits
+    assert _scientific_digits("5E+99999999999999999999") == ""
+
+
+def test_a_long_tmt_is_quoted_cut_at_twenty_characters():
+    with frozen(wita(2026, 12, 6)):
+        assert _parse_tmt("1     Desember     2026")[1] == (
+            'TMT "1     Desember     2" dibaca sebagai 01-12-2026.'
+        )
+
+
+def test_a_short_row_reads_its_missing_cells_as_empty():
+    row = one_row(f"{NIK},BUDI,,GAGAL")  # KETERANGAN and TMT cells absent
+    assert (row.status, row.keterangan, row.tmt, row.problems) == (
+        "gagal",
+        "",
+        None,
+        [],
+    )
+
+
+def test_a_failed_row_has_no_unread_tmt_and_no_kk_column_means_no_kk():
+    row = one_row(f"{NIK},BUDI,,GAGAL,,segera")
+    assert (row.tmt, row.tmt_unread, row.no_kk) == (None, "", "")
+    assert one_row(f"{NIK},BUDI,0001261832477,BERHASIL,,01-12-2026").no_kk == ""
+
+
+def test_an_nik_in_spaced_scientific_notation_is_read_as_a_number_cell():
+    row = one_row("5.10806080820001 E+15,BUDI,,GAGAL,,")
+    assert (row.nik, row.inexact, row.problems) == ("5108060808200010", True, [])
+
+
+def test_excel_error_cells_are_said_where_they_are():
+    """#N/A, #REF! in a column read: the row stays, with the cell's place; a row
+    whose only content is an error is kept to say so; an NIK read from a number
+    cell hides only its own inexactness, never another cell's error."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["NIK", "NAMA", "NOKA", "STATUS", "KET", "CATATAN KANTOR"])
+    sheet.append([NIK, "BUDI", "0001261832477", "BERHASIL"])
+    sheet.cell(3, 1, "#N/A").data_type = "e"
+    sheet.append([5108060808200010, "BUDI", None, "GAGAL"])
+    sheet.cell(4, 4, "#REF!").data_type = "e"
+    sheet.append([None, None, None, None, "catatan"])
+    sheet.cell(6, 5, "#DIV/0!").data_type = "e"
+    sheet.append(["5108060808200029", "WATI", None, "GAGAL"])
+    sheet.cell(7, 3, "#N/A").data_type = "e"
+    sheet.cell(8, 6, "#N/A").data_type = "e"  # a column not read: no row
+    out = io.BytesIO()
+    book.save(out)
+    rows = parse(out.getvalue(), "hasil.xlsx").rows
+    assert [(r.number, r.problems) for r in rows] == [
+        (2, []),
+        (3, ["NIK: Sel berisi galat Excel (#N/A).", "STATUS kosong."]),
+        (4, ["STATUS: Sel berisi galat Excel (#REF!)."]),
+        (5, ["NIK kosong.", "STATUS kosong."]),
+        (
+            6,
+            [
+                "KET: Sel berisi galat Excel (#DIV/0!).",
+                "NIK kosong.",
+                "STATUS kosong.",
+            ],
+        ),
+        (7, ["NOKA: Sel berisi galat Excel (#N/A)."]),
+    ]
+    assert rows[2].inexact and rows[2].nik == "5108060808200010"
+
+
+def test_a_kk_from_a_number_cell_hides_only_its_own_inexactness():
+    content = xlsx(
+        [
+            ["NIK", "NO KK", "NOKA", "STATUS"],
+            [NIK, 5108062010190000, None, "GAGAL"],
+        ]
+    )
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book.active.cell(2, 3, "#N/A").data_type = "e"
+    out = io.BytesIO()
+    book.save(out)
+    [row] = parse(out.getvalue(), "hasil.xlsx").rows
+    assert row.kk_inexact and row.problems == ["NOKA: Sel berisi galat Excel (#N/A)."]
+
+
+def test_a_single_sheet_workbook_names_no_sheet():
+    content = xlsx([["NIK", "STATUS"], [NIK, "GAGAL"]])
+    parsed = parse(content, "hasil.xlsx")
+    assert [(r.sheet, r.place) for r in parsed.rows] == [("", "baris 2")]
+    assert parsed.sheets == [("BERHASIL", 1)]
+
+
+def test_a_refused_file_says_why():
+    content = xlsx([["NIK", "STATUS"], ["=A1", "GAGAL"]])
+    with pytest.raises(ResultFileError) as refused:
+        parse(content, "hasil.xlsx")
+    assert refused.value.message.startswith("Berkas berisi rumus (formula) di baris 2")
+
+
+def test_the_file_is_read_with_the_result_files_limits(monkeypatch):
+    seen = {}
+
+    def reader(content, **limits):
+        seen.update(limits)
+        raise result_file.IncomingError("cukup")
+
+    monkeypatch.setattr(result_file, "read_tables", reader)
+    with pytest.raises(ResultFileError):
+        parse(csv("NIK,STATUS", f"{NIK},GAGAL"))
+    assert (seen["max_rows"], seen["time_budget"]) == (60_000, 60.0)
+
+
+@pytest.mark.django_db
+def test_without_spellings_given_the_active_profiles_are_used():
+    content = csv("NIK,STATUS,KARTU BARU", f"{NIK},BERHASIL,0001261832477")
+    # no active profile: the usual spellings only
+    assert parse_result(content, "h.csv").rows[0].noka == ""
+    OfficeProfile.objects.create(
+        slug="uji",
+        nama_dinas="Dinas Sosial Uji",
+        is_active=True,
+        header_sinonim_hasil={"noka": ["KARTU BARU"]},
+    )
+    assert parse_result(content, "h.csv").rows[0].noka == "0001261832477"
