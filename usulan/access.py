@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from kis_portal.accounts.models import UserProfile
 from kis_portal.roles import Role, faskes_kode, has_role, operator_desa_id
 
-from .models import Dokumen, Pengajuan, Usulan
+from .models import Anggota, Dokumen, Pengajuan, Usulan
 
 # Roles that see every usulan of the regency (the verifier may be narrowed to kecamatan).
 READ_ALL_ROLES = (
@@ -63,6 +63,14 @@ def pengajuan_for_user(user) -> QuerySet[Pengajuan]:
     if kecamatan_ids := _verifier_kecamatan_ids(user):
         return qs.filter(desa__kecamatan_id__in=kecamatan_ids)
     return qs
+
+
+def get_anggota_for_user(
+    user, usulan_pk: int, anggota_pk: int
+) -> tuple[Usulan, Anggota]:
+    """A member of an usulan the user may open (404 otherwise, as for none)."""
+    usulan = get_usulan_for_user(user, usulan_pk)
+    return usulan, get_object_or_404(usulan.anggota_set, pk=anggota_pk)
 
 
 def get_pengajuan_for_user(user, pk: int) -> Pengajuan:

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,7 @@ from dtks.models import UsulanSiksng
 from dtks.services import siksng_catat
 from kis_portal.roles import Role, has_role, role_required
 
-from ..access import get_usulan_for_user
+from ..access import get_anggota_for_user
 from ..models import Usulan
 from ..selectors import usulan_label
 
@@ -68,10 +68,9 @@ def siksng_form(anggota, record: UsulanSiksng | None) -> SiksngForm:
 @require_POST
 @role_required(*SIKSNG_ROLES)
 def usulan_siksng(request: HttpRequest, pk: int, anggota_pk: int) -> HttpResponse:
-    usulan = get_usulan_for_user(request.user, pk)
+    usulan, anggota = get_anggota_for_user(request.user, pk, anggota_pk)
     if not can_record_siksng(request.user, usulan):
         raise PermissionDenied
-    anggota = get_object_or_404(usulan.anggota_set, pk=anggota_pk)
     form = SiksngForm(data=request.POST, prefix=f"siksng{anggota.pk}")
     if form.is_valid():
         record = siksng_catat(nik=anggota.nik, by=request.user, **form.cleaned_data)

@@ -102,6 +102,15 @@ GETTERS: dict[str, Getter] = {
         lambda d, desa: [(pk,) for pk in pks(Pengajuan.objects.filter(desa=desa))],
     ),
     "usulan.access.get_dokumen_for_user": Getter("desa1", _dokumen),
+    "usulan.access.get_anggota_for_user": Getter(
+        "desa1",
+        lambda d, desa: [
+            (usulan_id, pk)
+            for pk, usulan_id in Anggota.objects.filter(usulan__desa=desa)
+            .order_by("pk")
+            .values_list("pk", "usulan_id")
+        ],
+    ),
     # The demo faskes's urgent case, a Kalibukbuk (desa1) resident.
     "usulan.access.get_darurat_for_user": Getter(
         "faskes",
