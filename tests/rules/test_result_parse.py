@@ -6,11 +6,11 @@ No database: the office's header spellings are given (`synonyms`)."""
 
 import datetime
 import io
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
 
-from kis_portal.offices.models import OfficeProfile
 from rekap_bpjs import result_file
 from rekap_bpjs.result_file import (
     MSG_NO_ROWS,
@@ -664,15 +664,13 @@ def test_the_file_is_read_with_the_result_files_limits(monkeypatch):
     assert (seen["max_rows"], seen["time_budget"]) == (60_000, 60.0)
 
 
-@pytest.mark.django_db
-def test_without_spellings_given_the_active_profiles_are_used():
+def test_without_spellings_given_the_active_profiles_are_used(monkeypatch):
     content = csv("NIK,STATUS,KARTU BARU", f"{NIK},BERHASIL,0001261832477")
     # no active profile: the usual spellings only
+    monkeypatch.setattr(result_file, "get_active_profile", lambda: None)
     assert parse_result(content, "h.csv").rows[0].noka == ""
-    OfficeProfile.objects.create(
-        slug="uji",
-        nama_dinas="Dinas Sosial Uji",
-        is_active=True,
-        header_sinonim_hasil={"noka": ["KARTU BARU"]},
-    )
+    profile = SimpleNamespace(header_sinonim_hasil={"noka": ["KARTU BARU"]})
+    monkeypatch.setattr(result_file, "get_active_profile", lambda: profile)
     assert parse_result(content, "h.csv").rows[0].noka == "0001261832477"
+    # spellings given are used instead of the profile's
+    assert parse_result(content, "h.csv", synonyms={}).rows[0].noka == ""
