@@ -110,7 +110,7 @@ def test_desa1_proposes_a_household_of_three_with_the_keyboard_only(
     tab_to(page, page.get_by_role("button", name="Simpan draf"))
     page.keyboard.press("Space")
     for name in ["I MADE UJI COBA", "NI LUH UJI COBA", "PUTU UJI COBA"]:
-        expect(page.get_by_role("cell", name=name)).to_be_visible()
+        expect(page.locator("#anggota").get_by_role("cell", name=name)).to_be_visible()
 
     for label in ["Kartu Keluarga", "Surat Keterangan Tidak Mampu dari Perbekel/Lurah"]:
         chooser = page.get_by_label(f"Berkas {label}")

@@ -43,8 +43,9 @@ def test_desa1_creates_submits_and_sees_the_usulan_locked(
     page.get_by_role("button", name="Simpan draf").click()
 
     expect(page.get_by_text("tersimpan. Lengkapi dokumen lalu ajukan.")).to_be_visible()
-    expect(page.get_by_role("cell", name="I MADE UJI COBA")).to_be_visible()
-    expect(page.get_by_role("cell", name="NI LUH UJI COBA")).to_be_visible()
+    members = page.locator("#anggota")
+    expect(members.get_by_role("cell", name="I MADE UJI COBA")).to_be_visible()
+    expect(members.get_by_role("cell", name="NI LUH UJI COBA")).to_be_visible()
     expect(page.get_by_text("Dokumen belum diunggah: Kartu Keluarga.")).to_be_visible()
 
     for label in ["Kartu Keluarga", "Surat Keterangan Tidak Mampu dari Perbekel/Lurah"]:
