@@ -85,6 +85,9 @@ def test_urgent_patient_from_the_admission_desk_to_enrolment(
     page.get_by_role("link", name="Rekap BPJS").click()
     page.get_by_label("Periode (YYYY-MM)").fill(periode)
     page.get_by_role("button", name="Susun rekap").click()
+    # Building runs as a background job: its page, then on to the batch.
+    expect(page.locator("#job-status")).to_have_text("Selesai")
+    page.get_by_role("link", name=f"Kembali ke rekap {periode}").click()
     expect(page.get_by_role("cell", name=NAMA.upper())).to_be_visible()
     batch = Batch.objects.get(periode=periode)
     first = batch.items.filter(diambil=True).order_by("urutan").first()
@@ -92,6 +95,9 @@ def test_urgent_patient_from_the_admission_desk_to_enrolment(
     assert batch.items.filter(diambil=True).count() > 1  # first among others
     page.get_by_role("link", name="Kunci dan kirim").click()
     page.get_by_role("button", name="Ya, kunci").click()
+    # Locking runs as a background job too.
+    expect(page.locator("#job-status")).to_have_text("Selesai")
+    page.get_by_role("link", name=f"Kembali ke rekap {periode}").click()
     page.get_by_role("button", name="Buat berkas BPJS (XLSX + surat)").click()
     expect(page.locator("#job-status")).to_have_text("Selesai")
 
