@@ -134,6 +134,7 @@ class Worker:
         code = self.process.wait(timeout=WAIT)
         self._close()
         assert code == -signal.SIGKILL
+        _wait_for_released_jobs()
 
     def finish(self) -> None:
         code = self.process.wait(timeout=WAIT)
@@ -143,6 +144,27 @@ class Worker:
     def _close(self) -> None:
         self.process.stdout.close()
         self.err.close()
+
+
+JOB_LOCKS = f"""
+SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+WHERE c.relname = '{Job._meta.db_table}' AND l.pid <> pg_backend_pid()
+"""
+
+
+def _job_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(JOB_LOCKS)
+        return cursor.fetchone()[0]
+
+
+def _wait_for_released_jobs() -> None:
+    """PostgreSQL ends a dead client's backend (and frees its row locks) when it
+    notices the closed socket: on a loaded machine that can trail the kill, and
+    the stale-job sweep passes over locked rows (skip_locked). Wait for it."""
+    deadline = time.monotonic() + WAIT
+    while _job_locks() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 # Random public numbers (usulan, pengajuan, receipts) and ids in links.
@@ -241,7 +263,10 @@ def killed_then_retried(
     with frozen(later):
         html = client.get(page).content.decode()
         job.refresh_from_db()
-        assert job.status == Job.Status.FAILED and job.message == MSG_STOPPED
+        assert job.status == Job.Status.FAILED and job.message == MSG_STOPPED, (
+            f"{job.status}: heartbeat {job.heartbeat_at} (now {timezone.now()}), "
+            f"{_job_locks()} lock(s) held on the job table by others"
+        )
         assert "Gagal" in html and "Coba lagi" in html
         response = client.post(reverse("jobs:retry", args=[job.pk]))
     retry = Job.objects.get(retry_of=job)
