@@ -28,6 +28,10 @@ GROWING = {
     "auth_permission",
     "auth_group_permissions",  # the role groups get the new models' permissions
     "django_migrations",
+    "auth_group",  # a new role gets its group (petugas_faskes)
+    # the reactivation's faskes letter, added to the profiles already loaded
+    # (offices 0005_reaktivasi)
+    "offices_documentrequirement",
 }
 # Tables a release dropped on purpose, with their models' content types: the
 # per-page attempt counters, replaced by one rate limiter (kis_portal.ratelimit).
