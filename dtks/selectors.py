@@ -260,7 +260,7 @@ def _match_query(
     quote = connection.ops.quote_name
     query = MATCH_SQL.format(
         members=(
-            "SELECT m_id AS id, m_nik AS nik, m_household AS household, "
+            "SELECT m_id AS id, m_nik AS nik, m_household AS household, "  # nosec B608 - the ORM's own query, its values parameters
             f"m_kk AS no_kk, m_grp AS grp FROM ({sql}) src"
         ),
         periode=quote(DtksPeriode._meta.db_table),
