@@ -346,7 +346,7 @@ USULAN_TABLES = ["usulan_pengajuan", "usulan_usulan", "usulan_anggota"]
 
 def ensure_usulan(n: int, *, seed: int = 11) -> UsulanSet:
     """n usulan with their members over the 148 desa (built once, then reused)."""
-    key = f"usulan:{n}:{seed}:v6"
+    key = f"usulan:{n}:{seed}:v7"
     if _marker("usulan") == key:
         return _usulan_summary()
     desas = ensure_wilayah()
@@ -437,7 +437,8 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
             desa.kecamatan.nik_prefix, rng.choices(sizes, size_w)[0]
         )
         phone = f"0812{rng.randrange(10**8):08d}" if rng.random() < 0.6 else ""
-        noka_lama = f"0001{rng.randrange(10**9):09d}" if mig37 else ""
+        # One card number per person (a unique constraint): from the index, not drawn.
+        noka_lama = f"0001{index:09d}" if mig37 else ""
         usulan_rows.append(
             (
                 index,
