@@ -6,6 +6,12 @@ Each is served in-process by django.test.Client on PostgreSQL with DEBUG off,
 first and last page. Floor: the same page's rows with one raw SQL query.
 Targets: queries per page constant (first = last page, 10 = 50 rows) and at
 most 8; server time p95 <= 50 ms; HTML <= 30 KB gzipped.
+
+At four times the size (``scale_up``): a copy of the database grown to
+1,000,000 usulan with their members (factory.grow_usulan); the same pages
+(first and last of both lists) on both databases in alternating rounds, each
+p95 within 1.5x of the 250,000-usulan p95 of the same rounds, with the same
+queries per page. The copy is dropped after: the scripts after B1 see 250,000.
 """
 
 import gzip
@@ -27,6 +33,15 @@ REPEAT = 3 if common.QUICK else 40
 MAX_QUERIES = 8
 P95_MS = 50.0
 MAX_GZ_KB = 30.0
+SCALE = 4  # the register at four times today's size
+SCALE_ROUNDS = 1 if common.QUICK else 2
+SCALE_REPEAT = 3 if common.QUICK else 20  # requests per page, size and round
+SCALE_P95_RATIO = 1.5
+OWN_COUNT = "SELECT count(*) FROM usulan_usulan WHERE desa_id = %s"
+QUEUE_COUNT = (
+    "SELECT count(*) FROM usulan_usulan "
+    "WHERE status = 'diajukan' AND submitted_at IS NOT NULL"
+)
 
 OPERATOR_FLOOR = """
 SELECT u.id, u.nomor, u.no_kk, d.nama, u.jenis, u.status, u.created_at,
@@ -184,8 +199,105 @@ def main() -> None:
         report.note(
             f"{name} HTML gzipped with 50 rows: {sizes['50 rows'] / 1024:.1f} KB"
         )
+    scale_up(report, lists, desa_id)
     report.note(f"total {time.perf_counter() - started:.0f} s; {common.load_average()}")
     report.save()
+
+
+def count_of(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def scale_up(report, lists: list, desa_id: int) -> None:
+    """The same pages at SCALE times the usulan, against today's size, same run.
+
+    The register grows in a copy of the database, so the scripts after this one
+    keep their 250,000 usulan. Both databases are measured in alternating
+    rounds after a round that warms both, so that a change in the machine's
+    load falls on both sizes alike. The last page is each size's own last page.
+    """
+    counts = {"/usulan/": (OWN_COUNT, [desa_id]), "/verifikasi/": (QUEUE_COUNT, [])}
+    today = connection.settings_dict["NAME"]
+    began = time.perf_counter()
+    grown = common.copy_database("b1_grown")
+    copied = time.perf_counter() - began
+    try:
+        with common.using_database(grown):
+            began = time.perf_counter()
+            data = factory.grow_usulan(USULAN * SCALE)
+            built = time.perf_counter() - began
+        report.note(
+            f"at {SCALE}x: copy of the database {copied:.0f} s; grown to "
+            f"{data.usulan:,} usulan, {data.anggota:,} anggota (generated in Python, "
+            f"COPY, indexes built after, VACUUM ANALYZE) in {built:.0f} s"
+        )
+        pages: dict[str, dict[str, tuple]] = {}  # database -> label -> client, url
+        for db in (today, grown):
+            pages[db] = {}
+            with common.using_database(db):
+                for name, client, url, _total, _floor in lists:
+                    last = max(1, math.ceil(count_of(*counts[url]) / 25))
+                    pages[db][f"{name} page 1"] = (client, url)
+                    pages[db][f"{name} last page"] = (client, f"{url}?page={last}")
+        times = {db: {label: [] for label in pages[db]} for db in pages}
+        for round_ in range(SCALE_ROUNDS + 1):  # round 0 warms both
+            for db in (today, grown):
+                with common.using_database(db):
+                    for label, (client, url) in pages[db].items():
+                        measured = common.timed(
+                            lambda c=client, u=url: c.get(u),
+                            SCALE_REPEAT if round_ else 2,
+                        )
+                        if round_:
+                            times[db][label] += measured
+        for label in pages[today]:
+            small, large = times[today][label], times[grown][label]
+            p95_small = common.percentile(small, 95) * 1000
+            p95_large = common.percentile(large, 95) * 1000
+            report.figure(
+                f"{label} p95 at {data.usulan:,} usulan",
+                p95_large,
+                "ms",
+                floor=p95_small,
+                target=f"<= {SCALE_P95_RATIO}x the {USULAN:,}-usulan p95",
+                ok=p95_large <= SCALE_P95_RATIO * p95_small,
+            )
+            report.note(
+                f"{label} at {data.usulan:,} usulan ({pages[grown][label][1]}): floor "
+                f"= the same page at {USULAN:,} ({pages[today][label][1]}), {len(small)} "
+                f"requests each in the same rounds; median "
+                f"{common.median(large) * 1000:.1f} ms against "
+                f"{common.median(small) * 1000:.1f} ms"
+            )
+        for name, client, url, _total, _floor in lists:
+            per_size = {}
+            for db in (today, grown):
+                with common.using_database(db):
+                    total = count_of(*counts[url])
+                    last, last50 = math.ceil(total / 25), math.ceil(total / 50)
+                    per_size[db] = {
+                        label: queries_and_size(client, page_url)[0]
+                        for label, page_url in [
+                            ("page 1", url),
+                            ("last page", f"{url}?page={last}"),
+                            ("10 rows", f"{url}?per=10"),
+                            ("50 rows last page", f"{url}?per=50&page={last50}"),
+                        ]
+                    }
+            small, large = per_size[today], per_size[grown]
+            report.figure(
+                f"{name} queries per page at {data.usulan:,} usulan",
+                max(large.values()),
+                "queries",
+                floor=max(small.values()),
+                target=f"constant, as at {USULAN:,}",
+                ok=len(set(large.values())) == 1 and large == small,
+            )
+            report.note(f"{name} queries at {data.usulan:,} usulan: {large}")
+    finally:
+        common.drop_database(grown)
 
 
 if __name__ == "__main__":

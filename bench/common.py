@@ -21,11 +21,14 @@ import sys
 import time
 import tracemalloc
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import django
+import psycopg2
 from django.core.management import call_command
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
@@ -69,6 +72,59 @@ def migrate() -> None:
     """Bring the benchmark database to the current schema (quietly)."""
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def _admin(sql: str) -> None:
+    """One statement on the server's maintenance database (autocommit)."""
+    params = connection.settings_dict
+    conn = psycopg2.connect(
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+        user=params["USER"] or "postgres",
+        password=params["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+def copy_database(suffix: str) -> str:
+    """A file copy of the benchmark database, named <name>_<suffix>; returns the name.
+
+    For measuring the same workload at a larger size without leaving the grown
+    data to the scripts that run after (bench/run.py runs them on one database).
+    Nothing may be connected to the database while it is copied: this closes
+    Django's connection, which reopens on the next query.
+    """
+    name = connection.settings_dict["NAME"]
+    copy = f"{name}_{suffix}"
+    connection.close()
+    _admin(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{copy}" TEMPLATE "{name}" STRATEGY FILE_COPY')
+    return copy
+
+
+def drop_database(name: str) -> None:
+    if name == connection.settings_dict["NAME"]:
+        connection.close()
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def using_database(name: str) -> Iterator[None]:
+    """Django's queries go to database `name` (same server) inside the block."""
+    original = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
 
 
 def timed(fn: Callable[[], object], repeat: int = 1) -> list[float]:

@@ -116,11 +116,25 @@ def copy_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
 
 
 @contextmanager
-def bulk_load(*tables: str) -> Iterator[None]:
+def bulk_load(
+    *tables: str, memory: str = "256MB", unique: bool = False
+) -> Iterator[None]:
     """Inside a transaction: load `tables` without their secondary indexes and
     (as a superuser) without per-row foreign-key triggers, then rebuild the
-    indexes in one pass each: several times faster than maintaining them."""
+    indexes in one pass each (with `memory` as maintenance_work_mem): several
+    times faster than maintaining them. `unique`: the UNIQUE constraints too."""
+    constraints = []
     with connection.cursor() as cursor:
+        if unique:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'u' "
+                "AND conrelid::regclass::text = ANY(%s)",
+                [list(tables)],
+            )
+            constraints = cursor.fetchall()
+            for table, name, _ in constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if cursor.fetchone()[0]:
             cursor.execute("SET LOCAL session_replication_role = replica")
@@ -139,9 +153,11 @@ def bulk_load(*tables: str) -> Iterator[None]:
             cursor.execute(f'DROP INDEX "{name}"')
     yield
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{memory}'")
         for _, definition in indexes:
             cursor.execute(definition)
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
@@ -367,6 +383,53 @@ def ensure_usulan(n: int, *, seed: int = 11) -> UsulanSet:
     return _usulan_summary()
 
 
+def grow_usulan(n: int, *, seed: int = 11) -> UsulanSet:
+    """Add usulan to the set ensure_usulan built, up to n, in the same mix.
+
+    The first usulan stay as they are; the new ones (ids and numbers after
+    them, people of their own, NIKs unique across the set) fall in the same desa,
+    years and statuses, so every list grows by n / the old size. For measuring
+    the lists at a larger size (B1), in a copy of the database
+    (common.copy_database): the other benchmarks expect ensure_usulan's set.
+    """
+    key = f"usulan:{n}:{seed}:v7:grown"
+    if _marker("usulan") == key:
+        return _usulan_summary()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM usulan_usulan")
+        last = cursor.fetchone()[0]
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM usulan_anggota")
+        last_anggota = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT desa_id, to_char(created_at AT TIME ZONE 'UTC', 'YYMM'), id "
+            "FROM usulan_pengajuan"
+        )
+        pengajuan = {(desa, month): pk for desa, month, pk in cursor.fetchall()}
+    if last >= n:
+        raise ValueError(f"{last:,} usulan already: nothing to grow to {n:,}")
+    taken = set(Anggota.objects.values_list("nik", flat=True))
+    desas = ensure_wilayah()
+    users = ensure_users()
+    with transaction.atomic():
+        _set_marker("usulan", None)
+        with bulk_load(*USULAN_TABLES):
+            _build_usulan(
+                n,
+                seed + 1,  # other people, other draws
+                desas,
+                users["operator_desa"].pk,
+                first=last + 1,
+                anggota_id=last_anggota,
+                taken=taken,
+                pengajuan=pengajuan,
+            )
+        for table in USULAN_TABLES:
+            _reset_sequence(table)
+        _set_marker("usulan", key)
+    _analyze(*USULAN_TABLES)
+    return _usulan_summary()
+
+
 def _usulan_summary() -> UsulanSet:
     per_status = dict(
         Usulan.objects.order_by()
@@ -381,17 +444,32 @@ def _usulan_summary() -> UsulanSet:
     )
 
 
-def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
+def _build_usulan(
+    n: int,
+    seed: int,
+    desas,
+    created_by: int,
+    *,
+    first: int = 1,
+    anggota_id: int = 0,
+    taken: set[str] | None = None,
+    pengajuan: dict[tuple[int, str], int] | None = None,
+) -> None:
+    """Usulan first..n and their members (COPY); defaults: a set of its own.
+
+    `anggota_id`, `taken` (NIKs in use) and `pengajuan` ((desa, yymm) -> id)
+    continue a set already in the tables (grow_usulan).
+    """
     rng = random.Random(seed)  # noqa: S311 - benchmark data
-    people = People(seed)
+    people = People(seed, taken)
     statuses, status_w = _weighted(STATUS_WEIGHTS)
     sizes, size_w = _weighted(SIZE_WEIGHTS)
     # One cover letter (pengajuan) per desa and month.
-    pengajuan: dict[tuple[int, str], int] = {}
+    pengajuan = {} if pengajuan is None else pengajuan
+    next_pengajuan = max(pengajuan.values(), default=0) + 1
     pengajuan_rows: list[tuple] = []
     usulan_rows: list[tuple] = []
     anggota_rows: list[tuple] = []
-    anggota_id = 0
 
     def flush() -> None:
         copy_rows("usulan_pengajuan", PENGAJUAN_COLUMNS, pengajuan_rows)
@@ -401,7 +479,7 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
         usulan_rows.clear()
         anggota_rows.clear()
 
-    for index in range(1, n + 1):
+    for index in range(first, n + 1):
         desa = desas[rng.randrange(len(desas))]
         created = BASE - datetime.timedelta(
             days=rng.random() * SPAN_DAYS, seconds=rng.randrange(86400)
@@ -420,7 +498,8 @@ def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
             month = f"{created:%y%m}"
             pengajuan_id = pengajuan.get((desa.pk, month))
             if pengajuan_id is None:
-                pengajuan_id = pengajuan[(desa.pk, month)] = len(pengajuan) + 1
+                pengajuan_id = pengajuan[(desa.pk, month)] = next_pengajuan
+                next_pengajuan += 1
                 pengajuan_rows.append(
                     (
                         pengajuan_id,
@@ -577,6 +656,82 @@ def ensure_dtks(n: int, *, seed: int = 23) -> int:
         _set_marker("dtks", key)
     _analyze("verifikasi_dtksrecord")
     return periode.pk
+
+
+# Bali's other regencies (kabupaten/kota), for a register ten times Buleleng's.
+BALI = ["51.01", "51.02", "51.03", "51.04", "51.05", "51.06", "51.07", "51.71", "51.09"]
+
+
+def grow_dtks(periode_id: int, factor: int) -> int:
+    """Make the period `factor` times its size (at most 10): Bali's other regencies.
+
+    Each copy of the period's Buleleng people moves to another regency of Bali
+    (its code in the NIK, No. KK and desa code: NIKs stay unique) and takes the
+    last word of its name from another person, so that names mix as in a larger
+    population instead of repeating. Set-based SQL, indexes rebuilt after. For
+    measuring the lookups at a larger size (B2), in a copy of the database
+    (common.copy_database): the other benchmarks expect ensure_dtks's period.
+    Returns the period's rows.
+    """
+    if not 2 <= factor <= len(BALI) + 1:
+        raise ValueError(f"factor {factor}: 2 to {len(BALI) + 1}")
+    built = _marker("dtks") or ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(id), max(id), count(*) FROM verifikasi_dtksrecord "
+            "WHERE periode_id = %s AND kode_desa LIKE %s",
+            [periode_id, f"{KABUPATEN}.%"],
+        )
+        low, high, count = cursor.fetchone()
+    if built.endswith(f":x{factor}"):
+        return count * factor
+    if ":x" in built:
+        raise ValueError(f"the period is grown already ({built})")
+    with (
+        transaction.atomic(),
+        bulk_load("verifikasi_dtksrecord", memory="1GB", unique=True),
+    ):
+        # ensure_dtks builds the period again if asked for it here.
+        _set_marker("dtks", f"{built}:x{factor}")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            for step, kabupaten in enumerate(BALI[: factor - 1], start=1):
+                code = kabupaten.replace(".", "")
+                cursor.execute(
+                    r"""
+                    INSERT INTO verifikasi_dtksrecord
+                        (periode_id, nik, no_kk, nama, tanggal_lahir, jenis_kelamin,
+                         kode_desa, iddtks, desil)
+                    SELECT a.periode_id, %(code)s || substr(a.nik, 5),
+                           CASE WHEN a.no_kk = '' THEN ''
+                                ELSE %(code)s || substr(a.no_kk, 5) END,
+                           COALESCE(regexp_replace(a.nama, '\S+$', '')
+                                    || substring(b.nama FROM '\S+$'), a.nama),
+                           a.tanggal_lahir, a.jenis_kelamin,
+                           %(kabupaten)s || substr(a.kode_desa, 6),
+                           a.iddtks || '-' || %(code)s, a.desil
+                    FROM verifikasi_dtksrecord a
+                    LEFT JOIN verifikasi_dtksrecord b
+                      ON b.id = %(low)s + (a.id - %(low)s + %(shift)s) %% %(span)s
+                     AND b.id BETWEEN %(low)s AND %(high)s
+                     AND b.periode_id = a.periode_id
+                    WHERE a.periode_id = %(periode)s AND a.id BETWEEN %(low)s AND %(high)s
+                      AND a.kode_desa LIKE %(own)s
+                    """,
+                    {
+                        "code": code,
+                        "kabupaten": kabupaten,
+                        "low": low,
+                        "high": high,
+                        "span": high - low + 1,
+                        "shift": step * 7919,  # a prime: another person each time
+                        "periode": periode_id,
+                        "own": f"{KABUPATEN}.%",
+                    },
+                )
+    DtksPeriode.objects.filter(pk=periode_id).update(jumlah=count * factor)
+    _analyze("verifikasi_dtksrecord")
+    return count * factor
 
 
 def _dtks_filler(
