@@ -210,6 +210,37 @@ def count_of(sql: str, params: list) -> int:
         return cursor.fetchone()[0]
 
 
+def query_times(client: Client, url: str) -> list[tuple[float, str]]:
+    """The page's queries: seconds (the database's and the driver's) and SQL."""
+    reset_queries()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return [(float(q["time"]), q["sql"]) for q in ctx.captured_queries]
+
+
+def slowest(pages: dict, label: str, *, top: int = 3) -> str:
+    """The page's slowest queries at the larger size, beside the same at today's
+    size (the fastest of 3 loads of each): where the growth goes."""
+    (today, small), (grown, large) = pages.items()
+    per_size = []
+    for db, urls in ((today, small), (grown, large)):
+        client, url = urls[label]
+        with common.using_database(db):
+            runs = [query_times(client, url) for _ in range(3)]
+        per_size.append(
+            [min(t) for t in zip(*[[q[0] for q in r] for r in runs], strict=True)]
+        )
+    sqls = [sql for _, sql in runs[0]]
+    if len(per_size[0]) != len(per_size[1]):
+        return "the two sizes send different queries"
+    order = sorted(range(len(sqls)), key=lambda i: -per_size[1][i])[:top]
+    return "; ".join(
+        f"{per_size[1][i] * 1000:.1f} ms (at today's size "
+        f"{per_size[0][i] * 1000:.1f} ms) {' '.join(sqls[i].split())[:90]}"
+        for i in order
+    )
+
+
 def scale_up(report, lists: list, desa_id: int) -> None:
     """The same pages at SCALE times the usulan, against today's size, same run.
 
@@ -226,12 +257,12 @@ def scale_up(report, lists: list, desa_id: int) -> None:
     try:
         with common.using_database(grown):
             began = time.perf_counter()
-            data = factory.grow_usulan(USULAN * SCALE)
+            data = factory.grow_usulan(SCALE)
             built = time.perf_counter() - began
         report.note(
             f"at {SCALE}x: copy of the database {copied:.0f} s; grown to "
-            f"{data.usulan:,} usulan, {data.anggota:,} anggota (generated in Python, "
-            f"COPY, indexes built after, VACUUM ANALYZE) in {built:.0f} s"
+            f"{data.usulan:,} usulan, {data.anggota:,} anggota (SQL copies, indexes "
+            f"built after, VACUUM ANALYZE) in {built:.0f} s"
         )
         pages: dict[str, dict[str, tuple]] = {}  # database -> label -> client, url
         for db in (today, grown):
@@ -271,6 +302,8 @@ def scale_up(report, lists: list, desa_id: int) -> None:
                 f"{common.median(large) * 1000:.1f} ms against "
                 f"{common.median(small) * 1000:.1f} ms"
             )
+        for label in pages[today]:
+            report.note(f"{label}, slowest queries: {slowest(pages, label)}")
         for name, client, url, _total, _floor in lists:
             per_size = {}
             for db in (today, grown):

@@ -383,51 +383,63 @@ def ensure_usulan(n: int, *, seed: int = 11) -> UsulanSet:
     return _usulan_summary()
 
 
-def grow_usulan(n: int, *, seed: int = 11) -> UsulanSet:
-    """Add usulan to the set ensure_usulan built, up to n, in the same mix.
+def grow_usulan(factor: int) -> UsulanSet:
+    """Make the usulan set `factor` times its size (at most 10), in the same mix.
 
-    The first usulan stay as they are; the new ones (ids and numbers after
-    them, people of their own, NIKs unique across the set) fall in the same desa,
-    years and statuses, so every list grows by n / the old size. For measuring
-    the lists at a larger size (B1), in a copy of the database
-    (common.copy_database): the other benchmarks expect ensure_usulan's set.
+    Copy k of every usulan, its cover letter and its members is another
+    household of the same desa and status, submitted k minutes earlier: people
+    of another regency's NIK code (Bali's, as grow_dtks), numbers of their own
+    (ids, registration numbers, NOKA), so every list grows `factor` times.
+    Set-based SQL, indexes rebuilt after. For measuring the lists at a larger
+    size (B1), in a copy of the database (common.copy_database): the other
+    benchmarks expect ensure_usulan's set.
     """
-    key = f"usulan:{n}:{seed}:v7:grown"
-    if _marker("usulan") == key:
+    if not 2 <= factor <= len(BALI) + 1:
+        raise ValueError(f"factor {factor}: 2 to {len(BALI) + 1}")
+    built = _marker("usulan") or ""
+    if built.endswith(f":x{factor}"):
         return _usulan_summary()
+    if ":x" in built:
+        raise ValueError(f"the usulan set is grown already ({built})")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(max(id), 0) FROM usulan_usulan")
-        last = cursor.fetchone()[0]
-        cursor.execute("SELECT COALESCE(max(id), 0) FROM usulan_anggota")
-        last_anggota = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT desa_id, to_char(created_at AT TIME ZONE 'UTC', 'YYMM'), id "
-            "FROM usulan_pengajuan"
-        )
-        pengajuan = {(desa, month): pk for desa, month, pk in cursor.fetchall()}
-    if last >= n:
-        raise ValueError(f"{last:,} usulan already: nothing to grow to {n:,}")
-    taken = set(Anggota.objects.values_list("nik", flat=True))
-    desas = ensure_wilayah()
-    users = ensure_users()
-    with transaction.atomic():
-        _set_marker("usulan", None)
-        with bulk_load(*USULAN_TABLES):
-            _build_usulan(
-                n,
-                seed + 1,  # other people, other draws
-                desas,
-                users["operator_desa"].pk,
-                first=last + 1,
-                anggota_id=last_anggota,
-                taken=taken,
-                pengajuan=pengajuan,
-            )
+        last = {}
+        for table in USULAN_TABLES:
+            cursor.execute(f"SELECT COALESCE(max(id), 0) FROM {table}")
+            last[table] = cursor.fetchone()[0]
+    p, u, a = (last[t] for t in USULAN_TABLES)
+    with transaction.atomic(), bulk_load(*USULAN_TABLES, unique=True):
+        # ensure_usulan (and ensure_dtks) build their sets again if asked here.
+        _set_marker("usulan", f"{built}:x{factor}")
+        with connection.cursor() as cursor:
+            for k, kabupaten in enumerate(BALI[: factor - 1], start=1):
+                params = {
+                    "k": k,
+                    "code": kabupaten.replace(".", ""),
+                    "p": k * p,
+                    "u": k * u,
+                    "a": k * a,
+                    "last_p": p,
+                    "last_u": u,
+                    "last_a": a,
+                    "shift": f"{k} minutes",
+                }
+                cursor.execute(GROW_PENGAJUAN, params)
+                cursor.execute(GROW_USULAN, params)
+                cursor.execute(GROW_ANGGOTA, params)
         for table in USULAN_TABLES:
             _reset_sequence(table)
-        _set_marker("usulan", key)
     _analyze(*USULAN_TABLES)
     return _usulan_summary()
+
+
+def _grow_sql(table: str, columns: list[str], values: dict[str, str], last: str):
+    """INSERT ... SELECT of `table`'s first rows (id <= `last`), some columns
+    computed from the old."""
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # nosec B608 - our constants
+        f"SELECT {', '.join(values.get(c, c) for c in columns)} FROM {table} "
+        f"WHERE id <= %({last})s"
+    )
 
 
 def _usulan_summary() -> UsulanSet:
@@ -444,32 +456,17 @@ def _usulan_summary() -> UsulanSet:
     )
 
 
-def _build_usulan(
-    n: int,
-    seed: int,
-    desas,
-    created_by: int,
-    *,
-    first: int = 1,
-    anggota_id: int = 0,
-    taken: set[str] | None = None,
-    pengajuan: dict[tuple[int, str], int] | None = None,
-) -> None:
-    """Usulan first..n and their members (COPY); defaults: a set of its own.
-
-    `anggota_id`, `taken` (NIKs in use) and `pengajuan` ((desa, yymm) -> id)
-    continue a set already in the tables (grow_usulan).
-    """
+def _build_usulan(n: int, seed: int, desas, created_by: int) -> None:
     rng = random.Random(seed)  # noqa: S311 - benchmark data
-    people = People(seed, taken)
+    people = People(seed)
     statuses, status_w = _weighted(STATUS_WEIGHTS)
     sizes, size_w = _weighted(SIZE_WEIGHTS)
     # One cover letter (pengajuan) per desa and month.
-    pengajuan = {} if pengajuan is None else pengajuan
-    next_pengajuan = max(pengajuan.values(), default=0) + 1
+    pengajuan: dict[tuple[int, str], int] = {}
     pengajuan_rows: list[tuple] = []
     usulan_rows: list[tuple] = []
     anggota_rows: list[tuple] = []
+    anggota_id = 0
 
     def flush() -> None:
         copy_rows("usulan_pengajuan", PENGAJUAN_COLUMNS, pengajuan_rows)
@@ -479,7 +476,7 @@ def _build_usulan(
         usulan_rows.clear()
         anggota_rows.clear()
 
-    for index in range(first, n + 1):
+    for index in range(1, n + 1):
         desa = desas[rng.randrange(len(desas))]
         created = BASE - datetime.timedelta(
             days=rng.random() * SPAN_DAYS, seconds=rng.randrange(86400)
@@ -498,8 +495,7 @@ def _build_usulan(
             month = f"{created:%y%m}"
             pengajuan_id = pengajuan.get((desa.pk, month))
             if pengajuan_id is None:
-                pengajuan_id = pengajuan[(desa.pk, month)] = next_pengajuan
-                next_pengajuan += 1
+                pengajuan_id = pengajuan[(desa.pk, month)] = len(pengajuan) + 1
                 pengajuan_rows.append(
                     (
                         pengajuan_id,
@@ -593,6 +589,54 @@ PENGAJUAN_COLUMNS = [
     "created_by_id",
     "created_at",
 ]
+
+
+def _numbered(column: str, prefix: str, key: str) -> str:
+    """`column` as a 13-digit number: `prefix` + `key` (SQL); '' stays ''."""
+    return (
+        f"CASE WHEN {column} = '' THEN '' "
+        f"ELSE '{prefix}' || lpad(({key})::text, 9, '0') END"
+    )
+
+
+GROW_PENGAJUAN = _grow_sql(
+    "usulan_pengajuan",
+    PENGAJUAN_COLUMNS,
+    {
+        "id": "id + %(p)s",
+        "nomor": "nomor || '-' || %(k)s",
+        "created_at": "created_at - %(shift)s::interval",
+    },
+    "last_p",
+)
+GROW_USULAN = _grow_sql(
+    "usulan_usulan",
+    USULAN_COLUMNS,
+    {
+        "id": "id + %(u)s",
+        "nomor": "nomor || '-' || %(k)s",
+        "pengajuan_id": "pengajuan_id + %(p)s",
+        "no_kk": "%(code)s || substr(no_kk, 5)",
+        "noka_lama": _numbered("noka_lama", "0001", "id + %(u)s"),
+        "submitted_at": "submitted_at - %(shift)s::interval",
+        "created_at": "created_at - %(shift)s::interval",
+        "updated_at": "updated_at - %(shift)s::interval",
+    },
+    "last_u",
+)
+GROW_ANGGOTA = _grow_sql(
+    "usulan_anggota",
+    ANGGOTA_COLUMNS,
+    {
+        "id": "id + %(a)s",
+        "usulan_id": "usulan_id + %(u)s",
+        "nik": "%(code)s || substr(nik, 5)",
+        "noka": _numbered("noka", "0002", "id + %(a)s"),
+        # The head holds the usulan's old card number (one per person).
+        "noka_lama": _numbered("noka_lama", "0001", "usulan_id + %(u)s"),
+    },
+    "last_a",
+)
 
 
 # --- DTKS ----------------------------------------------------------------------------
