@@ -2,10 +2,11 @@
 
 A regency's extract has hundreds of thousands of rows, so the file is never held
 in memory. Phase 1, outside any transaction, reads and checks each row and
-spools the good ones to a temporary file in PostgreSQL's COPY text format: its
-progress is visible to the job page, and a whole-file error stops the import
-before the database is touched. Phase 2 replaces the period's records in one
-short transaction (through a temporary table: COPY on PostgreSQL, batched
+spools the good ones (the first row of each NIK; later ones are reported) to a
+temporary file in PostgreSQL's COPY text format: its progress is visible to the
+job page, and a whole-file error stops the import before the database is
+touched. Phase 2 replaces the period's records in one short transaction (COPY
+into a temporary table, then inserted in NIK order on PostgreSQL; batched
 INSERTs elsewhere), so a failure leaves the previous data of the period in place.
 
 A row is refused only when its NIK cannot be used: an odd secondary field (a
@@ -31,8 +32,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.id import nik as stdnum_nik
 
 from kis_portal import xlsx
 from kis_portal.audit.models import AuditEvent
@@ -385,7 +384,7 @@ def import_dtks(
             )
         progress("menyimpan", accepted, None)
         spool.seek(0)
-        _replace_records(kode, spool, accepted, result, by=by)
+        _replace_records(kode, spool, result, by=by)
     _analyze_records()
     result.rejected_sample.sort(key=lambda item: item.urutan)
     result.warned_sample.sort(key=lambda item: item.urutan)
@@ -407,6 +406,11 @@ def _check_rows(
     several = found.sheet_count > 1
     rows_read = accepted = 0
     write = spool.write
+    # The first row of each NIK wins. An int per NIK (~64 MB at a million rows)
+    # spares the database finding them (a sort by NIK and row, then a second
+    # pass over every staged row to report the later ones).
+    seen: set[int] = set()
+    add = seen.add
     skipped: list[tuple[str, str]] = []
     for table in found.tables():
         if "nama" not in table.columns and "desil" not in table.columns:
@@ -434,11 +438,18 @@ def _check_rows(
                 checker.warnings.clear()
                 result.reject(key, exc.nik, exc.reason)
                 continue
+            nik = line[: line.index("\t")]
+            number = int(nik)
+            if number in seen:
+                # A later row of a NIK is not imported: its warnings go with it.
+                checker.warnings.clear()
+                result.reject(key, nik, MSG_NIK_DUPLICATE)
+                continue
+            add(number)
             if checker.warnings:
-                nik = line.split("\t", 1)[0]
                 result.warn(key, nik, " ".join(checker.warnings))
                 checker.warnings.clear()
-            write(f"{key}\t{line}")
+            write(line)
             accepted += 1
         if table.sheet:
             result.sheets_read.append((table.sheet, sheet_rows))
@@ -710,7 +721,8 @@ class _RowChecker:
 
         validate_nik checks the length, the birth date (digits 7-12) and the
         region (digits 1-4); stdnum takes ~30 us per call, too slow for a
-        million rows, so each part's verdict is cached separately.
+        million rows, so each part's verdict is cached separately (and the
+        birth date, of ~70,000 in a regency, read here as stdnum reads it).
         """
         if not nik:
             return MSG_NIK_EMPTY
@@ -719,11 +731,7 @@ class _RowChecker:
         birth = nik[6:12]
         birth_ok = self.birth_ok.get(birth)
         if birth_ok is None:
-            try:
-                stdnum_nik.get_birth_date(nik)
-                birth_ok = True
-            except StdnumError:
-                birth_ok = False
+            birth_ok = _nik_birth_ok(birth)
             if len(self.birth_ok) >= CACHE_MAX:
                 self.birth_ok.clear()
             self.birth_ok[birth] = birth_ok
@@ -829,6 +837,18 @@ def _identifier(value: Any) -> tuple[str, str]:
     if match := WHOLE_DECIMAL_RE.fullmatch(text):  # 5108042303202654.0
         return match[1], ""
     return clean_digits(text), ""
+
+
+def _nik_birth_ok(birth: str) -> bool:
+    """Whether digits 7-12 of a NIK are a date as stdnum reads them (DD+40: women)."""
+    day, month, year = int(birth[:2]) % 40, int(birth[2:4]), int(birth[4:6])
+    for century in (1900, 2000):
+        try:
+            datetime.date(century + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _validation_message(nik: str) -> str:
@@ -986,7 +1006,6 @@ def _no_progress(stage: str, rows: int, fraction: float | None) -> None:
 
 STAGE = "dtks_import_stage"
 STAGE_COLUMNS = (
-    ("baris", "integer"),
     ("nik", "varchar(16)"),
     ("no_kk", "varchar(16)"),
     ("nama", "varchar(150)"),
@@ -996,19 +1015,16 @@ STAGE_COLUMNS = (
     ("iddtks", "varchar(40)"),
     ("desil", "smallint"),
 )
-RECORD_FIELDS = [name for name, _ in STAGE_COLUMNS[1:]]
+RECORD_FIELDS = [name for name, _ in STAGE_COLUMNS]
 
 
-def _replace_records(
-    kode: str, spool: IO[str], staged: int, result: ImportResult, *, by
-) -> None:
-    """Replace the period's records with the `staged` spooled rows, in one transaction.
+def _replace_records(kode: str, spool: IO[str], result: ImportResult, *, by) -> None:
+    """Replace the period's records with the spooled rows, in one transaction.
 
-    The rows go to a temporary table first (COPY on PostgreSQL); the database
-    inserts the first row of each NIK in NIK order, which keeps the indexes'
-    pages in cache (twice as fast as loading a million rows in file order on
-    PostgreSQL). Only when fewer rows went in than were staged does it look
-    for the NIKs that occur twice, to report their later rows.
+    The spool holds one row per NIK already. On PostgreSQL the rows go to a
+    temporary table by COPY, then into the records in NIK order, which keeps
+    the indexes' pages in cache (twice as fast as a COPY of a million rows in
+    file order); elsewhere they are inserted in batches.
     """
     using = router.db_for_write(DtksRecord)
     connection = connections[using]
@@ -1021,22 +1037,6 @@ def _replace_records(
         quote(meta.get_field(name).column) for name in ["periode", *RECORD_FIELDS]
     )
     fields = ", ".join(RECORD_FIELDS)
-    if postgres:  # one sort; the window below costs a second pass (1 s per million)
-        first_of_each = (
-            f"SELECT DISTINCT ON (nik) %s, {fields} FROM {STAGE} ORDER BY nik, baris"  # nosec B608  # identifiers are constants or quoted; values are parameters
-        )
-    else:
-        first_of_each = (
-            f"SELECT %s, {fields} FROM (SELECT {fields}, "  # nosec B608  # identifiers are constants or quoted; values are parameters
-            "row_number() OVER (PARTITION BY nik ORDER BY baris) AS urutan "
-            f"FROM {STAGE}) AS ranked WHERE urutan = 1 ORDER BY nik"
-        )
-    later_rows = (
-        f"SELECT s.baris, s.nik FROM {STAGE} AS s JOIN ("  # nosec B608  # identifiers are constants or quoted; values are parameters
-        f"SELECT nik, min(baris) AS pertama FROM {STAGE} GROUP BY nik "
-        "HAVING count(*) > 1) AS d ON d.nik = s.nik "
-        "WHERE s.baris > d.pertama ORDER BY s.baris"
-    )
     stage_ddl = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
     with transaction.atomic(using=using):
         periode, _ = (
@@ -1045,31 +1045,28 @@ def _replace_records(
             .get_or_create(kode=kode)
         )
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {STAGE} ({stage_ddl})"
-                + (" ON COMMIT DROP" if postgres else "")
-            )
-            if postgres:
-                _copy_stage(cursor, spool)
-            else:
-                _insert_stage(cursor, spool)
             # Raw SQL: the ORM's delete() would load every record when any
             # delete signal is connected.
             delete = f"DELETE FROM {table} WHERE {periode_column} = %s"  # nosec B608  # identifiers are constants or quoted; values are parameters
             cursor.execute(delete, [periode.pk])
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) {first_of_each}",  # nosec B608  # identifiers are constants or quoted; values are parameters
-                [periode.pk],
-            )
-            result.imported = cursor.rowcount
-            if result.imported < staged:
-                cursor.execute(later_rows)
-                while duplicates := cursor.fetchmany(BATCH_SIZE):
-                    for baris, nik in duplicates:
-                        result.reject(baris, nik, MSG_NIK_DUPLICATE)
-            if not postgres:
-                cursor.execute(f"DROP TABLE {STAGE}")
+            if postgres:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {STAGE} ({stage_ddl}) ON COMMIT DROP"
+                )
+                _copy_stage(cursor, spool)
+                # The sort spills to disk at the default work_mem, yet a larger
+                # one measured slower (an in-memory quicksort of a million rows).
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) "  # nosec B608  # identifiers are constants or quoted; values are parameters
+                    f"SELECT %s, {fields} FROM {STAGE} ORDER BY nik",
+                    [periode.pk],
+                )
+                result.imported = cursor.rowcount
+            else:
+                result.imported = _insert_records(
+                    cursor, spool, f"INSERT INTO {table} ({columns})", periode.pk
+                )
         periode.jumlah = result.imported
         periode.save(update_fields=["jumlah", "imported_at"])
         audit_record(
@@ -1109,18 +1106,17 @@ def _copy_stage(cursor, spool: IO[str]) -> None:
             copy.write(data)
 
 
-def _insert_stage(cursor, spool: IO[str]) -> None:
-    """The spooled COPY lines as batched INSERTs (databases without COPY)."""
-    placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
-    sql = f"INSERT INTO {STAGE} VALUES ({placeholders})"  # nosec B608  # identifiers are constants or quoted; values are parameters
+def _insert_records(cursor, spool: IO[str], insert: str, periode_id: int) -> int:
+    """The spooled COPY lines as batched INSERTs (databases without COPY): rows."""
+    placeholders = ", ".join(["%s"] * (len(STAGE_COLUMNS) + 1))
+    sql = f"{insert} VALUES ({placeholders})"
+    rows = 0
     batch: list[tuple] = []
     for line in spool:
-        baris, nik, no_kk, nama, tanggal, jk, kode_desa, iddtks, desil = line[
-            :-1
-        ].split("\t")
+        nik, no_kk, nama, tanggal, jk, kode_desa, iddtks, desil = line[:-1].split("\t")
         batch.append(
             (
-                int(baris),
+                periode_id,
                 nik,
                 no_kk,
                 _unescape(nama),
@@ -1133,6 +1129,9 @@ def _insert_stage(cursor, spool: IO[str]) -> None:
         )
         if len(batch) >= BATCH_SIZE:
             cursor.executemany(sql, batch)
+            rows += len(batch)
             batch = []
     if batch:
         cursor.executemany(sql, batch)
+        rows += len(batch)
+    return rows
