@@ -619,34 +619,47 @@ class _RowChecker:
             self.warnings.append(MSG_NAMA_EMPTY)
         if self.i_periode is not None:
             self._check_periode(values[self.i_periode], nik)
-        i = self.i_tanggal
-        tanggal = self._date(values[i], nik) if i is not None else None
-        i = self.i_desil
-        desil = self._desil(values[i]) if i is not None else None
-        i = self.i_kk
-        raw_kk = values[i] if i is not None else None
-        no_kk = "" if isinstance(raw_kk, Inexact) else _identifier(raw_kk)[0]
-        if len(no_kk) != 16 or not no_kk.isdigit():
-            no_kk = ""
-        i = self.i_jk
-        jk = _jenis_kelamin(values[i]) if i is not None else ""
-        i = self.i_desa
-        kode_desa = self._kode_desa(values[i]) if i is not None else ""
-        i = self.i_iddtks
-        iddtks = _one_line(values[i])[:40] if i is not None else ""
-        line = "\t".join(
-            (
-                nik,
-                no_kk,
-                _escape(nama),
-                tanggal or NULL,
-                jk,
-                kode_desa,
-                _escape(iddtks),
-                desil or NULL,
-            )
+        # Each field's common case first, inline: a plain cell seen before.
+        tanggal = desil = None
+        no_kk = jk = kode_desa = iddtks = ""
+        if (i := self.i_tanggal) is not None:
+            value = values[i]
+            cached = self.dates.get(value) if type(value) is str else None
+            if cached is not None and not cached[1]:
+                tanggal = cached[0]
+            else:
+                tanggal = self._date(value, nik)
+        if (i := self.i_desil) is not None:
+            value = values[i]
+            desil = DESIL.get(value) if type(value) is str else None
+            if desil is None:
+                desil = self._desil(value)
+        if (i := self.i_kk) is not None:
+            value = values[i]
+            if not isinstance(value, Inexact):
+                no_kk = _identifier(value)[0]
+                if len(no_kk) != 16 or not no_kk.isdigit():
+                    no_kk = ""
+        if (i := self.i_jk) is not None:
+            value = values[i]
+            jk = JENIS_KELAMIN.get(value, "") if type(value) is str else ""
+            if not jk:
+                jk = _jenis_kelamin(value)
+        if (i := self.i_desa) is not None:
+            value = values[i]
+            kode_desa = self.desa.get(value) if type(value) is str else None
+            if kode_desa is None:
+                kode_desa = self._kode_desa(value)
+        if (i := self.i_iddtks) is not None:
+            iddtks = _one_line(values[i])[:40]
+            if "\\" in iddtks:
+                iddtks = _escape(iddtks)
+        if "\\" in nama:
+            nama = _escape(nama)
+        return (
+            f"{nik}\t{no_kk}\t{nama}\t{tanggal or NULL}\t{jk}\t{kode_desa}\t"
+            f"{iddtks}\t{desil or NULL}\n"
         )
-        return line + "\n"
 
     def _recovered_nik(self, raw: Any, nama: str, values: Sequence[Any]) -> str:
         """The one earlier DTKS person an NIK from a number cell can be, or refused."""

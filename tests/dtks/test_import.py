@@ -398,6 +398,16 @@ def test_a_later_row_of_a_nik_is_refused_without_a_warning_for_the_import():
     assert DtksRecord.objects.get(nik=nik(1)).desil == 3
 
 
+def test_a_backslash_in_a_name_or_iddtks_is_stored_as_written():
+    people = [person(1, nama="I WAYAN A\\B", iddtks="DTKS\\1\\N"), person(2)]
+
+    result = load(text_file(people))
+
+    assert result.imported == 2
+    record = DtksRecord.objects.get(nik=nik(1))
+    assert (record.nama, record.iddtks) == ("I WAYAN A\\B", "DTKS\\1\\N")
+
+
 def test_the_birth_date_in_a_nik_is_judged_as_the_portal_judges_any_nik():
     # Day + 40 for women, 29 February only in a leap year (2000 is one, 1900 not).
     births = [(29, 2, 0), (69, 2, 0), (29, 2, 1), (31, 4, 80), (0, 3, 80)]
