@@ -402,11 +402,11 @@ def import_dtks(
 def _check_rows(
     found: StreamedTables, spool: IO[str], result: ImportResult, progress: ProgressFn
 ) -> tuple[int, int]:
-    """Check every row of every sheet, spooling the good ones: (rows read, accepted)."""
+    """Check every row of every sheet, spool each NIK's first: (rows read, spooled)."""
     several = found.sheet_count > 1
     rows_read = accepted = 0
     write = spool.write
-    # The first row of each NIK wins. An int per NIK (~64 MB at a million rows)
+    # The first row of each NIK wins. An int per NIK (~70 MB a million NIKs)
     # spares the database finding them (a sort by NIK and row, then a second
     # pass over every staged row to report the later ones).
     seen: set[int] = set()
