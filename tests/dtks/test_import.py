@@ -388,6 +388,21 @@ def test_the_first_row_of_a_nik_wins_and_every_later_row_is_reported():
     assert DtksRecord.objects.get(nik=nik(1)).nama == "PERTAMA"
 
 
+def test_a_large_file_sorted_in_parts_keeps_every_first_row(monkeypatch):
+    # Rows are sorted by NIK in parts of RUN_ROWS on disk, then merged.
+    monkeypatch.setattr("dtks.imports.RUN_ROWS", 2)
+    serials = [7, 3, 9, 1, 3, 8, 2, 7, 5]
+    people = [person(n, nama=f"ORANG {i}") for i, n in enumerate(serials, start=2)]
+
+    result = load(text_file(people))
+
+    assert (result.imported, result.rejected) == (7, 2)
+    assert sorted(reasons(result)) == [6, 9]
+    assert dict(DtksRecord.objects.values_list("nik", "nama")) == {
+        nik(n): f"ORANG {serials.index(n) + 2}" for n in set(serials)
+    }
+
+
 def test_a_later_row_of_a_nik_is_refused_without_a_warning_for_the_import():
     people = [person(1), person(2), person(1, desil="Desil 4", tanggal_lahir="kemarin")]
 
