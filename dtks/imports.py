@@ -2,12 +2,13 @@
 
 A regency's extract has hundreds of thousands of rows, so the file is never held
 in memory. Phase 1, outside any transaction, reads and checks each row and
-spools the good ones (the first row of each NIK; later ones are reported) to
-temporary files in PostgreSQL's COPY text format, sorted by NIK: its progress is
-visible to the job page, and a whole-file error stops the import before the
-database is touched. Phase 2 replaces the period's records in one short
-transaction (one COPY in NIK order on PostgreSQL, batched INSERTs elsewhere), so
-a failure leaves the previous data of the period in place.
+spools the good ones to temporary files in PostgreSQL's COPY text format,
+sorted by NIK in parts: its progress is visible to the job page, and a
+whole-file error stops the import before the database is touched. Phase 2
+replaces the period's records in one short transaction (the parts merged, the
+first row of each NIK kept and the later ones reported, into one COPY on
+PostgreSQL or batched INSERTs elsewhere), so a failure leaves the previous data
+of the period in place.
 
 A row is refused only when its NIK cannot be used: an odd secondary field (a
 birth date as "12 Maret 1985", "12-03-85", "19850312" or an Excel serial;
@@ -387,7 +388,7 @@ def import_dtks(
                 result,
             )
         progress("menyimpan", accepted, None)
-        _replace_records(kode, spool.lines(), result, by=by)
+        _replace_records(kode, spool.records(result), result, by=by)
     _analyze_records()
     result.rejected_sample.sort(key=lambda item: item.urutan)
     result.warned_sample.sort(key=lambda item: item.urutan)
@@ -403,13 +404,15 @@ def import_dtks(
 
 
 class _SortedSpool:
-    """The checked rows as COPY lines, given back in NIK order, in bounded memory.
+    """The checked rows, given back in NIK order as COPY lines, in bounded memory.
 
-    A line starts with its 16-digit NIK, so lines sort as their NIKs. Every
-    RUN_ROWS lines are sorted and written to a temporary file; lines() merges
-    the files. Loading in NIK order keeps the indexes' pages in cache (twice as
-    fast as a million rows in file order on PostgreSQL), and the merge runs
-    while PostgreSQL loads, on the other core.
+    A spooled line is the 16-digit NIK, the row's key (12 digits) and the COPY
+    line's other fields, so lines sort by NIK, then by place in the file. Every
+    RUN_ROWS lines are sorted and written to a temporary file; records() merges
+    the files, keeps the first row of each NIK and reports the later ones.
+    Loading in NIK order keeps the indexes' pages in cache (twice as fast as a
+    million rows in file order on PostgreSQL), and the merge runs while
+    PostgreSQL loads, on the other core.
     """
 
     def __init__(self) -> None:
@@ -436,10 +439,17 @@ class _SortedSpool:
         self.runs.append(run)
         self.pending.clear()
 
-    def lines(self) -> Iterator[str]:
-        """Every line added, in NIK order."""
+    def records(self, result: ImportResult) -> Iterator[str]:
+        """The COPY lines of each NIK's first row, in NIK order; the others rejected."""
         self.pending.sort()
-        return heapq.merge(*self.runs, self.pending)
+        previous = ""
+        for line in heapq.merge(*self.runs, self.pending):
+            nik = line[:16]
+            if nik == previous:
+                result.reject(int(line[17:29]), nik, MSG_NIK_DUPLICATE)
+                continue
+            previous = nik
+            yield nik + line[29:]
 
 
 def _check_rows(
@@ -448,15 +458,10 @@ def _check_rows(
     result: ImportResult,
     progress: ProgressFn,
 ) -> tuple[int, int]:
-    """Check every row of every sheet, spool each NIK's first: (rows read, spooled)."""
+    """Check every row of every sheet, spooling the good ones: (rows read, accepted)."""
     several = found.sheet_count > 1
     rows_read = accepted = 0
     write = spool.add
-    # The first row of each NIK wins. An int per NIK (~70 MB a million NIKs)
-    # spares the database finding them (a sort by NIK and row, then a second
-    # pass over every staged row to report the later ones).
-    seen: set[int] = set()
-    add = seen.add
     skipped: list[tuple[str, str]] = []
     for table in found.tables():
         if "nama" not in table.columns and "desil" not in table.columns:
@@ -484,18 +489,11 @@ def _check_rows(
                 checker.warnings.clear()
                 result.reject(key, exc.nik, exc.reason)
                 continue
-            nik = line[: line.index("\t")]
-            number = int(nik)
-            if number in seen:
-                # A later row of a NIK is not imported: its warnings go with it.
-                checker.warnings.clear()
-                result.reject(key, nik, MSG_NIK_DUPLICATE)
-                continue
-            add(number)
+            tab = line.index("\t")
             if checker.warnings:
-                result.warn(key, nik, " ".join(checker.warnings))
+                result.warn(key, line[:tab], " ".join(checker.warnings))
                 checker.warnings.clear()
-            write(line)
+            write(f"{line[:tab]}\t{key:012d}{line[tab:]}")
             accepted += 1
             if accepted % RUN_ROWS == 0:
                 spool.flush()

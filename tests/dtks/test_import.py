@@ -403,12 +403,12 @@ def test_a_large_file_sorted_in_parts_keeps_every_first_row(monkeypatch):
     }
 
 
-def test_a_later_row_of_a_nik_is_refused_without_a_warning_for_the_import():
+def test_a_later_row_of_a_nik_is_refused_whatever_it_holds():
     people = [person(1), person(2), person(1, desil="Desil 4", tanggal_lahir="kemarin")]
 
     result = load(text_file(people))
 
-    assert (result.imported, result.rejected, result.warned) == (2, 1, 0)
+    assert (result.imported, result.rejected) == (2, 1)
     assert reasons(result) == {4: MSG_NIK_DUPLICATE}
     assert DtksRecord.objects.get(nik=nik(1)).desil == 3
 
