@@ -43,7 +43,7 @@ from ..selectors import (
     changes_since_return,
     reaktivasi_window,
     review_usulan,
-    status_counts,
+    status_counts_and_total,
     usulan_label,
 )
 from ..selectors import usulan_list as annotate_list
@@ -79,8 +79,13 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
         search_data(request), queryset=scope, for_operator=is_operator
     )
     qs = usulan_filter.qs if usulan_filter.is_bound else scope
+    counts, total = status_counts_and_total(scope)
     page = RowsPaginator(
-        qs.order_by("-created_at", "-pk"), page_size(request), rows=annotate_list
+        qs.order_by("-created_at", "-pk"),
+        page_size(request),
+        rows=annotate_list,
+        # Unfiltered, the list is the whole scope: its count is the counts' sum.
+        count=None if usulan_filter.narrows else total,
     ).get_page(request.GET.get("page"))
     record_access(
         by=request.user,
@@ -96,7 +101,7 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
             "filter": usulan_filter,
             "page_obj": page,
             "page_sizes": PAGE_SIZES,
-            "counts": status_counts(scope),
+            "counts": counts,
             "can_create": is_operator,
         },
     )
