@@ -13,7 +13,7 @@ from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.form_errors import error_entries
-from kis_portal.http import int_param
+from kis_portal.http import int_param, pk_url
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.search import search_data, search_redirect
@@ -87,6 +87,9 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
         # Unfiltered, the list is the whole scope: its count is the counts' sum.
         count=None if usulan_filter.narrows else total,
     ).get_page(request.GET.get("page"))
+    detail_url = pk_url("usulan:detail")
+    for usulan in page.object_list:
+        usulan.url = detail_url(usulan.pk)
     record_access(
         by=request.user,
         tindakan=AksesData.Tindakan.DAFTAR,
