@@ -57,7 +57,8 @@ def quick_html(widget: forms.Widget, name: str, value, attrs=None) -> SafeString
     if isinstance(widget, forms.Select) and type(widget).render in QUICK_SELECTS:
         if widget.allow_multiple_selected:
             return None
-        widget.choices = list(widget.choices)
+        # Iterated, not list()ed: a model choice iterator would COUNT first.
+        widget.choices = [choice for choice in widget.choices]
         if any(isinstance(label, list | tuple) for _, label in widget.choices):
             return None  # option groups
         return select_html(widget, name, value, attrs)

@@ -7,6 +7,8 @@ from django.test.html import parse_html
 
 from kis_portal.templatetags.form_ui import quick_field
 from kis_portal.widgets import LongSelect
+from kis_portal.wilayah.models import Kecamatan
+from tests.factories import KecamatanFactory
 
 DESA = [("", "Semua desa")] + [(pk, f"Desa <{pk}> & Co") for pk in range(1, 40)]
 
@@ -62,3 +64,23 @@ def test_a_chosen_desa_is_selected_and_names_are_escaped():
     html = str(quick_field(form["desa"]))
     assert '<option value="7" selected>Desa &lt;7&gt; &amp; Co</option>' in html
     assert html.count(" selected") == 1
+
+
+@pytest.mark.django_db
+def test_a_model_choice_field_reads_its_choices_with_one_query(
+    django_assert_num_queries,
+):
+    chosen = KecamatanFactory()
+    KecamatanFactory.create_batch(3)
+
+    class Wilayah(forms.Form):
+        kecamatan = forms.ModelChoiceField(
+            label="Kecamatan", required=False, queryset=Kecamatan.objects.all()
+        )
+
+    form = Wilayah({"kecamatan": str(chosen.pk)})
+    form.is_valid()
+    with django_assert_num_queries(1):
+        html = str(quick_field(form["kecamatan"]))
+    assert html.count("<option") == 5
+    assert f'<option value="{chosen.pk}" selected>' in html
