@@ -45,7 +45,9 @@ QUEUE_COUNT = (
 
 OPERATOR_FLOOR = """
 SELECT u.id, u.nomor, u.no_kk, d.nama, u.jenis, u.status, u.created_at,
-       (SELECT count(*) FROM usulan_anggota a WHERE a.usulan_id = u.id)
+       (SELECT count(*) FROM usulan_anggota a WHERE a.usulan_id = u.id),
+       (SELECT a.nama FROM usulan_anggota a WHERE a.usulan_id = u.id
+        ORDER BY CASE WHEN a.shdk = '1' THEN 0 ELSE 1 END, a.id LIMIT 1)
 FROM usulan_usulan u JOIN wilayah_desa d ON d.id = u.desa_id
 WHERE u.id IN (SELECT id FROM usulan_usulan WHERE desa_id = %s
                ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s)
@@ -57,6 +59,7 @@ SELECT u.id, u.nomor, u.sumber, d.nama, k.nama, u.jenis, u.submitted_at,
        EXISTS (SELECT 1 FROM usulan_anggota a WHERE a.usulan_id = u.id
                AND NOT EXISTS (SELECT 1 FROM verifikasi_dtksrecord r
                                WHERE r.periode_id = %s AND r.nik = a.nik)),
+       EXISTS (SELECT 1 FROM verifikasi_pemeriksaan p WHERE p.usulan_id = u.id),
        kl.expires_at, v.username
 FROM usulan_usulan u
 JOIN wilayah_desa d ON d.id = u.desa_id

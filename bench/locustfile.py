@@ -9,6 +9,12 @@ standalone use needs B8_USERS_FILE. Environment:
   B8_OPERATORS     number of operator users (fixed count)
   B8_STAFF         number of staff users (fixed count)
   B8_MAX_REQUESTS  stop the run after this many requests (a safety bound)
+  B8_RAMP          the ramp instead of a steady load: request-rate multipliers, one
+                   per stage ("2,3,4"): every user's think time is divided by it
+  B8_STAGE_S       seconds per ramp stage (default 40)
+  B8_STAGE_SKIP_S  seconds at the start of a stage left out (the switch; default 10)
+  B8_RAMP_LIMIT_MS the ramp stops after the first stage whose p95 passes this, or
+                   that has an error (default 300)
 
 Task mix per user (weights): lists 55, details 20, submits with an upload 15,
 searches 7, exports 3. A "submit" moves the operator's own household along:
@@ -29,7 +35,7 @@ import time
 import uuid
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import HttpUser, LoadTestShape, between, events, task
 from PIL import Image, ImageDraw, ImageFilter
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -44,9 +50,16 @@ JOB_RE = re.compile(r"/tugas/\d+/$")
 JOB_STATUS_RE = re.compile(r'id="job-status">([^<]+)<')
 SEARCH_TERMS = ["SUARDANA", "NI LUH", "WIRAWAN", "KAJA", "ASTAWA", "KETUT", "DEWI"]
 
+RAMP = [float(x) for x in os.environ.get("B8_RAMP", "").split(",") if x.strip()]
+STAGE_S = float(os.environ.get("B8_STAGE_S", "40"))
+STAGE_SKIP_S = float(os.environ.get("B8_STAGE_SKIP_S", "10"))
+RAMP_LIMIT_MS = float(os.environ.get("B8_RAMP_LIMIT_MS", "300"))
+
 _config: dict = {}
 _raw: list[tuple] = []
-_marks: dict[str, float] = {}
+_marks: dict = {}
+# The ramp's current request-rate multiplier: think times are divided by it.
+_pace = {"rate": RAMP[0] if RAMP else 1.0}
 
 
 def config() -> dict:
@@ -163,8 +176,10 @@ class BrowserRetry(Retry):
 
 class PortalUser(HttpUser):
     abstract = True
-    wait_time = between(THINK / 2, THINK * 1.5)
     account: dict
+
+    def wait_time(self) -> float:
+        return random.uniform(THINK / 2, THINK * 1.5) / _pace["rate"]  # noqa: S311
 
     def on_start(self) -> None:
         self.rng = random.Random()  # noqa: S311
@@ -269,7 +284,10 @@ class OperatorUser(PortalUser):
 
     def on_start(self) -> None:
         self.account = next(config()["op_iter"])
-        self.homes = list(self.account["homes"])
+        # The steady run and the ramp enter different households (same server).
+        homes = self.account["homes"]
+        half = len(homes) // 2
+        self.homes = list(homes[:half] if RAMP else homes[half:])
         self.draft: dict | None = None
         self.mine: list[int] = []
         super().on_start()
@@ -417,3 +435,62 @@ class HealthUser(HttpUser):
     @task
     def health(self) -> None:
         self.client.get("/healthz", name="health")
+
+
+# --- The ramp --------------------------------------------------------------------------
+
+
+def stage_verdict(start: float, end: float) -> tuple[float, int, int]:
+    """p95 (ms), requests and errors of one stage's measured part."""
+    rows = [
+        r
+        for r in _raw
+        if start <= r[0] <= end and not r[1].startswith(("job", "export: download"))
+    ]
+    times = sorted(r[2] for r in rows if not r[1].startswith("task error"))
+    p95 = (
+        times[max(0, min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1))]
+        if times
+        else 0.0
+    )
+    return p95, len(rows), sum(not r[3] for r in rows)
+
+
+if RAMP:
+
+    class RampShape(LoadTestShape):
+        """Every user at once, then shorter think times stage by stage (B8_RAMP).
+
+        Stops after the first stage whose p95 passes B8_RAMP_LIMIT_MS or that has
+        an error, or after the last stage. Each stage is in ``_marks["stages"]``:
+        [start, measured from, end, rate multiplier, p95 ms, requests, errors].
+        """
+
+        users = int(os.environ.get("B8_OPERATORS", "260")) + int(
+            os.environ.get("B8_STAFF", "10")
+        )
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.stage = -1
+            self.stage_start = 0.0
+
+        def tick(self):
+            now = time.time()
+            if "spawned" not in _marks and self.get_current_user_count() < self.users:
+                return self.users, max(10, self.users / 5)
+            if self.stage < 0:
+                self._begin(0, now)
+            elif now - self.stage_start >= STAGE_S:
+                p95, n, errors = stage_verdict(self.stage_start + STAGE_SKIP_S, now)
+                _marks["stages"][-1][2:] = [now, RAMP[self.stage], p95, n, errors]
+                if p95 > RAMP_LIMIT_MS or errors or self.stage + 1 >= len(RAMP):
+                    return None
+                self._begin(self.stage + 1, now)
+            return self.users, max(10, self.users / 5)
+
+        def _begin(self, stage: int, now: float) -> None:
+            self.stage = stage
+            self.stage_start = now
+            _pace["rate"] = RAMP[stage]
+            _marks.setdefault("stages", []).append([now, now + STAGE_SKIP_S])

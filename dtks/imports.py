@@ -2,11 +2,13 @@
 
 A regency's extract has hundreds of thousands of rows, so the file is never held
 in memory. Phase 1, outside any transaction, reads and checks each row and
-spools the good ones to a temporary file in PostgreSQL's COPY text format: its
-progress is visible to the job page, and a whole-file error stops the import
-before the database is touched. Phase 2 replaces the period's records in one
-short transaction (through a temporary table: COPY on PostgreSQL, batched
-INSERTs elsewhere), so a failure leaves the previous data of the period in place.
+spools the good ones to temporary files in PostgreSQL's COPY text format,
+sorted by NIK in parts: its progress is visible to the job page, and a
+whole-file error stops the import before the database is touched. Phase 2
+replaces the period's records in one short transaction (the parts merged, the
+first row of each NIK kept and the later ones reported, into one COPY on
+PostgreSQL or batched INSERTs elsewhere), so a failure leaves the previous data
+of the period in place.
 
 A row is refused only when its NIK cannot be used: an odd secondary field (a
 birth date as "12 Maret 1985", "12-03-85", "19850312" or an Excel serial;
@@ -18,21 +20,21 @@ of it and a fitting name (and the same KK when the row has one).
 """
 
 import datetime
+import heapq
 import logging
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.id import nik as stdnum_nik
 
 from kis_portal import xlsx
 from kis_portal.audit.models import AuditEvent
@@ -56,6 +58,8 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 PROGRESS_EVERY = 10_000
+# Rows sorted in memory at a time (~15 MB) before they go to a temporary file.
+RUN_ROWS = 100_000
 REJECTED_KEEP = 10_000
 # A sheet's XML is far bigger than its zip; 20x the upload limit still stops a bomb.
 XLSX_UNPACKED_FACTOR = 20
@@ -368,7 +372,7 @@ def import_dtks(
         raise DtksFileError(exc.messages[0]) from exc
     progress = on_progress or _no_progress
     result = ImportResult(periode=kode)
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+    with _SortedSpool() as spool:
         rows_read = accepted = 0
         try:
             with _open_tables(source) as found:
@@ -384,8 +388,7 @@ def import_dtks(
                 result,
             )
         progress("menyimpan", accepted, None)
-        spool.seek(0)
-        _replace_records(kode, spool, accepted, result, by=by)
+        _replace_records(kode, spool.records(result), result, by=by)
     _analyze_records()
     result.rejected_sample.sort(key=lambda item: item.urutan)
     result.warned_sample.sort(key=lambda item: item.urutan)
@@ -400,13 +403,65 @@ def import_dtks(
     return result
 
 
+class _SortedSpool:
+    """The checked rows, given back in NIK order as COPY lines, in bounded memory.
+
+    A spooled line is the 16-digit NIK, the row's key (12 digits) and the COPY
+    line's other fields, so lines sort by NIK, then by place in the file. Every
+    RUN_ROWS lines are sorted and written to a temporary file; records() merges
+    the files, keeps the first row of each NIK and reports the later ones.
+    Loading in NIK order keeps the indexes' pages in cache (twice as fast as a
+    million rows in file order on PostgreSQL), and the merge runs while
+    PostgreSQL loads, on the other core.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+        self.add = self.pending.append
+        self.runs: list[IO[str]] = []
+        self.files = ExitStack()
+
+    def __enter__(self) -> "_SortedSpool":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.files.close()
+
+    def flush(self) -> None:
+        if len(self.pending) < RUN_ROWS:
+            return
+        self.pending.sort()
+        run = self.files.enter_context(
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        )
+        run.writelines(self.pending)
+        run.seek(0)
+        self.runs.append(run)
+        self.pending.clear()
+
+    def records(self, result: ImportResult) -> Iterator[str]:
+        """The COPY lines of each NIK's first row, in NIK order; the others rejected."""
+        self.pending.sort()
+        previous = ""
+        for line in heapq.merge(*self.runs, self.pending):
+            nik = line[:16]
+            if nik == previous:
+                result.reject(int(line[17:29]), nik, MSG_NIK_DUPLICATE)
+                continue
+            previous = nik
+            yield nik + line[29:]
+
+
 def _check_rows(
-    found: StreamedTables, spool: IO[str], result: ImportResult, progress: ProgressFn
+    found: StreamedTables,
+    spool: "_SortedSpool",
+    result: ImportResult,
+    progress: ProgressFn,
 ) -> tuple[int, int]:
     """Check every row of every sheet, spooling the good ones: (rows read, accepted)."""
     several = found.sheet_count > 1
     rows_read = accepted = 0
-    write = spool.write
+    write = spool.add
     skipped: list[tuple[str, str]] = []
     for table in found.tables():
         if "nama" not in table.columns and "desil" not in table.columns:
@@ -434,12 +489,14 @@ def _check_rows(
                 checker.warnings.clear()
                 result.reject(key, exc.nik, exc.reason)
                 continue
+            tab = line.index("\t")
             if checker.warnings:
-                nik = line.split("\t", 1)[0]
-                result.warn(key, nik, " ".join(checker.warnings))
+                result.warn(key, line[:tab], " ".join(checker.warnings))
                 checker.warnings.clear()
-            write(f"{key}\t{line}")
+            write(f"{line[:tab]}\t{key:012d}{line[tab:]}")
             accepted += 1
+            if accepted % RUN_ROWS == 0:
+                spool.flush()
         if table.sheet:
             result.sheets_read.append((table.sheet, sheet_rows))
     result.sheets_skipped = [*found.skipped, *skipped]
@@ -608,34 +665,47 @@ class _RowChecker:
             self.warnings.append(MSG_NAMA_EMPTY)
         if self.i_periode is not None:
             self._check_periode(values[self.i_periode], nik)
-        i = self.i_tanggal
-        tanggal = self._date(values[i], nik) if i is not None else None
-        i = self.i_desil
-        desil = self._desil(values[i]) if i is not None else None
-        i = self.i_kk
-        raw_kk = values[i] if i is not None else None
-        no_kk = "" if isinstance(raw_kk, Inexact) else _identifier(raw_kk)[0]
-        if len(no_kk) != 16 or not no_kk.isdigit():
-            no_kk = ""
-        i = self.i_jk
-        jk = _jenis_kelamin(values[i]) if i is not None else ""
-        i = self.i_desa
-        kode_desa = self._kode_desa(values[i]) if i is not None else ""
-        i = self.i_iddtks
-        iddtks = _one_line(values[i])[:40] if i is not None else ""
-        line = "\t".join(
-            (
-                nik,
-                no_kk,
-                _escape(nama),
-                tanggal or NULL,
-                jk,
-                kode_desa,
-                _escape(iddtks),
-                desil or NULL,
-            )
+        # Each field's common case first, inline: a plain cell seen before.
+        tanggal = desil = None
+        no_kk = jk = kode_desa = iddtks = ""
+        if (i := self.i_tanggal) is not None:
+            value = values[i]
+            cached = self.dates.get(value) if type(value) is str else None
+            if cached is not None and not cached[1]:
+                tanggal = cached[0]
+            else:
+                tanggal = self._date(value, nik)
+        if (i := self.i_desil) is not None:
+            value = values[i]
+            desil = DESIL.get(value) if type(value) is str else None
+            if desil is None:
+                desil = self._desil(value)
+        if (i := self.i_kk) is not None:
+            value = values[i]
+            if not isinstance(value, Inexact):
+                no_kk = _identifier(value)[0]
+                if len(no_kk) != 16 or not no_kk.isdigit():
+                    no_kk = ""
+        if (i := self.i_jk) is not None:
+            value = values[i]
+            jk = JENIS_KELAMIN.get(value, "") if type(value) is str else ""
+            if not jk:
+                jk = _jenis_kelamin(value)
+        if (i := self.i_desa) is not None:
+            value = values[i]
+            kode_desa = self.desa.get(value) if type(value) is str else None
+            if kode_desa is None:
+                kode_desa = self._kode_desa(value)
+        if (i := self.i_iddtks) is not None:
+            iddtks = _one_line(values[i])[:40]
+            if "\\" in iddtks:
+                iddtks = _escape(iddtks)
+        if "\\" in nama:
+            nama = _escape(nama)
+        return (
+            f"{nik}\t{no_kk}\t{nama}\t{tanggal or NULL}\t{jk}\t{kode_desa}\t"
+            f"{iddtks}\t{desil or NULL}\n"
         )
-        return line + "\n"
 
     def _recovered_nik(self, raw: Any, nama: str, values: Sequence[Any]) -> str:
         """The one earlier DTKS person an NIK from a number cell can be, or refused."""
@@ -710,7 +780,8 @@ class _RowChecker:
 
         validate_nik checks the length, the birth date (digits 7-12) and the
         region (digits 1-4); stdnum takes ~30 us per call, too slow for a
-        million rows, so each part's verdict is cached separately.
+        million rows, so each part's verdict is cached separately (and the
+        birth date, of ~70,000 in a regency, read here as stdnum reads it).
         """
         if not nik:
             return MSG_NIK_EMPTY
@@ -719,11 +790,7 @@ class _RowChecker:
         birth = nik[6:12]
         birth_ok = self.birth_ok.get(birth)
         if birth_ok is None:
-            try:
-                stdnum_nik.get_birth_date(nik)
-                birth_ok = True
-            except StdnumError:
-                birth_ok = False
+            birth_ok = _nik_birth_ok(birth)
             if len(self.birth_ok) >= CACHE_MAX:
                 self.birth_ok.clear()
             self.birth_ok[birth] = birth_ok
@@ -829,6 +896,18 @@ def _identifier(value: Any) -> tuple[str, str]:
     if match := WHOLE_DECIMAL_RE.fullmatch(text):  # 5108042303202654.0
         return match[1], ""
     return clean_digits(text), ""
+
+
+def _nik_birth_ok(birth: str) -> bool:
+    """Whether digits 7-12 of a NIK are a date as stdnum reads them (DD+40: women)."""
+    day, month, year = int(birth[:2]) % 40, int(birth[2:4]), int(birth[4:6])
+    for century in (1900, 2000):
+        try:
+            datetime.date(century + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _validation_message(nik: str) -> str:
@@ -984,35 +1063,28 @@ def _no_progress(stage: str, rows: int, fraction: float | None) -> None:
 
 # --- Writing -------------------------------------------------------------------
 
-STAGE = "dtks_import_stage"
-STAGE_COLUMNS = (
-    ("baris", "integer"),
-    ("nik", "varchar(16)"),
-    ("no_kk", "varchar(16)"),
-    ("nama", "varchar(150)"),
-    ("tanggal_lahir", "date"),
-    ("jenis_kelamin", "varchar(1)"),
-    ("kode_desa", "varchar(13)"),
-    ("iddtks", "varchar(40)"),
-    ("desil", "smallint"),
-)
-RECORD_FIELDS = [name for name, _ in STAGE_COLUMNS[1:]]
+RECORD_FIELDS = [
+    "nik",
+    "no_kk",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kode_desa",
+    "iddtks",
+    "desil",
+]
+COPY_LINES = 1000  # lines handed to COPY at a time (~100 KB)
 
 
 def _replace_records(
-    kode: str, spool: IO[str], staged: int, result: ImportResult, *, by
+    kode: str, lines: Iterator[str], result: ImportResult, *, by
 ) -> None:
-    """Replace the period's records with the `staged` spooled rows, in one transaction.
+    """Replace the period's records with the spooled `lines`, in one transaction.
 
-    The rows go to a temporary table first (COPY on PostgreSQL); the database
-    inserts the first row of each NIK in NIK order, which keeps the indexes'
-    pages in cache (twice as fast as loading a million rows in file order on
-    PostgreSQL). Only when fewer rows went in than were staged does it look
-    for the NIKs that occur twice, to report their later rows.
+    COPY straight into the records on PostgreSQL; batched INSERTs elsewhere.
     """
     using = router.db_for_write(DtksRecord)
     connection = connections[using]
-    postgres = connection.vendor == "postgresql"
     quote = connection.ops.quote_name
     meta = DtksRecord._meta
     table = quote(meta.db_table)
@@ -1020,24 +1092,6 @@ def _replace_records(
     columns = ", ".join(
         quote(meta.get_field(name).column) for name in ["periode", *RECORD_FIELDS]
     )
-    fields = ", ".join(RECORD_FIELDS)
-    if postgres:  # one sort; the window below costs a second pass (1 s per million)
-        first_of_each = (
-            f"SELECT DISTINCT ON (nik) %s, {fields} FROM {STAGE} ORDER BY nik, baris"  # nosec B608  # identifiers are constants or quoted; values are parameters
-        )
-    else:
-        first_of_each = (
-            f"SELECT %s, {fields} FROM (SELECT {fields}, "  # nosec B608  # identifiers are constants or quoted; values are parameters
-            "row_number() OVER (PARTITION BY nik ORDER BY baris) AS urutan "
-            f"FROM {STAGE}) AS ranked WHERE urutan = 1 ORDER BY nik"
-        )
-    later_rows = (
-        f"SELECT s.baris, s.nik FROM {STAGE} AS s JOIN ("  # nosec B608  # identifiers are constants or quoted; values are parameters
-        f"SELECT nik, min(baris) AS pertama FROM {STAGE} GROUP BY nik "
-        "HAVING count(*) > 1) AS d ON d.nik = s.nik "
-        "WHERE s.baris > d.pertama ORDER BY s.baris"
-    )
-    stage_ddl = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
     with transaction.atomic(using=using):
         periode, _ = (
             DtksPeriode.objects.using(using)
@@ -1045,31 +1099,18 @@ def _replace_records(
             .get_or_create(kode=kode)
         )
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {STAGE} ({stage_ddl})"
-                + (" ON COMMIT DROP" if postgres else "")
-            )
-            if postgres:
-                _copy_stage(cursor, spool)
-            else:
-                _insert_stage(cursor, spool)
             # Raw SQL: the ORM's delete() would load every record when any
             # delete signal is connected.
             delete = f"DELETE FROM {table} WHERE {periode_column} = %s"  # nosec B608  # identifiers are constants or quoted; values are parameters
             cursor.execute(delete, [periode.pk])
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) {first_of_each}",  # nosec B608  # identifiers are constants or quoted; values are parameters
-                [periode.pk],
-            )
-            result.imported = cursor.rowcount
-            if result.imported < staged:
-                cursor.execute(later_rows)
-                while duplicates := cursor.fetchmany(BATCH_SIZE):
-                    for baris, nik in duplicates:
-                        result.reject(baris, nik, MSG_NIK_DUPLICATE)
-            if not postgres:
-                cursor.execute(f"DROP TABLE {STAGE}")
+            if connection.vendor == "postgresql":
+                result.imported = _copy_records(
+                    cursor, f"COPY {table} ({columns}) FROM STDIN", lines, periode.pk
+                )
+            else:
+                result.imported = _insert_records(
+                    cursor, lines, f"INSERT INTO {table} ({columns})", periode.pk
+                )
         periode.jumlah = result.imported
         periode.save(update_fields=["jumlah", "imported_at"])
         audit_record(
@@ -1098,29 +1139,45 @@ def _analyze_records() -> None:
         )
 
 
-def _copy_stage(cursor, spool: IO[str]) -> None:
-    sql = f"COPY {STAGE} FROM STDIN"
+class _CopySource:
+    """The lines, each led by the period's id, as a file COPY reads (with a count)."""
+
+    def __init__(self, lines: Iterator[str], periode_id: int) -> None:
+        self.lines = lines
+        self.prefix = f"{periode_id}\t"
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        batch = list(islice(self.lines, COPY_LINES))
+        self.count += len(batch)
+        # Each line ends in a newline: the prefix joins them and leads each.
+        return self.prefix + self.prefix.join(batch) if batch else ""
+
+
+def _copy_records(cursor, sql: str, lines: Iterator[str], periode_id: int) -> int:
+    """COPY the lines into the records: rows written."""
+    source = _CopySource(lines, periode_id)
     raw = cursor.cursor
     if hasattr(raw, "copy_expert"):  # psycopg2
-        raw.copy_expert(sql, spool, size=1 << 16)
-        return
+        raw.copy_expert(sql, source, size=1 << 16)
+        return source.count
     with raw.copy(sql) as copy:  # psycopg 3
-        while data := spool.read(1 << 16):
+        while data := source.read():
             copy.write(data)
+    return source.count
 
 
-def _insert_stage(cursor, spool: IO[str]) -> None:
-    """The spooled COPY lines as batched INSERTs (databases without COPY)."""
-    placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
-    sql = f"INSERT INTO {STAGE} VALUES ({placeholders})"  # nosec B608  # identifiers are constants or quoted; values are parameters
+def _insert_records(cursor, lines: Iterator[str], insert: str, periode_id: int) -> int:
+    """The spooled COPY lines as batched INSERTs (databases without COPY): rows."""
+    placeholders = ", ".join(["%s"] * (len(RECORD_FIELDS) + 1))
+    sql = f"{insert} VALUES ({placeholders})"
+    rows = 0
     batch: list[tuple] = []
-    for line in spool:
-        baris, nik, no_kk, nama, tanggal, jk, kode_desa, iddtks, desil = line[
-            :-1
-        ].split("\t")
+    for line in lines:
+        nik, no_kk, nama, tanggal, jk, kode_desa, iddtks, desil = line[:-1].split("\t")
         batch.append(
             (
-                int(baris),
+                periode_id,
                 nik,
                 no_kk,
                 _unescape(nama),
@@ -1133,6 +1190,9 @@ def _insert_stage(cursor, spool: IO[str]) -> None:
         )
         if len(batch) >= BATCH_SIZE:
             cursor.executemany(sql, batch)
+            rows += len(batch)
             batch = []
     if batch:
         cursor.executemany(sql, batch)
+        rows += len(batch)
+    return rows

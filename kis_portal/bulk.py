@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+from collections.abc import Callable
 
 from django.db import connections, models, router
 
@@ -73,6 +74,15 @@ def _copyable(model) -> bool:
     )
 
 
+def _escape(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
 def _copy_text(value, field) -> str:
     if value is None:
         return "\\N"
@@ -86,12 +96,33 @@ def _copy_text(value, field) -> str:
         return value.isoformat()
     else:
         value = str(value)
-    return (
-        value.replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
+    return _escape(value)
+
+
+def _writer(field) -> Callable:
+    """obj -> its COPY text for `field`, with the choices made once per field.
+
+    A field that fills itself on insert (auto_now, auto_now_add) goes through
+    pre_save as in bulk_create; any other field's value is read as it is.
+    """
+    attname = field.attname
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: _copy_text(field.pre_save(obj, True), field)
+    if isinstance(field, models.JSONField) or not isinstance(
+        field, models.CharField | models.TextField
+    ):
+        return lambda obj: _copy_text(getattr(obj, attname), field)
+
+    def text(obj) -> str:
+        value = getattr(obj, attname)
+        if value is None:
+            return "\\N"
+        value = value if type(value) is str else str(value)
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return _escape(value)
+        return value
+
+    return text
 
 
 def bulk_insert(model, objs: list) -> list:
@@ -126,17 +157,11 @@ def bulk_insert(model, objs: list) -> list:
             [meta.db_table, meta.pk.column, len(objs)],
         )
         ids = [row[0] for row in cursor.fetchall()]
+        writers = [_writer(f) for f in fields]
         lines = []
         for obj, pk in zip(objs, ids, strict=True):
             obj.pk = pk
-            lines.append(
-                "\t".join(
-                    _copy_text(f.pre_save(obj, True), f)
-                    if not isinstance(f, models.ForeignKey)
-                    else _copy_text(getattr(obj, f.attname), f)
-                    for f in fields
-                )
-            )
+            lines.append("\t".join([write(obj) for write in writers]))
             obj._state.adding = False
             obj._state.db = connection.alias
         data = io.StringIO("\n".join(lines) + "\n")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from kis_portal.accounts.navigation import menu_for
+from kis_portal.accounts.navigation import links_for
 from kis_portal.offices.selectors import active_profile_for
 from kis_portal.roles import Role, primary_role
 
@@ -16,7 +16,7 @@ def portal(request: HttpRequest) -> dict:
         "office_name": profile.nama_dinas if profile else settings.KIS_OFFICE_NAME,
         "office_government": profile.pemerintah if profile else "",
         "office_logo": settings.KIS_OFFICE_LOGO,
-        "nav_items": menu_for(user, profile) if user is not None else [],
+        "nav_items": links_for(user, profile, request.path) if user is not None else [],
         "user_role": role,
         "user_role_label": _role_label(role),
     }

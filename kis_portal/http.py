@@ -1,9 +1,15 @@
 """Request and response helpers shared by the apps' views."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
+
+# A pk no table reaches, marking where the pk goes in a reversed URL.
+_PK_MARK = 9_081_726_354_453_627_189
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -75,3 +81,12 @@ def int_param(value: str | None) -> int | None:
     if text.isascii() and text.isdigit() and len(text) <= 18:
         return int(text)
     return None
+
+
+def pk_url(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for a list's rows at the cost of one reverse.
+
+    A reverse costs ~40 us; a page of 25 rows with two links each paid 2 ms.
+    """
+    head, _, tail = reverse(name, args=[_PK_MARK]).rpartition(str(_PK_MARK))
+    return lambda pk: f"{head}{int(pk)}{tail}"

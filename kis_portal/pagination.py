@@ -33,10 +33,14 @@ class RowsPaginator(Paginator):
         per_page: int,
         *,
         rows: Callable[[QuerySet], QuerySet] = lambda qs: qs,
+        count: int | None = None,
         **kwargs,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.rows = rows
+        if count is not None:
+            # Already known (e.g. the sum of the page's status counts): no COUNT query.
+            self.count = count
 
     def page(self, number):
         number = self.validate_number(number)

@@ -286,7 +286,12 @@ def _preview(batch: Batch, parsed: ParsedResult) -> ResultPreview:
                 )
             )
             continue
-        if first.nama and not names_fit(first.nama, item.nama):
+        # BPJS's files mostly echo the batch's names: equal spellings fit.
+        if (
+            first.nama
+            and first.nama != item.nama
+            and not names_fit(first.nama, item.nama)
+        ):
             held(
                 first, MSG_NAME_MISMATCH.format(file=first.nama, member=item.nama), item
             )

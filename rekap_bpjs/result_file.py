@@ -10,6 +10,7 @@ TMT in any usual spelling is read. An NIK read from a number cell (Excel keeps
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -416,13 +417,18 @@ def _parse_tmt(value: CellValue) -> tuple[datetime.date | None, str, str]:
         return value.date(), "", ""
     if isinstance(value, datetime.date):
         return value, "", ""
-    text = str(value).strip()
+    return _tmt_from_text(str(value).strip(), timezone.localdate().year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tmt_from_text(text: str, year: int) -> tuple[datetime.date | None, str, str]:
+    """`_parse_tmt` of a text: a file repeats a few TMTs over its 40,000 rows."""
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date(), "", ""  # noqa: DTZ007
         except ValueError:
             continue
-    parsed = loose_date(text, pivot=timezone.localdate().year)
+    parsed = loose_date(text, pivot=year)
     if parsed is None:
         return None, "", text[:20]
     shown = parsed.strftime("%d-%m-%Y")

@@ -243,6 +243,9 @@ def urgent_waiting(
             jalur=Usulan.Jalur.DARURAT,
             status=Usulan.Status.DIAJUKAN,
             submitted_at__isnull=False,
+            # Every urgent usulan has its case (created together): joining from
+            # the few cases spares a scan of the whole queue, as jalur has no index.
+            darurat__isnull=False,
         )
         .select_related("darurat", "desa__kecamatan")
         .order_by("submitted_at", "pk")

@@ -74,5 +74,14 @@ class UsulanFilter(django_filters.FilterSet):
             self.filters["kecamatan"].extra["choices"] = kecamatan
             self.filters["desa"].extra["choices"] = desa
 
+    @property
+    def narrows(self) -> bool:
+        """Whether the list may show less than the whole scope (a filter is set)."""
+        if not self.is_bound:
+            return False
+        if not self.form.is_valid():
+            return True
+        return any(value not in (None, "") for value in self.form.cleaned_data.values())
+
     def search(self, queryset, name, value):
         return search_usulan(queryset, value)

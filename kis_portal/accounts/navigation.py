@@ -86,6 +86,13 @@ MENU: list[NavItem] = [
 ]
 
 
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    active: bool
+
+
 def menu_for(user, profile=None) -> list[NavItem]:
     """The entries of the user's roles that the office's profile turns on."""
     roles = user_roles(user)
@@ -95,3 +102,12 @@ def menu_for(user, profile=None) -> list[NavItem]:
         if item.roles & roles
         and (not item.needs or bool(getattr(profile, item.needs, False)))
     ]
+
+
+def links_for(user, profile, path: str) -> list[NavLink]:
+    """The menu as the page shows it: each URL reversed once, the current one marked."""
+    links = []
+    for item in menu_for(user, profile):
+        url = item.url
+        links.append(NavLink(item.label, url, url == path))
+    return links

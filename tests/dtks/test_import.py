@@ -20,6 +20,7 @@ from dtks.imports import (
 )
 from dtks.models import DtksPeriode, DtksRecord
 from dtks.selectors import dtks_status_for
+from kis_portal.identifiers import validate_nik
 from kis_portal.jobs.models import Job
 
 # The screens are tested at /dtks/ whether or not the project urlconf mounts them yet.
@@ -385,6 +386,62 @@ def test_the_first_row_of_a_nik_wins_and_every_later_row_is_reported():
         (7, MSG_NIK_DUPLICATE),
     ]
     assert DtksRecord.objects.get(nik=nik(1)).nama == "PERTAMA"
+
+
+def test_a_large_file_sorted_in_parts_keeps_every_first_row(monkeypatch):
+    # Rows are sorted by NIK in parts of RUN_ROWS on disk, then merged.
+    monkeypatch.setattr("dtks.imports.RUN_ROWS", 2)
+    serials = [7, 3, 9, 1, 3, 8, 2, 7, 5]
+    people = [person(n, nama=f"ORANG {i}") for i, n in enumerate(serials, start=2)]
+
+    result = load(text_file(people))
+
+    assert (result.imported, result.rejected) == (7, 2)
+    assert sorted(reasons(result)) == [6, 9]
+    assert dict(DtksRecord.objects.values_list("nik", "nama")) == {
+        nik(n): f"ORANG {serials.index(n) + 2}" for n in set(serials)
+    }
+
+
+def test_a_later_row_of_a_nik_is_refused_whatever_it_holds():
+    people = [person(1), person(2), person(1, desil="Desil 4", tanggal_lahir="kemarin")]
+
+    result = load(text_file(people))
+
+    assert (result.imported, result.rejected) == (2, 1)
+    assert reasons(result) == {4: MSG_NIK_DUPLICATE}
+    assert DtksRecord.objects.get(nik=nik(1)).desil == 3
+
+
+def test_a_backslash_in_a_name_or_iddtks_is_stored_as_written():
+    people = [person(1, nama="I WAYAN A\\B", iddtks="DTKS\\1\\N"), person(2)]
+
+    result = load(text_file(people))
+
+    assert result.imported == 2
+    record = DtksRecord.objects.get(nik=nik(1))
+    assert (record.nama, record.iddtks) == ("I WAYAN A\\B", "DTKS\\1\\N")
+
+
+def test_the_birth_date_in_a_nik_is_judged_as_the_portal_judges_any_nik():
+    # Day + 40 for women, 29 February only in a leap year (2000 is one, 1900 not).
+    births = [(29, 2, 0), (69, 2, 0), (29, 2, 1), (31, 4, 80), (0, 3, 80)]
+    births += [(40, 3, 80), (32, 1, 80), (81, 1, 80), (23, 13, 80), (23, 0, 80)]
+    people = [
+        person(n, nomor_nik=nik(n, day=d, month=m, year=y))
+        for n, (d, m, y) in enumerate(births, start=1)
+    ]
+
+    result = load(text_file(people))
+
+    valid = []
+    for p in people:
+        try:
+            valid.append(validate_nik(p["nomor_nik"]))
+        except ValidationError:
+            pass
+    assert sorted(DtksRecord.objects.values_list("nik", flat=True)) == sorted(valid)
+    assert 0 < result.imported == len(valid) < len(people)
 
 
 def test_deleting_a_period_deletes_its_records_only():

@@ -13,7 +13,7 @@ from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
 from kis_portal.form_errors import error_entries
-from kis_portal.http import int_param
+from kis_portal.http import int_param, pk_url
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, has_role, operator_desa_id, role_required
 from kis_portal.search import search_data, search_redirect
@@ -43,7 +43,7 @@ from ..selectors import (
     changes_since_return,
     reaktivasi_window,
     review_usulan,
-    status_counts,
+    status_counts_and_total,
     usulan_label,
 )
 from ..selectors import usulan_list as annotate_list
@@ -79,9 +79,17 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
         search_data(request), queryset=scope, for_operator=is_operator
     )
     qs = usulan_filter.qs if usulan_filter.is_bound else scope
+    counts, total = status_counts_and_total(scope)
     page = RowsPaginator(
-        qs.order_by("-created_at", "-pk"), page_size(request), rows=annotate_list
+        qs.order_by("-created_at", "-pk"),
+        page_size(request),
+        rows=annotate_list,
+        # Unfiltered, the list is the whole scope: its count is the counts' sum.
+        count=None if usulan_filter.narrows else total,
     ).get_page(request.GET.get("page"))
+    detail_url = pk_url("usulan:detail")
+    for usulan in page.object_list:
+        usulan.url = detail_url(usulan.pk)
     record_access(
         by=request.user,
         tindakan=AksesData.Tindakan.DAFTAR,
@@ -96,7 +104,7 @@ def usulan_list(request: HttpRequest) -> HttpResponse:
             "filter": usulan_filter,
             "page_obj": page,
             "page_sizes": PAGE_SIZES,
-            "counts": status_counts(scope),
+            "counts": counts,
             "can_create": is_operator,
         },
     )

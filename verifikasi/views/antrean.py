@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from kis_portal.audit.models import AksesData
 from kis_portal.audit.selectors import history_for
 from kis_portal.audit.services import record_access
+from kis_portal.http import pk_url
 from kis_portal.offices.selectors import active_profile_for
 from kis_portal.pagination import PAGE_SIZES, RowsPaginator, page_size
 from kis_portal.roles import Role, role_required
@@ -49,7 +50,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     urgent = urgent_waiting(base, target=urgent_target)
     today = timezone.localdate()
     now = timezone.now()
+    detail_url, claim_url = pk_url("usulan:detail"), pk_url("verifikasi:claim")
+    periksa_url = pk_url("verifikasi:periksa")
+    for usulan in urgent:
+        usulan.url, usulan.claim_url = detail_url(usulan.pk), claim_url(usulan.pk)
     for usulan in page.object_list:
+        usulan.url, usulan.claim_url = detail_url(usulan.pk), claim_url(usulan.pk)
+        usulan.periksa_url = periksa_url(usulan.pk)
         usulan.umur = (today - timezone.localdate(usulan.submitted_at)).days
         usulan.terlambat = usulan.umur > target
         klaim = getattr(usulan, "klaim", None) if usulan.klaim_aktif else None
