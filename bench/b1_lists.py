@@ -5,7 +5,8 @@ and the verifier's queue (/verifikasi/, every submitted usulan: ~50,000).
 Each is served in-process by django.test.Client on PostgreSQL with DEBUG off,
 first and last page. Floor: the same page's rows with one raw SQL query.
 Targets: queries per page constant (first = last page, 10 = 50 rows) and at
-most 8; server time p95 <= 50 ms; HTML <= 30 KB gzipped.
+most 8 (9 for the queue, which shows the urgent patients above it); server time
+p95 <= 3x the floor's p95 and <= 50 ms; HTML <= 30 KB gzipped.
 
 At four times the size (``scale_up``): a copy of the database grown to
 1,000,000 usulan with their members (factory.grow_usulan); the same pages
@@ -30,8 +31,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 USULAN = common.scale(250_000)
 DTKS = common.scale(1_000_000)
 REPEAT = 3 if common.QUICK else 40
-MAX_QUERIES = 8
+# The queue shows the urgent patients above it since issue 22: one query more
+# (tests/verifikasi/test_query_budget.py holds the same budgets).
+MAX_QUERIES = {"operator list": 8, "verifier queue": 9}
 P95_MS = 50.0
+FLOOR_RATIO = 3.0  # issue 23: a page within 3x its rows fetched by raw SQL
 MAX_GZ_KB = 30.0
 SCALE = 4  # the register at four times today's size
 SCALE_ROUNDS = 1 if common.QUICK else 2
@@ -157,13 +161,14 @@ def main() -> None:
             sql, params = floor_sql(25, offset)
             floor = floor_times(sql, params)
             p95 = common.percentile(times, 95) * 1000
+            floor_p95 = common.percentile(floor, 95) * 1000
             report.figure(
                 f"{name} {label} server time p95",
                 p95,
                 "ms",
-                floor=common.percentile(floor, 95) * 1000,
-                target=f"<= {P95_MS:.0f} ms",
-                ok=p95 <= P95_MS,
+                floor=floor_p95,
+                target=f"<= {FLOOR_RATIO:.0f}x floor, <= {P95_MS:.0f} ms",
+                ok=p95 <= P95_MS and p95 <= FLOOR_RATIO * floor_p95,
             )
             report.note(
                 f"{name} {label}: median {common.median(times) * 1000:.1f} ms, "
@@ -187,8 +192,8 @@ def main() -> None:
             worst,
             "queries",
             floor=1,
-            target=f"constant, <= {MAX_QUERIES}",
-            ok=constant and worst <= MAX_QUERIES,
+            target=f"constant, <= {MAX_QUERIES[name]}",
+            ok=constant and worst <= MAX_QUERIES[name],
         )
         report.note(f"{name} queries: {counts}")
         gz = max(sizes["page 1"], sizes["last page"]) / 1024

@@ -187,7 +187,9 @@ def main(argv: list[str]) -> int:
                 print(f"!! {path.name} failed")
     finally:
         if not keep:
-            for db in names:
+            # B1 and B2 grow a copy of the database (common.copy_database),
+            # left behind only when their script was killed.
+            for db in names + [f"{name}_b1_grown", f"{name}_b2_grown"]:
                 _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     total = time.perf_counter() - started
 
