@@ -6,8 +6,16 @@ import json
 from collections.abc import Callable
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 BULK_SIZE = 1000
+
+
+def _plain_text(field, values: list) -> bool:
+    """Text values psycopg2 sends as they are: no per-value preparing needed."""
+    return type(field) in (models.CharField, models.TextField) and all(
+        value is None or type(value) is str for value in values
+    )
 
 
 def bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
@@ -32,7 +40,9 @@ def bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
     quote = connection.ops.quote_name
     fields = [meta.pk, *(meta.get_field(name) for name in columns)]
     arrays = [pks] + [
-        [field.get_db_prep_save(value, connection) for value in values]
+        list(values)
+        if _plain_text(field, values)
+        else [field.get_db_prep_save(value, connection) for value in values]
         for field, values in zip(fields[1:], columns.values(), strict=True)
     ]
     names = [quote(field.column) for field in fields]
@@ -99,15 +109,24 @@ def _copy_text(value, field) -> str:
     return _escape(value)
 
 
-def _writer(field) -> Callable:
+def _writer(field, now: datetime.datetime) -> Callable:
     """obj -> its COPY text for `field`, with the choices made once per field.
 
-    A field that fills itself on insert (auto_now, auto_now_add) goes through
-    pre_save as in bulk_create; any other field's value is read as it is.
+    A date-time that fills itself on insert (auto_now, auto_now_add) gets the
+    insert's one time, set on the object as bulk_create's pre_save does; any
+    other field's value is read as it is.
     """
     attname = field.attname
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: _copy_text(field.pre_save(obj, True), field)
+        if not isinstance(field, models.DateTimeField):
+            return lambda obj: _copy_text(field.pre_save(obj, True), field)
+        stamp = _copy_text(now, field)
+
+        def stamped(obj) -> str:
+            setattr(obj, attname, now)
+            return stamp
+
+        return stamped
     if isinstance(field, models.JSONField) or not isinstance(
         field, models.CharField | models.TextField
     ):
@@ -157,7 +176,8 @@ def bulk_insert(model, objs: list) -> list:
             [meta.db_table, meta.pk.column, len(objs)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        writers = [_writer(f) for f in fields]
+        now = timezone.now()
+        writers = [_writer(f, now) for f in fields]
         lines = []
         for obj, pk in zip(objs, ids, strict=True):
             obj.pk = pk
