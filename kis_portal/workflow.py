@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from kis_portal.audit.models import AuditEvent
-from kis_portal.bulk import bulk_insert
+from kis_portal.bulk import bulk_insert, new_rows
 
 # Sent by `Workflow.move` inside the caller's transaction, after the history row
 # is written: kwargs instance, from_status, to_status, by, reason. Receivers that
@@ -256,13 +256,13 @@ class Workflow:
                         setattr(obj, name, value)
                 if self.history:
                     events += [
-                        self._history_row(
+                        self._history_values(
                             obj, current, to, by, entering.reason_for(obj), data
                         )
                         for obj, current in zip(chunk, chunk_froms, strict=True)
                     ]
             # The history rows of every chunk in one go (COPY on PostgreSQL).
-            events = bulk_insert(AuditEvent, events)
+            events = bulk_insert(AuditEvent, new_rows(AuditEvent, events))
         if self.history:
             statuses_changed.send(
                 sender=self.model,
@@ -301,17 +301,22 @@ class Workflow:
     def _history_row(
         self, obj, current: str, to: str, by, reason: str, data: dict | None
     ) -> AuditEvent:
-        return AuditEvent(
-            actor=by if getattr(by, "is_authenticated", False) else None,
-            action=AuditEvent.Action.STATUS,
-            content_type=ContentType.objects.get_for_model(self.model),
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            from_status=current,
-            to_status=to,
-            reason=reason,
-            data=data or {},
-        )
+        return AuditEvent(**self._history_values(obj, current, to, by, reason, data))
+
+    def _history_values(
+        self, obj, current: str, to: str, by, reason: str, data: dict | None
+    ) -> dict:
+        return {
+            "actor_id": by.pk if getattr(by, "is_authenticated", False) else None,
+            "action": AuditEvent.Action.STATUS,
+            "content_type_id": ContentType.objects.get_for_model(self.model).pk,
+            "object_id": str(obj.pk),
+            "object_repr": str(obj)[:200],
+            "from_status": current,
+            "to_status": to,
+            "reason": reason,
+            "data": data or {},
+        }
 
 
 def all_workflows() -> list[Workflow]:

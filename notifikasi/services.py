@@ -15,7 +15,7 @@ from django.utils import timezone
 from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
-from kis_portal.bulk import bulk_insert
+from kis_portal.bulk import bulk_insert, new_rows
 from kis_portal.identifiers import phone_international
 from kis_portal.ratelimit.services import Limit, attempt, failure, failures_allowed
 from kis_portal.roles import Role, require_role
@@ -130,17 +130,20 @@ def usulan_notify_many(
     link = reverse("usulan:detail", args=[marker])
     pesan_list = bulk_insert(
         Pesan,
-        [
-            Pesan(
-                desa_id=usulan.desa_id,
-                jenis=jenis,
-                judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
-                isi=(reasons.get(usulan.pk) or "")[:2000],
-                tautan=link.replace(str(marker), str(usulan.pk)),
-                usulan_id=usulan.pk,
-            )
-            for usulan in usulan_list
-        ],
+        new_rows(
+            Pesan,
+            [
+                {
+                    "desa_id": usulan.desa_id,
+                    "jenis": jenis,
+                    "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
+                    "isi": (reasons.get(usulan.pk) or "")[:2000],
+                    "tautan": link.replace(str(marker), str(usulan.pk)),
+                    "usulan_id": usulan.pk,
+                }
+                for usulan in usulan_list
+            ],
+        ),
     )
     phones = _phones_by_usulan([usulan.pk for usulan in usulan_list])
     now = timezone.now()
@@ -155,18 +158,18 @@ def usulan_notify_many(
                 continue
             seen.add(phone)
             outgoing.append(
-                PesanKeluar(
-                    pesan_id=pesan.pk,
-                    anggota_id=anggota_id,
-                    jenis=jenis,
-                    kanal=kanal,
-                    tujuan=phone,
-                    isi=isi,
-                    next_attempt_at=now,
-                )
+                {
+                    "pesan_id": pesan.pk,
+                    "anggota_id": anggota_id,
+                    "jenis": jenis,
+                    "kanal": kanal,
+                    "tujuan": phone,
+                    "isi": isi,
+                    "next_attempt_at": now,
+                }
             )
     if outgoing:
-        created = bulk_insert(PesanKeluar, outgoing)
+        created = bulk_insert(PesanKeluar, new_rows(PesanKeluar, outgoing))
         pesan_keluar_schedule([row.pk for row in created if row.pk])
 
 
