@@ -115,12 +115,18 @@ def ranking_file(rows: int) -> tuple[Path, dict[str, int]]:
 
 
 def floor_lines(path: Path, periode_id: int) -> io.StringIO:
-    """The file's rows in COPY text format for the records table (not timed)."""
+    """The rows the import stores, in COPY text format for the records table (not
+    timed): each NIK's first row, as the import keeps it (a person of the register
+    may sit in two usulan, so the file can name an NIK twice)."""
     buffer = io.StringIO()
+    seen: set[str] = set()
     with path.open(encoding="utf-8") as handle:
         next(handle)
         for line in handle:
             _no, kk, nik, desil, _periode = line.rstrip("\n").split(",")
+            if nik in seen:
+                continue
+            seen.add(nik)
             desil = desil or NULL
             buffer.write(f"{periode_id}\t{nik}\t{kk}\t\t{NULL}\t\t\t\t{desil}\n")
     buffer.seek(0)

@@ -221,17 +221,20 @@ def usulan_notify_bulk(
     tautan = reverse("usulan:detail", args=[0]).replace("/0/", "/{pk}/")
     pesan_list = bulk_insert(
         Pesan,
-        [
-            Pesan(
-                desa_id=usulan.desa_id,
-                jenis=jenis,
-                judul=texts.JUDUL[jenis].format(nomor=usulan.nomor),
-                isi=reason[:2000],
-                tautan=tautan.format(pk=usulan.pk),
-                usulan_id=usulan.pk,
-            )
-            for usulan in usulan_list
-        ],
+        new_rows(
+            Pesan,
+            [
+                {
+                    "desa_id": usulan.desa_id,
+                    "jenis": jenis,
+                    "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
+                    "isi": reason[:2000],
+                    "tautan": tautan.format(pk=usulan.pk),
+                    "usulan_id": usulan.pk,
+                }
+                for usulan in usulan_list
+            ],
+        ),
     )
     phones = _phones_by_usulan([u.pk for u in usulan_list])
     rows = []
@@ -368,8 +371,8 @@ def _queue_outgoing(
 
 def _outgoing_rows(
     pesan: Pesan, *, jenis: str, recipients: list[tuple[int | None, str]], isi: str
-) -> list[PesanKeluar]:
-    """The unsaved outgoing rows of one message: one per distinct number."""
+) -> list[dict]:
+    """The outgoing rows of one message (PesanKeluar fields): one per distinct number."""
     now = timezone.now()
     kanal = getattr(settings, "KIS_NOTIF_KANAL", PesanKeluar.Kanal.WHATSAPP)
     rows, seen = [], set()
@@ -379,23 +382,23 @@ def _outgoing_rows(
             continue
         seen.add(phone)
         rows.append(
-            PesanKeluar(
-                pesan_id=pesan.pk,
-                anggota_id=anggota_id,
-                jenis=jenis,
-                kanal=kanal,
-                tujuan=phone,
-                isi=isi,
-                next_attempt_at=now,
-            )
+            {
+                "pesan_id": pesan.pk,
+                "anggota_id": anggota_id,
+                "jenis": jenis,
+                "kanal": kanal,
+                "tujuan": phone,
+                "isi": isi,
+                "next_attempt_at": now,
+            }
         )
     return rows
 
 
-def _save_outgoing(rows: list[PesanKeluar]) -> list[int]:
+def _save_outgoing(rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    created = bulk_insert(PesanKeluar, rows)
+    created = bulk_insert(PesanKeluar, new_rows(PesanKeluar, rows))
     ids = [row.pk for row in created if row.pk]
     pesan_keluar_schedule(ids)
     return ids
