@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import django
 import psycopg2
@@ -74,14 +75,14 @@ def migrate() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def _admin(sql: str) -> None:
-    """One statement on the server's maintenance database (autocommit)."""
-    params = connection.settings_dict
+def admin_sql(url: str, sql: str) -> None:
+    """One statement on the maintenance database of `url`'s server (autocommit)."""
+    parts = urlparse(url)
     conn = psycopg2.connect(
-        host=params["HOST"] or "127.0.0.1",
-        port=params["PORT"] or 5432,
-        user=params["USER"] or "postgres",
-        password=params["PASSWORD"] or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
         dbname="postgres",
     )
     conn.autocommit = True
@@ -90,6 +91,10 @@ def _admin(sql: str) -> None:
             cursor.execute(sql)
     finally:
         conn.close()
+
+
+def _admin(sql: str) -> None:
+    admin_sql(os.environ["DATABASE_URL"], sql)  # set by setup()
 
 
 def copy_database(suffix: str) -> str:

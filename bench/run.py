@@ -29,13 +29,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psycopg2
-
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from common import DEFAULT_DATABASE_URL, QUICK, RESULTS_DIR  # noqa: E402
+from common import DEFAULT_DATABASE_URL, QUICK, RESULTS_DIR, admin_sql  # noqa: E402
 
 SCRIPT = re.compile(r"b(\d+)_\w+\.py")
 # These serve the portal as users meet it, on seed_demo's world: they get a
@@ -56,25 +54,6 @@ def scripts(only: list[str]) -> list[Path]:
     if only:
         chosen = [p for p in chosen if any(p.name.startswith(f"{o}_") for o in only)]
     return chosen
-
-
-def _admin(url: str, sql: str) -> None:
-    """Run one statement on the server's maintenance database (autocommit)."""
-
-    parts = urlparse(url)
-    conn = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 def database_name(url: str) -> str:
@@ -162,8 +141,8 @@ def main(argv: list[str]) -> int:
     names = [name] + ([served_name] if any(p.stem in SERVED for p in chosen) else [])
     started = time.perf_counter()
     for db in names:
-        _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        _admin(url, f'CREATE DATABASE "{db}"')
+        admin_sql(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        admin_sql(url, f'CREATE DATABASE "{db}"')
     failed: list[str] = []
     durations: dict[str, float] = {}
     try:
@@ -190,7 +169,7 @@ def main(argv: list[str]) -> int:
             # B1 and B2 grow a copy of the database (common.copy_database),
             # left behind only when their script was killed.
             for db in names + [f"{name}_b1_grown", f"{name}_b2_grown"]:
-                _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+                admin_sql(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     total = time.perf_counter() - started
 
     print(
