@@ -146,31 +146,17 @@ def usulan_notify_many(
         ),
     )
     phones = _phones_by_usulan([usulan.pk for usulan in usulan_list])
-    now = timezone.now()
-    kanal = getattr(settings, "KIS_NOTIF_KANAL", PesanKeluar.Kanal.WHATSAPP)
-    outgoing = []
+    rows = []
     for usulan, pesan in zip(usulan_list, pesan_list, strict=True):
-        isi = texts.sms_text(jenis, nomor=usulan.nomor)
-        seen: set[str] = set()
-        for anggota_id, raw in phones.get(usulan.pk, ()):
-            phone = phone_international(raw)
-            if not phone or phone in seen:
-                continue
-            seen.add(phone)
-            outgoing.append(
-                {
-                    "pesan_id": pesan.pk,
-                    "anggota_id": anggota_id,
-                    "jenis": jenis,
-                    "kanal": kanal,
-                    "tujuan": phone,
-                    "isi": isi,
-                    "next_attempt_at": now,
-                }
+        rows.extend(
+            _outgoing_rows(
+                pesan,
+                jenis=jenis,
+                recipients=phones.get(usulan.pk, []),
+                isi=texts.sms_text(jenis, nomor=usulan.nomor),
             )
-    if outgoing:
-        created = bulk_insert(PesanKeluar, new_rows(PesanKeluar, outgoing))
-        pesan_keluar_schedule([row.pk for row in created if row.pk])
+        )
+    _save_outgoing(rows)
 
 
 _local = threading.local()
