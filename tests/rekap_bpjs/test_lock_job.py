@@ -5,6 +5,7 @@ start of any of them for that batch is refused with a message.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from kis_portal.jobs.models import Job
@@ -33,6 +34,10 @@ def queued_jobs(settings):
 
 def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay")
+
+
+def named(content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("hasil.xlsx", content)
 
 
 def test_rekap_clicks_lock_a_job_is_queued_and_the_worker_locks_the_batch(
@@ -111,11 +116,14 @@ def test_a_result_apply_while_another_is_queued_is_refused_and_the_file_kept(
     run_worker()
     nik = sent.anggota_set.get().nik
     row = [nik, "0001261832477", "BERHASIL", "", "01-12-2026"]
-    client.post("/rekap/2026-11/hasil/", {"berkas": result_xlsx([row])})
+    # The very same bytes twice: openpyxl stamps the second into the file, so a
+    # second workbook built a second later would be another file.
+    content = result_xlsx([row]).getvalue()
+    client.post("/rekap/2026-11/hasil/", {"berkas": named(content)})
     client.post("/rekap/2026-11/hasil/terapkan/")
     assert Job.objects.get(kind="bpjs_result_apply").status == Job.Status.QUEUED
 
-    client.post("/rekap/2026-11/hasil/", {"berkas": result_xlsx([row])})
+    client.post("/rekap/2026-11/hasil/", {"berkas": named(content)})
     refused = client.post("/rekap/2026-11/hasil/terapkan/", follow=True)
     assert (
         "Hasil BPJS untuk rekap 2026-11 sedang diterapkan oleh tugas latar"
