@@ -3,9 +3,8 @@
 import datetime
 import io
 import json
-from collections.abc import Callable
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 BULK_SIZE = 1000
@@ -21,10 +20,12 @@ def _plain_text(field, values: list) -> bool:
 def bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
     """Set each row's own values: `columns` maps a field to one value per pk.
 
-    PostgreSQL: one UPDATE joining the values as arrays. Django's bulk_update
-    builds one CASE per field and batch, which PostgreSQL evaluates row by row
-    (quadratic per batch); the arrays update 40,000 rows in one statement.
-    Elsewhere: bulk_update in batches.
+    PostgreSQL: one UPDATE joining the new values. Django's bulk_update builds
+    one CASE per field and batch, which PostgreSQL evaluates row by row
+    (quadratic per batch). Up to BULK_SIZE rows the values go as arrays in the
+    UPDATE itself; beyond, they are COPY-ed into a temporary table first: a
+    40,000-element jsonb[] literal costs PostgreSQL more to parse than the
+    update it feeds. Elsewhere: bulk_update in batches.
     """
     if not pks:
         return
@@ -37,8 +38,11 @@ def bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
         model.objects.bulk_update(objs, list(columns), batch_size=BULK_SIZE)
         return
     meta = model._meta
-    quote = connection.ops.quote_name
     fields = [meta.pk, *(meta.get_field(name) for name in columns)]
+    if len(pks) > BULK_SIZE and all(isinstance(f, _COPY_FIELDS) for f in fields):
+        _set_by_copy(connection, model, fields, [pks, *columns.values()])
+        return
+    quote = connection.ops.quote_name
     arrays = [pks] + [
         list(values)
         if _plain_text(field, values)
@@ -55,6 +59,94 @@ def bulk_set(model, pks: list[int], columns: dict[str, list]) -> None:
             f"WHERE t.{names[0]} = v.{names[0]}",
             arrays,
         )
+
+
+def _set_by_copy(connection, model, fields: list, columns: list[list]) -> None:
+    """bulk_set's large case: COPY the new values into a temporary table, then
+    one UPDATE ... FROM it.
+
+    The table lives inside a savepoint: dropped after the update, and gone with
+    the savepoint's rollback if anything fails half-way.
+    """
+    quote = connection.ops.quote_name
+    temp = f"bulk_set_{model._meta.db_table}"
+    names = [quote(field.column) for field in fields]
+    definitions = ", ".join(
+        f"{name} {field.db_type(connection)}"
+        for name, field in zip(names, fields, strict=True)
+    )
+    assignments = ", ".join(f"{name} = s.{name}" for name in names[1:])
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {quote(temp)} ({definitions}) ON COMMIT DROP"
+        )
+        _copy_columns(cursor, temp, fields, columns)
+        cursor.execute(
+            f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # nosec B608 - quoted model identifiers
+            f"FROM {quote(temp)} AS s WHERE t.{names[0]} = s.{names[0]}"
+        )
+        cursor.execute(f"DROP TABLE {quote(temp)}")
+
+
+def _copy_texts(field, values: list) -> list[str]:
+    """`values` of `field` as COPY text, the conversion chosen once per column."""
+    if _plain_text(field, values):
+        return [
+            "\\N"
+            if value is None
+            else _escape(value)
+            if "\\" in value or "\t" in value or "\n" in value or "\r" in value
+            else value
+            for value in values
+        ]
+    if isinstance(field, models.JSONField):
+        # One encoder for the column (json.dumps with cls= makes one per value);
+        # JSON text holds no raw tab or line break, only backslashes to double.
+        encode = field.encoder().encode if field.encoder else json.dumps
+        return [
+            "\\N"
+            if value is None
+            else text
+            if "\\" not in (text := encode(value))
+            else _escape(text)
+            for value in values
+        ]
+    if all(type(value) is int or value is None for value in values):
+        return ["\\N" if value is None else str(value) for value in values]
+    # Dates, times, booleans: the same value (an insert's time) written once.
+    texts: dict[tuple, str] = {}
+    out = []
+    for value in values:
+        key = (type(value), value)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _copy_text(value, field)
+        out.append(text)
+    return out
+
+
+def _copy_columns(cursor, table: str, fields: list, columns: list[list]) -> None:
+    """One COPY into `table` of the rows whose `fields` hold `columns` (one list
+    of values per field)."""
+    quote = cursor.db.ops.quote_name
+    texts = [
+        _copy_texts(field, values)
+        for field, values in zip(fields, columns, strict=True)
+    ]
+    lines = "\n".join("\t".join(cells) for cells in zip(*texts, strict=True))
+    names = ", ".join(quote(field.column) for field in fields)
+    _copy(cursor, f"COPY {quote(table)} ({names}) FROM STDIN", lines + "\n")
+
+
+def _copy(cursor, sql: str, text: str) -> None:
+    """COPY `text` in; a failure raises Django's error classes, as execute does."""
+    raw = cursor.cursor
+    with cursor.db.wrap_database_errors:
+        if hasattr(raw, "copy_expert"):  # psycopg2
+            raw.copy_expert(sql, io.StringIO(text), size=1 << 16)
+        else:  # psycopg 3
+            with raw.copy(sql) as copy:
+                copy.write(text)
 
 
 # Field classes whose Python values bulk_insert writes straight into COPY text;
@@ -109,41 +201,6 @@ def _copy_text(value, field) -> str:
     return _escape(value)
 
 
-def _writer(field, now: datetime.datetime) -> Callable:
-    """obj -> its COPY text for `field`, with the choices made once per field.
-
-    A date-time that fills itself on insert (auto_now, auto_now_add) gets the
-    insert's one time, set on the object as bulk_create's pre_save does; any
-    other field's value is read as it is.
-    """
-    attname = field.attname
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        if not isinstance(field, models.DateTimeField):
-            return lambda obj: _copy_text(field.pre_save(obj, True), field)
-        stamp = _copy_text(now, field)
-
-        def stamped(obj) -> str:
-            setattr(obj, attname, now)
-            return stamp
-
-        return stamped
-    if isinstance(field, models.JSONField) or not isinstance(
-        field, models.CharField | models.TextField
-    ):
-        return lambda obj: _copy_text(getattr(obj, attname), field)
-
-    def text(obj) -> str:
-        value = getattr(obj, attname)
-        if value is None:
-            return "\\N"
-        value = value if type(value) is str else str(value)
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return _escape(value)
-        return value
-
-    return text
-
-
 def new_rows(model, rows: list[dict]) -> list:
     """Unsaved instances of `model`, one per dict of attnames ("desa_id"), for
     bulk_insert: what model(**row) gives, built a third faster.
@@ -154,7 +211,7 @@ def new_rows(model, rows: list[dict]) -> list:
     Django takes when it reads rows from the database.
     """
     fields = model._meta.concrete_fields
-    attnames = {field.attname for field in fields}
+    _check_names(model, fields, rows)
     plan = [
         (field.attname, field.default, True)
         if field.has_default() and callable(field.default)
@@ -163,10 +220,6 @@ def new_rows(model, rows: list[dict]) -> list:
     ]
     objs = []
     for row in rows:
-        if not row.keys() <= attnames:
-            raise TypeError(
-                f"{model.__name__} has no field {sorted(row.keys() - attnames)}"
-            )
         objs.append(
             model(
                 *[
@@ -186,6 +239,8 @@ def bulk_insert(model, objs: list) -> list:
     result that is seconds of Python. Here the ids are taken from the table's
     sequence first (in order, as bulk_create's RETURNING gives them), each value
     is written as COPY text by its Python type, and the rows go in one COPY.
+    A date-time that fills itself on insert (auto_now, auto_now_add) gets the
+    insert's one time, set on the objects as bulk_create's pre_save does.
     No save(), no signals: as bulk_create. Up to BULK_SIZE rows (one INSERT
     either way), models with other field kinds, other databases: bulk_create.
     """
@@ -199,32 +254,103 @@ def bulk_insert(model, objs: list) -> list:
         or not _copyable(model)
     ):
         return model._default_manager.bulk_create(objs, batch_size=BULK_SIZE)
-    meta = model._meta
-    fields = list(meta.concrete_fields)
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
+    fields = list(model._meta.concrete_fields)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-            "FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = _next_ids(cursor, model, len(objs))
         now = timezone.now()
-        writers = [_writer(f, now) for f in fields]
-        lines = []
-        for obj, pk in zip(objs, ids, strict=True):
-            obj.pk = pk
-            lines.append("\t".join([write(obj) for write in writers]))
-            obj._state.adding = False
-            obj._state.db = connection.alias
-        data = io.StringIO("\n".join(lines) + "\n")
-        columns = ", ".join(quote(f.column) for f in fields)
-        sql = f"COPY {table} ({columns}) FROM STDIN"
-        raw = cursor.cursor
-        if hasattr(raw, "copy_expert"):  # psycopg2
-            raw.copy_expert(sql, data, size=1 << 16)
-        else:  # psycopg 3
-            with raw.copy(sql) as copy:
-                copy.write(data.getvalue())
+        columns = []
+        for field in fields:
+            attname = field.attname
+            if field.primary_key:
+                values = ids
+            elif _fills_itself(field):
+                stamp = _stamp(field, now)
+                for obj in objs:
+                    setattr(obj, attname, stamp)
+                values = [stamp] * len(objs)
+            else:
+                values = [getattr(obj, attname) for obj in objs]
+            columns.append(values)
+        _copy_columns(cursor, model._meta.db_table, fields, columns)
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
     return objs
+
+
+def insert_rows(model, rows: list[dict]) -> list[int]:
+    """Insert one row per dict of attnames (as `new_rows` takes them) and return
+    their ids, in order.
+
+    On PostgreSQL beyond BULK_SIZE rows of a plain model the dicts are written
+    as COPY text with no model instance built (a bulk message or history row is
+    only ever wanted for its id); a field a dict lacks gets its default, a
+    date-time that fills itself on insert the insert's one time. Otherwise:
+    bulk_create of `new_rows`.
+    """
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    if (
+        len(rows) <= BULK_SIZE
+        or connection.vendor != "postgresql"
+        or not _copyable(model)
+    ):
+        created = model._default_manager.bulk_create(
+            new_rows(model, rows), batch_size=BULK_SIZE
+        )
+        return [obj.pk for obj in created]
+    fields = list(model._meta.concrete_fields)
+    _check_names(model, fields, rows)
+    with connection.cursor() as cursor:
+        ids = _next_ids(cursor, model, len(rows))
+        now = timezone.now()
+        columns = []
+        for field in fields:
+            attname = field.attname
+            if field.primary_key:
+                values = ids
+            elif _fills_itself(field):
+                values = [_stamp(field, now)] * len(rows)
+            elif field.has_default() and callable(field.default):
+                values = [
+                    row[attname] if attname in row else field.default() for row in rows
+                ]
+            else:
+                default = field.get_default()
+                values = [row.get(attname, default) for row in rows]
+            columns.append(values)
+        _copy_columns(cursor, model._meta.db_table, fields, columns)
+    return ids
+
+
+def _check_names(model, fields: list, rows: list[dict]) -> None:
+    attnames = {field.attname for field in fields}
+    for row in rows:
+        if not row.keys() <= attnames:
+            raise TypeError(
+                f"{model.__name__} has no field {sorted(row.keys() - attnames)}"
+            )
+
+
+def _next_ids(cursor, model, count: int) -> list[int]:
+    """`count` ids from the table's sequence, in order."""
+    meta = model._meta
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [meta.db_table, meta.pk.column, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _fills_itself(field) -> bool:
+    """A date or date-time that takes the insert's time (auto_now, auto_now_add)."""
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _stamp(field, now: datetime.datetime):
+    """What such a field's pre_save gives on insert: now, or today's date."""
+    if isinstance(field, models.DateTimeField):
+        return now
+    return timezone.localdate(now)  # date.today() in the office's time zone

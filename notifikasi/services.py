@@ -15,7 +15,7 @@ from django.utils import timezone
 from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
-from kis_portal.bulk import bulk_insert, new_rows
+from kis_portal.bulk import bulk_insert, insert_rows
 from kis_portal.identifiers import phone_international
 from kis_portal.ratelimit.services import Limit, attempt, failure, failures_allowed
 from kis_portal.roles import Role, require_role
@@ -128,29 +128,26 @@ def usulan_notify_many(
     # reverse() once: the same route for every household.
     marker = 987654321
     link = reverse("usulan:detail", args=[marker])
-    pesan_list = bulk_insert(
+    pesan_ids = insert_rows(
         Pesan,
-        new_rows(
-            Pesan,
-            [
-                {
-                    "desa_id": usulan.desa_id,
-                    "jenis": jenis,
-                    "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
-                    "isi": (reasons.get(usulan.pk) or "")[:2000],
-                    "tautan": link.replace(str(marker), str(usulan.pk)),
-                    "usulan_id": usulan.pk,
-                }
-                for usulan in usulan_list
-            ],
-        ),
+        [
+            {
+                "desa_id": usulan.desa_id,
+                "jenis": jenis,
+                "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
+                "isi": (reasons.get(usulan.pk) or "")[:2000],
+                "tautan": link.replace(str(marker), str(usulan.pk)),
+                "usulan_id": usulan.pk,
+            }
+            for usulan in usulan_list
+        ],
     )
     phones = _phones_by_usulan([usulan.pk for usulan in usulan_list])
     rows = []
-    for usulan, pesan in zip(usulan_list, pesan_list, strict=True):
+    for usulan, pesan_id in zip(usulan_list, pesan_ids, strict=True):
         rows.extend(
             _outgoing_rows(
-                pesan,
+                pesan_id,
                 jenis=jenis,
                 recipients=phones.get(usulan.pk, []),
                 isi=texts.sms_text(jenis, nomor=usulan.nomor),
@@ -205,29 +202,26 @@ def usulan_notify_bulk(
     """`usulan_notify` for many usulan at once (a bulk decision): three queries."""
     # One reverse() for all: 500 of them cost a sixth of a 500-usulan decision.
     tautan = reverse("usulan:detail", args=[0]).replace("/0/", "/{pk}/")
-    pesan_list = bulk_insert(
+    pesan_ids = insert_rows(
         Pesan,
-        new_rows(
-            Pesan,
-            [
-                {
-                    "desa_id": usulan.desa_id,
-                    "jenis": jenis,
-                    "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
-                    "isi": reason[:2000],
-                    "tautan": tautan.format(pk=usulan.pk),
-                    "usulan_id": usulan.pk,
-                }
-                for usulan in usulan_list
-            ],
-        ),
+        [
+            {
+                "desa_id": usulan.desa_id,
+                "jenis": jenis,
+                "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
+                "isi": reason[:2000],
+                "tautan": tautan.format(pk=usulan.pk),
+                "usulan_id": usulan.pk,
+            }
+            for usulan in usulan_list
+        ],
     )
     phones = _phones_by_usulan([u.pk for u in usulan_list])
     rows = []
-    for usulan, pesan in zip(usulan_list, pesan_list, strict=True):
+    for usulan, pesan_id in zip(usulan_list, pesan_ids, strict=True):
         rows.extend(
             _outgoing_rows(
-                pesan,
+                pesan_id,
                 jenis=jenis,
                 recipients=phones.get(usulan.pk, []),
                 isi=texts.sms_text(jenis, nomor=usulan.nomor),
@@ -269,7 +263,7 @@ def kartu_notify_bulk(cards: list[Kartu]) -> None:
                 # One message per card, as notify_kartu sends them one by one.
                 rows.extend(
                     _outgoing_rows(
-                        pesan,
+                        pesan.pk,
                         jenis=Jenis.KARTU_SIAP,
                         recipients=[(anggota.pk, phone)],
                         isi=texts.sms_text(
@@ -321,7 +315,7 @@ def nonaktif_notify(tasks: list) -> None:
             if phone := _card_phone(anggota):
                 rows.extend(
                     _outgoing_rows(
-                        pesan,
+                        pesan.pk,
                         jenis=Jenis.NONAKTIF,
                         recipients=[(anggota.pk, phone)],
                         isi=texts.sms_text(
@@ -351,12 +345,12 @@ def _queue_outgoing(
 ) -> list[int]:
     """One row per distinct number, sent after the transaction commits."""
     return _save_outgoing(
-        _outgoing_rows(pesan, jenis=jenis, recipients=recipients, isi=isi)
+        _outgoing_rows(pesan.pk, jenis=jenis, recipients=recipients, isi=isi)
     )
 
 
 def _outgoing_rows(
-    pesan: Pesan, *, jenis: str, recipients: list[tuple[int | None, str]], isi: str
+    pesan_id: int, *, jenis: str, recipients: list[tuple[int | None, str]], isi: str
 ) -> list[dict]:
     """The outgoing rows of one message (PesanKeluar fields): one per distinct number."""
     now = timezone.now()
@@ -369,7 +363,7 @@ def _outgoing_rows(
         seen.add(phone)
         rows.append(
             {
-                "pesan_id": pesan.pk,
+                "pesan_id": pesan_id,
                 "anggota_id": anggota_id,
                 "jenis": jenis,
                 "kanal": kanal,
@@ -384,8 +378,7 @@ def _outgoing_rows(
 def _save_outgoing(rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    created = bulk_insert(PesanKeluar, new_rows(PesanKeluar, rows))
-    ids = [row.pk for row in created if row.pk]
+    ids = [pk for pk in insert_rows(PesanKeluar, rows) if pk]
     pesan_keluar_schedule(ids)
     return ids
 

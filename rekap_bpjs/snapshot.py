@@ -7,13 +7,14 @@ and the style of region codes (docs/office-profiles.md).
 """
 
 import datetime
+from dataclasses import dataclass
 
 from kis_portal.offices.choices import JenisUsulan, KodeWilayah
 from kis_portal.offices.defaults import nilai_tetap_default, peta_kode_default
 from kis_portal.offices.fields import EXPORT_FIELDS
 from kis_portal.offices.models import OfficeProfile
 from kis_portal.wilayah.selectors import region_names
-from usulan.models import Anggota
+from usulan.models import Anggota, Usulan
 
 JENIS_MUTASI = {
     "mandiri": "PERALIHAN DARI PBPU MANDIRI",
@@ -50,6 +51,72 @@ def tmt_requested(periode: str) -> str:
     return datetime.date(year + month // 12, month % 12 + 1, 1).isoformat()
 
 
+EXPORT_KEYS = frozenset(EXPORT_FIELDS)
+
+
+@dataclass(frozen=True)
+class SnapshotRules:
+    """What every member of one batch shares: the profile's constants, code maps
+    and region style, the TMT asked for, the labels of the member categories."""
+
+    constants: dict
+    maps: dict
+    style: str
+    tmt: str
+    kategori: dict
+
+    @classmethod
+    def of(cls, profile: OfficeProfile | None, periode: str) -> "SnapshotRules":
+        return cls(
+            constants=(profile.nilai_tetap if profile else None)
+            or nilai_tetap_default(),
+            maps=(profile.peta_kode if profile else None) or peta_kode_default(),
+            style=profile.kode_wilayah if profile else KodeWilayah.ANGKA,
+            tmt=tmt_requested(periode) if periode else "",
+            kategori={
+                value: str(label)
+                for value, label in Anggota._meta.get_field("kategori").flatchoices
+            },
+        )
+
+    def coded(self, field: str, value: str) -> str:
+        # A value the map lacks is written as the portal holds it.
+        return self.maps.get(field, {}).get(value, value)
+
+
+def household_snapshot(usulan: Usulan, rules: SnapshotRules) -> dict:
+    """The export fields every member of one household shares."""
+    desa = usulan.desa
+    kecamatan = desa.kecamatan
+    nama_provinsi, nama_kabupaten = region_names(kecamatan.kode[:5])
+    constants = rules.constants
+    return {
+        "no_kk": usulan.no_kk,
+        "alamat": usulan.alamat,
+        "rt": usulan.rt,
+        "rw": usulan.rw,
+        "kode_pos": "",
+        **region_codes(desa.kode, rules.style),
+        "nama_provinsi": nama_provinsi,
+        "nama_kabupaten": nama_kabupaten,
+        "nama_kecamatan": kecamatan.nama,
+        "nama_desa": desa.nama,
+        "kode_faskes_gigi": "",
+        "kelas_rawat": constants.get("kelas_rawat", ""),
+        "jenis_peserta": constants.get("jenis_peserta", ""),
+        "email": "",
+        "tmt": rules.tmt,
+        "kewarganegaraan": constants.get("kewarganegaraan", ""),
+        "id_dtks": "",
+        "desil": "",
+        "nomor_usulan": usulan.nomor,
+        "segmen_asal": usulan.get_segmen_asal_display() if usulan.segmen_asal else "",
+        "jenis_mutasi": JENIS_MUTASI.get(usulan.segmen_asal, ""),
+        # The portal's own desa code, whatever the style: the recap groups by it.
+        "kode_desa_portal": desa.kode,
+    }
+
+
 def member_snapshot(
     anggota: Anggota,
     *,
@@ -57,23 +124,22 @@ def member_snapshot(
     dtks_label: str = "",
     profile: OfficeProfile | None = None,
     periode: str = "",
+    rules: SnapshotRules | None = None,
+    household: dict | None = None,
 ) -> dict:
-    """Every export field for one member; dates as ISO text, identifiers as text."""
+    """Every export field for one member; dates as ISO text, identifiers as text.
+
+    A batch's lock passes the batch's `rules` and each household's part
+    (`household_snapshot`), made once for all its members.
+    """
+    rules = rules or SnapshotRules.of(profile, periode)
     usulan = anggota.usulan
-    desa = usulan.desa
-    kecamatan = desa.kecamatan
-    nama_provinsi, nama_kabupaten = region_names(kecamatan.kode[:5])
-    constants = (profile.nilai_tetap if profile else None) or nilai_tetap_default()
-    maps = (profile.peta_kode if profile else None) or peta_kode_default()
-    style = profile.kode_wilayah if profile else KodeWilayah.ANGKA
-
-    def coded(field: str, value: str) -> str:
-        # A value the map lacks is written as the portal holds it.
-        return maps.get(field, {}).get(value, value)
-
+    if household is None:
+        household = household_snapshot(usulan, rules)
+    coded = rules.coded
     data = {
+        **household,
         "nomor_urut": nomor_urut,
-        "no_kk": usulan.no_kk,
         "nik": anggota.nik,
         "nama": anggota.nama,
         "tempat_lahir": anggota.tempat_lahir,
@@ -82,38 +148,16 @@ def member_snapshot(
         "pisat": coded("pisat", anggota.shdk),
         "shdk": anggota.shdk,
         "status_kawin": coded("status_kawin", anggota.status_kawin),
-        "alamat": usulan.alamat,
-        "rt": usulan.rt,
-        "rw": usulan.rw,
-        "kode_pos": "",
-        **region_codes(desa.kode, style),
-        "nama_provinsi": nama_provinsi,
-        "nama_kabupaten": nama_kabupaten,
-        "nama_kecamatan": kecamatan.nama,
-        "nama_desa": desa.nama,
         "kode_faskes": anggota.kode_faskes,
         "nama_faskes": anggota.nama_faskes,
-        "kode_faskes_gigi": "",
-        "kelas_rawat": constants.get("kelas_rawat", ""),
-        "jenis_peserta": constants.get("jenis_peserta", ""),
         "no_hp": anggota.telepon or usulan.telepon,
-        "email": "",
-        "tmt": tmt_requested(periode) if periode else "",
-        "kewarganegaraan": constants.get("kewarganegaraan", ""),
-        "kategori": anggota.get_kategori_display(),
+        "kategori": rules.kategori.get(anggota.kategori, anggota.kategori),
         "status_dtks": dtks_label,
-        "id_dtks": "",
-        "desil": "",
-        "nomor_usulan": usulan.nomor,
         "keterangan": anggota.catatan,
         # Each MIG37 member's own previous card (issue 19): never the household's.
         "noka": anggota.noka_lama if usulan.jenis == JenisUsulan.MIG37 else "",
-        "segmen_asal": usulan.get_segmen_asal_display() if usulan.segmen_asal else "",
-        "jenis_mutasi": JENIS_MUTASI.get(usulan.segmen_asal, ""),
-        # The portal's own desa code, whatever the style: the recap groups by it.
-        "kode_desa_portal": desa.kode,
     }
-    missing = set(EXPORT_FIELDS) - set(data)
+    missing = EXPORT_KEYS.difference(data)
     if missing:  # a new export field must be given a value here
         raise KeyError(f"snapshot lacks export fields: {sorted(missing)}")
     return data
