@@ -108,6 +108,7 @@ def lock_batch(report, batch, by) -> None:
             return original(self, done, total, message)
 
         counter = common.QueryCounter()
+        floors.settle(writes)  # as the floor's runs: on vacuumed tables
         JobContext.progress = counting
         try:
             with connection.execute_wrapper(counter):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from kis_portal.audit.models import AuditEvent
-from kis_portal.bulk import bulk_insert, new_rows
+from kis_portal.bulk import insert_rows
 
 # Sent by `Workflow.move` inside the caller's transaction, after the history row
 # is written: kwargs instance, from_status, to_status, by, reason. Receivers that
@@ -215,10 +215,11 @@ class Workflow:
         reasons: Mapping[object, str] | None = None,
         values: Mapping[str, object] | None = None,
         data: dict | None = None,
-    ) -> list[AuditEvent]:
+    ) -> list[int]:
         """`move` for many rows of the model: per BULK_SIZE rows one UPDATE and
         one run of the entering action; the history rows in one insert (COPY on
-        PostgreSQL beyond BULK_SIZE rows); the signal once.
+        PostgreSQL beyond BULK_SIZE rows); the signal once. Returns the history
+        rows' ids.
 
         `reasons` ({pk: reason}) gives rows their own reason (a BPJS result file),
         else `reason` is everyone's. `values` are further fields set to the same
@@ -230,7 +231,7 @@ class Workflow:
         for current in froms:
             self.check(current, to)
         now = timezone.now()
-        events: list[AuditEvent] = []
+        events: list[dict] = []
         with transaction.atomic(savepoint=False):
             for start in range(0, len(objs), BULK_SIZE):
                 chunk = objs[start : start + BULK_SIZE]
@@ -262,7 +263,7 @@ class Workflow:
                         for obj, current in zip(chunk, chunk_froms, strict=True)
                     ]
             # The history rows of every chunk in one go (COPY on PostgreSQL).
-            events = bulk_insert(AuditEvent, new_rows(AuditEvent, events))
+            history = insert_rows(AuditEvent, events)
         if self.history:
             statuses_changed.send(
                 sender=self.model,
@@ -273,7 +274,7 @@ class Workflow:
                 reason=reason,
                 reasons=reasons or {},
             )
-        return events
+        return history
 
     def move_where(self, queryset: models.QuerySet, *, to: str, **values) -> int:
         """Move every row of `queryset` whose status may enter `to`, in one

@@ -161,6 +161,7 @@ def test_a_bulk_move_costs_one_update_per_chunk_and_one_history_insert(
     assert writes == ["UPDATE"] * 3 + ["INSERT"]
     assert [len(call.objs) for call in recorder.calls] == [2, 2, 1]
     assert len(events) == 5
+    events = list(AuditEvent.objects.filter(pk__in=events).order_by("pk"))
     assert set(Job.objects.values_list("status", "message")) == {
         (S.RUNNING, "masuk running")
     }
