@@ -92,7 +92,9 @@ class RowsPaginator(Paginator):
     def get_page(self, number) -> RowsPage:
         """The page `number` ("3", "-1", junk): always a page, as Django's get_page."""
         wanted = page_number(None if number is None else str(number))
-        reach = max(1, self.cap // self.per_page)  # pages sure to exist, either end
+        # Pages sure to exist at either end of a list past the cap (none when a
+        # page holds more than the cap: then the count is exact).
+        reach = self.cap // self.per_page
         if "count" not in self.__dict__:
             if abs(wanted) > reach:
                 self.count = self.object_list.count()

@@ -95,3 +95,13 @@ def test_the_last_page_is_read_from_the_end_of_the_queue(
     assert rows(html) == queue_of_25[20:] and "3 / 3" in html
     page_query = next(q["sql"] for q in captured if "COUNT(DISTINCT" in q["sql"])
     assert '"submitted_at" DESC' in page_query and "OFFSET 20" not in page_query
+
+
+def test_a_cap_smaller_than_a_page_counts_exactly(
+    client, login, verifikator, queue_of_25, monkeypatch
+):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    login(verifikator)
+    html = client.get("/verifikasi/?per=10&page=2").content.decode()
+    assert rows(html) == queue_of_25[10:20]
+    assert "2 / 3" in html and "25 data" in html and "lebih dari" not in html
