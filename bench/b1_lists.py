@@ -3,7 +3,10 @@
 Two lists: the desa operator's own list (/usulan/, ~1,700 usulan of one desa)
 and the verifier's queue (/verifikasi/, every submitted usulan: ~50,000).
 Each is served in-process by django.test.Client on PostgreSQL with DEBUG off,
-first and last page. Floor: the same page's rows with one raw SQL query.
+first and last page. The last page is the one the nav's "Akhir" link opens
+(``?page=-1``): the list read from its end (kis_portal.pagination.RowsPaginator),
+so no OFFSET past the rows before it. Floor: the same page's rows with one raw
+SQL query, reading the last page from the end as well.
 Targets: queries per page constant (first = last page, 10 = 50 rows) and at
 most 8 (9 for the queue, which shows the urgent patients above it); server time
 p95 <= 3x the floor's p95 and <= 50 ms; HTML <= 30 KB gzipped.
@@ -54,7 +57,7 @@ SELECT u.id, u.nomor, u.no_kk, d.nama, u.jenis, u.status, u.created_at,
         ORDER BY CASE WHEN a.shdk = '1' THEN 0 ELSE 1 END, a.id LIMIT 1)
 FROM usulan_usulan u JOIN wilayah_desa d ON d.id = u.desa_id
 WHERE u.id IN (SELECT id FROM usulan_usulan WHERE desa_id = %s
-               ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s)
+               ORDER BY created_at {order}, id {order} LIMIT %s OFFSET %s)
 ORDER BY u.created_at DESC, u.id DESC
 """
 QUEUE_FLOOR = """
@@ -72,7 +75,7 @@ LEFT JOIN verifikasi_klaim kl ON kl.usulan_id = u.id
 LEFT JOIN auth_user v ON v.id = kl.verifikator_id
 WHERE u.id IN (SELECT id FROM usulan_usulan
                WHERE status = 'diajukan' AND submitted_at IS NOT NULL
-               ORDER BY submitted_at, id LIMIT %s OFFSET %s)
+               ORDER BY submitted_at {order}, id {order} LIMIT %s OFFSET %s)
 ORDER BY u.submitted_at, u.id
 """
 
@@ -140,25 +143,36 @@ def main() -> None:
             client_for(users["operator_desa"]),
             "/usulan/",
             own,
-            lambda per, offset: (OPERATOR_FLOOR, [desa_id, per, offset]),
+            lambda per, offset, from_end=False: (
+                OPERATOR_FLOOR.format(order="ASC" if from_end else "DESC"),
+                [desa_id, per, offset],
+            ),
         ),
         (
             "verifier queue",
             client_for(users["verifikator"]),
             "/verifikasi/",
             queued,
-            lambda per, offset: (QUEUE_FLOOR, [periode_id, per, offset]),
+            lambda per, offset, from_end=False: (
+                QUEUE_FLOOR.format(order="DESC" if from_end else "ASC"),
+                [periode_id, per, offset],
+            ),
         ),
     ]
     for name, client, url, total, floor_sql in lists:
         last = max(1, math.ceil(total / 25))
         pages = [
-            ("page 1", f"{url}", 0),
-            (f"last page ({last})", f"{url}?page={last}", (last - 1) * 25),
+            ("page 1", f"{url}", (25, 0)),
+            (
+                f"last page ({last})",
+                f"{url}?page=-1",
+                # Its rows read from the list's other end, as the page does.
+                (total - (last - 1) * 25, 0, True),
+            ),
         ]
-        for label, page_url, offset in pages:
+        for label, page_url, floor_args in pages:
             times, cpu = page_times(client, page_url)
-            sql, params = floor_sql(25, offset)
+            sql, params = floor_sql(*floor_args)
             floor = floor_times(sql, params)
             p95 = common.percentile(times, 95) * 1000
             floor_p95 = common.percentile(floor, 95) * 1000
@@ -179,10 +193,11 @@ def main() -> None:
         sizes = {}
         for label, page_url in [
             ("page 1", url),
-            ("last page", f"{url}?page={last}"),
+            ("last page", f"{url}?page=-1"),
+            ("last page by number", f"{url}?page={last}"),
             ("10 rows", f"{url}?per=10"),
             ("50 rows", f"{url}?per=50"),
-            ("50 rows last page", f"{url}?per=50&page={max(1, math.ceil(total / 50))}"),
+            ("50 rows last page", f"{url}?per=50&page=-1"),
         ]:
             counts[label], sizes[label] = queries_and_size(client, page_url)
         constant = len(set(counts.values())) == 1
@@ -254,7 +269,8 @@ def scale_up(report, lists: list, desa_id: int) -> None:
     The register grows in a copy of the database, so the scripts after this one
     keep their 250,000 usulan. Both databases are measured in alternating
     rounds after a round that warms both, so that a change in the machine's
-    load falls on both sizes alike. The last page is each size's own last page.
+    load falls on both sizes alike. The last page is each size's own last page,
+    opened as the nav's "Akhir" link does (``?page=-1``).
     """
     counts = {"/usulan/": (OWN_COUNT, [desa_id]), "/verifikasi/": (QUEUE_COUNT, [])}
     today = connection.settings_dict["NAME"]
@@ -276,9 +292,8 @@ def scale_up(report, lists: list, desa_id: int) -> None:
             pages[db] = {}
             with common.using_database(db):
                 for name, client, url, _total, _floor in lists:
-                    last = max(1, math.ceil(count_of(*counts[url]) / 25))
                     pages[db][f"{name} page 1"] = (client, url)
-                    pages[db][f"{name} last page"] = (client, f"{url}?page={last}")
+                    pages[db][f"{name} last page"] = (client, f"{url}?page=-1")
         times = {db: {label: [] for label in pages[db]} for db in pages}
         for round_ in range(SCALE_ROUNDS + 1):  # round 0 warms both
             for db in (today, grown):
@@ -316,14 +331,15 @@ def scale_up(report, lists: list, desa_id: int) -> None:
             for db in (today, grown):
                 with common.using_database(db):
                     total = count_of(*counts[url])
-                    last, last50 = math.ceil(total / 25), math.ceil(total / 50)
+                    last = math.ceil(total / 25)
                     per_size[db] = {
                         label: queries_and_size(client, page_url)[0]
                         for label, page_url in [
                             ("page 1", url),
-                            ("last page", f"{url}?page={last}"),
+                            ("last page", f"{url}?page=-1"),
+                            ("last page by number", f"{url}?page={last}"),
                             ("10 rows", f"{url}?per=10"),
-                            ("50 rows last page", f"{url}?per=50&page={last50}"),
+                            ("50 rows last page", f"{url}?per=50&page=-1"),
                         ]
                     }
             small, large = per_size[today], per_size[grown]

@@ -152,7 +152,10 @@ TEMPLATES = [
                 "kis_portal.context_processors.portal",
             ],
             # kis_portal is not an app, so its tags are named here.
-            "libraries": {"form_ui": "kis_portal.templatetags.form_ui"},
+            "libraries": {
+                "form_ui": "kis_portal.templatetags.form_ui",
+                "pages": "kis_portal.templatetags.pages",
+            },
         },
     },
 ]

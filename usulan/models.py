@@ -226,6 +226,9 @@ class Usulan(models.Model):
         verbose_name_plural = "usulan"
         indexes = [
             models.Index(fields=["desa", "status", "-created_at"]),
+            # A desa's list, newest first: a page read from the index alone, from
+            # either end, instead of sorting the desa's every usulan.
+            models.Index(fields=["desa", "-created_at", "-id"]),
             # The verifier's queue: oldest first, a page read from the index alone.
             models.Index(fields=["status", "submitted_at", "id"]),
             models.Index(fields=["no_kk"]),

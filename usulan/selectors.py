@@ -226,7 +226,8 @@ def status_counts(qs: QuerySet[Usulan]) -> dict[str, int]:
 
 def status_counts_and_total(qs: QuerySet[Usulan]) -> tuple[dict[str, int], int]:
     """The number of usulan of each status, and of all of them, in one query."""
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    # COUNT(*), not COUNT(id): the (desa, status, ...) index alone answers it.
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("*")))
     return (
         {status: counts.get(status, 0) for status in Usulan.Status.values},
         sum(counts.values()),
