@@ -1,8 +1,11 @@
-"""Set many rows' own values in one statement (bulk_update without its quadratic CASE)."""
+"""Bulk writes: each row's own values set in one statement (bulk_set, without
+bulk_update's quadratic CASE), many rows inserted by COPY on PostgreSQL (bulk_insert,
+insert_rows)."""
 
 import datetime
 import io
 import json
+from collections.abc import Callable
 
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -245,35 +248,19 @@ def bulk_insert(model, objs: list) -> list:
     either way), models with other field kinds, other databases: bulk_create.
     """
     objs = list(objs)
-    if not objs:
-        return objs
-    connection = connections[router.db_for_write(model)]
-    if (
-        len(objs) <= BULK_SIZE
-        or connection.vendor != "postgresql"
-        or not _copyable(model)
-    ):
+    connection = _copy_target(model, len(objs))
+    if connection is None:
         return model._default_manager.bulk_create(objs, batch_size=BULK_SIZE)
-    fields = list(model._meta.concrete_fields)
-    with connection.cursor() as cursor:
-        ids = _next_ids(cursor, model, len(objs))
-        now = timezone.now()
-        columns = []
-        for field in fields:
-            attname = field.attname
-            if field.primary_key:
-                values = ids
-            elif _fills_itself(field):
-                stamp = _stamp(field, now)
-                for obj in objs:
-                    setattr(obj, attname, stamp)
-                values = [stamp] * len(objs)
-            else:
-                values = [getattr(obj, attname) for obj in objs]
-            columns.append(values)
-        _copy_columns(cursor, model._meta.db_table, fields, columns)
+    ids, stamps = _copy_insert(
+        connection,
+        model,
+        len(objs),
+        lambda field: [getattr(obj, field.attname) for obj in objs],
+    )
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
+        for attname, stamp in stamps.items():
+            setattr(obj, attname, stamp)
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
@@ -289,40 +276,55 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
     date-time that fills itself on insert the insert's one time. Otherwise:
     bulk_create of `new_rows`.
     """
-    if not rows:
-        return []
-    connection = connections[router.db_for_write(model)]
-    if (
-        len(rows) <= BULK_SIZE
-        or connection.vendor != "postgresql"
-        or not _copyable(model)
-    ):
+    connection = _copy_target(model, len(rows))
+    if connection is None:
         created = model._default_manager.bulk_create(
             new_rows(model, rows), batch_size=BULK_SIZE
         )
         return [obj.pk for obj in created]
+    _check_names(model, model._meta.concrete_fields, rows)
+
+    def column(field) -> list:
+        attname = field.attname
+        if field.has_default() and callable(field.default):
+            return [row[attname] if attname in row else field.default() for row in rows]
+        default = field.get_default()
+        return [row.get(attname, default) for row in rows]
+
+    return _copy_insert(connection, model, len(rows), column)[0]
+
+
+def _copy_target(model, count: int):
+    """The connection to COPY `count` new rows of `model` through, or None when
+    bulk_create serves (one INSERT's rows or fewer, another database, a model
+    with other field kinds)."""
+    connection = connections[router.db_for_write(model)]
+    if count > BULK_SIZE and connection.vendor == "postgresql" and _copyable(model):
+        return connection
+    return None
+
+
+def _copy_insert(
+    connection, model, count: int, column: Callable[[models.Field], list]
+) -> tuple[list[int], dict[str, object]]:
+    """COPY `count` new rows: ids from the table's sequence, the insert's time in
+    the fields that fill themselves, `column(field)` for every other field.
+    Returns the ids in order and the times given ({attname: value})."""
     fields = list(model._meta.concrete_fields)
-    _check_names(model, fields, rows)
     with connection.cursor() as cursor:
-        ids = _next_ids(cursor, model, len(rows))
+        ids = _next_ids(cursor, model, count)
         now = timezone.now()
-        columns = []
-        for field in fields:
-            attname = field.attname
-            if field.primary_key:
-                values = ids
-            elif _fills_itself(field):
-                values = [_stamp(field, now)] * len(rows)
-            elif field.has_default() and callable(field.default):
-                values = [
-                    row[attname] if attname in row else field.default() for row in rows
-                ]
-            else:
-                default = field.get_default()
-                values = [row.get(attname, default) for row in rows]
-            columns.append(values)
+        stamps = {f.attname: _stamp(f, now) for f in fields if _fills_itself(f)}
+        columns = [
+            ids
+            if field.primary_key
+            else [stamps[field.attname]] * count
+            if field.attname in stamps
+            else column(field)
+            for field in fields
+        ]
         _copy_columns(cursor, model._meta.db_table, fields, columns)
-    return ids
+    return ids, stamps
 
 
 def _check_names(model, fields: list, rows: list[dict]) -> None:

@@ -34,10 +34,10 @@ def on_statuses_changed(
     if sender is Usulan:
         jenis = texts.USULAN_JENIS.get(to_status)
         if jenis:
-            if reasons:  # a BPJS result file: a reason per household
-                services.usulan_notify_many(instances, jenis=jenis, reasons=reasons)
-            else:
-                services.usulan_notify_bulk(instances, jenis=jenis, reason=reason or "")
+            # A BPJS result file gives a reason per household.
+            services.usulan_notify_bulk(
+                instances, jenis=jenis, reason=reason or "", reasons=reasons
+            )
     elif sender is Kartu and to_status == Kartu.Status.DISERAHKAN:
         services.kartu_notify_bulk(instances)
 

@@ -3,6 +3,7 @@
 import datetime
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -115,47 +116,6 @@ def darurat_notify_desa(usulan: Usulan) -> Pesan:
     )
 
 
-def usulan_notify_many(
-    usulan_list: list[Usulan], *, jenis: str, reasons: dict[int, str]
-) -> None:
-    """`usulan_notify` for many households at once (a BPJS result file).
-
-    The same inbox messages and outgoing rows, in a constant number of queries
-    per thousand households.
-    """
-    if not usulan_list:
-        return
-    # reverse() once: the same route for every household.
-    marker = 987654321
-    link = reverse("usulan:detail", args=[marker])
-    pesan_ids = insert_rows(
-        Pesan,
-        [
-            {
-                "desa_id": usulan.desa_id,
-                "jenis": jenis,
-                "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
-                "isi": (reasons.get(usulan.pk) or "")[:2000],
-                "tautan": link.replace(str(marker), str(usulan.pk)),
-                "usulan_id": usulan.pk,
-            }
-            for usulan in usulan_list
-        ],
-    )
-    phones = _phones_by_usulan([usulan.pk for usulan in usulan_list])
-    rows = []
-    for usulan, pesan_id in zip(usulan_list, pesan_ids, strict=True):
-        rows.extend(
-            _outgoing_rows(
-                pesan_id,
-                jenis=jenis,
-                recipients=phones.get(usulan.pk, []),
-                isi=texts.sms_text(jenis, nomor=usulan.nomor),
-            )
-        )
-    _save_outgoing(rows)
-
-
 _local = threading.local()
 
 
@@ -197,9 +157,20 @@ def kartu_notify(kartu: Kartu) -> Pesan | None:
 
 
 def usulan_notify_bulk(
-    usulan_list: list[Usulan], *, jenis: str, reason: str = ""
+    usulan_list: list[Usulan],
+    *,
+    jenis: str,
+    reason: str = "",
+    reasons: Mapping[int, str] | None = None,
 ) -> None:
-    """`usulan_notify` for many usulan at once (a bulk decision): three queries."""
+    """`usulan_notify` for many usulan at once (a bulk decision, a BPJS result
+    file): the same inbox messages and outgoing rows in three queries per bulk.
+
+    `reasons` ({pk: reason}, a result file's per household) gives each its own
+    text, else `reason` is everyone's.
+    """
+    if not usulan_list:
+        return
     # One reverse() for all: 500 of them cost a sixth of a 500-usulan decision.
     tautan = reverse("usulan:detail", args=[0]).replace("/0/", "/{pk}/")
     pesan_ids = insert_rows(
@@ -209,7 +180,7 @@ def usulan_notify_bulk(
                 "desa_id": usulan.desa_id,
                 "jenis": jenis,
                 "judul": texts.JUDUL[jenis].format(nomor=usulan.nomor),
-                "isi": reason[:2000],
+                "isi": ((reasons.get(usulan.pk) if reasons else reason) or "")[:2000],
                 "tautan": tautan.format(pk=usulan.pk),
                 "usulan_id": usulan.pk,
             }
