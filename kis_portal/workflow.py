@@ -232,6 +232,8 @@ class Workflow:
             self.check(current, to)
         now = timezone.now()
         events: list[dict] = []
+        # What every history row of this move shares, worked out once.
+        common = self._history_values(objs[0], "", to, by, "", data)
         with transaction.atomic(savepoint=False):
             for start in range(0, len(objs), BULK_SIZE):
                 chunk = objs[start : start + BULK_SIZE]
@@ -257,9 +259,13 @@ class Workflow:
                         setattr(obj, name, value)
                 if self.history:
                     events += [
-                        self._history_values(
-                            obj, current, to, by, entering.reason_for(obj), data
-                        )
+                        {
+                            **common,
+                            "object_id": str(obj.pk),
+                            "object_repr": str(obj)[:200],
+                            "from_status": current,
+                            "reason": entering.reason_for(obj),
+                        }
                         for obj, current in zip(chunk, chunk_froms, strict=True)
                     ]
             # The history rows of every chunk in one go (COPY on PostgreSQL).

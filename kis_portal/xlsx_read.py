@@ -27,7 +27,6 @@ openpyxl: calamine holds the whole sheet in memory.
 """
 
 import datetime
-import gc
 import io
 import logging
 import math
@@ -53,6 +52,8 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.xml import functions as xml_functions
 from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+from kis_portal.bulk import gc_paused
 
 
 def assert_defused() -> None:
@@ -202,24 +203,6 @@ class SheetRow:
     number: int
     values: list[CellValue]
     errors: dict[int, str] = field(default_factory=dict)  # column index -> message
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many long-lived rows.
-
-    Reading 40,000 rows allocates hundreds of thousands of lists and strings
-    that are all kept: the collector's full passes over them find nothing to
-    free and took ~40% of the parsing time. Reference counting still frees
-    everything as usual; the collector resumes at the end.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def normalise_header(text: object) -> str:

@@ -203,13 +203,14 @@ def parse_result(
     except IncomingError as exc:
         raise ResultFileError(exc.message) from exc
     several = len(found.tables) > 1
+    year = timezone.localdate().year  # two-digit TMT years pivot on it
     rows: list[ParsedRow] = []
     sheets: list[tuple[str, int]] = []
     with gc_paused():
         for table in found.tables:
             before = len(rows)
             for number, values, errors in table.rows:
-                row = _parse_row(number, values, errors, table.columns, table)
+                row = _parse_row(number, values, errors, table.columns, table, year)
                 if row is not None:
                     row.sheet = table.sheet if several else ""
                     rows.append(row)
@@ -241,6 +242,7 @@ def _parse_row(
     errors: dict[int, str],
     columns: dict[str, int],
     table: Table,
+    year: int,
 ) -> ParsedRow | None:
     width = len(values)
     cells = {
@@ -315,7 +317,7 @@ def _parse_row(
         notes.append(NOTE_NOKA_PADDED)
     tmt, tmt_unread = None, ""
     if status == ENROLLED:
-        tmt, note, tmt_unread = _parse_tmt(cell("tmt"))
+        tmt, note, tmt_unread = _parse_tmt(cell("tmt"), year)
         if note:
             notes.append(note)
         if not noka:
@@ -406,10 +408,13 @@ def _scientific_digits(text: str) -> str:
     return str(int(number))
 
 
-def _parse_tmt(value: CellValue) -> tuple[datetime.date | None, str, str]:
+def _parse_tmt(
+    value: CellValue, year: int | None = None
+) -> tuple[datetime.date | None, str, str]:
     """(TMT, how it was read when not plainly, the text when it cannot be read).
 
     An unreadable TMT holds nothing back: the batch's default TMT is used.
+    A two-digit year pivots on `year` (this year by default).
     """
     if value is None:
         return None, "", ""
@@ -417,7 +422,9 @@ def _parse_tmt(value: CellValue) -> tuple[datetime.date | None, str, str]:
         return value.date(), "", ""
     if isinstance(value, datetime.date):
         return value, "", ""
-    return _tmt_from_text(str(value).strip(), timezone.localdate().year)
+    return _tmt_from_text(
+        str(value).strip(), timezone.localdate().year if year is None else year
+    )
 
 
 @functools.lru_cache(maxsize=4096)

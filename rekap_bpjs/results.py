@@ -11,7 +11,7 @@ from django.db import transaction
 
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
-from kis_portal.bulk import bulk_set
+from kis_portal.bulk import bulk_set, gc_paused
 from kis_portal.roles import require_role
 from usulan.models import Anggota, Usulan
 from usulan.services import usulan_advance_bulk
@@ -86,6 +86,7 @@ def get_result_batch(periode: str, *, lock: bool = False) -> Batch:
 
 
 @transaction.atomic
+@gc_paused()  # its 40,000 parsed and matched rows live to the end
 def result_apply(*, periode: str, content: bytes, filename: str, by) -> ApplyResult:
     """Apply BPJS's result file to the batch; the same file twice changes nothing.
 

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from dtks.selectors import dtks_status_for
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
-from kis_portal.bulk import bulk_set
+from kis_portal.bulk import bulk_set, gc_paused
 from kis_portal.offices.models import NOMOR_SURAT_DEFAULT, OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.offices.services import format_nomor, next_number
@@ -34,6 +33,7 @@ from .selection import choose
 from .selectors import batch_unanswered, members_ready
 from .signals import nonaktif_found
 from .snapshot import (
+    SnapshotMember,
     SnapshotRules,
     household_snapshot,
     member_snapshot,
@@ -211,6 +211,7 @@ def batch_set_member(
 
 
 @transaction.atomic
+@gc_paused()  # its 40,000 members and snapshots live to the end
 def batch_lock(
     *,
     periode: str,
@@ -286,7 +287,7 @@ def batch_lock(
 class _SentItem:
     pk: int
     nik: str
-    anggota: Anggota
+    anggota: SnapshotMember
 
 
 def _sent_items(batch: Batch) -> tuple[list[_SentItem], list[Usulan]]:
@@ -295,14 +296,14 @@ def _sent_items(batch: Batch) -> tuple[list[_SentItem], list[Usulan]]:
 
     Three reads instead of one with four levels of select_related: a peak
     month's 40,000 members would otherwise be 200,000 model instances, most of
-    them the same 13,000 households and 148 desa again and again.
+    them the same 13,000 households and 148 desa again and again. The members
+    are read as plain values (SnapshotMember), not model instances.
     """
     taken = Anggota.objects.filter(batch_items__batch=batch, batch_items__diambil=True)
-    members = list(
-        taken.annotate(
-            item_pk=F("batch_items__pk"), item_nik=F("batch_items__nik")
-        ).order_by("batch_items__urutan", "batch_items__pk")
+    rows = taken.order_by("batch_items__urutan", "batch_items__pk").values_list(
+        "batch_items__pk", "batch_items__nik", *SnapshotMember.FIELDS
     )
+    items = [_SentItem(row[0], row[1], SnapshotMember(*row[2:])) for row in rows]
     # A subquery, not 13,000 parameters.
     households = list(
         Usulan.objects.select_for_update()
@@ -319,9 +320,8 @@ def _sent_items(batch: Batch) -> tuple[list[_SentItem], list[Usulan]]:
     for usulan in households:
         usulan.desa = desa[usulan.desa_id]
         by_pk[usulan.pk] = usulan
-    for member in members:
-        member.usulan = by_pk[member.usulan_id]
-    items = [_SentItem(m.item_pk, m.item_nik, m) for m in members]
+    for item in items:
+        item.anggota.usulan = by_pk[item.anggota.usulan_id]
     return items, households
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from kis_portal.offices.models import OfficeProfile
 from rekap_bpjs.models import Batch, BatchItem
 from rekap_bpjs.services import BatchLocked, batch_build, batch_lock, batch_set_member
+from rekap_bpjs.snapshot import member_snapshot
 from tests.clock import WITA
 from tests.rekap_bpjs.factories import ready_household
 from usulan.models import Anggota, Usulan
@@ -158,6 +159,54 @@ def test_lock_freezes_what_was_sent(operator_a, rekap):
     with pytest.raises(BatchLocked):
         batch_build(periode="2026-11", by=rekap)
     assert batch_lock(periode="2026-11", by=rekap).locked_at == batch.locked_at
+
+
+def test_the_lock_stores_what_member_snapshot_makes_of_each_whole_member(
+    operator_a, rekap
+):
+    """The lock reads members as plain values, not model instances: what it
+    stores is what member_snapshot makes of the full Anggota, field for field,
+    for a MIG37 family, a member without a phone and one with a note."""
+    plain = ready_household(operator_a, size=2, minutes=1)
+    mig37 = ready_household(operator_a, size=3, minutes=2)
+    batch_build(periode="2026-11", by=rekap)
+    Usulan.objects.filter(pk=mig37.pk).update(
+        jenis="MIG37",
+        segmen_asal="mandiri",
+        noka_lama="0001261832477",
+        telepon="081234567890",
+    )
+    head, second, third = mig37.anggota_set.order_by("pk")
+    Anggota.objects.filter(pk=head.pk).update(noka_lama="0001261832477")
+    Anggota.objects.filter(pk=second.pk).update(telepon="", catatan="pindah desa")
+    Anggota.objects.filter(pk=third.pk).update(kode_faskes="1708R001", nama_faskes="")
+    batch_lock(periode="2026-11", by=rekap)
+    items = BatchItem.objects.filter(batch__periode="2026-11", diambil=True)
+    profile = OfficeProfile.objects.get(is_active=True)
+    compared = 0
+    for item in items.order_by("urutan"):
+        whole = Anggota.objects.select_related("usulan__desa__kecamatan").get(
+            pk=item.anggota_id
+        )
+        made = member_snapshot(
+            whole,
+            nomor_urut=item.snapshot["nomor_urut"],
+            dtks_label=item.snapshot["status_dtks"],
+            profile=profile,
+            periode="2026-11",
+        )
+        assert item.snapshot == made
+        compared += 1
+    assert compared == 5
+    by_nik = {item.nik: item.snapshot for item in items}
+    assert by_nik[head.nik]["noka"] == "0001261832477"
+    assert by_nik[head.nik]["segmen_asal"] and by_nik[head.nik]["jenis_mutasi"]
+    assert by_nik[second.nik]["no_hp"] == "081234567890"  # the household's
+    assert by_nik[second.nik]["keterangan"] == "pindah desa"
+    assert by_nik[third.nik]["noka"] == ""  # the head's card only
+    assert {plain.pk, mig37.pk} == set(
+        Usulan.objects.filter(status=Usulan.Status.DIKIRIM).values_list("pk", flat=True)
+    )
 
 
 def test_build_batch_command_prints_count_and_reasons(operator_a, rekap, capsys):
