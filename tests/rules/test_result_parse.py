@@ -201,22 +201,6 @@ def test_a_two_digit_tmt_year_follows_this_year():
         assert _parse_tmt("01-01-48")[0] == D(1948, 1, 1)
 
 
-def test_a_files_two_digit_tmt_years_follow_this_year_in_wita():
-    """The whole file pivots on the year read once as it is parsed: on 01-01-2037
-    00:30 WITA (UTC still in 2036) its "01-01-47" is 2047 and "01-01-48" 1948."""
-    header = "NIK,NAMA,NOKA,STATUS,KETERANGAN,TMT"
-    other = "5108060808200029"
-    with frozen(wita(2037, 1, 1, 0, 30)):
-        rows = parse(
-            csv(
-                header,
-                f"{NIK},A,0001261832477,BERHASIL,,01-01-47",
-                f"{other},B,0001261832478,BERHASIL,,01-01-48",
-            )
-        ).rows
-    assert [row.tmt for row in rows] == [D(2047, 1, 1), D(1948, 1, 1)]
-
-
 @pytest.mark.parametrize(
     ("value", "text"),
     [
