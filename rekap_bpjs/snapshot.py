@@ -112,7 +112,9 @@ class SnapshotMember:
     usulan: Usulan | None = field(default=None, repr=False)
 
 
-SnapshotMember.FIELDS = tuple(f.name for f in fields(SnapshotMember))[:-1]
+SnapshotMember.FIELDS = tuple(
+    f.name for f in fields(SnapshotMember) if f.name != "usulan"
+)
 
 
 def household_snapshot(usulan: Usulan, rules: SnapshotRules) -> dict:
