@@ -16,7 +16,7 @@ from django.utils import timezone
 from distribusi.models import Kanal, Kartu
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
-from kis_portal.bulk import bulk_insert, insert_rows
+from kis_portal.bulk import among, bulk_insert, insert_rows
 from kis_portal.identifiers import phone_international
 from kis_portal.ratelimit.services import Limit, attempt, failure, failures_allowed
 from kis_portal.roles import Role, require_role
@@ -43,15 +43,17 @@ def _phones_by_usulan(ids: list[int]) -> dict[int, list[tuple[int | None, str]]]
     fill in); nothing for a family that asked not to be messaged."""
     phones: dict[int, list[tuple[int | None, str]]] = {}
     households: dict[int, str] = {}
-    # One query on PostgreSQL: a BPJS result's 13,000 households in chunks of
-    # 1,000 were 14 queries, each free to scan the member table (4x slower in
-    # B4). SQLite takes a bounded number of parameters.
+    # One query on PostgreSQL, the ids one array: a BPJS result's 13,000
+    # households in chunks of 1,000 were 14 queries, each free to scan the
+    # member table (4x slower in B4). SQLite takes a bounded number of
+    # parameters.
     chunk = BULK_SIZE if connection.features.max_query_params else max(len(ids), 1)
     for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
         # Each member's number beside the household's.
         for usulan_id, anggota_id, telepon, telepon_keluarga in (
             Anggota.objects.filter(
-                usulan_id__in=ids[start : start + chunk],
+                usulan_id__in=among(part, otherwise=part),
                 usulan__tanpa_kabar_hp=False,
             )
             .order_by("pk")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from dtks.selectors import dtks_status_for
 from kis_portal.audit.models import AuditEvent
 from kis_portal.audit.services import audit_record
-from kis_portal.bulk import bulk_set, gc_paused
+from kis_portal.bulk import among, bulk_set, gc_paused
 from kis_portal.offices.models import NOMOR_SURAT_DEFAULT, OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.offices.services import format_nomor, next_number
@@ -304,10 +304,10 @@ def _sent_items(batch: Batch) -> tuple[list[_SentItem], list[Usulan]]:
         "batch_items__pk", "batch_items__nik", *SnapshotMember.FIELDS
     )
     items = [_SentItem(row[0], row[1], SnapshotMember(*row[2:])) for row in rows]
-    # A subquery, not 13,000 parameters.
+    ids = sorted({item.anggota.usulan_id for item in items})
     households = list(
         Usulan.objects.select_for_update()
-        .filter(pk__in=taken.values("usulan_id"))
+        .filter(pk__in=among(ids, otherwise=taken.values("usulan_id")))
         .order_by("pk")
     )
     desa = {

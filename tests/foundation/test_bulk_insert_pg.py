@@ -157,3 +157,39 @@ def test_a_bulk_set_that_fails_changes_nothing_and_leaves_no_table_behind():
     with transaction.atomic():
         bulk_set(PesanKeluar, pks, {"tujuan": ["62811"] * n})
     assert PesanKeluar.objects.filter(pk__in=pks, tujuan="62811").count() == n
+
+
+def test_a_copy_of_many_parts_stores_every_row_whole():
+    """COPY text is handed over 64 KB at a time as it is made: 3,000 rows of
+    ~2 KB of awkward JSON are some hundred parts, and each row arrives whole."""
+    n = 3 * BULK_SIZE
+    rows = PesanKeluar.objects.bulk_create(
+        [PesanKeluar(**_outgoing_row(i)) for i in range(n)]
+    )
+    riwayat = [[{"t": AWKWARD * 25, "i": i}] for i in range(n)]
+    with transaction.atomic():
+        bulk_set(PesanKeluar, [o.pk for o in rows], {"riwayat": riwayat})
+    stored = dict(
+        PesanKeluar.objects.filter(pk__in=[o.pk for o in rows]).values_list(
+            "pk", "riwayat"
+        )
+    )
+    assert [stored[o.pk] for o in rows] == riwayat
+
+
+def test_a_value_that_fails_half_way_through_a_copy_changes_nothing():
+    """A value that cannot be encoded, met after parts were sent: the error
+    reaches the caller, nothing is written, and the connection goes on."""
+    n = 3 * BULK_SIZE
+    rows = PesanKeluar.objects.bulk_create(
+        [PesanKeluar(**_outgoing_row(i)) for i in range(n)]
+    )
+    pks = [o.pk for o in rows]
+    riwayat = [[{"t": AWKWARD * 25}] for _ in range(n)]
+    riwayat[-1] = [{"t": object()}]  # no JSON for it
+    with pytest.raises(TypeError), transaction.atomic():
+        bulk_set(PesanKeluar, pks, {"riwayat": riwayat})
+    assert not PesanKeluar.objects.filter(pk__in=pks).exclude(riwayat=[]).exists()
+    with transaction.atomic():
+        bulk_set(PesanKeluar, pks, {"riwayat": riwayat[:-1] + [[]]})
+    assert PesanKeluar.objects.filter(pk__in=pks).exclude(riwayat=[]).count() == n - 1

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from kis_portal.offices.models import OfficeProfile
 from rekap_bpjs.models import Batch, BatchItem
 from rekap_bpjs.services import BatchLocked, batch_build, batch_lock, batch_set_member
-from rekap_bpjs.snapshot import member_snapshot
+from rekap_bpjs.snapshot import member_snapshot, region_codes
 from tests.clock import WITA
 from tests.rekap_bpjs.factories import ready_household
 from usulan.models import Anggota, Usulan
@@ -207,6 +207,40 @@ def test_the_lock_stores_what_member_snapshot_makes_of_each_whole_member(
     assert {plain.pk, mig37.pk} == set(
         Usulan.objects.filter(status=Usulan.Status.DIKIRIM).values_list("pk", flat=True)
     )
+
+
+def test_each_household_of_a_lock_carries_its_own_desa_and_origin(
+    operator_a, operator_b, rekap
+):
+    """The lock makes each desa's fields once for all its households: two desa
+    in one batch keep their own names and codes, and a MIG37 household's
+    origin is written as its label."""
+    households = [
+        ready_household(operator_a, minutes=1),
+        ready_household(operator_b, minutes=2),
+        ready_household(operator_a, minutes=3),
+    ]
+    Usulan.objects.filter(pk=households[1].pk).update(
+        jenis="MIG37", segmen_asal="pbi_apbn", noka_lama="0001261832477"
+    )
+    batch_build(periode="2026-11", by=rekap)
+    batch_lock(periode="2026-11", by=rekap)
+    style = OfficeProfile.objects.get(is_active=True).kode_wilayah
+    items = BatchItem.objects.filter(batch__periode="2026-11", diambil=True)
+    seen = set()
+    for item in items.select_related("anggota__usulan__desa__kecamatan"):
+        desa = item.anggota.usulan.desa
+        assert item.snapshot["nama_desa"] == desa.nama
+        assert item.snapshot["kode_desa_portal"] == desa.kode
+        assert item.snapshot["nama_kecamatan"] == desa.kecamatan.nama
+        assert item.snapshot["kode_desa"] == region_codes(desa.kode, style)["kode_desa"]
+        seen.add(desa.pk)
+        if item.anggota.usulan_id == households[1].pk:
+            assert item.snapshot["segmen_asal"] == "PBI APBN"
+            assert item.snapshot["jenis_mutasi"] == "PERALIHAN DARI PBI APBN"
+        else:
+            assert item.snapshot["segmen_asal"] == ""
+    assert seen == {operator_a.profile.desa_id, operator_b.profile.desa_id}
 
 
 def test_build_batch_command_prints_count_and_reasons(operator_a, rekap, capsys):
