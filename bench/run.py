@@ -40,7 +40,7 @@ SCRIPT = re.compile(r"b(\d+)_\w+\.py")
 # database of their own, since seed_demo would otherwise take the other
 # benchmarks' 250,000 usulan into its monthly batch.
 SERVED = {"b8_load", "b9_weight"}
-# No script may hang the run: each is stopped after 20 minutes (a whole full run took 24-35).
+# No script may hang the run: each is stopped after 20 minutes (a whole full run took 22-35).
 SCRIPT_TIMEOUT = 20 * 60
 
 
