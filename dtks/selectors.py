@@ -8,6 +8,7 @@ from django.db import connection, models
 from django.db.models import BooleanField, F, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
+from kis_portal.bulk import among
 from kis_portal.offices.desil import AturanDesil, aturan_for, aturan_table
 
 from .models import DtksPeriode, DtksRecord, UsulanSiksng
@@ -92,15 +93,11 @@ def dtks_status_for(niks: list[str]) -> dict[str, DtksStatus]:
     periode = latest_periode()
     if periode is None:
         return {nik: DtksStatus(terdaftar=False) for nik in niks}
-    records = DtksRecord.objects.filter(periode=periode)
-    if connection.vendor == "postgresql" and len(niks) > 1000:
-        # One array parameter: `nik__in` resolves 40,000 parameters one by one
-        # (a locked batch of a peak month), a second of Python.
-        records = records.filter(
-            nik__in=RawSQL("SELECT unnest(%s::varchar[])", [list(niks)])
-        )
-    else:
-        records = records.filter(nik__in=niks)
+    # Many NIKs as one array parameter on PostgreSQL: `nik__in` resolves
+    # 40,000 parameters one by one (a locked batch of a peak month), a second
+    # of Python.
+    many = among(niks, otherwise=niks, db_type="varchar") if len(niks) > 1000 else niks
+    records = DtksRecord.objects.filter(periode=periode, nik__in=many)
     found = dict(records.values_list("nik", "desil"))
     return {
         nik: DtksStatus(
