@@ -1,7 +1,7 @@
 """Bulk work: each row's own values set in one statement (bulk_set, without
 bulk_update's quadratic CASE), many rows inserted by COPY on PostgreSQL (bulk_insert,
-insert_rows), the garbage collector paused while tens of thousands of rows stay
-alive (gc_paused)."""
+insert_rows), thousands of values for one `__in` lookup as one array (among), the
+garbage collector paused while tens of thousands of rows stay alive (gc_paused)."""
 
 import datetime
 import gc
