@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -241,10 +242,29 @@ def usulan_list(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
         Case(When(shdk=Anggota.Shdk.KEPALA, then=0), default=1),
         "pk",
     )
-    return qs.annotate(
-        jumlah_anggota=Count("anggota_set", distinct=True),
-        nama_kepala=Subquery(head.values("nama")[:1]),
-    ).select_related("desa__kecamatan", "pengajuan")
+    return (
+        qs.annotate(
+            jumlah_anggota=member_count(),
+            nama_kepala=Subquery(head.values("nama")[:1]),
+        )
+        .select_related(None)
+        .select_related("desa")
+        # Only what the list shows: a page is read and built 25 rows at a time.
+        .only("nomor", "no_kk", "jenis", "status", "created_at", "desa__nama")
+    )
+
+
+def member_count() -> Coalesce:
+    """An usulan's number of members, as a subquery per row (no GROUP BY over
+    the row's joined columns)."""
+    members = (
+        Anggota.objects.filter(usulan=OuterRef("pk"))
+        .order_by()
+        .values("usulan")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members), 0)
 
 
 def usulan_label(usulan: Usulan) -> str:

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from dtks.selectors import registered_in_latest_periode
 from usulan.models import Anggota, Usulan
-from usulan.selectors import Perubahan, changes_since_return
+from usulan.selectors import Perubahan, changes_since_return, member_count
 
 from .checklist import Checklist
 from .models import Klaim, Pemeriksaan, PemeriksaanItem
@@ -37,7 +37,7 @@ def current_klaim(usulan: Usulan) -> Klaim | None:
 def queue_rows(qs):
     """The queue page's rows: member count, and the claim with its verifier."""
     return qs.annotate(
-        jumlah_anggota=Count("anggota_set", distinct=True),
+        jumlah_anggota=member_count(),
         klaim_aktif=Exists(
             Klaim.objects.filter(usulan=OuterRef("pk"), expires_at__gt=timezone.now())
         ),

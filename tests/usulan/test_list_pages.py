@@ -6,8 +6,11 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.usulan.factories import make_usulan
-from usulan.models import Usulan
+from tests.usulan.factories import make_usulan, member
+from usulan.models import Anggota, Usulan
+
+# The page's rows query: the rows of the page's keys (kis_portal.pagination).
+ROWS_QUERY = '"usulan_usulan"."id" IN (SELECT'
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +37,7 @@ def test_pages_past_the_middle_hold_the_oldest_rows_newest_first(
             html = client.get(f"/usulan/?per=10&page={number}").content.decode()
         assert f"{number} / 4" in html and "33 data" in html
         pages[number] = rows(html)
-        sql[number] = next(q["sql"] for q in captured if "COUNT(DISTINCT" in q["sql"])
+        sql[number] = next(q["sql"] for q in captured if ROWS_QUERY in q["sql"])
     assert [len(p) for p in pages.values()] == [10, 10, 10, 3]
     assert sum(pages.values(), []) == newest_first
     # Pages 3 and 4 come from the oldest end (ascending), with a small OFFSET.
@@ -46,3 +49,34 @@ def test_pages_past_the_middle_hold_the_oldest_rows_newest_first(
     last = client.get("/usulan/?per=10&page=-1").content.decode()
     assert rows(last) == newest_first[30:] and "4 / 4" in last
     assert "Akhir" not in last and 'page=3">Sebelumnya</a>' in last
+
+
+def row_of(html: str, nomor: str) -> str:
+    return re.search(rf"<tr>\s*<td[^>]*><a [^>]*>{nomor}</a>.*?</tr>", html, re.S)[0]
+
+
+def test_each_row_shows_its_head_of_family_and_its_member_count(
+    client, login, operator_a
+):
+    desa = operator_a.profile.desa
+    family = make_usulan(
+        operator_a,
+        members=[
+            # The wife typed first: the row still names the head of the family.
+            member(desa, sex="P", nama="NI LUH SARI"),
+            member(desa, nama="I KETUT KEPALA"),
+            member(desa, nama="PUTU ANAK", shdk="4", birth=datetime.date(2012, 1, 2)),
+        ],
+    )
+    emptied = make_usulan(operator_a, members=[member(desa, nama="I WAYAN PERGI")])
+    Anggota.objects.filter(usulan=emptied).delete()
+    login(operator_a)
+
+    html = client.get("/usulan/").content.decode()
+
+    row = row_of(html, family.nomor)
+    assert '<td data-label="Kepala keluarga" class="fw-semibold">I KETUT KEPALA<' in row
+    assert '<td data-label="Anggota" class="text-end">3</td>' in row
+    row = row_of(html, emptied.nomor)
+    assert '<td data-label="Kepala keluarga" class="fw-semibold">-</td>' in row
+    assert '<td data-label="Anggota" class="text-end">0</td>' in row

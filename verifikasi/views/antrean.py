@@ -36,7 +36,8 @@ from ..services import (
 def queue(request: HttpRequest) -> HttpResponse:
     if hidden := search_redirect(request):
         return hidden
-    base = verification_queue(usulan_for_user(request.user))
+    scope = usulan_for_user(request.user)
+    base = verification_queue(scope)
     queue_filter = QueueFilter(search_data(request), queryset=base)
     qs = queue_filter.qs if queue_filter.is_bound else base
     page = RowsPaginator(qs, page_size(request), rows=queue_rows).get_page(
@@ -47,7 +48,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     # Urgent patients from a faskes: above the queue, in hours against their
     # target (one query, whatever the page).
     urgent_target = profile.darurat_target_jam if profile else DEFAULT_TARGET_JAM
-    urgent = urgent_waiting(base, target=urgent_target)
+    # From the scope, not `base`: the urgent rows need none of the queue's
+    # annotations (its DTKS check per member is costly to build and to run).
+    urgent = urgent_waiting(scope, target=urgent_target)
     today = timezone.localdate()
     now = timezone.now()
     detail_url, claim_url = pk_url("usulan:detail"), pk_url("verifikasi:claim")
