@@ -307,16 +307,6 @@ class OfficeProfile(models.Model):
         """Whether a reactivation for this reason needs the faskes letter."""
         return bool(alasan) and alasan in (self.reaktivasi_alasan_surat_faskes or [])
 
-    def requirements_for(
-        self, *, jenis: str, level: str
-    ) -> list["DocumentRequirement"]:
-        """Requirements of one level that apply to a kind of usulan (before conditions)."""
-        return [
-            req
-            for req in self.requirements.all()
-            if req.level == level and req.berlaku_untuk in (BerlakuUntuk.ALL, jenis)
-        ]
-
 
 def int_key(value: str) -> tuple[int, str]:
     return (int(value), value) if value.isdigit() else (10**6, value)

@@ -19,8 +19,10 @@ def sign_in(page, live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Nama pengguna").fill(username)
         page.get_by_label("Sandi").fill(password)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_load_state()
+        # Wait for the page the form's POST leads to (home, password change, or the
+        # login form again with its message): a goto before it lands would cancel it.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Masuk").click()
         return page
 
     return _sign_in

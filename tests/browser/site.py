@@ -73,8 +73,8 @@ def sign_in(page, base_url: str, role: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Nama pengguna").fill(DEMO_USERNAMES[role])
     page.get_by_label("Sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Masuk").click()
     assert not page.url.endswith("/accounts/login/"), f"{role} could not log in"
 
 

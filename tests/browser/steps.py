@@ -5,6 +5,7 @@ import io
 
 from django.utils import timezone
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 
 def next_periode() -> str:
@@ -26,13 +27,16 @@ def fill_member(
     page.locator(f"[name='{prefix}kategori']").select_option("miskin")
     page.locator(f"[name='{prefix}kode_faskes']").fill("09020107")
     # The script filled birth date and sex from the NIK.
-    assert page.locator(f"[name='{prefix}jenis_kelamin']").input_value() == sex
+    expect(page.locator(f"[name='{prefix}jenis_kelamin']")).to_have_value(sex)
 
 
 def tick_all(page, *, except_stamp: str = "") -> None:
-    for box in page.locator(
+    boxes = page.locator(
         "input[type=checkbox][name^='ada-'], input[type=checkbox][name^='valid-']"
-    ).all():
+    )
+    # .all() does not wait: the checklist must have loaded before its boxes are read.
+    expect(boxes.first).to_be_visible()
+    for box in boxes.all():
         box.check()
     for box in page.locator("input[type=checkbox][name^='meterai-']").all():
         if box.get_attribute("name") != f"meterai-{except_stamp}":

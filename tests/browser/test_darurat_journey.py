@@ -35,6 +35,7 @@ def test_urgent_patient_from_the_admission_desk_to_enrolment(
     page = sign_in("faskes")
     phone_size(page)
     page.get_by_role("link", name="Ajukan pasien darurat").click()
+    expect(page.get_by_label("NIK pasien")).to_be_visible()  # the form has loaded
     fits_the_phone(page)
     page.get_by_label("NIK pasien").fill(NIK)
     page.get_by_label("Nomor KK").fill("5108060403199021")
@@ -74,6 +75,7 @@ def test_urgent_patient_from_the_admission_desk_to_enrolment(
     ).click()
     tick_all(page)
     page.get_by_role("button", name="Terima").click()
+    expect(page.get_by_text(f"Usulan {usulan.nomor}: ")).to_be_visible()
     usulan.refresh_from_db()
     # No field check and no head's approval for an urgent patient: ready at once.
     assert usulan.status == Usulan.Status.SIAP

@@ -30,7 +30,7 @@ def test_distribusi_receives_hands_ten_to_desa1_and_desa1_confirms_two(
     page.get_by_role("link", name="Serahkan ke desa").click()
     page.get_by_role("link", name="Pilih Kalibukbuk").click()
     boxes = page.locator("input[name='kartu']")
-    assert boxes.count() == pending
+    expect(boxes).to_have_count(pending)  # waits for the desa's page to load
     expect(boxes.first).to_be_checked()  # every ready card is chosen by default
     for index in range(10, pending):
         boxes.nth(index).uncheck()
@@ -39,6 +39,7 @@ def test_distribusi_receives_hands_ten_to_desa1_and_desa1_confirms_two(
     page.get_by_label("Nama penerima").fill("Kadek Wiranata")
     page.get_by_label("Jabatan").fill("Kasi Kesejahteraan")
     page.get_by_role("button", name="Serahkan 10 kartu").click()
+    expect(page.get_by_text("10 kartu diserahkan ke Kalibukbuk: ")).to_be_visible()
     serah = SerahTerima.objects.get(kanal="desa", jumlah=10)
     expect(
         page.get_by_text(f"10 kartu diserahkan ke Kalibukbuk: {serah.nomor}")

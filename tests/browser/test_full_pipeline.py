@@ -59,6 +59,9 @@ def test_from_a_new_usulan_to_the_card_in_the_citizens_hands(
     page.get_by_label("Layak dibantu").check()
     page.get_by_label("Foto rumah").set_input_files(str(photo))
     page.get_by_role("button", name="Simpan dan teruskan ke Kepala Dinas").click()
+    expect(
+        page.get_by_text(f"Cek lapangan usulan {usulan.nomor} tersimpan")
+    ).to_be_visible()
 
     # 4. kadis approves.
     page = sign_in("kadis")
@@ -66,6 +69,7 @@ def test_from_a_new_usulan_to_the_card_in_the_citizens_hands(
     page.locator(f"#usulan-{usulan.pk}").check()
     page.get_by_role("button", name="Setujui terpilih").click()
     page.get_by_role("button", name="Ya, setujui 1 usulan").click()
+    expect(page.get_by_text("1 usulan disetujui.")).to_be_visible()
     usulan.refresh_from_db()
     assert usulan.status == Usulan.Status.SIAP
 

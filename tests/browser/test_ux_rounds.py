@@ -132,6 +132,7 @@ def test_a_returned_usulan_is_resubmitted_only_when_fixed_and_round_two_builds_o
 
     tick_all(page)
     page.get_by_role("button", name="Terima").click()
+    expect(page.get_by_text(f"Usulan {usulan.nomor}: ")).to_be_visible()
     usulan.refresh_from_db()
     assert usulan.status in {Usulan.Status.CEK_LAPANGAN, Usulan.Status.SIAP}
 

@@ -76,6 +76,9 @@ def test_return_fix_resubmit_accept_field_check_and_approval(
     phone.get_by_label("Layak dibantu").check()
     phone.get_by_label("Foto rumah").set_input_files(str(photo))
     phone.get_by_role("button", name="Simpan dan teruskan ke Kepala Dinas").click()
+    expect(
+        phone.get_by_text(f"Cek lapangan usulan {usulan.nomor} tersimpan")
+    ).to_be_visible()
     usulan.refresh_from_db()
     assert usulan.status == "menunggu_acc"
 
@@ -86,6 +89,7 @@ def test_return_fix_resubmit_accept_field_check_and_approval(
     kadis.locator(f"#usulan-{usulan.pk}").check()
     kadis.get_by_role("button", name="Setujui terpilih").click()
     kadis.get_by_role("button", name="Ya, setujui 1 usulan").click()
+    expect(kadis.get_by_text("1 usulan disetujui.")).to_be_visible()
     usulan.refresh_from_db()
     assert usulan.status == "siap"
     assert not usulan.anggota_set.filter(siap_sejak__isnull=True).exists()

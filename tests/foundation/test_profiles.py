@@ -12,6 +12,7 @@ from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 from kis_portal.offices.services import profile_load, read_profile_file
 from tests.clock import frozen, wita
+from usulan.document_rules import applies
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,9 @@ def test_makassar_asks_for_sktm_only_outside_dtks_and_receipt_only_for_mandiri_t
     )
     assert profile.wajib_no_hp and profile.wajib_faskes
     mig34_keluarga = [
-        r.kode for r in profile.requirements_for(jenis="MIG34", level="keluarga")
+        r.kode
+        for r in profile.requirements.all()
+        if applies(r, jenis="MIG34", level="keluarga")
     ]
     assert mig34_keluarga == ["kk", "sktm"]
 
