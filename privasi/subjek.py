@@ -2,7 +2,7 @@
 
 UU 27/2022 gives a person the right to see and correct their data. This is the
 one read that crosses every app on purpose: the member records of their
-household's usulan, DTKS, the field check, the BPJS batches and SK, cards and
+household's usulan and the copies kept each time one was returned to its desa, DTKS, the field check, the BPJS batches and SK, cards and
 hand-overs, complaints, messages, and the audit and access records about them.
 Other household members' data is left out: it is theirs, not the subject's.
 """
@@ -19,6 +19,7 @@ from notifikasi.models import Pesan, PesanKeluar
 from pengaduan.models import Pengaduan
 from rekap_bpjs.models import BatchItem, Nonaktif
 from usulan.models import Anggota, Dokumen, KasusDarurat, Usulan
+from usulan.selectors import snapshots_holding
 from verifikasi.models import CekLapangan, SkPenetapan
 
 MAX_ROWS = 200  # audit events and access records shown (newest first)
@@ -28,6 +29,7 @@ MAX_ROWS = 200  # audit events and access records shown (newest first)
 class DataSubjek:
     nik: str
     anggota: list = field(default_factory=list)
+    salinan: list = field(default_factory=list)  # kept when an usulan was returned
     dokumen: list = field(default_factory=list)
     dtks: list = field(default_factory=list)
     siksng: list = field(default_factory=list)  # proposed for PBI-JK APBN
@@ -48,7 +50,7 @@ class DataSubjek:
 
     @property
     def found(self) -> bool:
-        return bool(self.anggota or self.dtks)
+        return bool(self.anggota or self.salinan or self.dtks)
 
     @property
     def usulan_ids(self) -> list[int]:
@@ -148,6 +150,7 @@ def data_subjek(nik: str) -> DataSubjek:
         .order_by("usulan__created_at", "pk")
     )
     anggota_ids = _ids(data.anggota)
+    data.salinan = snapshots_holding(nik)
     usulan_ids = data.usulan_ids
     data.dokumen = list(
         Dokumen.objects.filter(

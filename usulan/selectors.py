@@ -1,8 +1,17 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -20,7 +29,7 @@ from kis_portal.offices.models import OfficeProfile
 from kis_portal.offices.selectors import get_active_profile
 
 from .access import usulan_for_user
-from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Anggota, Usulan
+from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Anggota, Pengembalian, Usulan
 from .reaktivasi import judged_on, window
 from .requirements import RequiredDoc, required_documents
 
@@ -420,6 +429,61 @@ def changes_since_return(
         dokumen_diganti=diganti | baru,
         anggota_diubah=anggota_diubah,
     )
+
+
+@dataclass(frozen=True)
+class SalinanAnggota:
+    """One person as a return's snapshot holds them: their own part and their
+    household's, never the other members'."""
+
+    pengembalian: Pengembalian
+    keluarga: list[tuple[str, str]]  # (label, value as the operator knows it)
+    anggota: list[tuple[str, str]]
+    masih_sama: bool  # the member is still on the usulan with this NIK
+
+
+def _labelled(model, values: dict, fields) -> list[tuple[str, str]]:
+    return [
+        (
+            capfirst(model._meta.get_field(f).verbose_name),
+            _shown(model, f, values.get(f, "")),
+        )
+        for f in fields
+        if values.get(f)
+    ]
+
+
+def snapshots_holding(nik: str) -> list[SalinanAnggota]:
+    """Every snapshot kept when an usulan was returned that holds this NIK.
+
+    Snapshots are history: a member the desa later corrected or removed is still
+    in them, so a data-subject request must show them too."""
+    rows = list(
+        Pengembalian.objects.annotate(teks=Cast("isi", output_field=TextField()))
+        .filter(teks__contains=nik)  # narrows; the NIK is matched exactly below
+        .select_related("usulan")
+        .order_by("created_at", "pk")
+    )
+    found = [
+        (row, pk, fields)
+        for row in rows
+        for pk, fields in (row.isi or {}).get("anggota", {}).items()
+        if fields.get("nik") == nik
+    ]
+    still = set(
+        Anggota.objects.filter(
+            pk__in=[int(pk) for _, pk, _ in found], nik=nik
+        ).values_list("pk", flat=True)
+    )
+    return [
+        SalinanAnggota(
+            pengembalian=row,
+            keluarga=_labelled(Usulan, row.isi.get("keluarga", {}), HOUSEHOLD_FIELDS),
+            anggota=_labelled(Anggota, fields, MEMBER_FIELDS),
+            masih_sama=int(pk) in still,
+        )
+        for row, pk, fields in found
+    ]
 
 
 def reaktivasi_window(usulan: Usulan):

@@ -26,9 +26,10 @@ from tests.distribusi.factories import enrolled_batch, noka_for
 from tests.factories import make_user
 from tests.pengaduan.factories import complaint
 from tests.rekap_bpjs.factories import ready_household
-from tests.usulan.factories import new_kk, new_nik
+from tests.usulan.factories import make_usulan, member, new_kk, new_nik
 from usulan.darurat import darurat_submit
-from usulan.models import Anggota
+from usulan.models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Anggota
+from usulan.services import usulan_return, usulan_save, usulan_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +293,66 @@ def test_an_urgent_patients_reason_for_admission_is_part_of_their_data(
     html = look_up(login(admin_user), nik).content.decode()
     assert "Pasien darurat dari faskes (1)" in html
     assert "Gagal ginjal, cuci darah darurat" in html and "RSUD UJI" in html
+
+
+def test_a_member_removed_after_a_return_is_still_found_in_the_copy_kept_then(
+    login, admin_user, operator_a, verifikator
+):
+    """The snapshot kept at a return holds a member the desa removed afterwards:
+    the person's request shows it, their part and their household's only."""
+    call_command("load_profile", "buleleng", verbosity=0)
+    desa = operator_a.profile.desa
+    usulan = make_usulan(
+        operator_a,
+        members=[
+            member(desa, nama="I MADE KEPALA"),
+            member(
+                desa,
+                sex="P",
+                birth=datetime.date(1985, 3, 7),
+                nama="NI LUH SALAH KETIK",
+                telepon="081299887766",
+            ),
+        ],
+        upload=True,
+    )
+    usulan_submit(usulan_id=usulan.pk, by=operator_a)
+    usulan_return(
+        usulan_id=usulan.pk,
+        by=verifikator,
+        notes=[{"item": "data", "item_label": "Isian", "pesan": "Bukan anggota KK"}],
+    )
+    head, removed = usulan.anggota_set.order_by("pk")
+    usulan_save(
+        usulan=usulan,
+        household={f: getattr(usulan, f) for f in HOUSEHOLD_FIELDS},
+        members=[
+            {f: getattr(head, f) for f in MEMBER_FIELDS} | {"id": head.pk},
+            {"id": removed.pk, "DELETE": True},
+        ],
+        by=operator_a,
+    )
+    assert not Anggota.objects.filter(nik=removed.nik).exists()
+
+    client = login(admin_user)
+    html = look_up(client, removed.nik).content.decode()
+    assert "Tidak ada data usulan maupun DTKS" not in html  # held, so found
+    assert "Salinan saat usulan dikembalikan ke desa (1)" in html
+    assert usulan.nomor in html and "(putaran 1)" in html
+    assert "NI LUH SALAH KETIK" in html and "081299887766" in html
+    assert usulan.no_kk in html  # the household's part as it was then
+    assert "sesudahnya diubah atau dihapus dari usulan" in html
+    assert "I MADE KEPALA" not in html and head.nik not in html  # not theirs
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(
+            io.BytesIO(client.get("/audit/subjek/pdf/").content)
+        ).pages
+    )
+    assert "NI LUH SALAH KETIK" in " ".join(text.split())
+
+    # The member who stayed: the copy and the member record, both shown.
+    html = look_up(client, head.nik).content.decode()
+    assert "Salinan saat usulan dikembalikan ke desa (1)" in html
+    assert "orang ini masih tercatat di usulan" in html
+    assert "NI LUH SALAH KETIK" not in html
