@@ -2,8 +2,9 @@
 
 UU 27/2022 gives a person the right to see and correct their data. This is the
 one read that crosses every app on purpose: the member records of their
-household's usulan and the copies kept each time one was returned to its desa, DTKS, the field check, the BPJS batches and SK, cards and
-hand-overs, complaints, messages, and the audit and access records about them.
+household's usulan and the copies kept each time it was returned to its desa,
+DTKS, the field check, the BPJS batches and SK, cards and hand-overs,
+complaints, messages, and the audit and access records about them.
 Other household members' data is left out: it is theirs, not the subject's.
 """
 

@@ -338,10 +338,13 @@ def _shown(model, field: str, raw: str) -> str:
     return raw
 
 
+def _label(model, field: str) -> str:
+    return capfirst(model._meta.get_field(field).verbose_name)
+
+
 def _field_changes(model, before: dict, after: dict) -> list[str]:
     return [
-        f"{capfirst(model._meta.get_field(f).verbose_name)}: "
-        f"{_shown(model, f, before.get(f, ''))}"
+        f"{_label(model, f)}: {_shown(model, f, before.get(f, ''))}"
         f" → {_shown(model, f, after[f])}"
         for f in after
         if before.get(f, "") != after[f]
@@ -444,12 +447,7 @@ class SalinanAnggota:
 
 def _labelled(model, values: dict, fields) -> list[tuple[str, str]]:
     return [
-        (
-            capfirst(model._meta.get_field(f).verbose_name),
-            _shown(model, f, values.get(f, "")),
-        )
-        for f in fields
-        if values.get(f)
+        (_label(model, f), _shown(model, f, values[f])) for f in fields if values.get(f)
     ]
 
 
