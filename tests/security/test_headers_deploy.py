@@ -18,7 +18,7 @@ PRINT_SETTINGS = (
     "'SECURE_HSTS_PRELOAD', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE',"
     "'SECURE_CONTENT_TYPE_NOSNIFF', 'X_FRAME_OPTIONS', 'SECURE_REFERRER_POLICY',"
     "'SECURE_CROSS_ORIGIN_OPENER_POLICY', 'KIS_2FA', 'AXES_FAILURE_LIMIT',"
-    "'KIS_LOGIN_JEDA_MENIT', 'KIS_SESI_DIAM_MENIT']}))"
+    "'KIS_LOGIN_JEDA_MENIT', 'KIS_SESI_DIAM_MENIT', 'KIS_SESI_TENGAH_MALAM']}))"
 )
 
 
@@ -98,6 +98,7 @@ def test_production_defaults(tmp_path):
         "AXES_FAILURE_LIMIT": 5,
         "KIS_LOGIN_JEDA_MENIT": 15,
         "KIS_SESI_DIAM_MENIT": 30,
+        "KIS_SESI_TENGAH_MALAM": True,
     }
 
 
@@ -110,6 +111,7 @@ def test_environment_tunes_https_login_and_sessions(tmp_path):
         KIS_LOGIN_MAKS_GAGAL="3",
         KIS_LOGIN_JEDA_MENIT="60",
         KIS_SESI_DIAM_MENIT="10",
+        KIS_SESI_TENGAH_MALAM="0",
     )
     values = json.loads(run(["-c", PRINT_SETTINGS], env).stdout)
     assert values["SECURE_SSL_REDIRECT"] is False
@@ -118,6 +120,7 @@ def test_environment_tunes_https_login_and_sessions(tmp_path):
     assert values["AXES_FAILURE_LIMIT"] == 3
     assert values["KIS_LOGIN_JEDA_MENIT"] == 60
     assert values["KIS_SESI_DIAM_MENIT"] == 10
+    assert values["KIS_SESI_TENGAH_MALAM"] is False
 
 
 def test_development_serves_plain_http_without_hsts(tmp_path):

@@ -88,7 +88,8 @@ def test_idle_limit_comes_from_settings(settings, client, verifikator):
 
 
 @pytest.mark.django_db
-def test_a_session_from_yesterday_ends_at_local_midnight(client, verifikator):
+def test_a_session_from_yesterday_ends_at_local_midnight(settings, client, verifikator):
+    settings.KIS_SESI_TENGAH_MALAM = True  # the default; tests/conftest.py turns it off
     form_login(client, verifikator)
     assert client.session[LOGIN_DAY_KEY] == timezone.localdate().isoformat()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -97,6 +98,17 @@ def test_a_session_from_yesterday_ends_at_local_midnight(client, verifikator):
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/login/")
     assert "sudah berganti hari" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_office_that_turns_the_midnight_rule_off_keeps_yesterdays_session(
+    settings, client, verifikator
+):
+    settings.KIS_SESI_TENGAH_MALAM = False
+    form_login(client, verifikator)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    shift_session(client, **{LOGIN_DAY_KEY: yesterday.isoformat()})
+    assert client.get("/").status_code == 200
 
 
 @pytest.mark.django_db
