@@ -26,6 +26,9 @@ def _is_postgres_run() -> bool:
     )
 
 
+pytest_plugins = ["tests.straddle"]
+
+
 def pytest_configure(config):
     # Every log line of the run is scanned for NIK/KK numbers (tests/logscan.py).
     if not config.pluginmanager.has_plugin("kis-log-scan"):
