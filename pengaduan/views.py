@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from kis_portal.audit.models import AksesData
@@ -369,7 +370,11 @@ def buku_tamu(request: HttpRequest) -> HttpResponse:
                 form_add_errors(form, exc)
             else:
                 messages.success(request, f"Tamu {tamu.nama} tercatat.")
-                return redirect("pengaduan:buku_tamu")
+                # Back to the list of the day the visitor came, named: a form sent
+                # at 23:59 is read back after midnight, when "today" is the next day.
+                day = timezone.localdate(tamu.waktu_masuk)
+                query = urlencode({"tanggal": day.isoformat()})
+                return redirect(f"{reverse('pengaduan:buku_tamu')}?{query}")
     tamu_list = list(buku_tamu_harian(tanggal, tamu=buku_tamu_for_user(request.user)))
     record_access(
         by=request.user,

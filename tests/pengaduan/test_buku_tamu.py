@@ -7,9 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pengaduan.models import BukuTamu
+from tests.clock import frozen, wita
 
 pytestmark = pytest.mark.django_db
 URL = "/pengaduan/buku-tamu/"
+
+
+@pytest.fixture(autouse=True)
+def one_day():
+    """Each test reads "today's list": the clock stands still (on the day the suite
+    runs), so the day cannot turn between recording a visitor and reading the list."""
+    with frozen(timezone.now()):
+        yield
 
 
 def test_url_name():
@@ -45,6 +54,27 @@ def test_counter_records_a_visitor_in_todays_list(loket, login):
     assert "Mengambil kartu" in page
     assert "Jumlah tamu: 1" in page
     assert "data-print>Cetak<" in page  # printed by static/js/portal.js
+
+
+def test_a_visitor_recorded_just_before_midnight_is_on_the_list_shown_after_it(
+    loket, login
+):
+    with frozen(wita(2027, 2, 28, 23, 59)):
+        client = login(loket)
+        response = client.post(URL, {"nama": "Tamu Larut", "keperluan": "lainnya"})
+    with frozen(wita(2027, 3, 1, 0, 0)):
+        page = client.get(response.url).content.decode()
+        today = client.get(URL).content.decode()
+    assert response.url == f"{URL}?tanggal=2027-02-28"
+    assert "Tamu Tamu Larut tercatat." in page
+    assert "Tamu Larut" in page and "Jumlah tamu: 1" in page
+    assert "Tamu Larut" not in today
+    with frozen(wita(2027, 3, 1, 9, 0)):
+        client = login(loket)
+        response = client.post(URL, {"nama": "Tamu Pagi", "keperluan": "lainnya"})
+        page = client.get(response.url).content.decode()
+    assert response.url == f"{URL}?tanggal=2027-03-01"
+    assert "Tamu Pagi" in page and "Catat tamu" in page  # today's list, with the form
 
 
 def test_daily_list_shows_only_that_day_in_order(loket, login):

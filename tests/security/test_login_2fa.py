@@ -150,15 +150,18 @@ def test_the_code_step_accepts_the_apps_code_and_rejects_others(
     assert client.get("/rekap/").status_code == 302
 
     device.throttle_reset()
-    ok = client.post(VERIFY, {"code": code(device), "next": "/rekap/"})
+    used = code(device)
+    ok = client.post(VERIFY, {"code": used, "next": "/rekap/"})
     assert ok["Location"] == "/rekap/"
     assert client.get("/rekap/").status_code == 200
     assert client.session.session_key != key_before
-    # A code is good once: replaying it in another session fails.
+    # A code is good once: replaying it in another session fails (the same code,
+    # not the app's next one, which a new 30-second step would bring).
     other = Client()
     password_step(other, rekap)
-    again = other.post(VERIFY, {"code": code(device)})
+    again = other.post(VERIFY, {"code": used})
     assert again.status_code == 200
+    assert "Kode salah atau sudah kedaluwarsa" in again.content.decode()
 
 
 @pytest.mark.django_db
