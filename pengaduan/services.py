@@ -281,7 +281,7 @@ def pengaduan_reply(
 
 
 def lapor_limit() -> Limit:
-    """Submissions per address and clock hour (KIS_PENGADUAN_PUBLIK_PER_JAM)."""
+    """Submissions per address in the last hour (KIS_PENGADUAN_PUBLIK_PER_JAM)."""
     return Limit(
         scope="pengaduan-publik",
         maks=int(getattr(settings, "KIS_PENGADUAN_PUBLIK_PER_JAM", 5)),
@@ -290,14 +290,15 @@ def lapor_limit() -> Limit:
 
 
 def lapor_boleh(ip: str) -> bool:
-    """Count one attempt from this address; False once the hour's limit is used up.
+    """Count one attempt from this address; False once the last hour holds more
+    than the limit, as the refusal tells the citizen ("dalam satu jam terakhir").
 
-    The limit is per clock hour, as the form tells the citizen: the hour is part of
-    the key, so the count starts afresh at the top of the next hour. The limiter
-    stores a keyed hash of the key, never the address.
+    The hour slides: a full allowance at 10:59 and another at 11:00 is not
+    possible, as it would be with clock hours. Refused attempts count too, so
+    whoever keeps trying waits an hour after the last try. The limiter stores a
+    keyed hash of the address, never the address.
     """
-    jam = timezone.now().replace(minute=0, second=0, microsecond=0)
-    return attempt(lapor_limit(), f"{ip or '-'} {jam:%Y-%m-%dT%H}")
+    return attempt(lapor_limit(), ip or "-")
 
 
 # --- Guest book ---------------------------------------------------------------------
