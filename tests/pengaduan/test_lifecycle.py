@@ -46,8 +46,9 @@ def test_operator_records_a_complaint_about_its_usulan_with_an_attachment(
     assert pengaduan.pelapor_telepon == "081234567890"
     assert pengaduan.status == Pengaduan.Status.BARU
     assert pengaduan.created_by == operator_a
-    # Target for "terlambat" is 7 days by default.
-    assert pengaduan.tenggat == timezone.localdate() + datetime.timedelta(days=7)
+    # Target for "terlambat" is 7 days by default, from the day it arrived.
+    arrived = timezone.localdate(pengaduan.created_at)
+    assert pengaduan.tenggat == arrived + datetime.timedelta(days=7)
     item = Lampiran.objects.get()
     assert item.nama_asli == "surat.pdf"
     assert item.content_type == "application/pdf"
@@ -64,7 +65,8 @@ def test_operator_records_a_complaint_about_its_usulan_with_an_attachment(
 def test_target_days_come_from_the_setting(operator_a, settings):
     settings.KIS_PENGADUAN_TARGET_HARI = {"data_salah": 3}
     pengaduan = complaint(operator_a, kategori="data_salah")
-    assert pengaduan.tenggat == timezone.localdate() + datetime.timedelta(days=3)
+    arrived = timezone.localdate(pengaduan.created_at)
+    assert pengaduan.tenggat == arrived + datetime.timedelta(days=3)
 
 
 def test_operator_cannot_link_another_desas_usulan(operator_a, operator_b, login):
