@@ -10,9 +10,11 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from kis_portal.roles import Role
 
+from .clock import frozen
 from .factories import PASSWORD, DesaFactory, make_user
 from .logscan import LogScan
 
@@ -72,6 +74,15 @@ def _test_settings(settings, tmp_path):
     # (CI's clock starts at 23:59 WITA and runs on) would meet the midnight
     # sign-out instead of what it tests: the tests of that rule turn it on.
     settings.KIS_SESI_TENGAH_MALAM = False
+
+
+@pytest.fixture
+def clock_still():
+    """The clock stands still where the test starts, on whatever day the suite runs:
+    for a test that must see one day, month or year throughout (CI's --straddle
+    runs make every test cross a midnight, tests/straddle.py)."""
+    with frozen(timezone.now()):
+        yield
 
 
 @pytest.fixture

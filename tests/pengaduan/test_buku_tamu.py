@@ -9,16 +9,9 @@ from django.utils import timezone
 from pengaduan.models import BukuTamu
 from tests.clock import frozen, wita
 
-pytestmark = pytest.mark.django_db
+# Each test reads "today's list": the day must not turn between recording and reading.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock_still")]
 URL = "/pengaduan/buku-tamu/"
-
-
-@pytest.fixture(autouse=True)
-def one_day():
-    """Each test reads "today's list": the clock stands still (on the day the suite
-    runs), so the day cannot turn between recording a visitor and reading the list."""
-    with frozen(timezone.now()):
-        yield
 
 
 def test_url_name():

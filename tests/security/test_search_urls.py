@@ -7,11 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from pengaduan.models import BukuTamu
 from pengaduan.services import buku_tamu_record
-from tests.clock import frozen
 from tests.rekap_bpjs.factories import ready_household
 from tests.usulan.factories import make_usulan
 
@@ -120,24 +118,23 @@ def test_the_card_export_uses_the_search_behind_the_token(login, distribusi):
     assert from_job == {"q": "I MADE UJI"}
 
 
+@pytest.mark.usefixtures("clock_still")  # today's list, one day
 def test_the_guest_book_links_a_complaint_by_visit_not_by_phone(login, loket):
-    # One day throughout: the list read back is the day the visitor was recorded.
-    with frozen(timezone.now()):
-        tamu = buku_tamu_record(
-            nama="Ni Luh Tamu",
-            telepon="081234567891",
-            keperluan=BukuTamu.Keperluan.PENGADUAN,
-            by=loket,
-        )
-        client = login(loket)
-        html = client.get(reverse("pengaduan:buku_tamu")).content.decode()
-        assert "081234567891" not in "".join(hrefs(html))
-        link = f"{reverse('pengaduan:create')}?tamu={tamu.pk}"
-        assert link in html
+    tamu = buku_tamu_record(
+        nama="Ni Luh Tamu",
+        telepon="081234567891",
+        keperluan=BukuTamu.Keperluan.PENGADUAN,
+        by=loket,
+    )
+    client = login(loket)
+    html = client.get(reverse("pengaduan:buku_tamu")).content.decode()
+    assert "081234567891" not in "".join(hrefs(html))
+    link = f"{reverse('pengaduan:create')}?tamu={tamu.pk}"
+    assert link in html
 
-        form = client.get(link).content.decode()
+    form = client.get(link).content.decode()
 
-        assert 'value="081234567891"' in form and 'value="Ni Luh Tamu"' in form
+    assert 'value="081234567891"' in form and 'value="Ni Luh Tamu"' in form
 
 
 def test_access_logs_carry_method_and_path_but_no_query_string():

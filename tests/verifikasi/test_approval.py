@@ -19,7 +19,6 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from kis_portal.audit.models import AuditEvent
 from kis_portal.privacy import mask_identifier
 from kis_portal.roles import Role
-from tests.clock import frozen
 from tests.factories import KecamatanFactory, make_user
 from tests.usulan.factories import make_usulan, pdf_file
 from usulan.models import Anggota, Usulan
@@ -365,52 +364,50 @@ def approved(operator, verifikator, lapangan, kadis) -> Usulan:
     return usulan
 
 
+@pytest.mark.usefixtures("clock_still")  # both batches in one month
 def test_the_head_issues_numbered_decrees_for_the_month(
     client, login, kadis, lapangan, operator_a, verifikator
 ):
-    # One month throughout: the second batch must be approved in the month the
-    # first SK covers, so the clock stands still (at whatever day the suite runs).
-    with frozen(timezone.now()):
-        call_command("load_profile", "lombok-timur", verbosity=0)
-        first = [approved(operator_a, verifikator, lapangan, kadis) for _ in range(2)]
-        today = timezone.localdate()
-        periode = f"{today:%Y-%m}"
-        login(kadis)
-        assertContains(client.get(reverse("verifikasi:sk_list")), "Terbitkan SK")
+    call_command("load_profile", "lombok-timur", verbosity=0)
+    first = [approved(operator_a, verifikator, lapangan, kadis) for _ in range(2)]
+    today = timezone.localdate()
+    periode = f"{today:%Y-%m}"
+    login(kadis)
+    assertContains(client.get(reverse("verifikasi:sk_list")), "Terbitkan SK")
 
-        response = client.post(reverse("verifikasi:sk_issue"), {"periode": periode})
+    response = client.post(reverse("verifikasi:sk_issue"), {"periode": periode})
 
-        assertRedirects(response, reverse("verifikasi:sk_list"))
-        sk = SkPenetapan.objects.get()
-        assert sk.nomor == f"SK/001/DINSOS/{today.year}"
-        assert (sk.urut, sk.periode, sk.kadis) == (1, periode, kadis)
-        members = list(Anggota.objects.filter(usulan__in=first))
-        assert set(sk.anggota.all()) == set(members)
-        download = client.get(reverse("verifikasi:sk_pdf", args=[sk.pk]))
-        assert download["Content-Type"] == "application/pdf"
-        assert download["X-Content-Type-Options"] == "nosniff"
-        content = b"".join(download.streaming_content)
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
-        flat = " ".join(text.split())
-        assert f"NOMOR SK/001/DINSOS/{today.year}" in flat
-        assert "KEPUTUSAN KEPALA DINAS SOSIAL KABUPATEN LOMBOK TIMUR" in flat
-        assert "PENETAPAN PESERTA PBI JAMINAN KESEHATAN APBD" in flat
-        assert "Kepala Dinas" in flat and "Selong" in flat
-        assert "Jumlah: 4 orang" in flat
-        for member in members:
-            assert mask_identifier(member.nik) in flat
-            assert member.nik not in flat
-            assert member.nama in flat
+    assertRedirects(response, reverse("verifikasi:sk_list"))
+    sk = SkPenetapan.objects.get()
+    assert sk.nomor == f"SK/001/DINSOS/{today.year}"
+    assert (sk.urut, sk.periode, sk.kadis) == (1, periode, kadis)
+    members = list(Anggota.objects.filter(usulan__in=first))
+    assert set(sk.anggota.all()) == set(members)
+    download = client.get(reverse("verifikasi:sk_pdf", args=[sk.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    content = b"".join(download.streaming_content)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    flat = " ".join(text.split())
+    assert f"NOMOR SK/001/DINSOS/{today.year}" in flat
+    assert "KEPUTUSAN KEPALA DINAS SOSIAL KABUPATEN LOMBOK TIMUR" in flat
+    assert "PENETAPAN PESERTA PBI JAMINAN KESEHATAN APBD" in flat
+    assert "Kepala Dinas" in flat and "Selong" in flat
+    assert "Jumlah: 4 orang" in flat
+    for member in members:
+        assert mask_identifier(member.nik) in flat
+        assert member.nik not in flat
+        assert member.nama in flat
 
-        # Nothing left for the month: refused, and the number is not used up.
-        with pytest.raises(ValidationError, match="Tidak ada peserta"):
-            sk_issue(periode=periode, by=kadis)
-        second_batch = approved(operator_a, verifikator, lapangan, kadis)
-        client.post(reverse("verifikasi:sk_issue"), {"periode": periode})
-        second = SkPenetapan.objects.get(urut=2)
-        assert second.nomor == f"SK/002/DINSOS/{today.year}"
-        assert set(second.anggota.all()) == set(second_batch.anggota_set.all())
-        assertContains(client.get(reverse("verifikasi:sk_list")), second.nomor)
+    # Nothing left for the month: refused, and the number is not used up.
+    with pytest.raises(ValidationError, match="Tidak ada peserta"):
+        sk_issue(periode=periode, by=kadis)
+    second_batch = approved(operator_a, verifikator, lapangan, kadis)
+    client.post(reverse("verifikasi:sk_issue"), {"periode": periode})
+    second = SkPenetapan.objects.get(urut=2)
+    assert second.nomor == f"SK/002/DINSOS/{today.year}"
+    assert set(second.anggota.all()) == set(second_batch.anggota_set.all())
+    assertContains(client.get(reverse("verifikasi:sk_list")), second.nomor)
 
 
 def test_no_decree_where_the_office_does_not_issue_them(
